@@ -1,0 +1,67 @@
+// Every catalogue code, grouped by component. Codes are a public contract (JSON `code`,
+// `k8sdoc explain <code>`, config-file overrides): add freely, never rename.
+export const CODES = {
+  apiserver: [
+    'apiserver-refused',
+    'apiserver-timeout',
+    'apiserver-tls-error',
+    'apiserver-unauthorized',
+    'apiserver-forbidden',
+    'apiserver-dns',
+    'apiserver-unreachable',
+    'apiserver-bad-response',
+    'apiserver-not-ready',
+    'apiserver-not-live',
+    'apiserver-latency-high',
+    'control-plane-not-ha',
+  ],
+  etcd: [
+    'etcd-quorum-lost',
+    'etcd-quorum-at-risk',
+    'etcd-even-members',
+    'etcd-member-unreachable',
+    'etcd-no-leader',
+    'etcd-members-disagree',
+    'etcd-raft-lagging',
+    'etcd-alarm-nospace',
+    'etcd-alarm-corrupt',
+    'etcd-db-near-quota',
+    'etcd-db-fragmented',
+    'etcd-backup-stale',
+    'etcd-backup-missing',
+    'etcd-no-credentials',
+    'etcd-auth-failed',
+  ],
+  certs: [
+    'cert-expired',
+    'cert-expiring',
+    'cert-not-yet-valid',
+    'cert-ca-expires-first',
+    'cert-served-stale',
+    'cert-untrusted',
+    'cert-file-missing',
+    'cert-file-unreadable',
+    'cert-file-invalid',
+  ],
+  nodes: [
+    'node-not-ready',
+    'node-memory-pressure',
+    'node-disk-pressure',
+    'node-pid-pressure',
+    'node-network-unavailable',
+    'node-condition',
+    'node-cordoned',
+    'node-lease-stale',
+  ],
+  kubelet: ['kubelet-unreachable', 'kubelet-unhealthy'],
+  ports: ['port-refused', 'port-timeout', 'port-unreachable', 'port-dns'],
+} as const;
+
+export type CodesByComponent = typeof CODES;
+export type Code = CodesByComponent[keyof CodesByComponent][number];
+
+export const ALL_CODES: readonly Code[] = Object.values(CODES).flat();
+
+export function isCode(value: string): value is Code {
+  return (ALL_CODES as readonly string[]).includes(value);
+}

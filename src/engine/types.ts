@@ -1,0 +1,95 @@
+// The shapes every check, probe and renderer agrees on. Pure types: nothing here runs.
+import type { Code } from '../catalogue/codes.js';
+import type { Probes } from '../probes/types.js';
+import type { Targets } from '../discovery/targets.js';
+import type { CheckOptions } from '../options.js';
+
+export type Status = 'ok' | 'warn' | 'crit' | 'skip' | 'error';
+export type Severity = 'warn' | 'crit';
+export type Level = 'ok' | 'warn' | 'crit';
+
+export const COMPONENTS = ['apiserver', 'etcd', 'certs', 'nodes', 'kubelet', 'ports'] as const;
+export type Component = (typeof COMPONENTS)[number];
+
+/** What a check reports about one subject (an endpoint, a member, a node, a file). */
+export interface Finding {
+  status: Status;
+  /** What the finding is about: `etcd`, `etcd member m1 (https://10.0.0.1:2379)`, `node w1`, a file path. */
+  subject: string;
+  /** One line a person reads: figures, names, what failed. */
+  message: string;
+  /** Catalogue code; required on warn and crit, optional on ok/skip. */
+  code?: Code;
+  /** Figures for machines (JSON, Prometheus). Large integers as hex strings. */
+  data?: Record<string, unknown>;
+  /** Probes that ran into `--timeout` while producing this finding (e.g. `tcp 10.0.0.1:6443`). */
+  timedOut?: string[];
+}
+
+/** A finding as the report holds it: tagged with its check and timing. */
+export interface Result extends Finding {
+  check: string;
+  component: Component;
+  durationMs: number;
+}
+
+/**
+ * A precondition a check declares. The runner resolves each need once per run (memoised)
+ * and skips every check whose need is unmet, with the need's reason as the message, so one
+ * root failure does not fan out into twenty.
+ */
+export type NeedId = 'api' | 'etcd' | 'nodes';
+
+export interface Check {
+  /** Stable kebab-case id: users select it with --only/--skip and CI scripts depend on it. */
+  id: string;
+  component: Component;
+  title: string;
+  needs: readonly NeedId[];
+  run(ctx: CheckContext): Promise<Finding[]>;
+}
+
+/** Memo shared by all checks in one run: expensive lookups (node list, member list) happen once. */
+export interface SharedCache {
+  once<T>(key: string, compute: () => Promise<T>): Promise<T>;
+}
+
+export interface CheckContext {
+  targets: Targets;
+  probes: Probes;
+  now: Date;
+  signal: AbortSignal;
+  options: CheckOptions;
+  shared: SharedCache;
+  /** Runs `fn` over `items` with at most `--concurrency` in flight across the whole run. */
+  limit: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** Debug log to stderr when --debug is on; never pass secrets. */
+  log: (message: string) => void;
+}
+
+export interface RootCause {
+  code: Code;
+  subject: string;
+  explains: string[];
+}
+
+export interface Report {
+  schemaVersion: 1;
+  tool: { name: 'k8sdoc'; version: string };
+  target: { context: string | null; server: string | null };
+  startedAt: string;
+  durationMs: number;
+  status: Level;
+  summary: Record<Status, number>;
+  rootCauses: RootCause[];
+  results: ReportResult[];
+}
+
+/** A result as it appears in the report: warn/crit carry the catalogue text. */
+export interface ReportResult extends Result {
+  symptom?: string;
+  cause?: string;
+  fix?: string[];
+  ignored?: boolean;
+  ignoreReason?: string;
+}

@@ -1,0 +1,13 @@
+// Address blocks (see src/sim/hosts.ts) owned by each test file. Two files running in
+// parallel must never share a block: add a line here when a file starts servers.
+export const BLOCKS = {
+  // foundation: 1-9
+  cliApiserver: 1,
+  // simulator: 10-29
+  // etcd: 30-49
+  // certs: 50-69
+  // apiserver, nodes, kubelet, ports: 70-89
+  // triage: 90-109
+  // pipelines: 110-129
+  // hardening: 130-149
+} as const;
