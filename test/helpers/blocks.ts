@@ -5,6 +5,11 @@ export const BLOCKS = {
   cliApiserver: 1,
   // simulator: 10-29
   // etcd: 30-49
+  etcdHarness: 30,
+  etcdProbe: 31,
+  etcdChecks: 32,
+  etcdCli: 33,
+  // bench/etcd-fanout.mjs (not a test file, but it must not collide with one): 49
   // certs: 50-69
   // apiserver, nodes, kubelet, ports: 70-89
   // triage: 90-109
