@@ -46,6 +46,8 @@ export interface Check {
   component: Component;
   title: string;
   needs: readonly NeedId[];
+  /** Catalogue codes this check may report (for `k8sdoc explain`: which checks detect a code). */
+  codes: readonly Code[];
   run(ctx: CheckContext): Promise<Finding[]>;
 }
 

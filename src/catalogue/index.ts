@@ -1,0 +1,66 @@
+// Lookup and word search over the catalogue, for findings and `k8sdoc explain`.
+import { ALL_CODES, isCode, type Code } from './codes.js';
+import { ENTRIES } from './entries.js';
+import type { Entry } from './entry.js';
+
+export { ALL_CODES, isCode, type Code } from './codes.js';
+export type { Entry } from './entry.js';
+
+export function entryFor(code: Code): Entry {
+  return ENTRIES[code];
+}
+
+export interface SearchHit {
+  code: Code;
+  entry: Entry;
+  score: number;
+}
+
+const STOP_WORDS = new Set(['the', 'a', 'an', 'is', 'are', 'to', 'of', 'my', 'on', 'in', 'not', 'with', 'and', 'or', 'it', 'i', 'do', 'does', 'after', 'for']);
+
+function words(text: string): string[] {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9/:.-]+/g, ' ')
+    .split(' ')
+    .filter((w) => w.length > 0);
+}
+
+/**
+ * Ranks entries for words a person types in an incident ("connection refused", "x509").
+ * Whole keyword phrases weigh most, then the code, then single words in title and symptom.
+ */
+export function searchCatalogue(query: string, limit = 5): SearchHit[] {
+  const q = query.toLowerCase().trim();
+  const qWords = words(q).filter((w) => !STOP_WORDS.has(w));
+  if (qWords.length === 0) return [];
+  const hits: SearchHit[] = [];
+  for (const code of ALL_CODES) {
+    const entry = ENTRIES[code];
+    let score = 0;
+    for (const keyword of entry.keywords) {
+      const k = keyword.toLowerCase();
+      if (q === k) score += 12;
+      else if (q.includes(k)) score += 4 + words(k).length * 2;
+      else if (k.includes(q)) score += 3;
+    }
+    if (q.replace(/\s+/g, '-') === code) score += 20;
+    const codeWords = code.split('-');
+    const keywordWords = new Set(entry.keywords.flatMap(words));
+    const prose = new Set([...words(entry.title), ...words(entry.symptom)]);
+    for (const w of qWords) {
+      if (codeWords.includes(w)) score += 2;
+      if (keywordWords.has(w)) score += 2;
+      if (prose.has(w)) score += 1;
+    }
+    if (score > 0) hits.push({ code, entry, score });
+  }
+  hits.sort((a, b) => b.score - a.score || a.code.localeCompare(b.code));
+  return hits.slice(0, limit);
+}
+
+export function lookup(codeOrWords: string): { exact: Code } | { hits: SearchHit[] } {
+  const trimmed = codeOrWords.trim().toLowerCase();
+  if (isCode(trimmed)) return { exact: trimmed };
+  return { hits: searchCatalogue(trimmed) };
+}

@@ -1,0 +1,144 @@
+// Does etcd still have a majority, and how many more failures can it take? Voting members
+// are counted as etcd counts them: learners do not vote, members added but never started
+// do. quorum = floor(voters / 2) + 1, fault tolerance = healthy voters - quorum.
+import type { Check, CheckContext, Finding } from '../engine/types.js';
+import { entryFor } from '../catalogue/index.js';
+import type { Code } from '../catalogue/codes.js';
+import { credentialsRejected, etcdView, memberSubject, type EtcdView, type MemberView } from './etcd-view.js';
+import { describeApiServerView, etcdIndirectView, type IndirectView } from './etcd-indirect.js';
+
+export function quorumOf(voters: number): number {
+  return Math.floor(voters / 2) + 1;
+}
+
+export interface QuorumFigures {
+  members: number;
+  voters: number;
+  learners: number;
+  healthy: number;
+  quorum: number;
+  tolerance: number;
+  /** Name (or id) of the leader the healthy members agree on; null when none or no agreement. */
+  leader: string | null;
+}
+
+function finding(code: Code, subject: string, message: string, data?: Record<string, unknown>): Finding {
+  return { status: entryFor(code).severity, code, subject, message, data };
+}
+
+function describeGone(m: MemberView): string {
+  if (m.unstarted) return `${m.label} (added, never started)`;
+  const why = m.answer && m.answer.status.kind !== 'ok' ? `: ${m.answer.status.kind}` : '';
+  return `${m.label}${m.endpoint ? ` (${m.endpoint}${why})` : ''}`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** Leader ids each answering voter reports, by member label. */
+function leaderReports(view: EtcdView): { label: string; leader: string }[] {
+  return view.members.flatMap((m) => (m.voter && m.answer?.status.kind === 'ok' ? [{ label: m.label, leader: m.answer.status.value.leader }] : []));
+}
+
+function labelOfId(view: EtcdView, id: string): string {
+  return view.members.find((m) => m.id === id)?.label ?? id;
+}
+
+export function quorumFigures(view: EtcdView): QuorumFigures {
+  const voters = view.members.filter((m) => m.voter);
+  const healthy = voters.filter((m) => m.up).length;
+  const quorum = quorumOf(voters.length);
+  const leaders = new Set(leaderReports(view).map((r) => r.leader).filter((l) => l !== '0'));
+  const leader = leaders.size === 1 ? labelOfId(view, [...leaders][0]!) : null;
+  return {
+    members: view.members.length,
+    voters: voters.length,
+    learners: view.members.length - voters.length,
+    healthy,
+    quorum,
+    tolerance: healthy - quorum,
+    leader,
+  };
+}
+
+export function judgeQuorum(view: EtcdView): Finding[] {
+  const f = quorumFigures(view);
+  const gone = view.members.filter((m) => m.voter && !m.up);
+  const data: Record<string, unknown> = { ...f, gone: gone.map((m) => m.label), membershipKnown: view.membershipKnown };
+  const counted = `${f.healthy} of ${plural(f.voters, 'voting member')} healthy${f.learners ? ` (+${plural(f.learners, 'learner')}, not voting)` : ''}`;
+  const goneText = gone.length ? `; gone: ${gone.map(describeGone).join(', ')}` : '';
+  const findings: Finding[] = [];
+
+  if (f.healthy < f.quorum) {
+    findings.push(finding('etcd-quorum-lost', 'etcd', `${counted}: quorum needs ${f.quorum}, the cluster is read-only${goneText}`, data));
+  } else if (f.tolerance === 0) {
+    const why = f.voters === 1 ? 'a single member tolerates no failure' : 'one more failure and the cluster becomes read-only';
+    findings.push(finding('etcd-quorum-at-risk', 'etcd', `${counted}, quorum ${f.quorum}: ${why}${goneText}`, data));
+  } else {
+    findings.push({ status: 'ok', subject: 'etcd', message: `${counted}, quorum ${f.quorum}, tolerates ${plural(f.tolerance, 'more failure')}${f.leader ? `, leader ${f.leader}` : ''}`, data });
+  }
+
+  // Only members that answer can tell us about the leader.
+  const reports = leaderReports(view);
+  const leaderless = reports.filter((r) => r.leader === '0');
+  const named = new Set(reports.filter((r) => r.leader !== '0').map((r) => r.leader));
+  if (leaderless.length > 0) {
+    findings.push(finding('etcd-no-leader', 'etcd', `${leaderless.map((r) => r.label).join(', ')} ${leaderless.length === 1 ? 'reports' : 'report'} no leader`, { noLeader: leaderless.map((r) => r.label) }));
+  } else if (named.size > 1) {
+    const seen = reports.map((r) => `${r.label} → ${labelOfId(view, r.leader)}`).join(', ');
+    findings.push(finding('etcd-no-leader', 'etcd', `members disagree on the leader: ${seen}`, { leaders: Object.fromEntries(reports.map((r) => [r.label, labelOfId(view, r.leader)])) }));
+  }
+  return findings;
+}
+
+/** The estimate from outside: members that complete a TLS handshake on their client port count as up. */
+export function judgeQuorumIndirectly(view: IndirectView, reason: string): Finding[] {
+  const members = view.members.length;
+  const healthy = view.members.filter((m) => m.serving).length;
+  const quorum = quorumOf(members);
+  const gone = view.members.filter((m) => !m.serving);
+  const data = {
+    indirect: true,
+    members,
+    voters: members,
+    healthy,
+    quorum,
+    tolerance: healthy - quorum,
+    gone: gone.map((m) => m.endpoint),
+    apiServer: view.apiServer,
+  };
+  const base = `indirect (${reason}): ${healthy} of ${plural(members, 'member')} accept TLS on their client port, quorum ${quorum}`;
+  const goneText = gone.length ? `; not serving: ${gone.map((m) => `${m.endpoint} (${m.tls.kind === 'ok' ? 'no certificate' : m.tls.kind})`).join(', ')}` : '';
+  const message = `${base}${goneText}; ${describeApiServerView(view.apiServer)}`;
+  if (healthy < quorum) return [finding('etcd-quorum-lost', 'etcd', message, data)];
+  if (healthy - quorum === 0) return [finding('etcd-quorum-at-risk', 'etcd', message, data)];
+  return [{ status: 'ok', subject: 'etcd', message, data }];
+}
+
+export function noCredentialsFinding(ctx: CheckContext): Finding {
+  const tls = ctx.targets.etcdTls;
+  const missing = [!tls.certFile && 'client certificate', !tls.keyFile && 'client key'].filter(Boolean).join(' and ');
+  return finding(
+    'etcd-no-credentials',
+    'etcd',
+    `no etcd ${missing || 'credentials'} (pass --etcd-cert/--etcd-key, or run where /etc/kubernetes/pki/etcd/healthcheck-client.* is readable): etcd is judged indirectly from ports, served certificates and the API server`,
+    { indirect: true },
+  );
+}
+
+export const etcdQuorum: Check = {
+  id: 'etcd-quorum',
+  component: 'etcd',
+  title: 'etcd has a majority of voting members, with fault tolerance to spare',
+  needs: ['etcd'],
+  codes: ['etcd-quorum-lost', 'etcd-quorum-at-risk', 'etcd-no-leader', 'etcd-no-credentials'],
+  async run(ctx) {
+    const view = await etcdView(ctx);
+    if (view === null) return [noCredentialsFinding(ctx), ...judgeQuorumIndirectly(await etcdIndirectView(ctx), 'no client certificate')];
+    if (credentialsRejected(view)) return judgeQuorumIndirectly(await etcdIndirectView(ctx), 'etcd rejected our credentials');
+    return judgeQuorum(view);
+  },
+};
+
+export { memberSubject };

@@ -1,0 +1,183 @@
+// What the etcd members say about themselves, gathered once per run and shared by every
+// etcd check. Every member is asked everything at once, on its own client; members that
+// only appear in a member list (not among the endpoints given) are asked as soon as they
+// are discovered, so a dead or hung member costs one --timeout, not one per question.
+import type { CheckContext } from '../engine/types.js';
+import type { EtcdAlarm, EtcdEndpointProbe, EtcdMember, EtcdOutcome, EtcdStatus, Failure, ProbeDeadline } from '../probes/types.js';
+
+export interface EndpointAnswer {
+  endpoint: string;
+  status: EtcdOutcome<EtcdStatus>;
+  memberList: EtcdOutcome<EtcdMember[]>;
+  alarms: EtcdOutcome<EtcdAlarm[]>;
+  health: EtcdOutcome<{ healthy: boolean; reason?: string }>;
+  /** Null when not asked (the quota came from --etcd-quota). */
+  metrics: EtcdOutcome<string> | null;
+}
+
+export interface MemberView {
+  /** The member as the member list names it; null for an endpoint no member list mentions. */
+  member: EtcdMember | null;
+  /** Hex id: from the member list, else from the member's own status. */
+  id: string | null;
+  /** Name for messages: the member's name, else its endpoint's host. */
+  label: string;
+  /** The client URL asked; null when there was none to ask (an unstarted member). */
+  endpoint: string | null;
+  answer: EndpointAnswer | null;
+  /** Voting member (not a learner). Unstarted members vote, as etcd counts them. */
+  voter: boolean;
+  /** Added with `member add` but never started: listed without a name and client URLs. */
+  unstarted: boolean;
+  /** It answered for itself (status), so it is up. */
+  up: boolean;
+}
+
+export interface EtcdView {
+  members: MemberView[];
+  /** Whether any member list was obtained; without one the endpoints stand in for members. */
+  membershipKnown: boolean;
+  /** Every answer, by endpoint, including endpoints that match no member. */
+  answers: EndpointAnswer[];
+  /** Failures that are about our credentials (rejected client certificate, untrusted server). */
+  credentialFailures: { endpoint: string; failure: Failure }[];
+}
+
+export function normalizeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}`.toLowerCase();
+  } catch {
+    return url.trim().replace(/\/+$/, '').toLowerCase();
+  }
+}
+
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return url;
+  }
+}
+
+export function isCredentialFailure(outcome: { kind: string }): outcome is Failure & { ms: number } {
+  return outcome.kind === 'unauthorized' || outcome.kind === 'forbidden' || outcome.kind === 'tls';
+}
+
+async function askEverything(probe: EtcdEndpointProbe, deadline: ProbeDeadline, wantMetrics: boolean): Promise<EndpointAnswer> {
+  const [status, memberList, alarms, health, metrics] = await Promise.all([
+    probe.status(deadline),
+    probe.memberList(deadline),
+    probe.alarms(deadline),
+    probe.health(deadline),
+    wantMetrics ? probe.metrics(deadline) : Promise.resolve(null),
+  ]);
+  return { endpoint: probe.endpoint, status, memberList, alarms, health, metrics };
+}
+
+/** Asks every endpoint, and every client URL the answers reveal, each once and all at once. */
+async function askAll(ctx: CheckContext, endpoints: string[]): Promise<EndpointAnswer[]> {
+  const factory = ctx.probes.etcd!;
+  const deadline: ProbeDeadline = { timeoutMs: ctx.options.timeoutMs, signal: ctx.signal };
+  const wantMetrics = !ctx.options.etcdQuotaFromFlag;
+  const asked = new Map<string, Promise<EndpointAnswer>>();
+  const ask = (url: string) => {
+    const key = normalizeUrl(url);
+    if (asked.has(key)) return;
+    const answer = askEverything(factory.forEndpoint(url), deadline, wantMetrics).then((a) => {
+      if (a.memberList.kind === 'ok') for (const m of a.memberList.value) for (const u of m.clientURLs) ask(u);
+      return a;
+    });
+    asked.set(key, answer);
+  };
+  for (const url of endpoints) ask(url);
+  // Answers can add endpoints while we wait: settle until nothing new was asked.
+  let settled = 0;
+  while (settled !== asked.size) {
+    settled = asked.size;
+    await Promise.all(asked.values());
+  }
+  return Promise.all(asked.values());
+}
+
+/** The member list to trust: the leader's own, else the first member's that answered. */
+function referenceList(answers: EndpointAnswer[]): EtcdMember[] | null {
+  const listed = answers.filter((a) => a.memberList.kind === 'ok');
+  const leaderAnswer = listed.find((a) => a.status.kind === 'ok' && a.status.value.memberId === a.status.value.leader);
+  const chosen = leaderAnswer ?? listed[0];
+  return chosen && chosen.memberList.kind === 'ok' ? chosen.memberList.value : null;
+}
+
+export function buildView(answers: EndpointAnswer[]): EtcdView {
+  const list = referenceList(answers);
+  const byId = new Map<string, EndpointAnswer>();
+  const byUrl = new Map<string, EndpointAnswer>();
+  for (const a of answers) {
+    if (a.status.kind === 'ok') byId.set(a.status.value.memberId, a);
+    byUrl.set(normalizeUrl(a.endpoint), a);
+  }
+  const used = new Set<EndpointAnswer>();
+  const members: MemberView[] = [];
+
+  for (const m of list ?? []) {
+    const answer = byId.get(m.id) ?? m.clientURLs.map((u) => byUrl.get(normalizeUrl(u))).find((a) => a !== undefined) ?? null;
+    if (answer) used.add(answer);
+    const unstarted = m.name === '' && m.clientURLs.length === 0;
+    members.push({
+      member: m,
+      id: m.id,
+      label: m.name || (unstarted ? `unstarted member ${m.id}` : m.id),
+      endpoint: answer?.endpoint ?? m.clientURLs[0] ?? null,
+      answer,
+      voter: !m.isLearner,
+      unstarted,
+      up: answer?.status.kind === 'ok',
+    });
+  }
+  // Endpoints no member list mentions: all of them when no member answered at all.
+  for (const a of answers) {
+    if (used.has(a)) continue;
+    members.push({
+      member: null,
+      id: a.status.kind === 'ok' ? a.status.value.memberId : null,
+      label: hostOf(a.endpoint),
+      endpoint: a.endpoint,
+      answer: a,
+      voter: a.status.kind === 'ok' ? !a.status.value.isLearner : true,
+      unstarted: false,
+      up: a.status.kind === 'ok',
+    });
+  }
+
+  const credentialFailures = answers.flatMap((a) => (isCredentialFailure(a.status) ? [{ endpoint: a.endpoint, failure: a.status }] : []));
+  return { members, membershipKnown: list !== null, answers, credentialFailures };
+}
+
+/** Whether etcd can be asked directly; false means checks fall back to the indirect view. */
+export function hasEtcdCredentials(ctx: CheckContext): boolean {
+  if (!ctx.probes.etcd) return false;
+  const needsTls = ctx.targets.etcd.some((e) => e.url.startsWith('https:'));
+  const { certFile, keyFile } = ctx.targets.etcdTls;
+  return !needsTls || (certFile !== undefined && keyFile !== undefined);
+}
+
+/** The shared view; null when there are no credentials to ask etcd directly. */
+export function etcdView(ctx: CheckContext): Promise<EtcdView | null> {
+  return ctx.shared.once('etcd:view', async () => {
+    if (!hasEtcdCredentials(ctx)) return null;
+    const answers = await askAll(
+      ctx,
+      ctx.targets.etcd.map((e) => e.url),
+    );
+    return buildView(answers);
+  });
+}
+
+/** A view nobody could be asked in: every failure is about our credentials. */
+export function credentialsRejected(view: EtcdView): boolean {
+  return view.answers.length > 0 && view.answers.every((a) => isCredentialFailure(a.status));
+}
+
+export function memberSubject(m: MemberView): string {
+  return m.endpoint ? `etcd member ${m.label} (${m.endpoint})` : `etcd member ${m.label}`;
+}

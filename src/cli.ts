@@ -1,0 +1,106 @@
+// The command-line shell: parse, call the programmatic API, print, choose the exit code.
+// Nothing below this file exits the process or writes to stdout.
+import { Command, CommanderError, Option } from 'commander';
+import { UsageError } from './errors.js';
+import { CHECK_OPTIONS, resolveCheckOptions, type OptionSpec } from './options.js';
+import { VERSION } from './version.js';
+
+const debugRequested = process.argv.includes('--debug');
+
+function writeOut(text: string): Promise<void> {
+  return new Promise((resolve) => {
+    if (text === '') resolve();
+    else process.stdout.write(text, () => resolve());
+  });
+}
+
+function fail(message: string, err?: unknown): never {
+  process.stderr.write(`k8sdoc: ${message}\n`);
+  if (debugRequested && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  process.exit(2);
+}
+
+function addCheckOptions(command: Command): Command {
+  for (const spec of CHECK_OPTIONS as readonly OptionSpec[]) {
+    const description = spec.defaultText ? `${spec.description} (default: ${spec.defaultText})` : spec.description;
+    command.addOption(new Option(spec.flags, description));
+  }
+  return command;
+}
+
+async function runCheckCommand(raw: Record<string, string | boolean | undefined>): Promise<void> {
+  const options = resolveCheckOptions(raw, { isTTY: process.stdout.isTTY === true, env: process.env });
+  if (options.insecureSkipTlsVerify) {
+    process.stderr.write('k8sdoc: warning: --insecure-skip-tls-verify: server certificates are not verified (findings still say why they would fail)\n');
+  }
+  const { runDiagnosis, exitCodeFor, render } = await import('./index.js');
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  const report = await runDiagnosis(options, { env: process.env, log: (line) => process.stderr.write(`debug: ${line}\n`), signal: controller.signal });
+  const out = render(report, options.output, { color: options.color, width: process.stdout.columns ?? 120, failOn: options.failOn });
+  await writeOut(out);
+  process.exit(exitCodeFor(report, options.failOn));
+}
+
+async function runChecksCommand(raw: { output?: string }): Promise<void> {
+  const { listChecks } = await import('./commands/list-checks.js');
+  await writeOut(listChecks(raw.output === 'json' ? 'json' : 'table', process.stdout.isTTY === true && !process.env.NO_COLOR));
+}
+
+async function runExplainCommand(words: string[], raw: { output?: string }): Promise<void> {
+  const { explain } = await import('./commands/explain.js');
+  const result = explain(words.join(' '), { json: raw.output === 'json', color: process.stdout.isTTY === true && !process.env.NO_COLOR });
+  await writeOut(result.text);
+  if (result.notFound) process.exit(1);
+}
+
+function buildProgram(): Command {
+  const program = new Command('k8sdoc')
+    .description('A doctor for Kubernetes clusters: etcd quorum, certificates, nodes, kubelets and ports, with symptom, cause and fix for every problem.')
+    .version(VERSION, '-V, --version', 'print the version')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined, outputError: () => undefined });
+
+  addCheckOptions(
+    program
+      .command('check', { isDefault: true })
+      .description('run the checks and print the diagnosis (what a bare `k8sdoc` does)')
+      .addHelpText('after', '\nExit codes: 0 nothing at or above --fail-on, 1 something is, 2 could not run as asked.')
+      .action((opts) => runCheckCommand(opts)),
+  );
+
+  program
+    .command('checks')
+    .description('list every check: id, component, what it looks at, what it needs')
+    .option('-o, --output <format>', 'table or json', 'table')
+    .action((opts) => runChecksCommand(opts));
+
+  program
+    .command('explain')
+    .description('print catalogue entries: by code (etcd-quorum-lost) or the best matches for words (connection refused); no argument: the whole catalogue')
+    .argument('[words...]', 'a catalogue code or words from an error message')
+    .option('-o, --output <format>', 'text or json', 'text')
+    .action((words: string[], opts) => runExplainCommand(words, opts));
+
+  return program;
+}
+
+async function main(): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(process.argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
+        process.exit(0);
+      }
+      fail(`${err.message.replace(/^error: /, '')}; run 'k8sdoc --help' for usage`, err);
+    }
+    if (err instanceof UsageError) fail(err.message, err);
+    fail(`unexpected error: ${err instanceof Error ? err.message.split('\n')[0] : String(err)} (run with --debug for details)`, err);
+  }
+}
+
+void main();

@@ -1,0 +1,51 @@
+// `k8sdoc explain`: catalogue entries by code, or the best matches for words from an error.
+import { Chalk, type ChalkInstance } from 'chalk';
+import { CHECKS } from '../checks/index.js';
+import { ALL_CODES, entryFor, lookup, type Code } from '../catalogue/index.js';
+
+function detectedBy(code: Code): string[] {
+  return CHECKS.filter((c) => c.codes.includes(code)).map((c) => c.id);
+}
+
+function formatEntry(code: Code, c: ChalkInstance): string {
+  const e = entryFor(code);
+  const checks = detectedBy(code);
+  const lines = [
+    `${c.bold(code)} — ${e.title} (${e.component}, ${e.severity})`,
+    `  ${c.bold('Symptom:')} ${e.symptom}`,
+    `  ${c.bold('Cause:')}`,
+    ...e.causes.map((cause, i) => `    ${i + 1}. ${cause}`),
+    `  ${c.bold('Fix:')}`,
+    ...e.fix.map((f) => `    ${c.cyan('$')} ${f}`),
+  ];
+  if (e.docs) lines.push(`  ${c.bold('Docs:')} ${e.docs}`);
+  lines.push(`  ${c.bold('Detected by:')} ${checks.length > 0 ? checks.join(', ') : 'no check yet'}`);
+  return lines.join('\n');
+}
+
+function asJson(code: Code) {
+  const e = entryFor(code);
+  return { code, ...e, detectedBy: detectedBy(code) };
+}
+
+export interface ExplainResult {
+  text: string;
+  notFound: boolean;
+}
+
+export function explain(query: string, options: { json: boolean; color: boolean }): ExplainResult {
+  const c = new Chalk({ level: options.color ? 1 : 0 });
+  let codes: Code[];
+  if (query.trim() === '') codes = [...ALL_CODES];
+  else {
+    const found = lookup(query);
+    codes = 'exact' in found ? [found.exact] : found.hits.map((h) => h.code);
+  }
+  if (codes.length === 0) {
+    const text = options.json ? '[]\n' : `No catalogue entry matches '${query}'. Run 'k8sdoc explain' for the whole catalogue.\n`;
+    return { text, notFound: true };
+  }
+  if (options.json) return { text: `${JSON.stringify(codes.map(asJson), null, 2)}\n`, notFound: false };
+  const intro = query.trim() !== '' && codes.length > 1 ? `${codes.length} entries match '${query}', best first:\n\n` : '';
+  return { text: `${intro}${codes.map((code) => formatEntry(code, c)).join('\n\n')}\n`, notFound: false };
+}

@@ -1,0 +1,287 @@
+// Kubeconfig loading as kubectl does it. @kubernetes/client-node's loadFromDefault differs
+// from kubectl (it does not merge $KUBECONFIG the same way and accepts unknown contexts), so
+// we merge and validate here and hand the result to the client later.
+import { readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { UsageError } from '../errors.js';
+
+/** Kubeconfigs are small; a huge file is a mistake, not something to parse. */
+const MAX_KUBECONFIG_BYTES = 8 * 1024 * 1024;
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+export interface KubeCluster {
+  server: string;
+  caPem: string | null;
+  insecureSkipTlsVerify: boolean;
+  tlsServerName: string | null;
+}
+
+/** The user entry as the client library wants it, with file paths made absolute. */
+export type KubeUser = Record<string, unknown>;
+
+export interface ResolvedKubeconfig {
+  contextName: string;
+  clusterName: string;
+  userName: string | null;
+  cluster: KubeCluster;
+  user: KubeUser;
+  /** Files that were read, first wins. */
+  files: string[];
+  inCluster: boolean;
+}
+
+interface Named<T> {
+  name: string;
+  value: T;
+  dir: string;
+  file: string;
+}
+
+interface Merged {
+  currentContext: string | null;
+  clusters: Map<string, Named<Record<string, unknown>>>;
+  users: Map<string, Named<Record<string, unknown>>>;
+  contexts: Map<string, Named<Record<string, unknown>>>;
+  files: string[];
+}
+
+export interface KubeconfigSource {
+  /** --kubeconfig: one file that must exist. */
+  explicitPath: string | null;
+  env: NodeJS.ProcessEnv;
+  home?: string;
+  serviceAccountDir?: string;
+}
+
+/** Which files kubectl would read, in order. An explicit path must exist; listed ones may not. */
+export function kubeconfigFiles(source: KubeconfigSource): { files: string[]; explicit: boolean } {
+  if (source.explicitPath !== null) return { files: [resolve(source.explicitPath)], explicit: true };
+  const list = source.env.KUBECONFIG;
+  if (list !== undefined && list.trim() !== '') {
+    const seen = new Set<string>();
+    const files = list
+      .split(':')
+      .filter((p) => p.trim() !== '')
+      .map((p) => resolve(p))
+      .filter((p) => (seen.has(p) ? false : (seen.add(p), true)));
+    return { files, explicit: false };
+  }
+  return { files: [join(source.home ?? homedir(), '.kube', 'config')], explicit: false };
+}
+
+function readKubeconfigFile(file: string, mustExist: boolean): unknown | undefined {
+  let size: number;
+  try {
+    const st = statSync(file);
+    if (st.isDirectory()) throw new UsageError(`kubeconfig ${file} is a directory; point --kubeconfig at a file`);
+    size = st.size;
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      if (mustExist) throw new UsageError(`kubeconfig ${file} does not exist; pass an existing file with --kubeconfig or set KUBECONFIG`);
+      return undefined;
+    }
+    throw new UsageError(`kubeconfig ${file} cannot be read (${code ?? 'error'}); check the path and its permissions`);
+  }
+  if (size > MAX_KUBECONFIG_BYTES) {
+    throw new UsageError(`kubeconfig ${file} is ${Math.round(size / 1024 / 1024)} MB, too large for a kubeconfig; check that --kubeconfig names the right file`);
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const hint = code === 'EACCES' ? 'permission denied; run as a user that can read it or copy it' : (code ?? 'read error');
+    throw new UsageError(`kubeconfig ${file} cannot be read: ${hint}`);
+  }
+  if (text.includes('\u0000')) throw new UsageError(`kubeconfig ${file} is a binary file, not a kubeconfig; check the path`);
+  if (text.trim() === '') return {};
+  let doc: unknown;
+  try {
+    doc = parseYaml(text, { prettyErrors: true, maxAliasCount: 100 });
+  } catch (err) {
+    const firstLine = String((err as Error).message).split('\n')[0];
+    throw new UsageError(`kubeconfig ${file} is not valid YAML: ${firstLine}`);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new UsageError(`kubeconfig ${file} is not a kubeconfig (expected a mapping with clusters, users and contexts)`);
+  }
+  return doc;
+}
+
+function namedList(doc: Record<string, unknown>, key: 'clusters' | 'users' | 'contexts', inner: 'cluster' | 'user' | 'context', file: string): Named<Record<string, unknown>>[] {
+  const list = doc[key];
+  if (list === undefined || list === null) return [];
+  if (!Array.isArray(list)) throw new UsageError(`kubeconfig ${file}: '${key}' must be a list`);
+  return list.map((item, i) => {
+    if (typeof item !== 'object' || item === null) throw new UsageError(`kubeconfig ${file}: ${key}[${i}] must be a mapping`);
+    const rec = item as Record<string, unknown>;
+    if (typeof rec.name !== 'string' || rec.name === '') throw new UsageError(`kubeconfig ${file}: ${key}[${i}] has no name`);
+    const value = rec[inner] ?? {};
+    if (typeof value !== 'object' || value === null) throw new UsageError(`kubeconfig ${file}: ${key}[${i}].${inner} must be a mapping`);
+    return { name: rec.name, value: value as Record<string, unknown>, dir: dirname(file), file };
+  });
+}
+
+/** Merges files with kubectl's rule: the first file to set a value wins. */
+export function mergeKubeconfigs(docs: { file: string; doc: Record<string, unknown> }[]): Merged {
+  const merged: Merged = { currentContext: null, clusters: new Map(), users: new Map(), contexts: new Map(), files: [] };
+  for (const { file, doc } of docs) {
+    merged.files.push(file);
+    const cc = doc['current-context'];
+    if (merged.currentContext === null && typeof cc === 'string' && cc !== '') merged.currentContext = cc;
+    for (const [key, inner, map] of [
+      ['clusters', 'cluster', merged.clusters],
+      ['users', 'user', merged.users],
+      ['contexts', 'context', merged.contexts],
+    ] as const) {
+      for (const entry of namedList(doc, key, inner, file)) {
+        if (!map.has(entry.name)) map.set(entry.name, entry);
+      }
+    }
+  }
+  return merged;
+}
+
+function decodePemData(value: unknown, field: string, where: string): string {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9+/=\s]+$/.test(value)) {
+    throw new UsageError(`${where}: ${field} is not valid base64; it must hold a base64-encoded PEM certificate`);
+  }
+  const pem = Buffer.from(value, 'base64').toString('utf8');
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new UsageError(`${where}: ${field} does not decode to a PEM certificate`);
+  }
+  return pem;
+}
+
+function readPemFile(path: string, field: string, where: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`${where}: ${field} ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`${where}: ${field} ${path} holds no PEM certificate`);
+  return text;
+}
+
+const USER_PATH_FIELDS = ['client-certificate', 'client-key', 'tokenFile'] as const;
+
+function absolutise(dir: string, path: unknown): unknown {
+  return typeof path === 'string' && path !== '' && !isAbsolute(path) ? resolve(dir, path) : path;
+}
+
+function inClusterConfig(saDir: string, env: NodeJS.ProcessEnv): ResolvedKubeconfig | null {
+  const host = env.KUBERNETES_SERVICE_HOST;
+  const port = env.KUBERNETES_SERVICE_PORT;
+  if (!host || !port) return null;
+  let caPem: string | null = null;
+  try {
+    statSync(join(saDir, 'token'));
+    caPem = readFileSync(join(saDir, 'ca.crt'), 'utf8');
+  } catch {
+    return null;
+  }
+  const hostPart = host.includes(':') ? `[${host}]` : host;
+  return {
+    contextName: 'in-cluster',
+    clusterName: 'in-cluster',
+    userName: 'service-account',
+    cluster: { server: `https://${hostPart}:${port}`, caPem, insecureSkipTlsVerify: false, tlsServerName: null },
+    // tokenFile is re-read on every request by the client, as projected tokens rotate.
+    user: { tokenFile: join(saDir, 'token') },
+    files: [],
+    inCluster: true,
+  };
+}
+
+/**
+ * Loads, merges and validates the kubeconfig for `context` (or current-context). Returns
+ * null when there is no kubeconfig at all and we are not in a pod: checks that need the
+ * API then skip, and the other checks still run from flags.
+ */
+export function loadKubeconfig(source: KubeconfigSource, context: string | null): ResolvedKubeconfig | null {
+  const { files, explicit } = kubeconfigFiles(source);
+  const docs: { file: string; doc: Record<string, unknown> }[] = [];
+  for (const file of files) {
+    const doc = readKubeconfigFile(file, explicit);
+    if (doc !== undefined) docs.push({ file, doc: doc as Record<string, unknown> });
+  }
+  if (docs.length === 0) {
+    const inCluster = inClusterConfig(source.serviceAccountDir ?? SERVICE_ACCOUNT_DIR, source.env);
+    if (inCluster) return inCluster;
+    if (context !== null) throw new UsageError(`context '${context}' not found: no kubeconfig file exists (${files.join(', ')})`);
+    return null;
+  }
+  const merged = mergeKubeconfigs(docs);
+  const contextName = context ?? merged.currentContext;
+  const fileList = merged.files.join(', ');
+  if (contextName === null) {
+    if (merged.contexts.size === 0) return null;
+    throw new UsageError(`no current-context set in ${fileList}; pass --context (one of: ${[...merged.contexts.keys()].join(', ')})`);
+  }
+  const ctx = merged.contexts.get(contextName);
+  if (!ctx) {
+    const known = [...merged.contexts.keys()];
+    throw new UsageError(`context '${contextName}' not found in ${fileList}; known contexts: ${known.length > 0 ? known.join(', ') : 'none'}`);
+  }
+  const where = `kubeconfig context '${contextName}'`;
+  const clusterName = ctx.value.cluster;
+  if (typeof clusterName !== 'string' || clusterName === '') throw new UsageError(`${where} names no cluster; fix the context in ${ctx.file}`);
+  const clusterEntry = merged.clusters.get(clusterName);
+  if (!clusterEntry) throw new UsageError(`${where} points to cluster '${clusterName}', which is not defined in ${fileList}`);
+  const c = clusterEntry.value;
+  if (typeof c.server !== 'string' || c.server === '') throw new UsageError(`cluster '${clusterName}' in ${clusterEntry.file} has no server URL`);
+  const clusterWhere = `cluster '${clusterName}' in ${clusterEntry.file}`;
+  let caPem: string | null = null;
+  if (c['certificate-authority-data'] !== undefined) caPem = decodePemData(c['certificate-authority-data'], 'certificate-authority-data', clusterWhere);
+  else if (typeof c['certificate-authority'] === 'string' && c['certificate-authority'] !== '') {
+    caPem = readPemFile(absolutise(clusterEntry.dir, c['certificate-authority']) as string, 'certificate-authority', clusterWhere);
+  }
+  const userName = typeof ctx.value.user === 'string' && ctx.value.user !== '' ? ctx.value.user : null;
+  let user: KubeUser = {};
+  if (userName !== null) {
+    const userEntry = merged.users.get(userName);
+    if (!userEntry) throw new UsageError(`${where} points to user '${userName}', which is not defined in ${fileList}`);
+    user = { ...userEntry.value };
+    for (const field of USER_PATH_FIELDS) user[field] = absolutise(userEntry.dir, user[field]);
+    const userWhere = `user '${userName}' in ${userEntry.file}`;
+    if (user['client-certificate-data'] !== undefined) decodePemData(user['client-certificate-data'], 'client-certificate-data', userWhere);
+    if (user['client-key-data'] !== undefined && (typeof user['client-key-data'] !== 'string' || !/^[A-Za-z0-9+/=\s]+$/.test(user['client-key-data']))) {
+      throw new UsageError(`${userWhere}: client-key-data is not valid base64`);
+    }
+  }
+  return {
+    contextName,
+    clusterName,
+    userName,
+    cluster: {
+      server: c.server,
+      caPem,
+      insecureSkipTlsVerify: c['insecure-skip-tls-verify'] === true,
+      tlsServerName: typeof c['tls-server-name'] === 'string' ? c['tls-server-name'] : null,
+    },
+    user,
+    files: merged.files,
+    inCluster: false,
+  };
+}
+
+/** Context names across the merged files, for shell completion. */
+export function listContexts(source: KubeconfigSource): string[] {
+  const { files } = kubeconfigFiles(source);
+  const docs: { file: string; doc: Record<string, unknown> }[] = [];
+  for (const file of files) {
+    try {
+      const doc = readKubeconfigFile(file, false);
+      if (doc !== undefined) docs.push({ file, doc: doc as Record<string, unknown> });
+    } catch {
+      // Completion must never fail loudly.
+    }
+  }
+  return [...mergeKubeconfigs(docs).contexts.keys()];
+}

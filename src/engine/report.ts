@@ -1,0 +1,70 @@
+// The one report model every renderer hangs off, and the exit code it implies.
+import { entryFor } from '../catalogue/index.js';
+import type { FailOn } from '../options.js';
+import { triage } from './triage.js';
+import type { Level, Report, ReportResult, Result, Status } from './types.js';
+
+const STATUS_ORDER: Record<Status, number> = { ok: 0, skip: 0, error: 0, warn: 1, crit: 2 };
+
+export interface ReportInput {
+  version: string;
+  context: string | null;
+  server: string | null;
+  startedAt: Date;
+  durationMs: number;
+  results: Result[];
+}
+
+/** Puts each result's fields in the contract's order and adds the catalogue text to problems. */
+function withCatalogue(r: ReportResult): ReportResult {
+  const out: ReportResult = { check: r.check, component: r.component, subject: r.subject, status: r.status, message: r.message, durationMs: 0 };
+  if (r.code !== undefined) out.code = r.code;
+  if ((r.status === 'warn' || r.status === 'crit') && r.code) {
+    const entry = entryFor(r.code);
+    out.symptom = entry.symptom;
+    out.cause = entry.causes.join('; ');
+    out.fix = [...entry.fix];
+  }
+  // Re-set so it follows the catalogue text, as in CONTRACT.md's example.
+  delete (out as Partial<ReportResult>).durationMs;
+  out.durationMs = r.durationMs;
+  if (r.data !== undefined) out.data = r.data;
+  if (r.timedOut !== undefined && r.timedOut.length > 0) out.timedOut = r.timedOut;
+  if (r.ignored) {
+    out.ignored = true;
+    out.ignoreReason = r.ignoreReason;
+  }
+  return out;
+}
+
+export function worstLevel(results: readonly Pick<Result, 'status'>[]): Level {
+  let worst: Level = 'ok';
+  for (const r of results) {
+    if (STATUS_ORDER[r.status] > STATUS_ORDER[worst]) worst = r.status as Level;
+  }
+  return worst;
+}
+
+export function buildReport(input: ReportInput): Report {
+  const summary: Record<Status, number> = { ok: 0, warn: 0, crit: 0, skip: 0, error: 0 };
+  const active = input.results.filter((r) => !(r as ReportResult).ignored);
+  for (const r of input.results) summary[r.status] += 1;
+  return {
+    schemaVersion: 1,
+    tool: { name: 'k8sdoc', version: input.version },
+    target: { context: input.context, server: input.server },
+    startedAt: input.startedAt.toISOString(),
+    durationMs: input.durationMs,
+    status: worstLevel(active),
+    summary,
+    rootCauses: triage(active),
+    results: input.results.map(withCatalogue),
+  };
+}
+
+/** 0: nothing at or above --fail-on; 1: something is. (2 is the CLI's, for usage errors.) */
+export function exitCodeFor(report: Report, failOn: FailOn): 0 | 1 {
+  if (failOn === 'never') return 0;
+  const threshold = failOn === 'warn' ? 1 : 2;
+  return report.results.some((r) => !r.ignored && STATUS_ORDER[r.status] >= threshold) ? 1 : 0;
+}

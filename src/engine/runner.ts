@@ -1,0 +1,63 @@
+// Runs the selected checks concurrently. A thrown error is an `error` result, an unmet need
+// a `skip` result, a check that outlives its guard an `error` result: the run always ends
+// with a result per check, never with a crash.
+import type { Check, CheckContext, Finding, NeedId, Result } from './types.js';
+import { NEEDS, type NeedResolver } from './needs.js';
+
+export interface RunOptions {
+  /** Guard for a whole check (many probes); each probe has its own --timeout besides. */
+  checkTimeoutMs: number;
+  needs?: Record<NeedId, NeedResolver>;
+}
+
+function resultsFrom(check: Check, findings: Finding[], durationMs: number): Result[] {
+  if (findings.length === 0) {
+    return [{ check: check.id, component: check.component, subject: check.component, status: 'ok', message: 'nothing to report', durationMs }];
+  }
+  return findings.map((f) => {
+    if ((f.status === 'warn' || f.status === 'crit') && f.code === undefined) {
+      return { check: check.id, component: check.component, subject: f.subject, status: 'error', message: `check reported '${f.status}' without a catalogue code (a bug in k8sdoc): ${f.message}`, durationMs };
+    }
+    return { ...f, check: check.id, component: check.component, durationMs };
+  });
+}
+
+async function unmetNeed(check: Check, ctx: CheckContext, needs: Record<NeedId, NeedResolver>): Promise<string | null> {
+  for (const need of check.needs) {
+    const reason = await ctx.shared.once(`need-result:${need}`, () => needs[need](ctx));
+    if (reason !== null) return reason;
+  }
+  return null;
+}
+
+function guard<T>(work: Promise<T>, ms: number, signal: AbortSignal): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`did not finish within ${ms} ms`)), ms);
+    signal.addEventListener('abort', () => reject(new Error('run aborted')), { once: true });
+  });
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
+}
+
+export async function runCheck(check: Check, ctx: CheckContext, options: RunOptions): Promise<Result[]> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  try {
+    const reason = await unmetNeed(check, ctx, options.needs ?? NEEDS);
+    if (reason !== null) {
+      return [{ check: check.id, component: check.component, subject: check.component, status: 'skip', message: reason, durationMs: elapsed() }];
+    }
+    const findings = await guard(check.run(ctx), options.checkTimeoutMs, ctx.signal);
+    return resultsFrom(check, findings, elapsed());
+  } catch (err) {
+    const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+    ctx.log(`check ${check.id} failed: ${err instanceof Error ? (err.stack ?? message) : message}`);
+    return [{ check: check.id, component: check.component, subject: check.component, status: 'error', message: `check failed: ${message}`, durationMs: elapsed() }];
+  }
+}
+
+/** Runs every check at once; probes inside them share the --concurrency limit via ctx. */
+export async function runChecks(checks: readonly Check[], ctx: CheckContext, options: RunOptions): Promise<Result[]> {
+  const perCheck = await Promise.all(checks.map((check) => runCheck(check, ctx, options)));
+  return perCheck.flat();
+}

@@ -1,0 +1,78 @@
+// The programmatic API: what the CLI calls, and what other tools can import. No side
+// effects on import, no process.exit, no writes to stdout.
+import { CHECKS } from './checks/index.js';
+import { discoverTargets } from './discovery/discover.js';
+import { targetsFromFlags } from './discovery/index.js';
+import { loadKubeconfig } from './discovery/kubeconfig.js';
+import { createLimiter } from './engine/limit.js';
+import { limitProbes } from './engine/limited-probes.js';
+import { buildReport } from './engine/report.js';
+import { runChecks } from './engine/runner.js';
+import { selectChecks } from './engine/select.js';
+import { createSharedCache } from './engine/shared-cache.js';
+import type { Check, CheckContext, Report } from './engine/types.js';
+import type { CheckOptions } from './options.js';
+import { createProbes } from './probes/index.js';
+import { VERSION } from './version.js';
+
+export type { Check, Finding, Report, Result } from './engine/types.js';
+export type { CheckOptions } from './options.js';
+export { CHECKS } from './checks/index.js';
+export { buildReport, exitCodeFor } from './engine/report.js';
+export { render } from './render/index.js';
+export { VERSION } from './version.js';
+
+export interface RunEnvironment {
+  env: NodeJS.ProcessEnv;
+  /** stderr sink for --debug lines. */
+  log: (line: string) => void;
+  signal?: AbortSignal;
+  now?: () => Date;
+  checks?: readonly Check[];
+}
+
+/** Multiple of --timeout after which a whole check is cut off (it makes many probes). */
+const CHECK_GUARD_FACTOR = 20;
+
+/** Loads the kubeconfig, discovers targets, runs the selected checks, returns the report. */
+export async function runDiagnosis(options: CheckOptions, environment: RunEnvironment): Promise<Report> {
+  const now = environment.now ?? (() => new Date());
+  const startedAt = now();
+  const started = performance.now();
+  const log = options.debug ? environment.log : () => undefined;
+  const checks = selectChecks(environment.checks ?? CHECKS, options.only, options.skip);
+  const kubeconfig = loadKubeconfig({ explicitPath: options.kubeconfig, env: environment.env }, options.context);
+  const targets = targetsFromFlags(options, kubeconfig);
+  const probeSet = createProbes(kubeconfig, targets, options);
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  environment.signal?.addEventListener('abort', onAbort, { once: true });
+  const limit = createLimiter(options.concurrency);
+  const ctx: CheckContext = {
+    targets,
+    probes: limitProbes(probeSet.probes, limit),
+    now: startedAt,
+    signal: controller.signal,
+    options,
+    shared: createSharedCache(),
+    limit,
+    log,
+  };
+  try {
+    await discoverTargets(targets, ctx);
+    for (const note of targets.notes) log(note);
+    const results = await runChecks(checks, ctx, { checkTimeoutMs: Math.max(options.timeoutMs * CHECK_GUARD_FACTOR, 10_000) });
+    return buildReport({
+      version: VERSION,
+      context: targets.context,
+      server: targets.kubeServer?.url ?? null,
+      startedAt,
+      durationMs: Math.round(performance.now() - started),
+      results,
+    });
+  } finally {
+    environment.signal?.removeEventListener('abort', onAbort);
+    controller.abort();
+    await probeSet.close();
+  }
+}

@@ -1,0 +1,160 @@
+// The options of `k8sdoc check`, declared once as data: the CLI registers them in a loop,
+// the config file (issue 8) supplies defaults by the same names, and completion lists them.
+import { UsageError } from './errors.js';
+import { parseBytes, parseChoice, parseDuration, parseInteger, parseList } from './util/parse.js';
+import { COMPONENTS } from './engine/types.js';
+
+export const OUTPUT_FORMATS = ['table', 'json', 'junit', 'prometheus'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+export const FAIL_ON_LEVELS = ['warn', 'crit', 'never'] as const;
+export type FailOn = (typeof FAIL_ON_LEVELS)[number];
+
+export interface CheckOptions {
+  kubeconfig: string | null;
+  context: string | null;
+  apiservers: string[];
+  etcd: string[];
+  etcdCacert: string | null;
+  etcdCert: string | null;
+  etcdKey: string | null;
+  pkiDir: string | null;
+  etcdBackupDir: string | null;
+  backupMaxAgeMs: number;
+  /** Quota to judge the etcd database size against; `etcdQuotaFromFlag` says whether the user set it. */
+  etcdQuotaBytes: number;
+  etcdQuotaFromFlag: boolean;
+  latencyWarnMs: number;
+  nodeConditions: string[];
+  hosts: string[];
+  only: string[];
+  skip: string[];
+  output: OutputFormat;
+  timeoutMs: number;
+  concurrency: number;
+  warnDays: number;
+  critDays: number;
+  failOn: FailOn;
+  color: boolean;
+  insecureSkipTlsVerify: boolean;
+  waitMs: number | null;
+  config: string | null;
+  debug: boolean;
+}
+
+type RawValue = string | boolean | undefined;
+
+export interface OptionSpec {
+  /** commander flags, e.g. `--timeout <duration>`. */
+  flags: string;
+  /** Name commander gives the value (camelCase of the long flag). */
+  name: string;
+  description: string;
+  /** Default as the user would type it; shown in --help. */
+  defaultText?: string;
+  /** Values offered by shell completion. */
+  choices?: readonly string[];
+  /** Kind of value, for completion (files, contexts) and the config file's type check. */
+  kind: 'string' | 'boolean' | 'path' | 'list' | 'duration' | 'number' | 'choice' | 'context';
+}
+
+export const CHECK_OPTIONS: readonly OptionSpec[] = [
+  { flags: '--kubeconfig <path>', name: 'kubeconfig', kind: 'path', description: 'kubeconfig file ($KUBECONFIG list, else ~/.kube/config; the service account inside a pod)' },
+  { flags: '--context <name>', name: 'context', kind: 'context', description: 'kubeconfig context (default: current-context)' },
+  { flags: '--apiserver <url,...>', name: 'apiserver', kind: 'list', description: 'API server endpoints to probe one by one besides the kubeconfig server (default: control-plane nodes on :6443)' },
+  { flags: '--etcd <url,...>', name: 'etcd', kind: 'list', description: "etcd client endpoints (default: kube-apiserver's --etcd-servers, else control-plane nodes on :2379)" },
+  { flags: '--etcd-cacert <path>', name: 'etcdCacert', kind: 'path', description: 'etcd CA file (default: /etc/kubernetes/pki/etcd/ca.crt when readable)' },
+  { flags: '--etcd-cert <path>', name: 'etcdCert', kind: 'path', description: 'etcd client certificate (default: /etc/kubernetes/pki/etcd/healthcheck-client.crt)' },
+  { flags: '--etcd-key <path>', name: 'etcdKey', kind: 'path', description: 'etcd client key (default: /etc/kubernetes/pki/etcd/healthcheck-client.key)' },
+  { flags: '--pki-dir <path>', name: 'pkiDir', kind: 'path', description: 'folder of certificates and kubeconfigs to inspect for expiry (default: /etc/kubernetes/pki when present)' },
+  { flags: '--etcd-backup-dir <path>', name: 'etcdBackupDir', kind: 'path', description: 'where etcd snapshots are written; the newest must be younger than --backup-max-age' },
+  { flags: '--backup-max-age <duration>', name: 'backupMaxAge', kind: 'duration', defaultText: '1h', description: 'oldest acceptable etcd snapshot' },
+  { flags: '--etcd-quota <bytes>', name: 'etcdQuota', kind: 'string', defaultText: '2GiB', description: "etcd backend quota when the member's metrics do not tell it" },
+  { flags: '--latency-warn <duration>', name: 'latencyWarn', kind: 'duration', defaultText: '1s', description: 'API server request latency (p99) that raises apiserver-latency-high' },
+  { flags: '--node-conditions <type,...>', name: 'nodeConditions', kind: 'list', description: 'extra node condition types to report (node-problem-detector, vendor)' },
+  { flags: '--hosts <host,...>', name: 'hosts', kind: 'list', description: 'hosts to probe for ports 6443, 2379, 2380, 10250 (default: every node)' },
+  { flags: '--only <id,...>', name: 'only', kind: 'list', description: 'run only these checks or components (apiserver, etcd, certs, nodes, kubelet, ports)' },
+  { flags: '--skip <id,...>', name: 'skip', kind: 'list', description: 'skip these checks or components' },
+  { flags: '-o, --output <format>', name: 'output', kind: 'choice', choices: OUTPUT_FORMATS, defaultText: 'table', description: 'output format: table, json, junit, prometheus' },
+  { flags: '--timeout <duration>', name: 'timeout', kind: 'duration', defaultText: '3s', description: 'bound on any one network probe (500ms, 3s)' },
+  { flags: '--concurrency <n>', name: 'concurrency', kind: 'number', defaultText: '32', description: 'probes in flight at once' },
+  { flags: '--warn-days <n>', name: 'warnDays', kind: 'number', defaultText: '30', description: 'certificate expiry warning threshold in days' },
+  { flags: '--crit-days <n>', name: 'critDays', kind: 'number', defaultText: '7', description: 'certificate expiry critical threshold in days' },
+  { flags: '--fail-on <level>', name: 'failOn', kind: 'choice', choices: FAIL_ON_LEVELS, defaultText: 'crit', description: 'findings that make the exit code 1: warn, crit or never' },
+  { flags: '--no-color', name: 'color', kind: 'boolean', description: 'plain output (also NO_COLOR, and whenever stdout is not a TTY)' },
+  { flags: '--insecure-skip-tls-verify', name: 'insecureSkipTlsVerify', kind: 'boolean', description: 'talk to servers whose certificates do not verify (still reports why)' },
+  { flags: '--wait <duration>', name: 'wait', kind: 'duration', description: 're-run until nothing is at or above --fail-on, or the duration runs out' },
+  { flags: '--config <path>', name: 'config', kind: 'path', description: 'config file (default: ./.k8sdoc.yaml, else ~/.config/k8sdoc/config.yaml)' },
+  { flags: '--debug', name: 'debug', kind: 'boolean', description: 'stack traces and probe logs on stderr' },
+];
+
+export interface ResolveEnv {
+  /** Whether stdout is a terminal; colour only then. */
+  isTTY: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+const SELECTOR_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
+
+function str(raw: Record<string, RawValue>, name: string): string | null {
+  const v = raw[name];
+  if (v === undefined || v === false) return null;
+  if (v === true) return '';
+  return v;
+}
+
+function requireNonEmpty(value: string | null, flag: string): string | null {
+  if (value !== null && value.trim() === '') throw new UsageError(`${flag} needs a value`);
+  return value;
+}
+
+/** Turns commander's raw strings (and config-file defaults) into validated options. */
+export function resolveCheckOptions(raw: Record<string, RawValue>, { isTTY, env }: ResolveEnv): CheckOptions {
+  const duration = (name: string, flag: string, fallback: string) => parseDuration(str(raw, name) ?? fallback, flag);
+  const quotaText = str(raw, 'etcdQuota');
+  const warnDays = parseInteger(str(raw, 'warnDays') ?? '30', '--warn-days', 0, 3650);
+  const critDays = parseInteger(str(raw, 'critDays') ?? '7', '--crit-days', 0, 3650);
+  if (critDays > warnDays) throw new UsageError(`--crit-days (${critDays}) must not be larger than --warn-days (${warnDays})`);
+  const timeoutMs = duration('timeout', '--timeout', '3s');
+  if (timeoutMs < 1) throw new UsageError('--timeout must be at least 1ms, like 500ms or 3s');
+  const waitText = str(raw, 'wait');
+  const noColor = raw.color === false || (env.NO_COLOR !== undefined && env.NO_COLOR !== '');
+  const selectors = (name: 'only' | 'skip') => {
+    const list = parseList(str(raw, name) ?? '');
+    for (const s of list) {
+      if (!SELECTOR_PATTERN.test(s)) throw new UsageError(`--${name}: '${s}' is not a check id or component; run 'k8sdoc checks' to list them`);
+    }
+    return list;
+  };
+  return {
+    kubeconfig: requireNonEmpty(str(raw, 'kubeconfig'), '--kubeconfig'),
+    context: requireNonEmpty(str(raw, 'context'), '--context'),
+    apiservers: parseList(str(raw, 'apiserver') ?? ''),
+    etcd: parseList(str(raw, 'etcd') ?? ''),
+    etcdCacert: requireNonEmpty(str(raw, 'etcdCacert'), '--etcd-cacert'),
+    etcdCert: requireNonEmpty(str(raw, 'etcdCert'), '--etcd-cert'),
+    etcdKey: requireNonEmpty(str(raw, 'etcdKey'), '--etcd-key'),
+    pkiDir: requireNonEmpty(str(raw, 'pkiDir'), '--pki-dir'),
+    etcdBackupDir: requireNonEmpty(str(raw, 'etcdBackupDir'), '--etcd-backup-dir'),
+    backupMaxAgeMs: duration('backupMaxAge', '--backup-max-age', '1h'),
+    etcdQuotaBytes: parseBytes(quotaText ?? '2GiB', '--etcd-quota'),
+    etcdQuotaFromFlag: quotaText !== null,
+    latencyWarnMs: duration('latencyWarn', '--latency-warn', '1s'),
+    nodeConditions: parseList(str(raw, 'nodeConditions') ?? ''),
+    hosts: parseList(str(raw, 'hosts') ?? ''),
+    only: selectors('only'),
+    skip: selectors('skip'),
+    output: parseChoice(str(raw, 'output') ?? 'table', '--output', OUTPUT_FORMATS),
+    timeoutMs,
+    concurrency: parseInteger(str(raw, 'concurrency') ?? '32', '--concurrency', 1, 1024),
+    warnDays,
+    critDays,
+    failOn: parseChoice(str(raw, 'failOn') ?? 'crit', '--fail-on', FAIL_ON_LEVELS),
+    color: isTTY && !noColor,
+    insecureSkipTlsVerify: raw.insecureSkipTlsVerify === true,
+    waitMs: waitText === null ? null : parseDuration(waitText, '--wait'),
+    config: requireNonEmpty(str(raw, 'config'), '--config'),
+    debug: raw.debug === true,
+  };
+}
+
+export const COMPONENT_NAMES: readonly string[] = COMPONENTS;

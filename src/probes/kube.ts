@@ -1,0 +1,179 @@
+// Read-only HTTPS access to the Kubernetes API with the kubeconfig's credentials. Plain
+// node:https keeps one deadline over the whole exchange, caps the body and never follows
+// redirects; @kubernetes/client-node is loaded only for exec and auth-provider plugins.
+import { Agent, request, type RequestOptions } from 'node:https';
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import type { ResolvedKubeconfig } from '../discovery/kubeconfig.js';
+import { bareHost } from '../util/endpoint.js';
+import { startDeadline } from './deadline.js';
+import { classifyNetworkError } from './errors.js';
+import type { KubeOutcome, KubeProbe, KubeRequestOptions } from './types.js';
+
+/** A node list page of 500 is a few MB; anything near this is a broken or hostile server. */
+export const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+export interface KubeProbeOptions {
+  insecureSkipTlsVerify: boolean;
+  concurrency: number;
+  maxBodyBytes?: number;
+  log?: (message: string) => void;
+}
+
+type AuthOptions = Pick<RequestOptions, 'cert' | 'key' | 'headers' | 'auth'>;
+
+function b64(value: unknown): Buffer | undefined {
+  return typeof value === 'string' ? Buffer.from(value, 'base64') : undefined;
+}
+
+/** Auth that needs no plugin; null when an exec or auth-provider plugin must be asked. */
+function staticAuth(user: Record<string, unknown>): AuthOptions | null {
+  if (user.exec !== undefined || user['auth-provider'] !== undefined) return null;
+  const auth: AuthOptions = { headers: {} };
+  auth.cert = b64(user['client-certificate-data']) ?? (typeof user['client-certificate'] === 'string' ? readFileSync(user['client-certificate']) : undefined);
+  auth.key = b64(user['client-key-data']) ?? (typeof user['client-key'] === 'string' ? readFileSync(user['client-key']) : undefined);
+  let token = typeof user.token === 'string' ? user.token : undefined;
+  // Projected service-account tokens rotate: read the file on every request.
+  if (token === undefined && typeof user.tokenFile === 'string') token = readFileSync(user.tokenFile, 'utf8').trim();
+  if (token) auth.headers = { authorization: `Bearer ${token}` };
+  else if (typeof user.username === 'string' && typeof user.password === 'string') auth.auth = `${user.username}:${user.password}`;
+  return auth;
+}
+
+async function pluginAuth(config: ResolvedKubeconfig): Promise<AuthOptions> {
+  const { KubeConfig } = await import('@kubernetes/client-node');
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: config.clusterName, server: config.cluster.server, skipTLSVerify: config.cluster.insecureSkipTlsVerify }],
+    users: [{ name: config.userName ?? 'user', ...(config.user as object) }],
+    contexts: [{ name: config.contextName, cluster: config.clusterName, user: config.userName ?? 'user' }],
+    currentContext: config.contextName,
+  });
+  const opts: RequestOptions = { headers: {} };
+  await kc.applyToHTTPSOptions(opts);
+  return { cert: opts.cert, key: opts.key, headers: opts.headers, auth: opts.auth };
+}
+
+function failureKindForStatus(status: number): 'unauthorized' | 'forbidden' | 'http' {
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden';
+  return 'http';
+}
+
+export function createKubeProbe(config: ResolvedKubeconfig, options: KubeProbeOptions): KubeProbe & { close(): void } {
+  const agents = new Map<string, Agent>();
+  const maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  let authPromise: Promise<AuthOptions> | null = null;
+  const auth = () => {
+    authPromise ??= (async () => staticAuth(config.user) ?? pluginAuth(config))();
+    return authPromise;
+  };
+  const agentFor = (origin: string) => {
+    let agent = agents.get(origin);
+    if (!agent) {
+      agent = new Agent({ keepAlive: true, maxSockets: Math.max(1, Math.min(options.concurrency, 16)) });
+      agents.set(origin, agent);
+    }
+    return agent;
+  };
+
+  async function get(path: string, req: KubeRequestOptions): Promise<KubeOutcome> {
+    const server = req.server ?? config.cluster.server;
+    const url = new URL(path, server.endsWith('/') ? server : `${server}/`);
+    const what = `GET ${url.host}${url.pathname}`;
+    const started = performance.now();
+    const ms = () => Math.round(performance.now() - started);
+    let authOptions: AuthOptions;
+    try {
+      authOptions = await auth();
+    } catch (err) {
+      return { kind: 'error', message: `credentials for context '${config.contextName}' could not be obtained: ${(err as Error).message.split('\n')[0]}`, ms: ms() };
+    }
+    const host = bareHost(url.hostname);
+    const servername = config.cluster.tlsServerName ?? host;
+    const deadline = startDeadline(req, what);
+    return new Promise<KubeOutcome>((resolve) => {
+      let settled = false;
+      const settle = (outcome: KubeOutcome) => {
+        if (settled) return;
+        settled = true;
+        deadline.clear();
+        resolve(outcome);
+      };
+      const r = request({
+        host,
+        port: url.port === '' ? 443 : Number(url.port),
+        path: `${url.pathname}${url.search}`,
+        method: 'GET',
+        agent: agentFor(url.origin),
+        ca: config.cluster.caPem ?? undefined,
+        rejectUnauthorized: !(options.insecureSkipTlsVerify || config.cluster.insecureSkipTlsVerify),
+        servername: isIP(servername) ? undefined : servername,
+        cert: authOptions.cert,
+        key: authOptions.key,
+        auth: authOptions.auth,
+        headers: { accept: 'application/json', 'user-agent': 'k8sdoc', ...(authOptions.headers as Record<string, string>) },
+      });
+      deadline.onExpire((err) => {
+        r.destroy(err);
+        settle({ ...classifyNetworkError(err, what), ms: ms() });
+      });
+      r.once('error', (err) => settle({ ...classifyNetworkError(err, what), ms: ms() }));
+      r.once('response', (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        let truncated = false;
+        res.on('data', (chunk: Buffer) => {
+          if (truncated) return;
+          size += chunk.length;
+          if (size > maxBody) {
+            truncated = true;
+            res.destroy();
+            settle({ kind: 'bad-response', message: `${what}: response larger than ${Math.round(maxBody / 1024 / 1024)} MB, not read further`, status: res.statusCode, ms: ms() });
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.once('error', (err) => settle({ ...classifyNetworkError(err, what), ms: ms() }));
+        res.once('end', () => {
+          const status = res.statusCode ?? 0;
+          const body = Buffer.concat(chunks).toString('utf8');
+          if (status >= 200 && status < 300) {
+            settle({ kind: 'ok', status, headers: res.headers, body, ms: ms(), truncated: false });
+          } else if (status >= 300 && status < 400) {
+            settle({ kind: 'bad-response', message: `${what}: redirected (HTTP ${status}) to ${res.headers.location ?? 'elsewhere'}; not followed, credentials are never sent on`, status, ms: ms() });
+          } else {
+            const kind = failureKindForStatus(status);
+            settle({ kind, message: `${what}: HTTP ${status}${kindSuffix(kind)}`, detail: `HTTP ${status}`, status, body: body.slice(0, 64 * 1024), ms: ms() });
+          }
+        });
+      });
+      r.end();
+    });
+  }
+
+  return {
+    server: config.cluster.server,
+    get,
+    close() {
+      for (const agent of agents.values()) agent.destroy();
+      agents.clear();
+    },
+  };
+}
+
+function kindSuffix(kind: 'unauthorized' | 'forbidden' | 'http'): string {
+  if (kind === 'unauthorized') return ' Unauthorized';
+  if (kind === 'forbidden') return ' Forbidden';
+  return '';
+}
+
+/** Parses a JSON body, turning garbage into a bad-response failure instead of a throw. */
+export function parseJsonBody<T>(outcome: Extract<KubeOutcome, { kind: 'ok' }>, what: string): { ok: true; value: T } | { ok: false; message: string } {
+  try {
+    return { ok: true, value: JSON.parse(outcome.body) as T };
+  } catch {
+    const sample = outcome.body.slice(0, 40).replace(/\s+/g, ' ');
+    return { ok: false, message: `${what}: answered with something that is not JSON ('${sample}${outcome.body.length > 40 ? '…' : ''}')` };
+  }
+}

@@ -1,0 +1,72 @@
+import { X509Certificate } from 'node:crypto';
+import { isIP } from 'node:net';
+import { checkServerIdentity, connect, type DetailedPeerCertificate } from 'node:tls';
+import { hostPort } from '../util/endpoint.js';
+import { describeCertificate } from './certificate.js';
+import { startDeadline } from './deadline.js';
+import { classifyNetworkError, describeTlsCode } from './errors.js';
+import type { ServedCertificate, TlsInspectOptions, TlsInspection } from './types.js';
+
+/** Walks issuerCertificate links; a self-signed root points to itself, so stop there. */
+function servedChain(leaf: DetailedPeerCertificate): ServedCertificate[] {
+  const chain: ServedCertificate[] = [];
+  const seen = new Set<string>();
+  let current: DetailedPeerCertificate | undefined = leaf;
+  while (current && current.raw && !seen.has(current.fingerprint256)) {
+    seen.add(current.fingerprint256);
+    chain.push(describeCertificate(new X509Certificate(current.raw)));
+    current = current.issuerCertificate;
+  }
+  return chain;
+}
+
+/**
+ * An inspection handshake: no client certificate, no token, nothing sent after the
+ * handshake. It reads the served chain even when it is expired or untrusted, and says
+ * separately whether it verifies against `ca` and for the host name.
+ */
+export function inspectTls(host: string, port: number, options: TlsInspectOptions): Promise<TlsInspection> {
+  const what = `tls ${hostPort(host, port)}`;
+  const started = performance.now();
+  const ms = () => Math.round(performance.now() - started);
+  const servername = options.servername ?? host;
+  return new Promise((resolve) => {
+    const socket = connect({
+      host,
+      port,
+      // SNI must not carry an IP address.
+      servername: isIP(servername) ? undefined : servername,
+      ca: options.ca,
+      rejectUnauthorized: false,
+      minVersion: 'TLSv1',
+      ALPNProtocols: ['http/1.1'],
+    });
+    const deadline = startDeadline(options, what);
+    const finish = (result: TlsInspection) => {
+      deadline.clear();
+      socket.destroy();
+      resolve(result);
+    };
+    deadline.onExpire((err) => {
+      const failure = classifyNetworkError(err, what);
+      finish({ kind: failure.kind, ms: ms(), chain: [], verifyError: null, failure });
+    });
+    socket.once('secureConnect', () => {
+      const peer = socket.getPeerCertificate(true);
+      const chain = peer && peer.raw ? servedChain(peer) : [];
+      let verifyError: string | null = null;
+      if (!socket.authorized) {
+        const code = String(socket.authorizationError ?? 'UNKNOWN');
+        verifyError = describeTlsCode(code);
+      } else if (peer && peer.raw) {
+        const identity = checkServerIdentity(servername, peer);
+        if (identity) verifyError = `certificate is not valid for ${servername}`;
+      }
+      finish({ kind: 'ok', ms: ms(), chain, verifyError, protocol: socket.getProtocol() ?? undefined });
+    });
+    socket.once('error', (err) => {
+      const failure = classifyNetworkError(err, what);
+      finish({ kind: failure.kind, ms: ms(), chain: [], verifyError: null, failure });
+    });
+  });
+}

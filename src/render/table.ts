@@ -1,0 +1,114 @@
+// The human report: the most likely cause first, a row per result grouped by component,
+// then each problem with its symptom, cause and fix.
+import { Chalk, type ChalkInstance } from 'chalk';
+import Table from 'cli-table3';
+import { entryFor } from '../catalogue/index.js';
+import { COMPONENTS, type Report, type ReportResult, type Status } from '../engine/types.js';
+import type { RenderOptions } from './options.js';
+
+const LABEL: Record<Status, string> = { ok: 'OK', warn: 'WARN', crit: 'CRIT', skip: 'SKIP', error: 'ERROR' };
+
+function paintStatus(c: ChalkInstance, status: Status, text = LABEL[status]): string {
+  switch (status) {
+    case 'ok':
+      return c.green(text);
+    case 'warn':
+      return c.yellow(text);
+    case 'crit':
+      return c.red.bold(text);
+    case 'error':
+      return c.magenta(text);
+    default:
+      return c.dim(text);
+  }
+}
+
+const SEVERITY_ORDER: Record<Status, number> = { crit: 0, warn: 1, error: 2, skip: 3, ok: 4 };
+
+function byComponent(a: ReportResult, b: ReportResult): number {
+  return COMPONENTS.indexOf(a.component) - COMPONENTS.indexOf(b.component) || a.check.localeCompare(b.check) || SEVERITY_ORDER[a.status] - SEVERITY_ORDER[b.status];
+}
+
+function header(report: Report, c: ChalkInstance): string {
+  const parts = [`k8sdoc ${report.tool.version}`];
+  if (report.target.context) parts.push(`context ${report.target.context}`);
+  if (report.target.server) parts.push(report.target.server);
+  parts.push(`${report.durationMs} ms`);
+  return c.bold(parts.join(' · '));
+}
+
+function mostLikelyCause(report: Report, c: ChalkInstance): string[] {
+  const first = report.rootCauses[0];
+  if (!first) return [];
+  const result = report.results.find((r) => r.code === first.code && r.subject === first.subject);
+  const entry = entryFor(first.code);
+  const lines = [c.bold('Most likely cause'), `  ${paintStatus(c, result?.status ?? entry.severity, `${first.code}`)}  ${first.subject}${result ? `: ${result.message}` : ''}`];
+  lines.push(`  Cause: ${entry.causes[0]}`);
+  lines.push(`  First step: ${c.cyan(entry.fix[0] ?? '')}`);
+  if (first.explains.length > 0) lines.push(`  Explains: ${first.explains.join(', ')}`);
+  const others = report.rootCauses.slice(1, 4);
+  if (others.length > 0) lines.push(`  Also independent: ${others.map((o) => `${o.code} (${o.subject})`).join(', ')}${report.rootCauses.length > 4 ? ', …' : ''}`);
+  return [...lines, ''];
+}
+
+function resultsTable(results: ReportResult[], c: ChalkInstance, width: number): string {
+  const fixed = 11 + 24 + 8 + 6; // the fixed columns plus borders
+  const subjectWidth = Math.max(24, Math.min(48, Math.floor((width - fixed) * 0.4)));
+  const messageWidth = Math.max(24, width - fixed - subjectWidth);
+  const table = new Table({
+    head: ['Component', 'Check', 'Subject', 'Status', 'Message'],
+    colWidths: [11, 24, subjectWidth, 8, messageWidth],
+    wordWrap: true,
+    wrapOnWordBoundary: false,
+    style: { head: c.level > 0 ? ['bold'] : [], border: c.level > 0 ? ['grey'] : [] },
+  });
+  let previous = '';
+  for (const r of [...results].sort(byComponent)) {
+    const component = r.component === previous ? '' : r.component;
+    previous = r.component;
+    const status = r.ignored ? c.dim(`${LABEL[r.status]}*`) : paintStatus(c, r.status);
+    table.push([component, r.check, r.subject, status, r.message]);
+  }
+  return table.toString();
+}
+
+function problemDetails(results: ReportResult[], c: ChalkInstance): string[] {
+  const problems = results.filter((r) => (r.status === 'crit' || r.status === 'warn') && !r.ignored).sort((a, b) => SEVERITY_ORDER[a.status] - SEVERITY_ORDER[b.status] || byComponent(a, b));
+  if (problems.length === 0) return [];
+  const lines = ['', c.bold('Problems')];
+  // The same code on many subjects (50 NotReady nodes) prints its catalogue text once.
+  const printed = new Set<string>();
+  for (const r of problems) {
+    lines.push('', `${paintStatus(c, r.status)} ${c.bold(r.code ?? '')}  ${r.subject}`, `  ${r.message}`);
+    if (printed.has(r.code!)) {
+      lines.push(c.dim(`  (symptom, cause and fix as above for ${r.code})`));
+      continue;
+    }
+    printed.add(r.code!);
+    if (r.symptom) lines.push(`  ${c.bold('Symptom:')} ${r.symptom}`);
+    const entry = entryFor(r.code!);
+    lines.push(`  ${c.bold('Cause:')}`, ...entry.causes.map((cause, i) => `    ${i + 1}. ${cause}`));
+    lines.push(`  ${c.bold('Fix:')}`, ...entry.fix.map((f) => `    ${c.cyan('$')} ${f}`));
+    if (entry.docs) lines.push(`  ${c.bold('Docs:')} ${entry.docs}`);
+  }
+  return lines;
+}
+
+function summaryLine(report: Report, c: ChalkInstance): string {
+  const s = report.summary;
+  const counts = `${s.ok} ok, ${s.warn} warn, ${s.crit} crit, ${s.skip} skipped, ${s.error} errors`;
+  return `${c.bold('Summary:')} ${counts} → ${paintStatus(c, report.status)}`;
+}
+
+export function renderTable(report: Report, options: Pick<RenderOptions, 'color' | 'width'>): string {
+  const c = new Chalk({ level: options.color ? 1 : 0 });
+  const width = Math.max(80, Math.min(options.width, 200));
+  const lines = [header(report, c), ''];
+  lines.push(...mostLikelyCause(report, c));
+  lines.push(resultsTable(report.results, c, width));
+  lines.push(...problemDetails(report.results, c));
+  const timedOut = report.results.flatMap((r) => r.timedOut ?? []);
+  if (timedOut.length > 0) lines.push('', c.dim(`Timed out: ${[...new Set(timedOut)].join(', ')}`));
+  lines.push('', summaryLine(report, c), '');
+  return lines.join('\n');
+}

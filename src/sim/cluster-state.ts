@@ -1,0 +1,379 @@
+// What the simulated API servers serve: nodes, kube-system pods, node leases and
+// namespaces. Every API server of a cluster reads this one state, and object status is
+// computed when asked from what is really running (the kubelet, the etcd member, the API
+// server on that host), so stopping a kubelet turns its node NotReady on the next request.
+import { createHash } from 'node:crypto';
+import { kubeMicroTime, kubeTime } from './api-wire.js';
+import { KUBERNETES_VERSION, STATIC_COMPONENTS, staticPodManifest, type ControlPlaneLayout, type StaticComponent } from './static-pods.js';
+
+export type NodeRole = 'control-plane' | 'worker';
+
+export interface SimNode {
+  name: string;
+  address: string;
+  role: NodeRole;
+  createdAt: Date;
+  /** When the kubelet stopped posting status (and renewing its lease); null while it posts. */
+  stoppedPostingAt: Date | null;
+  pressure: { memory: boolean; disk: boolean; pid: boolean };
+  unschedulable: boolean;
+}
+
+/** What is running right now, asked at request time. */
+export interface RuntimeView {
+  /** The etcd member on this node, or null when the node runs none or etcd is not simulated. */
+  etcdMember(nodeName: string): 'running' | 'killed' | 'paused' | 'unstarted' | null;
+  /** The API server on this node, or null when it runs none. */
+  apiServer(nodeName: string): 'up' | 'down' | 'hang' | null;
+}
+
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: { name: string; namespace?: string; uid: string; resourceVersion: string; creationTimestamp: string; labels?: Record<string, string>; annotations?: Record<string, string>; [k: string]: unknown };
+  [k: string]: unknown;
+}
+
+function uid(seed: string): string {
+  const h = createHash('sha1').update(seed).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+const NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
+const LEASE_DURATION_SECONDS = 40;
+// A live kubelet renews its lease every 10 s (a quarter of the duration).
+const RENEW_INTERVAL_MS = 10_000;
+
+interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  lastHeartbeatTime: string;
+  lastTransitionTime: string;
+  reason: string;
+  message: string;
+}
+
+export class ClusterState {
+  readonly createdAt: Date;
+  private readonly nodeList: SimNode[];
+  private readonly byName = new Map<string, SimNode>();
+  private readonly rv = new Map<string, number>();
+  private revision = 1000;
+
+  constructor(
+    nodes: SimNode[],
+    private readonly layout: ControlPlaneLayout,
+    private readonly runtime: RuntimeView,
+    createdAt: Date,
+  ) {
+    this.createdAt = createdAt;
+    // etcd keeps keys sorted; lists and pagination follow that order.
+    this.nodeList = [...nodes].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const n of this.nodeList) {
+      this.byName.set(n.name, n);
+      this.rv.set(`node/${n.name}`, ++this.revision);
+    }
+    for (const ns of NAMESPACES) this.rv.set(`ns/${ns}`, ++this.revision);
+  }
+
+  get resourceVersion(): number {
+    return this.revision;
+  }
+
+  nodes(): readonly SimNode[] {
+    return this.nodeList;
+  }
+
+  node(name: string): SimNode | undefined {
+    return this.byName.get(name);
+  }
+
+  /** The kubelet stopped (or came back): its node's conditions and lease follow. */
+  setPosting(name: string, posting: boolean, since: Date = new Date()): void {
+    const n = this.byName.get(name);
+    if (!n) throw new Error(`no node named ${name}`);
+    const next = posting ? null : (n.stoppedPostingAt ?? since);
+    if (next !== n.stoppedPostingAt) {
+      n.stoppedPostingAt = next;
+      this.rv.set(`node/${name}`, ++this.revision);
+    }
+  }
+
+  private rvOf(key: string): string {
+    let v = this.rv.get(key);
+    if (v === undefined) {
+      v = ++this.revision;
+      this.rv.set(key, v);
+    }
+    return String(v);
+  }
+
+  // --- nodes ----------------------------------------------------------------------
+
+  nodeObject(n: SimNode, now: Date = new Date()): KubeObject {
+    const created = kubeTime(n.createdAt);
+    const heartbeat = kubeTime(n.stoppedPostingAt ?? new Date(now.getTime() - 5_000));
+    const labels: Record<string, string> = {
+      'beta.kubernetes.io/arch': 'amd64',
+      'beta.kubernetes.io/os': 'linux',
+      'kubernetes.io/arch': 'amd64',
+      'kubernetes.io/hostname': n.name,
+      'kubernetes.io/os': 'linux',
+    };
+    if (n.role === 'control-plane') {
+      labels['node-role.kubernetes.io/control-plane'] = '';
+      labels['node.kubernetes.io/exclude-from-external-load-balancers'] = '';
+    }
+    const taints: { key: string; effect: string; timeAdded?: string }[] = [];
+    if (n.role === 'control-plane') taints.push({ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' });
+    if (n.unschedulable) taints.push({ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule', timeAdded: created });
+
+    let conditions: Condition[];
+    if (n.stoppedPostingAt) {
+      // What the node lifecycle controller writes once the kubelet's lease runs out.
+      const lost = kubeTime(new Date(n.stoppedPostingAt.getTime() + LEASE_DURATION_SECONDS * 1000));
+      const unknown = (type: string): Condition => ({ type, status: 'Unknown', lastHeartbeatTime: heartbeat, lastTransitionTime: lost, reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' });
+      conditions = [unknown('MemoryPressure'), unknown('DiskPressure'), unknown('PIDPressure'), unknown('Ready')];
+      taints.push({ key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule', timeAdded: lost }, { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute', timeAdded: lost });
+    } else {
+      const cond = (type: string, status: 'True' | 'False', reason: string, message: string): Condition => ({ type, status, lastHeartbeatTime: heartbeat, lastTransitionTime: created, reason, message });
+      conditions = [
+        n.pressure.memory
+          ? cond('MemoryPressure', 'True', 'KubeletHasInsufficientMemory', 'kubelet has insufficient memory available')
+          : cond('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+        n.pressure.disk ? cond('DiskPressure', 'True', 'KubeletHasDiskPressure', 'kubelet has disk pressure') : cond('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
+        n.pressure.pid
+          ? cond('PIDPressure', 'True', 'KubeletHasInsufficientPID', 'kubelet has insufficient PID available')
+          : cond('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+        cond('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
+      ];
+      if (n.pressure.memory) taints.push({ key: 'node.kubernetes.io/memory-pressure', effect: 'NoSchedule', timeAdded: created });
+      if (n.pressure.disk) taints.push({ key: 'node.kubernetes.io/disk-pressure', effect: 'NoSchedule', timeAdded: created });
+      if (n.pressure.pid) taints.push({ key: 'node.kubernetes.io/pid-pressure', effect: 'NoSchedule', timeAdded: created });
+    }
+    const index = this.nodeList.indexOf(n);
+    return {
+      metadata: {
+        name: n.name,
+        uid: uid(`node/${n.name}`),
+        resourceVersion: this.rvOf(`node/${n.name}`),
+        creationTimestamp: created,
+        labels,
+        annotations: {
+          'kubeadm.alpha.kubernetes.io/cri-socket': 'unix:///var/run/containerd/containerd.sock',
+          'node.alpha.kubernetes.io/ttl': '0',
+          'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
+        },
+      },
+      spec: {
+        podCIDR: `10.244.${index % 256}.0/24`,
+        podCIDRs: [`10.244.${index % 256}.0/24`],
+        ...(taints.length > 0 ? { taints } : {}),
+        ...(n.unschedulable ? { unschedulable: true } : {}),
+      },
+      status: {
+        addresses: [
+          { address: n.address, type: 'InternalIP' },
+          { address: n.name, type: 'Hostname' },
+        ],
+        allocatable: { cpu: '4', 'ephemeral-storage': '93492209510', 'hugepages-2Mi': '0', memory: '16265612Ki', pods: '110' },
+        capacity: { cpu: '4', 'ephemeral-storage': '101445540Ki', 'hugepages-2Mi': '0', memory: '16368012Ki', pods: '110' },
+        conditions,
+        daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+        nodeInfo: {
+          architecture: 'amd64',
+          bootID: uid(`boot/${n.name}`),
+          containerRuntimeVersion: 'containerd://1.7.24',
+          kernelVersion: '6.1.0-28-amd64',
+          kubeProxyVersion: KUBERNETES_VERSION,
+          kubeletVersion: KUBERNETES_VERSION,
+          machineID: createHash('md5').update(n.name).digest('hex'),
+          operatingSystem: 'linux',
+          osImage: 'Debian GNU/Linux 12 (bookworm)',
+          systemUUID: uid(`system/${n.name}`),
+        },
+      },
+    };
+  }
+
+  // --- pods -----------------------------------------------------------------------
+
+  /** kube-system pods: the static control-plane pods (mirror pods), kube-proxy and CoreDNS. */
+  pods(now: Date = new Date()): KubeObject[] {
+    const pods: KubeObject[] = [];
+    const controlPlane = this.nodeList.filter((n) => n.role === 'control-plane');
+    for (const n of controlPlane) for (const c of STATIC_COMPONENTS) pods.push(this.staticPod(c, n, now));
+    for (const n of this.nodeList) pods.push(this.daemonPod(n, now));
+    const dnsHosts = this.nodeList.filter((n) => n.role === 'worker');
+    const dnsNodes = dnsHosts.length > 0 ? dnsHosts : controlPlane;
+    for (let i = 0; i < 2 && dnsNodes.length > 0; i++) pods.push(this.corednsPod(i, dnsNodes[i % dnsNodes.length]!, now));
+    return pods.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+  }
+
+  private containerState(running: 'ready' | 'not-ready' | 'crashloop' | 'unknown', startedAt: string, name: string, image: string, now: Date) {
+    const base = { name, image, imageID: `${image.split(':')[0]}@sha256:${createHash('sha256').update(image).digest('hex')}`, containerID: `containerd://${createHash('sha256').update(name + startedAt).digest('hex')}` };
+    if (running === 'crashloop') {
+      const finished = kubeTime(new Date(now.getTime() - 90_000));
+      return {
+        ...base,
+        ready: false,
+        restartCount: 7,
+        started: false,
+        state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off 5m0s restarting failed container=${name}` } },
+        lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: kubeTime(new Date(now.getTime() - 95_000)), finishedAt: finished, containerID: base.containerID } },
+      };
+    }
+    return { ...base, ready: running === 'ready', restartCount: 0, started: true, state: { running: { startedAt } }, lastState: {} };
+  }
+
+  private podStatus(node: SimNode, ready: 'ready' | 'not-ready' | 'crashloop' | 'unknown', containers: { name: string; image: string }[], podIP: string, now: Date) {
+    const start = kubeTime(node.createdAt);
+    const isReady = ready === 'ready' ? 'True' : 'False';
+    const condition = (type: string, status: string) => ({ type, status, lastProbeTime: null, lastTransitionTime: start });
+    return {
+      phase: 'Running',
+      conditions: [
+        condition('PodReadyToStartContainers', 'True'),
+        condition('Initialized', 'True'),
+        condition('Ready', isReady),
+        condition('ContainersReady', isReady),
+        condition('PodScheduled', 'True'),
+      ],
+      hostIP: node.address,
+      hostIPs: [{ ip: node.address }],
+      podIP,
+      podIPs: [{ ip: podIP }],
+      qosClass: 'Burstable',
+      startTime: start,
+      containerStatuses: containers.map((c) => this.containerState(ready, start, c.name, c.image, now)),
+    };
+  }
+
+  /** A node whose kubelet stopped posting leaves its pods' last reported status Ready=False. */
+  private readiness(node: SimNode, component: StaticComponent | 'kube-proxy' | 'coredns'): 'ready' | 'not-ready' | 'crashloop' | 'unknown' {
+    if (node.stoppedPostingAt) return 'not-ready';
+    if (component === 'etcd') {
+      const m = this.runtime.etcdMember(node.name);
+      if (m === 'killed') return 'crashloop';
+      if (m === 'paused') return 'not-ready';
+    }
+    if (component === 'kube-apiserver') {
+      const a = this.runtime.apiServer(node.name);
+      if (a === 'down') return 'crashloop';
+      if (a === 'hang') return 'not-ready';
+    }
+    return 'ready';
+  }
+
+  private staticPod(component: StaticComponent, n: SimNode, now: Date): KubeObject {
+    const manifest = staticPodManifest(component, n, this.layout);
+    const name = `${component}-${n.name}`;
+    const spec = manifest.spec as { containers: { name: string; image: string }[] };
+    return {
+      metadata: {
+        name,
+        namespace: 'kube-system',
+        uid: uid(`pod/${name}`),
+        resourceVersion: this.rvOf(`pod/${name}`),
+        creationTimestamp: kubeTime(n.createdAt),
+        labels: manifest.metadata.labels,
+        annotations: {
+          ...manifest.metadata.annotations,
+          'kubernetes.io/config.hash': createHash('md5').update(name).digest('hex'),
+          'kubernetes.io/config.mirror': createHash('md5').update(name).digest('hex'),
+          'kubernetes.io/config.seen': kubeTime(n.createdAt),
+          'kubernetes.io/config.source': 'file',
+        },
+        ownerReferences: [{ apiVersion: 'v1', controller: true, kind: 'Node', name: n.name, uid: uid(`node/${n.name}`) }],
+      },
+      spec: { ...manifest.spec, nodeName: n.name, dnsPolicy: 'ClusterFirst', enableServiceLinks: true, restartPolicy: 'Always', schedulerName: 'default-scheduler', terminationGracePeriodSeconds: 30, tolerations: [{ effect: 'NoExecute', operator: 'Exists' }] },
+      status: this.podStatus(n, this.readiness(n, component), spec.containers, n.address, now),
+    };
+  }
+
+  private daemonPod(n: SimNode, now: Date): KubeObject {
+    const suffix = createHash('sha1').update(n.name).digest('hex').slice(0, 5);
+    const name = `kube-proxy-${suffix}`;
+    const image = `registry.k8s.io/kube-proxy:${KUBERNETES_VERSION}`;
+    return {
+      metadata: {
+        name,
+        namespace: 'kube-system',
+        uid: uid(`pod/${name}`),
+        resourceVersion: this.rvOf(`pod/${name}`),
+        creationTimestamp: kubeTime(n.createdAt),
+        generateName: 'kube-proxy-',
+        labels: { 'controller-revision-hash': '7b8f5b6c4d', 'k8s-app': 'kube-proxy', 'pod-template-generation': '1' },
+        ownerReferences: [{ apiVersion: 'apps/v1', blockOwnerDeletion: true, controller: true, kind: 'DaemonSet', name: 'kube-proxy', uid: uid('ds/kube-proxy') }],
+      },
+      spec: { containers: [{ name: 'kube-proxy', image, command: ['/usr/local/bin/kube-proxy', '--config=/var/lib/kube-proxy/config.conf', '--hostname-override=$(NODE_NAME)'] }], hostNetwork: true, nodeName: n.name, priorityClassName: 'system-node-critical', serviceAccountName: 'kube-proxy' },
+      status: this.podStatus(n, this.readiness(n, 'kube-proxy'), [{ name: 'kube-proxy', image }], n.address, now),
+    };
+  }
+
+  private corednsPod(i: number, n: SimNode, now: Date): KubeObject {
+    const name = `coredns-668d6bf9bc-${['4xk2p', 'm9vqz'][i]}`;
+    const image = 'registry.k8s.io/coredns/coredns:v1.11.3';
+    return {
+      metadata: {
+        name,
+        namespace: 'kube-system',
+        uid: uid(`pod/${name}`),
+        resourceVersion: this.rvOf(`pod/${name}`),
+        creationTimestamp: kubeTime(n.createdAt),
+        generateName: 'coredns-668d6bf9bc-',
+        labels: { 'k8s-app': 'kube-dns', 'pod-template-hash': '668d6bf9bc' },
+        ownerReferences: [{ apiVersion: 'apps/v1', blockOwnerDeletion: true, controller: true, kind: 'ReplicaSet', name: 'coredns-668d6bf9bc', uid: uid('rs/coredns') }],
+      },
+      spec: { containers: [{ name: 'coredns', image, args: ['-conf', '/etc/coredns/Corefile'] }], nodeName: n.name, priorityClassName: 'system-cluster-critical', serviceAccountName: 'coredns' },
+      status: this.podStatus(n, this.readiness(n, 'coredns'), [{ name: 'coredns', image }], `10.244.${this.nodeList.indexOf(n) % 256}.${2 + i}`, now),
+    };
+  }
+
+  // --- leases ---------------------------------------------------------------------
+
+  leases(namespace: string, now: Date = new Date()): KubeObject[] {
+    if (namespace === 'kube-node-lease') return this.nodeList.map((n) => this.nodeLease(n, now));
+    if (namespace === 'kube-system') {
+      const leader = this.nodeList.find((n) => n.role === 'control-plane' && !n.stoppedPostingAt) ?? this.nodeList[0];
+      if (!leader) return [];
+      return ['kube-controller-manager', 'kube-scheduler'].map((name) => this.lease('kube-system', name, `${leader.name}_${uid(`${name}/${leader.name}`)}`, 15, new Date(now.getTime() - 1_500), this.createdAt));
+    }
+    return [];
+  }
+
+  private nodeLease(n: SimNode, now: Date): KubeObject {
+    // A live kubelet renewed within the last interval; a stopped one at the moment it stopped.
+    const renew = n.stoppedPostingAt ?? new Date(now.getTime() - (Math.abs(hashInt(n.name)) % RENEW_INTERVAL_MS));
+    const lease = this.lease('kube-node-lease', n.name, n.name, LEASE_DURATION_SECONDS, renew, n.createdAt);
+    lease.metadata.ownerReferences = [{ apiVersion: 'v1', kind: 'Node', name: n.name, uid: uid(`node/${n.name}`) }];
+    return lease;
+  }
+
+  private lease(namespace: string, name: string, holder: string, duration: number, renew: Date, created: Date): KubeObject {
+    return {
+      metadata: {
+        name,
+        namespace,
+        uid: uid(`lease/${namespace}/${name}`),
+        resourceVersion: this.rvOf(`lease/${namespace}/${name}`),
+        creationTimestamp: kubeTime(created),
+      },
+      spec: { holderIdentity: holder, leaseDurationSeconds: duration, renewTime: kubeMicroTime(renew) },
+    };
+  }
+
+  // --- namespaces -----------------------------------------------------------------
+
+  namespaces(): KubeObject[] {
+    return NAMESPACES.map((name) => ({
+      metadata: { name, uid: uid(`ns/${name}`), resourceVersion: this.rvOf(`ns/${name}`), creationTimestamp: kubeTime(this.createdAt), labels: { 'kubernetes.io/metadata.name': name } },
+      spec: { finalizers: ['kubernetes'] },
+      status: { phase: 'Active' },
+    }));
+  }
+}
+
+function hashInt(text: string): number {
+  return createHash('md5').update(text).digest().readInt32BE(0);
+}
