@@ -145,7 +145,7 @@ export const ENTRIES = {
       'k8sdoc check --only etcd   # when [-]etcd failed',
       'journalctl -u kube-apiserver | grep -i etcd; crictl logs $(crictl ps -q --name kube-apiserver)',
     ],
-    keywords: ['readyz', 'not ready', 'etcd failed', 'healthz', 'changes not applied'],
+    keywords: ['readyz', 'not ready', 'etcd failed', 'healthz'],
     docs: `${K8S}/reference/using-api/health-checks/`,
   },
   'apiserver-not-live': {
@@ -243,11 +243,13 @@ export const ENTRIES = {
   'etcd-member-unreachable': {
     component: 'etcd',
     title: 'An etcd member does not answer',
-    severity: 'crit',
+    // warn: the cluster still serves while a majority answers; etcd-quorum-at-risk/-lost carry the urgency.
+    severity: 'warn',
     symptom: "etcdctl reports 'unhealthy cluster' or 'context deadline exceeded' for one endpoint",
     causes: [
-      'the member process or its host is down (or hung)',
+      'the member process or its host is down (or hung: it accepts TCP but never answers)',
       'the machine was deleted but the member is still in the member list (zombie member)',
+      "the member was added with 'etcdctl member add' but etcd was never started on the new machine",
       'a firewall blocks port 2379/2380, or its certificate is invalid',
     ],
     fix: [
@@ -298,7 +300,7 @@ export const ENTRIES = {
       'etcdctl alarm disarm',
       'consider a larger --quota-backend-bytes (up to 8 GiB)',
     ],
-    keywords: ['database space exceeded', 'nospace', 'no space', 'quota', 'mvcc', 'read-only', 'disk full'],
+    keywords: ['database space exceeded', 'nospace', 'no space', 'quota', 'mvcc', 'disk full'],
     docs: `${ETCD}/maintenance/#space-quota`,
   },
   'etcd-alarm-corrupt': {

@@ -66,5 +66,6 @@ export function buildReport(input: ReportInput): Report {
 export function exitCodeFor(report: Report, failOn: FailOn): 0 | 1 {
   if (failOn === 'never') return 0;
   const threshold = failOn === 'warn' ? 1 : 2;
-  return report.results.some((r) => !r.ignored && STATUS_ORDER[r.status] >= threshold) ? 1 : 0;
+  // A check that crashed proved nothing: a smoke test must not pass on it.
+  return report.results.some((r) => !r.ignored && (STATUS_ORDER[r.status] >= threshold || r.status === 'error')) ? 1 : 0;
 }

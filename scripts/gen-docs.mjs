@@ -1,0 +1,8 @@
+// Regenerates docs/catalogue.md from the catalogue data (bundled on the fly with esbuild).
+import { build } from 'esbuild';
+import { writeFileSync } from 'node:fs';
+
+const out = await build({ entryPoints: ['src/catalogue/docs-page.ts'], bundle: true, platform: 'node', format: 'esm', write: false, logLevel: 'warning' });
+const mod = await import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
+writeFileSync('docs/catalogue.md', mod.catalogueDocsPage());
+console.log('wrote docs/catalogue.md');

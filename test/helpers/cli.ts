@@ -1,0 +1,53 @@
+// Runs the built CLI as a user runs it: a child process, no TTY, its own environment.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const BIN = resolve('bin/k8sdoc');
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+export interface CliOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Kill the child after this long (a hang is a test failure, not a stuck suite). */
+  killAfterMs?: number;
+}
+
+/** A HOME with no kubeconfig and no config file, so the developer's own never leak in. */
+export function emptyHome(): string {
+  return mkdtempSync(join(tmpdir(), 'k8sdoc-home-'));
+}
+
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun> {
+  const started = performance.now();
+  const home = options.env?.HOME ?? emptyHome();
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, ...options.env };
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, cwd: options.cwd ?? home, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 30_000);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout, stderr, ms: Math.round(performance.now() - started) });
+    });
+  });
+}
+
+export function parseJsonReport(run: CliRun): import('../../src/engine/types.js').Report {
+  try {
+    return JSON.parse(run.stdout);
+  } catch {
+    throw new Error(`stdout is not JSON (exit ${run.code}):\n${run.stdout.slice(0, 2000)}\nstderr:\n${run.stderr.slice(0, 2000)}`);
+  }
+}
