@@ -4,7 +4,7 @@
 import type { Check, CheckContext, Finding } from '../engine/types.js';
 import { entryFor } from '../catalogue/index.js';
 import type { Code } from '../catalogue/codes.js';
-import { credentialsRejected, etcdView, memberSubject, type EtcdView, type MemberView } from './etcd-view.js';
+import { credentialsRejected, etcdView, type EtcdView, type MemberView } from './etcd-view.js';
 import { describeApiServerView, etcdIndirectView, type IndirectView } from './etcd-indirect.js';
 
 export function quorumOf(voters: number): number {
@@ -140,5 +140,3 @@ export const etcdQuorum: Check = {
     return judgeQuorum(view);
   },
 };
-
-export { memberSubject };

@@ -60,7 +60,7 @@ export function hostOf(url: string): string {
   }
 }
 
-export function isCredentialFailure(outcome: { kind: string }): outcome is Failure & { ms: number } {
+export function isCredentialFailure(outcome: { kind: string }): boolean {
   return outcome.kind === 'unauthorized' || outcome.kind === 'forbidden' || outcome.kind === 'tls';
 }
 
@@ -149,7 +149,7 @@ export function buildView(answers: EndpointAnswer[]): EtcdView {
     });
   }
 
-  const credentialFailures = answers.flatMap((a) => (isCredentialFailure(a.status) ? [{ endpoint: a.endpoint, failure: a.status }] : []));
+  const credentialFailures = answers.flatMap((a) => (a.status.kind !== 'ok' && isCredentialFailure(a.status) ? [{ endpoint: a.endpoint, failure: a.status }] : []));
   return { members, membershipKnown: list !== null, answers, credentialFailures };
 }
 

@@ -1,7 +1,17 @@
 // The ordered registry of checks. Order is the order of `k8sdoc checks` and of the report.
 import type { Check } from '../engine/types.js';
 import { apiserverReachable } from './apiserver-reachable.js';
+import { etcdQuorum } from './etcd-quorum.js';
+import { etcdMembers } from './etcd-members.js';
+import { etcdAlarms } from './etcd-alarms.js';
+import { etcdDbSize } from './etcd-db-size.js';
+import { etcdBackup } from './etcd-backup.js';
 
 export const CHECKS: readonly Check[] = [
   apiserverReachable,
+  etcdQuorum,
+  etcdMembers,
+  etcdAlarms,
+  etcdDbSize,
+  etcdBackup,
 ];

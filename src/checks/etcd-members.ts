@@ -1,0 +1,154 @@
+// Is every member in the member list reachable on its own, and do the members agree with
+// each other? Names the unreachable ones with id and URLs (the zombie case: a machine that
+// is gone but still listed), flags an even number of voters, members whose member lists or
+// cluster ids differ, and members whose raft log lags far behind the others.
+import type { Check, Finding } from '../engine/types.js';
+import type { Code } from '../catalogue/codes.js';
+import { entryFor } from '../catalogue/index.js';
+import { credentialsRejected, etcdView, isCredentialFailure, memberSubject, type EtcdView, type MemberView } from './etcd-view.js';
+import { etcdIndirectView, PEER_PORT, type IndirectView } from './etcd-indirect.js';
+
+/**
+ * Entries a member may trail the most advanced one before it counts as lagging. Status
+ * answers are taken a few milliseconds apart, so a busy cluster shows gaps of hundreds.
+ */
+export const RAFT_INDEX_GAP = 5_000;
+
+function finding(code: Code, subject: string, message: string, data?: Record<string, unknown>, timedOut?: string[]): Finding {
+  return { status: entryFor(code).severity, code, subject, message, data, ...(timedOut ? { timedOut } : {}) };
+}
+
+function memberData(m: MemberView): Record<string, unknown> {
+  return { name: m.member?.name ?? null, id: m.id, clientURLs: m.member?.clientURLs ?? (m.endpoint ? [m.endpoint] : []), peerURLs: m.member?.peerURLs ?? [], isLearner: m.member?.isLearner ?? false };
+}
+
+function judgeMember(m: MemberView): Finding {
+  const subject = memberSubject(m);
+  const idText = m.id ? ` (id ${m.id})` : '';
+  if (m.unstarted) {
+    return finding(
+      'etcd-member-unreachable',
+      subject,
+      `member ${m.id} (peer ${m.member?.peerURLs.join(', ')}) was added with 'member add' but never started: start etcd on that host with --initial-cluster-state=existing, or if it is not coming: etcdctl member remove ${m.id}`,
+      { ...memberData(m), unstarted: true },
+    );
+  }
+  const status = m.answer?.status;
+  if (!status) return finding('etcd-member-unreachable', subject, `member ${m.label}${idText} lists no client URL to ask`, memberData(m));
+  if (status.kind !== 'ok') {
+    if (isCredentialFailure(status)) {
+      return finding('etcd-auth-failed', subject, status.message, { ...memberData(m), failure: status.kind, detail: status.detail ?? null });
+    }
+    const zombie = m.id ? `; if that machine is gone for good: etcdctl member remove ${m.id}, otherwise bring it back` : '';
+    const listed = m.member ? '' : ' (not in any member list: check --etcd)';
+    return finding(
+      'etcd-member-unreachable',
+      subject,
+      `member ${m.label}${idText} unreachable${listed}: ${status.message.replace(`${m.endpoint}: `, '')}${m.member ? `; peer URL ${m.member.peerURLs.join(', ')}` : ''}${zombie}`,
+      { ...memberData(m), failure: status.kind, detail: status.detail ?? null },
+      status.kind === 'timeout' ? [`etcd ${m.endpoint}`] : undefined,
+    );
+  }
+  const s = status.value;
+  return {
+    status: 'ok',
+    subject,
+    message: `${s.isLearner ? 'learner' : 'voting member'} ${m.label} (id ${s.memberId}) answers: etcd ${s.version}, raft term ${s.raftTerm}, index ${s.raftIndex}`,
+    data: { ...memberData(m), version: s.version, raftTerm: s.raftTerm, raftIndex: s.raftIndex, raftAppliedIndex: s.raftAppliedIndex, ms: status.ms },
+  };
+}
+
+function judgeEven(view: EtcdView): Finding[] {
+  const voters = view.members.filter((m) => m.voter).length;
+  if (voters === 0 || voters % 2 !== 0 || !view.membershipKnown) return [];
+  const tolerates = voters - (Math.floor(voters / 2) + 1);
+  return [
+    finding(
+      'etcd-even-members',
+      'etcd',
+      `${voters} voting members tolerate ${tolerates} failure${tolerates === 1 ? '' : 's'}, no more than ${voters - 1} would: the extra member adds load and one more machine that can fail, not safety`,
+      { voters, tolerance: tolerates },
+    ),
+  ];
+}
+
+function judgeAgreement(view: EtcdView): Finding[] {
+  const findings: Finding[] = [];
+  const lists = view.answers.flatMap((a) => (a.memberList.kind === 'ok' ? [{ endpoint: a.endpoint, ids: a.memberList.value.map((m) => m.id).sort().join(',') }] : []));
+  const distinct = new Set(lists.map((l) => l.ids));
+  if (distinct.size > 1) {
+    const views = Object.fromEntries(lists.map((l) => [l.endpoint, l.ids.split(',')]));
+    const text = lists.map((l) => `${l.endpoint} lists ${l.ids.split(',').length}`).join(', ');
+    findings.push(finding('etcd-members-disagree', 'etcd', `members disagree on the member list: ${text}`, { memberLists: views }));
+  }
+  const clusters = new Map<string, string[]>();
+  for (const a of view.answers) {
+    if (a.status.kind !== 'ok') continue;
+    clusters.set(a.status.value.clusterId, [...(clusters.get(a.status.value.clusterId) ?? []), a.endpoint]);
+  }
+  if (clusters.size > 1) {
+    const text = [...clusters].map(([id, eps]) => `cluster ${id}: ${eps.join(', ')}`).join('; ');
+    findings.push(finding('etcd-members-disagree', 'etcd', `the endpoints belong to different etcd clusters: ${text}`, { clusters: Object.fromEntries(clusters) }));
+  }
+  return findings;
+}
+
+function judgeRaft(view: EtcdView): Finding[] {
+  const up = view.members.flatMap((m) => (m.answer?.status.kind === 'ok' ? [{ m, s: m.answer.status.value }] : []));
+  if (up.length === 0) return [];
+  const findings: Finding[] = [];
+  const maxIndex = up.reduce((max, x) => (BigInt(x.s.raftIndex) > max ? BigInt(x.s.raftIndex) : max), 0n);
+  const maxTerm = up.reduce((max, x) => (BigInt(x.s.raftTerm) > max ? BigInt(x.s.raftTerm) : max), 0n);
+  for (const { m, s } of up) {
+    const behind = maxIndex - BigInt(s.raftIndex);
+    const unapplied = BigInt(s.raftIndex) - BigInt(s.raftAppliedIndex);
+    const termBehind = BigInt(s.raftTerm) < maxTerm;
+    if (behind > BigInt(RAFT_INDEX_GAP) || unapplied > BigInt(RAFT_INDEX_GAP) || (termBehind && behind > 0n)) {
+      const parts = [
+        behind > 0n ? `${behind} entries behind the most advanced member (index ${s.raftIndex} vs ${maxIndex})` : '',
+        termBehind ? `on raft term ${s.raftTerm} while others are on ${maxTerm}` : '',
+        unapplied > BigInt(RAFT_INDEX_GAP) ? `${unapplied} committed entries not yet applied` : '',
+      ].filter(Boolean);
+      findings.push(
+        finding('etcd-raft-lagging', memberSubject(m), `${m.label} lags: ${parts.join(', ')}`, {
+          raftTerm: s.raftTerm,
+          raftIndex: s.raftIndex,
+          raftAppliedIndex: s.raftAppliedIndex,
+          maxRaftTerm: maxTerm.toString(),
+          maxRaftIndex: maxIndex.toString(),
+        }),
+      );
+    }
+  }
+  return findings;
+}
+
+function judgeIndirectly(view: IndirectView): Finding[] {
+  return view.members.map((m) => {
+    const subject = `etcd member ${m.host} (${m.endpoint})`;
+    const peer = m.peer.kind === 'ok' ? `peer port ${PEER_PORT} open` : `peer port ${PEER_PORT}: ${m.peer.kind}`;
+    const leaf = m.tls.chain[0];
+    const data = { indirect: true, endpoint: m.endpoint, client: m.client.kind, peer: m.peer.kind, tls: m.tls.kind, servedSubject: leaf?.subject ?? null, servedNotAfter: leaf?.notAfter.toISOString() ?? null, verifyError: m.tls.verifyError };
+    if (!m.serving) {
+      const why = m.client.kind !== 'ok' ? `client port ${m.clientPort}: ${m.client.kind}` : `accepts TCP on ${m.clientPort} but completes no TLS handshake (${m.tls.kind})`;
+      return finding('etcd-member-unreachable', subject, `indirect: ${why}; ${peer}`, data, m.tls.kind === 'timeout' || m.client.kind === 'timeout' ? [`etcd ${m.endpoint}`] : undefined);
+    }
+    const served = leaf ? `serves ${leaf.subject}, valid until ${leaf.notAfter.toISOString().slice(0, 10)}` : 'serves TLS';
+    return { status: 'ok' as const, subject, message: `indirect: accepts TLS on ${m.clientPort} (${served}); ${peer}`, data };
+  });
+}
+
+export const etcdMembers: Check = {
+  id: 'etcd-members',
+  component: 'etcd',
+  title: 'every etcd member answers on its own, the members agree, none lags behind',
+  needs: ['etcd'],
+  codes: ['etcd-member-unreachable', 'etcd-even-members', 'etcd-members-disagree', 'etcd-raft-lagging', 'etcd-auth-failed'],
+  async run(ctx) {
+    const view = await etcdView(ctx);
+    if (view === null) return judgeIndirectly(await etcdIndirectView(ctx));
+    const perMember = view.members.map(judgeMember);
+    if (credentialsRejected(view)) return [...perMember, ...judgeIndirectly(await etcdIndirectView(ctx))];
+    return [...perMember, ...judgeEven(view), ...judgeAgreement(view), ...judgeRaft(view)];
+  },
+};

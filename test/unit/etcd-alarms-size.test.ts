@@ -1,0 +1,77 @@
+// etcd-alarms and etcd-db-size over fake members: alarms from the alarm list and from status
+// errors, database size against the quota from the flag, the member's metrics or the default.
+import { describe, expect, it } from 'vitest';
+import { etcdAlarms } from '../../src/checks/etcd-alarms.js';
+import { etcdDbSize, metricValue } from '../../src/checks/etcd-db-size.js';
+import { fakeContext, fakeId, membersWithHealthy, type FakeMember } from '../helpers/etcd-fakes.js';
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+
+describe('etcd-alarms', () => {
+  it('ok when no alarm is raised', async () => {
+    expect(await etcdAlarms.run(fakeContext({ members: membersWithHealthy(3, 3) }))).toEqual([{ status: 'ok', subject: 'etcd', message: 'no alarm raised (asked 3 members)' }]);
+  });
+
+  it('NOSPACE from the alarm list is critical, names the member and says the cluster is read-only', async () => {
+    const members: FakeMember[] = membersWithHealthy(3, 3).map((m) => ({ ...m, alarms: [{ member: 'm2', alarm: 'NOSPACE' }] }));
+    const [f, ...rest] = await etcdAlarms.run(fakeContext({ members }));
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ status: 'crit', code: 'etcd-alarm-nospace', data: { alarm: 'NOSPACE', member: 'm2', memberId: fakeId('m2') } });
+    expect(f!.message).toMatch(/^NOSPACE alarm raised on member m2 .*read-only/);
+    expect((f!.data as { reportedBy: string[] }).reportedBy).toHaveLength(3);
+  });
+
+  it('CORRUPT from a member status error (decimal member id) is critical', async () => {
+    const m3Decimal = BigInt(`0x${fakeId('m3')}`).toString(10);
+    const members: FakeMember[] = [{ name: 'm1' }, { name: 'm2' }, { name: 'm3', errors: [`memberID:${m3Decimal} alarm:CORRUPT `] }];
+    const [f] = await etcdAlarms.run(fakeContext({ members }));
+    expect(f).toMatchObject({ status: 'crit', code: 'etcd-alarm-corrupt', data: { member: 'm3' } });
+  });
+
+  it('skips, rather than claiming no alarm, when no member answered', async () => {
+    const [f] = await etcdAlarms.run(fakeContext({ members: membersWithHealthy(3, 0) }));
+    expect(f!.status).toBe('skip');
+  });
+});
+
+describe('etcd-db-size', () => {
+  it('reads the quota from Prometheus text', () => {
+    expect(metricValue('# HELP x\netcd_server_quota_backend_bytes 2.147483648e+09\n', 'etcd_server_quota_backend_bytes')).toBe(2 * GiB);
+    expect(metricValue('other 1\n', 'etcd_server_quota_backend_bytes')).toBeNull();
+  });
+
+  it('ok well below the default quota, with the largest database in the message', async () => {
+    const [f] = await etcdDbSize.run(fakeContext({ members: membersWithHealthy(3, 3).map((m, i) => ({ ...m, dbSize: (i + 1) * 100 * MiB, dbSizeInUse: (i + 1) * 90 * MiB })) }));
+    expect(f).toMatchObject({ status: 'ok', message: 'largest database 300 MiB on m3: 14.6 % of the 2.0 GiB quota' });
+  });
+
+  it('warns above 80 % and is critical above 95 %, per member', async () => {
+    const members: FakeMember[] = [
+      { name: 'm1', dbSize: 1.7 * GiB, dbSizeInUse: 1.7 * GiB },
+      { name: 'm2', dbSize: 1.96 * GiB, dbSizeInUse: 1.9 * GiB },
+      { name: 'm3', dbSize: 1 * GiB, dbSizeInUse: 1 * GiB },
+    ];
+    const findings = await etcdDbSize.run(fakeContext({ members }));
+    expect(findings.map((f) => [f.subject, f.status, f.code])).toEqual([
+      ['etcd member m1 (https://m1.test:2379)', 'warn', 'etcd-db-near-quota'],
+      ['etcd member m2 (https://m2.test:2379)', 'crit', 'etcd-db-near-quota'],
+    ]);
+    expect(findings[1]!.data).toMatchObject({ quotaSource: 'default', percent: 98 });
+  });
+
+  it("prefers the member's own quota from /metrics, unless --etcd-quota was given", async () => {
+    const members: FakeMember[] = [{ name: 'm1', dbSize: 900 * MiB, dbSizeInUse: 900 * MiB, quotaFromMetrics: 1 * GiB }];
+    const fromMetrics = await etcdDbSize.run(fakeContext({ members }));
+    expect(fromMetrics[0]).toMatchObject({ status: 'warn', data: { quotaSource: 'metrics', quotaBytes: GiB } });
+    const fromFlag = await etcdDbSize.run(fakeContext({ members, options: { etcdQuotaBytes: 8 * GiB, etcdQuotaFromFlag: true } }));
+    expect(fromFlag[0]).toMatchObject({ status: 'ok' });
+  });
+
+  it('hints at defragmenting a database that is mostly unused space', async () => {
+    const members: FakeMember[] = [{ name: 'm1', dbSize: 800 * MiB, dbSizeInUse: 200 * MiB }];
+    const [f] = await etcdDbSize.run(fakeContext({ members }));
+    expect(f).toMatchObject({ status: 'warn', code: 'etcd-db-fragmented' });
+    expect(f!.message).toBe('only 200 MiB of the 800 MiB file is in use: etcdctl defrag --endpoints=https://m1.test:2379 would return 600 MiB');
+  });
+});
