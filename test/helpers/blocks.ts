@@ -4,6 +4,12 @@ export const BLOCKS = {
   // foundation: 1-9
   cliApiserver: 1,
   // simulator: 10-29
+  simKubectl: 10,
+  simKubectlNotReady: 11,
+  simKubectlLarge: 12,
+  simScenarios: 13,
+  simFaults: 14,
+  simEtcdScenarios: 15,
   // etcd: 30-49
   etcdHarness: 30,
   etcdProbe: 31,
@@ -15,4 +21,5 @@ export const BLOCKS = {
   // triage: 90-109
   // pipelines: 110-129
   // hardening: 130-149
+  // benchmarks (bench/*.mjs): 150-169
 } as const;
