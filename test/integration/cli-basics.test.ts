@@ -1,0 +1,105 @@
+// The CLI as a user runs it: spawned, on the built package, no TTY.
+import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, type CliRun } from '../helpers/cli.js';
+import { CHECKS } from '../../src/checks/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'k8sdoc-cli-'));
+const file = (name: string, text: string | Buffer) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+function expectUsageError(run: CliRun, message: RegExp): void {
+  expect(run.code, run.stderr).toBe(2);
+  expect(run.stdout).toBe('');
+  const lines = run.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^k8sdoc: /);
+  expect(lines[0]).toMatch(message);
+  expect(run.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('k8sdoc basics', () => {
+  it('--version prints the package version', async () => {
+    const run = await runCli(['--version']);
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('--help lists the commands, and check --help lists every contract option', async () => {
+    const top = await runCli(['--help']);
+    expect(top.code).toBe(0);
+    for (const cmd of ['check', 'checks', 'explain']) expect(top.stdout).toContain(cmd);
+    const check = await runCli(['check', '--help']);
+    expect(check.code).toBe(0);
+    for (const flag of ['--kubeconfig', '--context', '--apiserver', '--etcd', '--etcd-cacert', '--etcd-cert', '--etcd-key', '--pki-dir', '--etcd-backup-dir', '--backup-max-age', '--etcd-quota', '--latency-warn', '--node-conditions', '--hosts', '--only', '--skip', '--output', '--timeout', '--concurrency', '--warn-days', '--crit-days', '--fail-on', '--no-color', '--insecure-skip-tls-verify', '--wait', '--config', '--debug']) {
+      expect(check.stdout).toContain(flag);
+    }
+    expect(check.stdout).toMatch(/Exit codes: 0 .* 1 .* 2/);
+  });
+
+  it('checks lists every registered check with its component', async () => {
+    const run = await runCli(['checks', '-o', 'json']);
+    expect(run.code).toBe(0);
+    const listed = JSON.parse(run.stdout) as { id: string; component: string }[];
+    expect(listed.map((c) => c.id)).toEqual(CHECKS.map((c) => c.id));
+    const table = await runCli(['checks']);
+    expect(table.stdout).toContain('apiserver-reachable');
+  });
+
+  it('explain prints one entry by code, and finds entries from words', async () => {
+    const byCode = await runCli(['explain', 'etcd-quorum-lost']);
+    expect(byCode.code).toBe(0);
+    expect(byCode.stdout).toMatch(/^etcd-quorum-lost — etcd has lost quorum/);
+    expect(byCode.stdout).toContain('Symptom:');
+    expect(byCode.stdout).toContain('etcdctl endpoint status --cluster -w table');
+    const words = await runCli(['explain', 'connection', 'refused']);
+    expect(words.stdout).toMatch(/best first:\n\napiserver-refused/);
+    const none = await runCli(['explain', 'zzzqqq']);
+    expect(none.code).toBe(1);
+    expect(none.stdout).toContain('No catalogue entry matches');
+  });
+});
+
+describe('bad input: one line on stderr, exit 2, no stack trace', () => {
+  const kubeconfig = file('ok.yaml', 'apiVersion: v1\nkind: Config\ncurrent-context: c\nclusters:\n- name: c\n  cluster: {server: "https://127.1.200.250:6443"}\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\nusers:\n- name: u\n  user: {token: canary-token-do-not-print}\n');
+  const unreadable = file('unreadable.yaml', 'x: 1');
+  chmodSync(unreadable, 0o000);
+  const cases: [string, string[], RegExp][] = [
+    ['bad duration', ['--timeout', '5x'], /--timeout: '5x' is not a duration/],
+    ['bad format', ['-o', 'yaml'], /--output: 'yaml' is not one of table, json, junit, prometheus/],
+    ['bad level', ['--fail-on', 'sometimes'], /--fail-on: 'sometimes' is not one of warn, crit, never/],
+    ['bad number', ['--concurrency', 'lots'], /--concurrency: 'lots' is not a whole number/],
+    ['zero concurrency', ['--concurrency', '0'], /out of range/],
+    ['crit above warn', ['--crit-days', '40'], /--crit-days \(40\) must not be larger than --warn-days \(30\)/],
+    ['unknown check', ['--only', 'etcd-quorom'], /unknown check or component 'etcd-quorom'; run 'k8sdoc checks'/],
+    ['unknown component', ['--skip', 'dns'], /unknown check or component 'dns'/],
+    ['unknown flag', ['--bogus'], /unknown option '--bogus'/],
+    ['bad quota', ['--etcd-quota', 'lots'], /--etcd-quota: 'lots' is not a size/],
+    ['etcd URL without scheme', ['--etcd', '10.0.0.1:2379', '--kubeconfig', kubeconfig], /--etcd: '10.0.0.1:2379' has no scheme/],
+    ['apiserver with bad port', ['--apiserver', 'https://10.0.0.1:99999', '--kubeconfig', kubeconfig], /--apiserver: .* not a valid URL/],
+    ['unknown context', ['--kubeconfig', kubeconfig, '--context', 'staging'], /context 'staging' not found .* known contexts: c/],
+    ['missing kubeconfig', ['--kubeconfig', join(dir, 'nope.yaml')], /does not exist/],
+    ['malformed kubeconfig', ['--kubeconfig', file('bad.yaml', 'clusters: [')], /not valid YAML/],
+    ['empty kubeconfig with a context', ['--kubeconfig', file('empty.yaml', ''), '--context', 'x'], /context 'x' not found/],
+    ['binary kubeconfig', ['--kubeconfig', file('bin.yaml', Buffer.from([0, 1, 2, 3, 0]))], /binary file/],
+    ['directory as kubeconfig', ['--kubeconfig', dir], /is a directory/],
+  ];
+  if (process.getuid?.() !== 0) cases.push(['unreadable kubeconfig', ['--kubeconfig', unreadable], /cannot be read/]);
+
+  it.each(cases)('%s', async (_name, args, message) => {
+    const run = await runCli(['check', ...args]);
+    expectUsageError(run, message);
+    expect(run.stderr).not.toContain('canary-token-do-not-print');
+  });
+
+  it('prints the stack trace only with --debug', async () => {
+    const run = await runCli(['check', '--timeout', '5x', '--debug']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/UsageError|\n\s+at /);
+  });
+});
