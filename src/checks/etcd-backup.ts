@@ -51,7 +51,7 @@ export async function judgeBackups(ctx: CheckContext, dir: string): Promise<Find
 export const etcdBackup: Check = {
   id: 'etcd-backup',
   component: 'etcd',
-  title: 'a recent, non-empty etcd snapshot exists in --etcd-backup-dir',
+  title: 'A recent, non-empty etcd snapshot exists in --etcd-backup-dir',
   needs: [],
   codes: ['etcd-backup-missing', 'etcd-backup-stale'],
   async run(ctx) {

@@ -141,7 +141,7 @@ function judgeIndirectly(view: IndirectView): Finding[] {
 export const etcdMembers: Check = {
   id: 'etcd-members',
   component: 'etcd',
-  title: 'every etcd member answers on its own, the members agree, none lags behind',
+  title: 'Every etcd member answers on its own, the members agree, none lags behind',
   needs: ['etcd'],
   codes: ['etcd-member-unreachable', 'etcd-even-members', 'etcd-members-disagree', 'etcd-raft-lagging', 'etcd-auth-failed'],
   async run(ctx) {

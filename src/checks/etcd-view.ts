@@ -2,6 +2,7 @@
 // etcd check. Every member is asked everything at once, on its own client; members that
 // only appear in a member list (not among the endpoints given) are asked as soon as they
 // are discovered, so a dead or hung member costs one --timeout, not one per question.
+import { setMaxListeners } from 'node:events';
 import type { CheckContext } from '../engine/types.js';
 import type { EtcdAlarm, EtcdEndpointProbe, EtcdMember, EtcdOutcome, EtcdStatus, Failure, ProbeDeadline } from '../probes/types.js';
 
@@ -78,7 +79,14 @@ async function askEverything(probe: EtcdEndpointProbe, deadline: ProbeDeadline, 
 /** Asks every endpoint, and every client URL the answers reveal, each once and all at once. */
 async function askAll(ctx: CheckContext, endpoints: string[]): Promise<EndpointAnswer[]> {
   const factory = ctx.probes.etcd!;
-  const deadline: ProbeDeadline = { timeoutMs: ctx.options.timeoutMs, signal: ctx.signal };
+  // Five calls per member each listen on the signal until they end: a signal of our own,
+  // without the default cap of 10 listeners (Node warns on stderr beyond it).
+  const fanOut = new AbortController();
+  setMaxListeners(0, fanOut.signal);
+  const onAbort = () => fanOut.abort();
+  if (ctx.signal.aborted) fanOut.abort();
+  else ctx.signal.addEventListener('abort', onAbort, { once: true });
+  const deadline: ProbeDeadline = { timeoutMs: ctx.options.timeoutMs, signal: fanOut.signal };
   const wantMetrics = !ctx.options.etcdQuotaFromFlag;
   const asked = new Map<string, Promise<EndpointAnswer>>();
   const ask = (url: string) => {
@@ -93,11 +101,15 @@ async function askAll(ctx: CheckContext, endpoints: string[]): Promise<EndpointA
   for (const url of endpoints) ask(url);
   // Answers can add endpoints while we wait: settle until nothing new was asked.
   let settled = 0;
-  while (settled !== asked.size) {
-    settled = asked.size;
-    await Promise.all(asked.values());
+  try {
+    while (settled !== asked.size) {
+      settled = asked.size;
+      await Promise.all(asked.values());
+    }
+    return await Promise.all(asked.values());
+  } finally {
+    ctx.signal.removeEventListener('abort', onAbort);
   }
-  return Promise.all(asked.values());
 }
 
 /** The member list to trust: the leader's own, else the first member's that answered. */
@@ -119,7 +131,9 @@ export function buildView(answers: EndpointAnswer[]): EtcdView {
   const used = new Set<EndpointAnswer>();
   const members: MemberView[] = [];
 
-  for (const m of list ?? []) {
+  // etcd lists members by id; people look for them by name.
+  const byName = [...(list ?? [])].sort((a, b) => (a.name || '\uffff').localeCompare(b.name || '\uffff') || a.id.localeCompare(b.id));
+  for (const m of byName) {
     const answer = byId.get(m.id) ?? m.clientURLs.map((u) => byUrl.get(normalizeUrl(u))).find((a) => a !== undefined) ?? null;
     if (answer) used.add(answer);
     const unstarted = m.name === '' && m.clientURLs.length === 0;

@@ -3,13 +3,14 @@
 // Each discoverer may fail; the failure becomes a note and the run goes on.
 import type { CheckContext } from '../engine/types.js';
 import type { Targets } from './targets.js';
+import { etcdDiscoverer } from './etcd.js';
 
 export interface Discoverer {
   name: string;
   discover(targets: Targets, ctx: CheckContext): Promise<void>;
 }
 
-export const DISCOVERERS: Discoverer[] = [];
+export const DISCOVERERS: Discoverer[] = [etcdDiscoverer];
 
 export async function discoverTargets(targets: Targets, ctx: CheckContext, discoverers: readonly Discoverer[] = DISCOVERERS): Promise<void> {
   for (const d of discoverers) {

@@ -23,6 +23,8 @@ import type {
   ProbeDeadline,
 } from './types.js';
 import { classifyNetworkError } from './errors.js';
+import { readFileSync } from 'node:fs';
+import type { EtcdTls } from '../discovery/targets.js';
 
 export interface EtcdClientCredentials {
   /** PEM CA bundle the members' serving certificates must chain to. */
@@ -278,6 +280,47 @@ export function createEtcdProbeFactory(credentials: EtcdClientCredentials): Etcd
     async close() {
       for (const probe of probes.values()) probe.close();
       probes.clear();
+    },
+  };
+}
+
+/** Every call fails the same way: the client could not even be set up. */
+function unusableProbe(endpoint: string, failure: Failure): EtcdEndpointProbe {
+  const fail = async () => ({ ...failure, ms: 0 });
+  return { endpoint, status: fail, memberList: fail, alarms: fail, health: fail, metrics: fail };
+}
+
+/**
+ * The run's factory. Discovery fills in the TLS files (kubeadm's defaults) after the probes
+ * are made, so the files are read on first use; a file that cannot be read turns every call
+ * into a failure that names it, not a crash.
+ */
+export function createEtcdProbeFactoryForTls(tls: EtcdTls): EtcdProbeFactory {
+  let inner: EtcdProbeFactory | null = null;
+  let failure: Failure | null = null;
+  const load = () => {
+    if (inner || failure) return;
+    const read = (path: string | undefined, what: string) => {
+      if (!path) return undefined;
+      try {
+        return readFileSync(path);
+      } catch (e) {
+        throw new Error(`cannot read the etcd ${what} ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+      }
+    };
+    try {
+      inner = createEtcdProbeFactory({ ca: read(tls.caFile, 'CA file'), cert: read(tls.certFile, 'client certificate'), key: read(tls.keyFile, 'client key') });
+    } catch (e) {
+      failure = { kind: 'error', message: (e as Error).message };
+    }
+  };
+  return {
+    forEndpoint(endpoint) {
+      load();
+      return failure ? unusableProbe(endpoint, failure) : inner!.forEndpoint(endpoint);
+    },
+    async close() {
+      await inner?.close();
     },
   };
 }

@@ -5,6 +5,7 @@ import { filesProbe } from './files.js';
 import { createKubeProbe } from './kube.js';
 import { probeTcp } from './tcp.js';
 import { inspectTls } from './tls.js';
+import { createEtcdProbeFactoryForTls } from './etcd.js';
 import type { Probes } from './types.js';
 
 export interface ProbeSet {
@@ -13,9 +14,9 @@ export interface ProbeSet {
   close(): Promise<void>;
 }
 
-export function createProbes(kubeconfig: ResolvedKubeconfig | null, _targets: Targets, options: CheckOptions): ProbeSet {
+export function createProbes(kubeconfig: ResolvedKubeconfig | null, targets: Targets, options: CheckOptions): ProbeSet {
   const kube = kubeconfig ? createKubeProbe(kubeconfig, { insecureSkipTlsVerify: options.insecureSkipTlsVerify, concurrency: options.concurrency }) : null;
-  const probes: Probes = { tcp: probeTcp, tls: inspectTls, kube, etcd: null, files: filesProbe };
+  const probes: Probes = { tcp: probeTcp, tls: inspectTls, kube, etcd: createEtcdProbeFactoryForTls(targets.etcdTls), files: filesProbe };
   return {
     probes,
     async close() {

@@ -1,0 +1,128 @@
+// Where etcd is and how to authenticate to it, when the flags do not say: the endpoints
+// kube-apiserver itself uses (--etcd-servers in its static pod manifest, else in the
+// kube-system pod), else the control-plane nodes on :2379; the client certificate kubeadm
+// leaves for health checks, when this user can read it.
+import { parse as parseYaml } from 'yaml';
+import type { CheckContext } from '../engine/types.js';
+import type { Endpoint, Targets } from './targets.js';
+import type { Discoverer } from './discover.js';
+import { parseEndpoint } from '../util/endpoint.js';
+
+export const APISERVER_MANIFEST = '/etc/kubernetes/manifests/kube-apiserver.yaml';
+export const KUBEADM_ETCD_TLS = {
+  caFile: '/etc/kubernetes/pki/etcd/ca.crt',
+  certFile: '/etc/kubernetes/pki/etcd/healthcheck-client.crt',
+  keyFile: '/etc/kubernetes/pki/etcd/healthcheck-client.key',
+} as const;
+const ETCD_CLIENT_PORT = 2379;
+
+interface PodLike {
+  metadata?: { name?: string };
+  spec?: { containers?: { name?: string; command?: string[]; args?: string[] }[] };
+}
+
+/** The value of --etcd-servers in a kube-apiserver pod spec, or null. */
+export function etcdServersOf(pod: PodLike): string[] | null {
+  for (const c of pod.spec?.containers ?? []) {
+    for (const arg of [...(c.command ?? []), ...(c.args ?? [])]) {
+      const match = /^--etcd-servers=(.+)$/.exec(arg.trim());
+      if (match) return match[1]!.split(',').map((s) => s.trim()).filter(Boolean);
+    }
+  }
+  return null;
+}
+
+function toEndpoints(urls: string[], source: string, notes: string[]): Endpoint[] {
+  return urls.flatMap((u) => {
+    try {
+      return [parseEndpoint(u, '--etcd-servers', source, ETCD_CLIENT_PORT)];
+    } catch (e) {
+      notes.push(`etcd: ignoring '${u}' from ${source}: ${(e as Error).message}`);
+      return [];
+    }
+  });
+}
+
+async function fromManifest(ctx: CheckContext, notes: string[]): Promise<Endpoint[]> {
+  const read = await ctx.probes.files.read(APISERVER_MANIFEST);
+  if (read.kind !== 'ok') return [];
+  try {
+    const servers = etcdServersOf(parseYaml(read.data.toString('utf8')) as PodLike);
+    return servers ? toEndpoints(servers, 'manifest', notes) : [];
+  } catch (e) {
+    notes.push(`etcd: ${APISERVER_MANIFEST} is not valid YAML (${(e as Error).message.split('\n')[0]})`);
+    return [];
+  }
+}
+
+async function getJson<T>(ctx: CheckContext, path: string): Promise<T | null> {
+  const kube = ctx.probes.kube;
+  if (!kube) return null;
+  const outcome = await kube.get(path, { timeoutMs: ctx.options.timeoutMs, signal: ctx.signal });
+  if (outcome.kind !== 'ok') return null;
+  try {
+    return JSON.parse(outcome.body) as T;
+  } catch {
+    return null;
+  }
+}
+
+async function fromApiServerPod(ctx: CheckContext, notes: string[]): Promise<Endpoint[]> {
+  const list = await getJson<{ items?: PodLike[] }>(ctx, '/api/v1/namespaces/kube-system/pods?labelSelector=component%3Dkube-apiserver');
+  for (const pod of list?.items ?? []) {
+    const servers = etcdServersOf(pod);
+    if (servers) return toEndpoints(servers, `pod ${pod.metadata?.name ?? 'kube-apiserver'}`, notes);
+  }
+  return [];
+}
+
+interface NodeList {
+  items?: { metadata?: { name?: string; labels?: Record<string, string> }; status?: { addresses?: { type?: string; address?: string }[] } }[];
+}
+
+async function fromControlPlaneNodes(ctx: CheckContext, targets: Targets, notes: string[]): Promise<Endpoint[]> {
+  const nodes = await getJson<NodeList>(ctx, '/api/v1/nodes?labelSelector=node-role.kubernetes.io%2Fcontrol-plane');
+  const fromApi = (nodes?.items ?? []).flatMap((n) => {
+    const ip = n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
+    return ip ? [{ address: ip, name: n.metadata?.name }] : [];
+  });
+  const hosts = fromApi.length > 0 ? fromApi : targets.hosts.filter((h) => h.controlPlane).map((h) => ({ address: h.address, name: h.name }));
+  return hosts.flatMap((h) => toEndpoints([`https://${h.address.includes(':') ? `[${h.address}]` : h.address}:${ETCD_CLIENT_PORT}`], h.name ? `node ${h.name}` : 'control-plane host', notes));
+}
+
+async function readable(ctx: CheckContext, path: string): Promise<boolean> {
+  return (await ctx.probes.files.read(path)).kind === 'ok';
+}
+
+/** kubeadm's healthcheck client, for whichever of the files the flags left open; cert and key only as a pair. */
+async function defaultTls(ctx: CheckContext, targets: Targets): Promise<void> {
+  const tls = targets.etcdTls;
+  if (!tls.caFile && (await readable(ctx, KUBEADM_ETCD_TLS.caFile))) tls.caFile = KUBEADM_ETCD_TLS.caFile;
+  if (!tls.certFile && !tls.keyFile) {
+    const [cert, key] = await Promise.all([readable(ctx, KUBEADM_ETCD_TLS.certFile), readable(ctx, KUBEADM_ETCD_TLS.keyFile)]);
+    if (cert && key) {
+      tls.certFile = KUBEADM_ETCD_TLS.certFile;
+      tls.keyFile = KUBEADM_ETCD_TLS.keyFile;
+    } else if (cert) {
+      targets.notes.push(`etcd: ${KUBEADM_ETCD_TLS.keyFile} is not readable by this user (run as root to use it)`);
+    }
+  }
+}
+
+export const etcdDiscoverer: Discoverer = {
+  name: 'etcd',
+  async discover(targets, ctx) {
+    const notes = targets.notes;
+    if (targets.etcd.length === 0) {
+      for (const source of [() => fromManifest(ctx, notes), () => fromApiServerPod(ctx, notes), () => fromControlPlaneNodes(ctx, targets, notes)]) {
+        const found = await source();
+        if (found.length > 0) {
+          targets.etcd.push(...found);
+          notes.push(`etcd: ${found.length} endpoint(s) from ${found[0]!.source}`);
+          break;
+        }
+      }
+    }
+    await defaultTls(ctx, targets);
+  },
+};
