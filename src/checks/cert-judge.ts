@@ -1,0 +1,195 @@
+// Pure judgement of certificates, shared by the served, file and kubeconfig checks: validity
+// against --warn-days/--crit-days, a CA that expires before what it signed, and an endpoint
+// still serving an older certificate than the renewed file on disk. No I/O here.
+import { X509Certificate } from 'node:crypto';
+import type { Code } from '../catalogue/codes.js';
+import type { Finding, Level } from '../engine/types.js';
+import type { ServedCertificate } from '../probes/types.js';
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+
+export interface Thresholds {
+  warnDays: number;
+  critDays: number;
+}
+
+/** A certificate and where it was found. */
+export interface LocatedCertificate {
+  cert: ServedCertificate;
+  /** Short name for the kubeadm-like table: `apiserver`, `admin.conf`, `etcd-ca`. */
+  name: string;
+  /**
+   * `file /etc/kubernetes/pki/apiserver-etcd-client.crt`, `endpoint 10.0.0.1:6443 (apiserver)`:
+   * triage matches certificate findings to what they break by these words.
+   */
+  source: string;
+  /** Host of a served certificate: triage ties it to the same host's other findings. */
+  host?: string;
+}
+
+export interface Verdict {
+  status: Level;
+  code?: Code;
+  message: string;
+}
+
+/** Whole days until expiry, negative once expired (−3: expired three days ago). */
+export function daysLeft(cert: Pick<ServedCertificate, 'notAfter'>, now: Date): number {
+  return Math.trunc((cert.notAfter.getTime() - now.getTime()) / DAY_MS);
+}
+
+/** kubeadm's residual-time style: `9y`, `364d`, `4d23h`, `5h12m`, `40m`. */
+export function residualTime(ms: number): string {
+  const abs = Math.abs(ms);
+  const days = Math.floor(abs / DAY_MS);
+  const hours = Math.floor((abs % DAY_MS) / HOUR_MS);
+  const minutes = Math.floor((abs % HOUR_MS) / MINUTE_MS);
+  if (days > 730) return `${Math.floor(days / 365)}y`;
+  if (days >= 10) return `${days}d`;
+  if (days >= 1) return `${days}d${hours}h`;
+  if (hours >= 1) return `${hours}h${minutes}m`;
+  return `${minutes}m`;
+}
+
+/** `CN=kube-apiserver` of `O=system:masters, CN=kube-apiserver`; the whole name when it has no CN. */
+export function commonName(dn: string): string {
+  const cn = dn.split(/,\s*/).find((part) => part.startsWith('CN='));
+  return cn ? cn.slice(3) : dn;
+}
+
+export function isAuthority(cert: ServedCertificate): boolean {
+  return cert.isCa === true || cert.selfSigned;
+}
+
+/** Where the certificate stands against the clock and the thresholds. */
+export function judgeValidity(cert: ServedCertificate, now: Date, thresholds: Thresholds): Verdict {
+  const name = `CN=${commonName(cert.subject)}`;
+  const untilStart = cert.notBefore.getTime() - now.getTime();
+  if (untilStart > 0) {
+    return {
+      status: 'crit',
+      code: 'cert-not-yet-valid',
+      message: `${name} is not valid before ${cert.notBefore.toISOString()} (in ${residualTime(untilStart)}): the clock here or on the issuing machine is wrong`,
+    };
+  }
+  const left = cert.notAfter.getTime() - now.getTime();
+  const until = cert.notAfter.toISOString();
+  if (left <= 0) return { status: 'crit', code: 'cert-expired', message: `${name} expired ${residualTime(left)} ago, on ${until}` };
+  if (left < thresholds.critDays * DAY_MS) {
+    return { status: 'crit', code: 'cert-expiring', message: `${name} expires in ${residualTime(left)}, on ${until} (under --crit-days ${thresholds.critDays})` };
+  }
+  if (left < thresholds.warnDays * DAY_MS) {
+    return { status: 'warn', code: 'cert-expiring', message: `${name} expires in ${residualTime(left)}, on ${until} (under --warn-days ${thresholds.warnDays})` };
+  }
+  return { status: 'ok', message: `${name} valid until ${until} (${residualTime(left)} left), issued by CN=${commonName(cert.issuer)}` };
+}
+
+/** The JSON `data` every certificate finding carries. */
+export function certificateData(located: LocatedCertificate, now: Date): Record<string, unknown> {
+  const { cert } = located;
+  const data: Record<string, unknown> = {
+    name: located.name,
+    source: located.source,
+    subject: cert.subject,
+    issuer: cert.issuer,
+    notBefore: cert.notBefore.toISOString(),
+    notAfter: cert.notAfter.toISOString(),
+    daysLeft: daysLeft(cert, now),
+    residualTime: cert.notAfter.getTime() > now.getTime() ? residualTime(cert.notAfter.getTime() - now.getTime()) : 'expired',
+    sans: cert.sans,
+    serial: cert.serial,
+    isCa: isAuthority(cert),
+  };
+  if (located.host !== undefined) data['host'] = located.host;
+  return data;
+}
+
+/** One finding for one certificate: its validity verdict and its data. */
+export function certificateFinding(located: LocatedCertificate, subject: string, now: Date, thresholds: Thresholds): Finding {
+  const verdict = judgeValidity(located.cert, now, thresholds);
+  return { status: verdict.status, subject, message: verdict.message, code: verdict.code, data: certificateData(located, now) };
+}
+
+function parsed(pem: string): X509Certificate | null {
+  if (pem === '') return null;
+  try {
+    return new X509Certificate(pem);
+  } catch {
+    return null;
+  }
+}
+
+/** Whether `ca` signed `leaf`: the names must match, and the signature too when both are at hand. */
+export function issuedBy(leaf: ServedCertificate, ca: ServedCertificate): boolean {
+  if (leaf.fingerprint256 === ca.fingerprint256 || leaf.issuer !== ca.subject) return false;
+  const l = parsed(leaf.pem);
+  const c = parsed(ca.pem);
+  if (!l || !c) return true;
+  return l.checkIssued(c) && l.verify(c.publicKey);
+}
+
+/**
+ * A CA that expires before certificates it signed: they look fine, yet stop verifying on the
+ * CA's date. One finding per such CA, naming the leaves that outlive it. A CA that has already
+ * expired is left to its own cert-expired finding.
+ */
+export function caExpiresFirst(all: readonly LocatedCertificate[], now: Date): Finding[] {
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const ca of all) {
+    if (!isAuthority(ca.cert) || ca.cert.notAfter.getTime() <= now.getTime() || seen.has(ca.cert.fingerprint256)) continue;
+    seen.add(ca.cert.fingerprint256);
+    const outliving = all.filter((leaf) => leaf.cert.notAfter.getTime() > ca.cert.notAfter.getTime() && issuedBy(leaf.cert, ca.cert));
+    if (outliving.length === 0) continue;
+    const leafText = outliving.map((l) => `${l.name} (until ${l.cert.notAfter.toISOString()})`).join(', ');
+    findings.push({
+      status: 'warn',
+      code: 'cert-ca-expires-first',
+      subject: `CA ${commonName(ca.cert.subject)} (${ca.source})`,
+      message: `CA CN=${commonName(ca.cert.subject)} expires on ${ca.cert.notAfter.toISOString()}, before ${outliving.length} certificate(s) it signed: ${leafText}; they stop verifying on the CA's date`,
+      data: { ...certificateData(ca, now), outliving: outliving.map((l) => ({ name: l.name, source: l.source, notAfter: l.cert.notAfter.toISOString() })) },
+    });
+  }
+  return findings;
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  const x = [...a].sort();
+  const y = [...b].sort();
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+}
+
+/**
+ * True when the endpoint serves an older issue of the very certificate on disk: same subject,
+ * issuer and names, but the file expires later. Another master's certificate (other SANs)
+ * seen through a load balancer is not mistaken for it.
+ */
+export function servesOlderThanDisk(served: ServedCertificate, onDisk: ServedCertificate): boolean {
+  return (
+    served.fingerprint256 !== onDisk.fingerprint256 &&
+    served.subject === onDisk.subject &&
+    served.issuer === onDisk.issuer &&
+    sameNames(served.sans, onDisk.sans) &&
+    served.notAfter.getTime() < onDisk.notAfter.getTime()
+  );
+}
+
+/** The finding for a renewed file whose component was not restarted. */
+export function staleServedFinding(served: LocatedCertificate, onDisk: LocatedCertificate, subject: string, restart: string, now: Date): Finding {
+  return {
+    status: 'warn',
+    code: 'cert-served-stale',
+    subject,
+    message:
+      `serves serial ${served.cert.serial} valid until ${served.cert.notAfter.toISOString()}, but ${onDisk.source} holds a renewed one ` +
+      `(serial ${onDisk.cert.serial}, valid until ${onDisk.cert.notAfter.toISOString()}): ${restart}`,
+    data: {
+      ...certificateData(served, now),
+      diskSource: onDisk.source,
+      diskSerial: onDisk.cert.serial,
+      diskNotAfter: onDisk.cert.notAfter.toISOString(),
+    },
+  };
+}
