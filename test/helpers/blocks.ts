@@ -9,7 +9,7 @@ export const BLOCKS = {
   simKubectlLarge: 12,
   simScenarios: 13,
   simFaults: 14,
-  simEtcdScenarios: 15,
+  simDemo: 15,
   // etcd: 30-49
   etcdHarness: 30,
   etcdProbe: 31,
