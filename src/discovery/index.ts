@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import type { CheckOptions } from '../options.js';
 import { parseEndpoint } from '../util/endpoint.js';
 import type { ResolvedKubeconfig } from './kubeconfig.js';
+import { kubeconfigCertificatesOf } from './pki.js';
 import type { Targets } from './targets.js';
 
 const KUBEADM_PKI_DIR = '/etc/kubernetes/pki';
@@ -23,6 +24,7 @@ export function targetsFromFlags(options: CheckOptions, kubeconfig: ResolvedKube
     etcdTls: { caFile: options.etcdCacert ?? undefined, certFile: options.etcdCert ?? undefined, keyFile: options.etcdKey ?? undefined },
     hosts: options.hosts.map((address) => ({ address, controlPlane: true })),
     pkiDir,
+    kubeconfigCertificates: kubeconfig ? kubeconfigCertificatesOf(kubeconfig) : null,
     etcdBackupDir: options.etcdBackupDir,
     notes: [],
   };

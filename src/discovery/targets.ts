@@ -23,6 +23,23 @@ export interface EtcdTls {
   keyFile?: string;
 }
 
+/**
+ * What certs-kubeconfig judges about the current context: its client certificate (inline or
+ * a file path), never the key. The cluster CA is `Targets.clusterCa`.
+ */
+export interface KubeconfigCertificates {
+  /** Names the context, user and cluster for messages and `data.source`. */
+  context: string;
+  user: string | null;
+  cluster: string;
+  /** Decoded client-certificate-data. */
+  clientCertPem: string | null;
+  /** client-certificate, made absolute. */
+  clientCertFile: string | null;
+  /** How the user authenticates when it has no client certificate: `token`, `exec plugin` … */
+  otherAuth: string | null;
+}
+
 export interface Targets {
   context: string | null;
   /** The kubeconfig's server (often a load balancer). */
@@ -35,6 +52,8 @@ export interface Targets {
   etcdTls: EtcdTls;
   hosts: HostTarget[];
   pkiDir: string | null;
+  /** Absent when there is no kubeconfig (or in a pod: the service account has no certificate). */
+  kubeconfigCertificates?: KubeconfigCertificates | null;
   etcdBackupDir: string | null;
   /** Which sources were used, and what failed, for --debug and the JSON. */
   notes: string[];

@@ -26,6 +26,7 @@ export function describeCertificate(cert: X509Certificate): ServedCertificate {
     serial: cert.serialNumber.toLowerCase(),
     fingerprint256: cert.fingerprint256,
     selfSigned: cert.subject === cert.issuer && cert.checkIssued(cert),
+    isCa: cert.ca,
     pem: cert.toString(),
   };
 }

@@ -45,6 +45,8 @@ export interface ServedCertificate {
   serial: string;
   fingerprint256: string;
   selfSigned: boolean;
+  /** basicConstraints CA:TRUE; absent when unknown (hand-made fakes). */
+  isCa?: boolean;
   pem: string;
 }
 
