@@ -151,6 +151,14 @@ export function buildView(answers: EndpointAnswer[]): EtcdView {
   // Endpoints no member list mentions: all of them when no member answered at all.
   for (const a of answers) {
     if (used.has(a)) continue;
+    // An unstarted member has no client URL yet, but its host is in its peer URL: an endpoint
+    // on that host (from --etcd-servers, say) is that member, not a stranger.
+    const unstarted = members.find((m) => m.unstarted && m.answer === null && m.member!.peerURLs.some((u) => hostOf(u) === hostOf(a.endpoint)));
+    if (unstarted && a.status.kind !== 'ok') {
+      unstarted.answer = a;
+      unstarted.endpoint = a.endpoint;
+      continue;
+    }
     members.push({
       member: null,
       id: a.status.kind === 'ok' ? a.status.value.memberId : null,

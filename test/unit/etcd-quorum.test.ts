@@ -55,6 +55,13 @@ describe('etcd-quorum', () => {
     expect(f!.message).toMatch(/added, never started/);
   });
 
+  it('takes an endpoint on an unstarted member\'s host to be that member, not a sixth one', async () => {
+    const members: FakeMember[] = [...membersWithHealthy(4, 4), { name: 'm5', unstarted: true }];
+    const endpoints = ['m1', 'm2', 'm3', 'm4', 'm5'].map(urlOf);
+    const [f] = await etcdQuorum.run(fakeContext({ members, endpoints }));
+    expect(f!.data).toMatchObject({ members: 5, voters: 5, healthy: 4, quorum: 3, tolerance: 1 });
+  });
+
   it('finds members only listed, not given as endpoints, and asks them too', async () => {
     const members = membersWithHealthy(3, 2);
     const [f] = await etcdQuorum.run(fakeContext({ members, endpoints: [urlOf('m1')] }));
