@@ -53,7 +53,7 @@ function listEntry(m: FakeMember): EtcdMember {
 
 export function fakeEtcdProbe(members: FakeMember[], endpoint: string): EtcdEndpointProbe {
   const m = members.find((x) => urlOf(x.name) === endpoint);
-  const state = m?.state ?? (m ? 'up' : 'refused');
+  const state = m && !m.unstarted ? (m.state ?? 'up') : 'refused';
   const ok = <T>(value: T): EtcdOutcome<T> => ({ kind: 'ok', value, ms: 2 });
   const answer = <T>(value: () => T): Promise<EtcdOutcome<T>> => Promise.resolve(state === 'up' ? ok(value()) : failure<T>(state, endpoint));
   const leaderName = m?.leader ?? members[0]!.name;
