@@ -17,6 +17,8 @@ export const BLOCKS = {
   etcdCli: 33,
   // bench/etcd-fanout.mjs (not a test file, but it must not collide with one): 49
   // certs: 50-69
+  certsServed: 50,
+  certsCli: 51,
   // apiserver, nodes, kubelet, ports: 70-89
   // triage: 90-109
   // pipelines: 110-129

@@ -1,0 +1,157 @@
+// What the endpoints really serve: kubeadm's check-expiration reads files only, so it calls
+// a renewed certificate fine while the API server still serves the expired one. One
+// inspection handshake per endpoint (no credentials sent) reads the chain even when it is
+// expired or untrusted; with a PKI folder at hand the served certificate is compared with
+// the file it should come from.
+import { join } from 'node:path';
+import { SERVING_FILES } from '../discovery/pki.js';
+import type { Check, CheckContext, Finding } from '../engine/types.js';
+import type { TlsInspection } from '../probes/types.js';
+import { hostPort } from '../util/endpoint.js';
+import { apiEndpoints } from './apiserver-reachable.js';
+import { caExpiresFirst, certificateFinding, commonName, judgeValidity, servesOlderThanDisk, staleServedFinding, type LocatedCertificate } from './cert-judge.js';
+import { readCertificateFile } from './certs-files.js';
+
+type Role = 'apiserver' | 'etcd-client' | 'etcd-peer' | 'kubelet';
+
+const ETCD_PEER_PORT = 2380;
+const KUBELET_PORT = 10250;
+
+interface ServedTarget {
+  host: string;
+  port: number;
+  role: Role;
+  subject: string;
+  /** Words triage matches on: the port and the role. */
+  source: string;
+  /** Trust anchor for this endpoint; null when none is known (trust is then not judged). */
+  ca: string | null;
+  caLabel: string;
+}
+
+const RESTART: Record<Exclude<Role, 'kubelet'>, string> = {
+  apiserver: 'restart kube-apiserver: move /etc/kubernetes/manifests/kube-apiserver.yaml out of the folder and back after 20 s',
+  'etcd-client': 'restart etcd: move /etc/kubernetes/manifests/etcd.yaml out of the folder and back after 20 s',
+  'etcd-peer': 'restart etcd: move /etc/kubernetes/manifests/etcd.yaml out of the folder and back after 20 s',
+};
+
+async function etcdCa(ctx: CheckContext): Promise<{ pem: string | null; label: string }> {
+  const file = ctx.targets.etcdTls.caFile ?? (ctx.targets.pkiDir ? join(ctx.targets.pkiDir, 'etcd/ca.crt') : null);
+  if (file === null) return { pem: null, label: 'no etcd CA known' };
+  const read = await readCertificateFile(ctx, file);
+  return read.kind === 'ok' ? { pem: read.certificates.map((c) => c.pem).join('\n'), label: `the etcd CA ${file}` } : { pem: null, label: `no etcd CA (${read.message})` };
+}
+
+async function servedTargets(ctx: CheckContext): Promise<ServedTarget[]> {
+  const all: ServedTarget[] = [];
+  const clusterCa = ctx.targets.clusterCa;
+  const clusterCaLabel = 'the cluster CA of the kubeconfig';
+  for (const e of apiEndpoints(ctx)) {
+    const hp = hostPort(e.host, e.port);
+    const lb = e.source === 'kubeconfig' ? ', kubeconfig server' : '';
+    all.push({ host: e.host, port: e.port, role: 'apiserver', subject: `apiserver ${hp}${lb ? ' (kubeconfig)' : ''}`, source: `endpoint ${hp} (apiserver${lb})`, ca: clusterCa, caLabel: clusterCaLabel });
+  }
+  if (ctx.targets.etcd.length > 0) {
+    const ca = await etcdCa(ctx);
+    for (const e of ctx.targets.etcd) {
+      const client = hostPort(e.host, e.port);
+      const peer = hostPort(e.host, ETCD_PEER_PORT);
+      all.push({ host: e.host, port: e.port, role: 'etcd-client', subject: `etcd ${client} (client)`, source: `endpoint ${client} (etcd client)`, ca: ca.pem, caLabel: ca.label });
+      all.push({ host: e.host, port: ETCD_PEER_PORT, role: 'etcd-peer', subject: `etcd ${peer} (peer)`, source: `endpoint ${peer} (etcd peer)`, ca: ca.pem, caLabel: ca.label });
+    }
+  }
+  for (const h of ctx.targets.hosts) {
+    const hp = hostPort(h.address, KUBELET_PORT);
+    const node = h.name ? ` node ${h.name}` : '';
+    all.push({ host: h.address, port: KUBELET_PORT, role: 'kubelet', subject: `kubelet ${hp}${h.name ? ` (node ${h.name})` : ''}`, source: `endpoint ${hp} (kubelet${node})`, ca: clusterCa, caLabel: clusterCaLabel });
+  }
+  const seen = new Set<string>();
+  return all.filter((t) => {
+    const key = hostPort(t.host, t.port);
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+}
+
+function inspect(ctx: CheckContext, t: ServedTarget): Promise<TlsInspection> {
+  const options = { timeoutMs: ctx.options.timeoutMs, signal: ctx.signal, ca: t.ca ?? undefined };
+  // apiserver-reachable makes the very same handshake under this key: one handshake, two checks.
+  const key = t.role === 'apiserver' ? `tls:${t.host}:${t.port}` : `tls:${t.host}:${t.port}:${t.role}`;
+  return ctx.shared.once(key, () => ctx.probes.tls(t.host, t.port, options));
+}
+
+/** The leaf's finding; a certificate that fails verification for another reason than its dates is cert-untrusted. */
+function leafFinding(ctx: CheckContext, t: ServedTarget, tls: TlsInspection, leaf: LocatedCertificate): Finding {
+  const finding = certificateFinding(leaf, t.subject, ctx.now, ctx.options);
+  // Kubelets serve a self-signed certificate by default and the API server does not verify it
+  // (unless --kubelet-certificate-authority is set): not trusting it is normal, not a finding.
+  const judged = t.ca !== null && t.role !== 'kubelet';
+  const verified = tls.verifyError === null;
+  finding.data = { ...finding.data, port: t.port, role: t.role, verified: judged || verified ? verified : null, verifyError: tls.verifyError, chainLength: tls.chain.length };
+  if (!verified && judged) {
+    if (finding.status === 'ok') {
+      finding.status = 'crit';
+      finding.code = 'cert-untrusted';
+      finding.message = `CN=${commonName(leaf.cert.subject)} does not verify against ${t.caLabel} for ${t.host}: ${tls.verifyError}`;
+    } else {
+      finding.message += `; clients reject it (${tls.verifyError})`;
+    }
+  } else if (!verified && t.role === 'kubelet' && leaf.cert.selfSigned && finding.status === 'ok') {
+    finding.message += ' (self-signed, as kubeadm kubelets serve by default)';
+  }
+  return finding;
+}
+
+async function staleness(ctx: CheckContext, t: ServedTarget, leaf: LocatedCertificate): Promise<Finding[]> {
+  if (t.role === 'kubelet' || ctx.targets.pkiDir === null) return [];
+  const path = join(ctx.targets.pkiDir, SERVING_FILES[t.role]);
+  const read = await readCertificateFile(ctx, path);
+  const onDisk = read.kind === 'ok' ? read.certificates[0] : undefined;
+  if (!onDisk || !servesOlderThanDisk(leaf.cert, onDisk)) return [];
+  return [staleServedFinding(leaf, { cert: onDisk, name: SERVING_FILES[t.role], source: `file ${path}` }, t.subject, RESTART[t.role], ctx.now)];
+}
+
+async function inspectEndpoint(ctx: CheckContext, t: ServedTarget): Promise<Finding[]> {
+  const tls = await inspect(ctx, t);
+  const base = { host: t.host, port: t.port, role: t.role, source: t.source };
+  if (tls.kind !== 'ok' || tls.chain.length === 0) {
+    const why = tls.failure?.message ?? (tls.kind === 'ok' ? 'the server sent no certificate' : tls.kind);
+    return [
+      {
+        status: 'skip',
+        subject: t.subject,
+        message: `no certificate to inspect: ${why}`,
+        data: { ...base, failure: tls.kind === 'ok' ? 'no-certificate' : tls.kind },
+        timedOut: tls.kind === 'timeout' ? [`tls ${hostPort(t.host, t.port)}`] : undefined,
+      },
+    ];
+  }
+  const chain: LocatedCertificate[] = tls.chain.map((cert, i) => ({
+    cert,
+    name: i === 0 ? `${t.role} ${hostPort(t.host, t.port)}` : `${t.role} ${hostPort(t.host, t.port)} chain[${i}]`,
+    source: t.source,
+    host: t.host,
+  }));
+  const findings = [leafFinding(ctx, t, tls, chain[0]!)];
+  // Intermediates and the CA travel in the chain too: one that expired breaks the endpoint.
+  for (const [i, link] of chain.entries()) {
+    if (i === 0 || judgeValidity(link.cert, ctx.now, ctx.options).status === 'ok') continue;
+    findings.push(certificateFinding(link, `${t.subject} chain[${i}] CN=${commonName(link.cert.subject)}`, ctx.now, ctx.options));
+  }
+  findings.push(...caExpiresFirst(chain, ctx.now), ...(await staleness(ctx, t, chain[0]!)));
+  return findings;
+}
+
+export const certsServed: Check = {
+  id: 'certs-served',
+  component: 'certs',
+  title: 'Certificates the endpoints serve: API servers (6443), etcd (2379, 2380), kubelets (10250)',
+  needs: [],
+  codes: ['cert-expired', 'cert-expiring', 'cert-not-yet-valid', 'cert-untrusted', 'cert-ca-expires-first', 'cert-served-stale'],
+  async run(ctx) {
+    const targets = await servedTargets(ctx);
+    if (targets.length === 0) {
+      return [{ status: 'skip', subject: 'endpoints', message: 'no endpoint known: no kubeconfig, --apiserver, --etcd or --hosts' }];
+    }
+    return (await Promise.all(targets.map((t) => inspectEndpoint(ctx, t)))).flat();
+  },
+};
