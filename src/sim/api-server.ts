@@ -45,9 +45,13 @@ export interface ApiServerFaults {
   readyzFailing: string[];
   /** The p99 request latency its /metrics histograms show. */
   p99LatencySeconds: number;
+  /** Resources (`nodes`, `nodes/proxy`, `leases`) or paths (`/metrics`) answered 401 whoever asks. */
+  unauthorized: string[];
+  /** Resources or paths answered 403 whoever asks, admins included (an RBAC binding gone missing). */
+  forbidden: string[];
 }
 
-export const DEFAULT_API_SERVER_FAULTS: ApiServerFaults = { slowMs: 0, readyzFailing: [], p99LatencySeconds: 0.04 };
+export const DEFAULT_API_SERVER_FAULTS: ApiServerFaults = { slowMs: 0, readyzFailing: [], p99LatencySeconds: 0.04, unauthorized: [], forbidden: [] };
 
 export interface ApiServerOptions {
   /** The control-plane node this API server runs on. */
@@ -246,7 +250,13 @@ export class SimApiServer {
     this.nodeName = o.nodeName;
     this.host = o.host;
     this.port = o.port ?? API_SERVER_PORT;
-    this.faults = { ...DEFAULT_API_SERVER_FAULTS, ...o.faults, readyzFailing: [...(o.faults?.readyzFailing ?? [])] };
+    this.faults = {
+      ...DEFAULT_API_SERVER_FAULTS,
+      ...o.faults,
+      readyzFailing: [...(o.faults?.readyzFailing ?? [])],
+      unauthorized: [...(o.faults?.unauthorized ?? [])],
+      forbidden: [...(o.faults?.forbidden ?? [])],
+    };
     this.serving = o.serving;
     this.listener = new ModalListener(this.host, this.port, () => this.makeServer());
   }
@@ -364,8 +374,11 @@ export class SimApiServer {
 
     const resource = resourceAttributes('GET', path, query);
     const attributes: RequestAttributes = resource ?? { kind: 'path', verb: 'get', path };
+    const target = resource ? (resource.subresource ? `${resource.resource}/${resource.subresource}` : resource.resource) : path;
+    if (this.faults.unauthorized.includes(target)) return json(401, statusError(401, 'Unauthorized', 'Unauthorized'));
     const isDiscovery = !resource && DISCOVERY_PATHS.some((p) => p.test(path));
-    if (!isPublic && !isDiscovery && !allowed(identity, attributes)) {
+    const denied = this.faults.forbidden.includes(target) || (!isPublic && !isDiscovery && !allowed(identity, attributes));
+    if (denied) {
       const details = resource ? { ...(resource.name ? { name: resource.name } : {}), ...(resource.group ? { group: resource.group } : {}), kind: resource.resource } : {};
       return json(403, statusError(403, 'Forbidden', forbiddenMessage(identity.user, attributes), details));
     }

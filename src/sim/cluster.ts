@@ -222,7 +222,13 @@ export async function startCluster(scenario: ScenarioName | ScenarioSpec, opts: 
           tokens,
           requestLog,
           ...(etcdReadiness ? { etcd: etcdReadiness } : {}),
-          faults: { ...(s.slowMs !== undefined ? { slowMs: s.slowMs } : {}), ...(s.readyzFailing ? { readyzFailing: s.readyzFailing } : {}), ...(s.p99LatencySeconds !== undefined ? { p99LatencySeconds: s.p99LatencySeconds } : {}) },
+          faults: {
+            ...(s.slowMs !== undefined ? { slowMs: s.slowMs } : {}),
+            ...(s.readyzFailing ? { readyzFailing: s.readyzFailing } : {}),
+            ...(s.p99LatencySeconds !== undefined ? { p99LatencySeconds: s.p99LatencySeconds } : {}),
+            ...(s.unauthorized ? { unauthorized: s.unauthorized } : {}),
+            ...(s.forbidden ? { forbidden: s.forbidden } : {}),
+          },
         }),
       );
     }

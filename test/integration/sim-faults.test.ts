@@ -74,7 +74,7 @@ const spec: ScenarioSpec = {
   description: 'one API server per certificate fault',
   controlPlanes: 3,
   workers: 2,
-  apiServer: { 'cp-2': { servedCert: 'expired' }, 'cp-3': { servedCert: 'wrong-san' } },
+  apiServer: { 'cp-2': { servedCert: 'expired', forbidden: ['leases'], unauthorized: ['/metrics'] }, 'cp-3': { servedCert: 'wrong-san' } },
 };
 
 beforeAll(async () => {
@@ -171,13 +171,16 @@ describe('certificate faults', () => {
     await expect(get(`${cp3.url}/version`)).rejects.toMatchObject({ code: 'ERR_TLS_CERT_ALTNAME_INVALID' });
   });
 
-  it('serves a certificate from an unknown CA once switched at run time', async () => {
+  it('serves a not-yet-valid or unknown-CA certificate once switched at run time', async () => {
     const cp1 = cluster.apiServers[0]!;
     const names = { dnsNames: ['cp-1'], ipAddresses: [cp1.host] };
-    await cp1.setServingCertificate(await servedCertificate('unknown-ca', cluster.pki, names));
     try {
-      const { verifyError } = await servedBy(cp1.host, cp1.port);
-      expect(verifyError).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+      await cp1.setServingCertificate(await servedCertificate('not-yet-valid', cluster.pki, names));
+      const early = await servedBy(cp1.host, cp1.port);
+      expect(early.verifyError).toBe('CERT_NOT_YET_VALID');
+      expect(Date.parse(early.cert.valid_from)).toBeGreaterThan(Date.now());
+      await cp1.setServingCertificate(await servedCertificate('unknown-ca', cluster.pki, names));
+      expect((await servedBy(cp1.host, cp1.port)).verifyError).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
     } finally {
       await cp1.setServingCertificate(await servedCertificate('valid', cluster.pki, names));
     }
@@ -213,6 +216,23 @@ describe('authentication and authorization', () => {
     const metrics = await get(`${url}/metrics`, { token });
     expect(metrics.status).toBe(403);
     expect(JSON.parse(metrics.body).message).toBe('forbidden: User "node-reader" cannot get path "/metrics"');
+  });
+
+  it('chosen resources answer 401 or 403 even to the admin, from the scenario spec', async () => {
+    const cp2 = cluster.apiServers[1]!;
+    // cp-2 serves an expired certificate: these requests skip verification, the answer is what matters here.
+    const insecure = (path: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(`${cp2.url}${path}`, { cert: admin.cert, key: admin.key, rejectUnauthorized: false, agent: false }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await insecure('/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases')).toBe(403);
+    expect(await insecure('/metrics')).toBe(401);
+    expect(await insecure('/api/v1/nodes')).toBe(200);
   });
 
   it('writes get 405 and the request log keeps method, path, identity and status of every request', async () => {

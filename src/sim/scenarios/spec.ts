@@ -14,6 +14,10 @@ export interface ApiServerSpec {
   /** Health checks forced to fail (`etcd`, `informer-sync`, ...), whatever etcd says. */
   readyzFailing?: string[];
   p99LatencySeconds?: number;
+  /** Resources (`nodes`, `leases`, `nodes/proxy`) or paths (`/metrics`) answered 401 to everyone. */
+  unauthorized?: string[];
+  /** Resources or paths answered 403 to everyone, admins included. */
+  forbidden?: string[];
 }
 
 export interface NodeSpec {
