@@ -578,8 +578,16 @@ export const ENTRIES = {
     title: 'Nothing listens on the port',
     severity: 'crit',
     symptom: "connections are refused at once ('Connection refused')",
-    causes: ['the process behind it (API server 6443, etcd 2379/2380, kubelet 10250) is down', 'it listens on another address (e.g. 127.0.0.1 only)'],
-    fix: ['ss -tlnp | grep -E "6443|2379|2380|10250"   # on the host', 'systemctl status kubelet etcd; crictl ps -a'],
+    causes: [
+      'the process behind it (API server 6443, etcd 2379/2380, kubelet 10250) is down',
+      'it listens on another address (e.g. 127.0.0.1 only)',
+      'for a service\'s NodePort (30000–32767 by default): kube-proxy is not running on that node, or the port is outside the range the API server allots (--service-node-port-range)',
+    ],
+    fix: [
+      'ss -tlnp | grep -E "6443|2379|2380|10250"   # on the host',
+      'systemctl status kubelet etcd; crictl ps -a',
+      'kubectl get svc -A | grep NodePort; kubectl -n kube-system get pods -l k8s-app=kube-proxy -o wide   # NodePort services (30000–32767)',
+    ],
     keywords: ['refused', 'port', 'closed', 'not listening', '6443', '2379', '2380', '10250', 'nodeport', '30000-32767'],
   },
   'port-timeout': {
@@ -588,8 +596,8 @@ export const ENTRIES = {
     severity: 'crit',
     symptom: 'connections hang until they time out',
     causes: ['a firewall drops the packets (iptables/nftables, security group, OPNsense rule)', 'the host is down or hung'],
-    fix: ['nc -vz -w 3 <host> <port>', 'open the Kubernetes ports: 6443 (API), 2379-2380 (etcd), 10250 (kubelet), 30000-32767 (NodePort services)'],
-    keywords: ['timeout', 'firewall', 'dropped', 'port', 'filtered'],
+    fix: ['nc -vz -w 3 <host> <port>', 'open the Kubernetes ports: 6443 (API), 2379-2380 (etcd), 10250 (kubelet), 30000–32767 (NodePort services)'],
+    keywords: ['timeout', 'firewall', 'dropped', 'port', 'filtered', 'nodeport', '30000-32767'],
   },
   'port-unreachable': {
     component: 'ports',

@@ -7,8 +7,10 @@ import type { Check, CheckContext, Finding } from '../engine/types.js';
 import type { Failure } from '../probes/types.js';
 import { parseJsonBody } from '../probes/kube.js';
 import { hostPort } from '../util/endpoint.js';
+import { nodeNameAt } from './node-list.js';
+import { tcpOnce, tlsOnce } from './probe-once.js';
 
-const NETWORK_CODES: Partial<Record<Failure['kind'], Code>> = {
+export const NETWORK_CODES: Partial<Record<Failure['kind'], Code>> = {
   refused: 'apiserver-refused',
   timeout: 'apiserver-timeout',
   dns: 'apiserver-dns',
@@ -23,67 +25,81 @@ export function apiEndpoints(ctx: CheckContext): Endpoint[] {
   return all.filter((e) => (seen.has(e.url) ? false : (seen.add(e.url), true)));
 }
 
-function subjectOf(e: Endpoint): string {
+export function apiSubject(e: Endpoint): string {
   return `apiserver ${e.url}${e.source === 'kubeconfig' ? ' (kubeconfig)' : ''}`;
 }
 
-function networkFinding(e: Endpoint, failure: Failure, stage: string): Finding {
+/** Where an endpoint is, for messages and triage: its host, and its node when the host is one. */
+export function endpointData(ctx: CheckContext, e: Endpoint): Record<string, unknown> {
+  const node = nodeNameAt(ctx, e.host);
+  return { endpoint: e.url, host: e.host, port: e.port, source: e.source, ...(node ? { node } : {}) };
+}
+
+function networkFinding(ctx: CheckContext, e: Endpoint, failure: Failure, stage: string): Finding {
   const code = NETWORK_CODES[failure.kind] ?? 'apiserver-unreachable';
   const hint = failure.kind === 'timeout' && stage === 'tls' ? ' (TCP connects, but the TLS handshake never completes: a hung process or a proxy)' : '';
   return {
     status: 'crit',
-    subject: subjectOf(e),
+    subject: apiSubject(e),
     code,
     message: `${failure.message}${hint}`,
-    data: { endpoint: e.url, host: e.host, port: e.port, source: e.source, stage, failure: failure.kind },
+    data: { ...endpointData(ctx, e), stage, failure: failure.kind },
     timedOut: failure.kind === 'timeout' ? [`${stage} ${hostPort(e.host, e.port)}`] : undefined,
   };
 }
 
 async function probeEndpoint(ctx: CheckContext, e: Endpoint): Promise<Finding> {
   const deadline = { timeoutMs: ctx.options.timeoutMs, signal: ctx.signal };
-  const tcp = await ctx.probes.tcp(e.host, e.port, deadline);
-  if (tcp.kind !== 'ok') return networkFinding(e, tcp, 'tcp');
-  const tls = await ctx.shared.once(`tls:${e.host}:${e.port}`, () => ctx.probes.tls(e.host, e.port, { ...deadline, ca: ctx.targets.clusterCa ?? undefined }));
-  if (tls.kind !== 'ok') return networkFinding(e, tls.failure ?? { kind: tls.kind, message: `tls ${hostPort(e.host, e.port)} failed` }, 'tls');
-  const base = { endpoint: e.url, host: e.host, port: e.port, source: e.source, tcpMs: tcp.ms, tlsMs: tls.ms };
+  const tcp = await tcpOnce(ctx, e.host, e.port);
+  if (tcp.kind !== 'ok') return networkFinding(ctx, e, tcp, 'tcp');
+  const tls = await tlsOnce(ctx, e.host, e.port);
+  if (tls.kind !== 'ok') return networkFinding(ctx, e, tls.failure ?? { kind: tls.kind, message: `tls ${hostPort(e.host, e.port)} failed` }, 'tls');
+  const base = { ...endpointData(ctx, e), tcpMs: tcp.ms, tlsMs: tls.ms };
   if (tls.verifyError !== null && !ctx.options.insecureSkipTlsVerify) {
     const leaf = tls.chain[0];
     return {
       status: 'crit',
-      subject: subjectOf(e),
+      subject: apiSubject(e),
       code: 'apiserver-tls-error',
       message: `the served certificate does not verify: ${tls.verifyError}${leaf ? ` (subject ${leaf.subject}, valid until ${leaf.notAfter.toISOString()})` : ''}`,
       data: { ...base, stage: 'tls', verifyError: tls.verifyError, notAfter: leaf?.notAfter.toISOString() },
     };
   }
   if (!ctx.probes.kube) {
-    return { status: 'ok', subject: subjectOf(e), message: `TCP and TLS answer (${tcp.ms} ms, ${tls.ms} ms); no credentials to ask /version`, data: base };
+    return { status: 'ok', subject: apiSubject(e), message: `TCP and TLS answer (${tcp.ms} ms, ${tls.ms} ms); no credentials to ask /version`, data: base };
   }
   const version = await ctx.probes.kube.get('/version', { ...deadline, server: e.url });
   if (version.kind === 'unauthorized') {
-    return { status: 'crit', subject: subjectOf(e), code: 'apiserver-unauthorized', message: 'the API server rejects the kubeconfig credentials (HTTP 401 Unauthorized)', data: { ...base, stage: 'auth', httpStatus: 401 } };
+    return { status: 'crit', subject: apiSubject(e), code: 'apiserver-unauthorized', message: 'the API server rejects the kubeconfig credentials (HTTP 401 Unauthorized)', data: { ...base, stage: 'auth', httpStatus: 401 } };
   }
   if (version.kind === 'forbidden') {
-    return { status: 'warn', subject: subjectOf(e), code: 'apiserver-forbidden', message: 'authenticated, but not allowed to GET /version (HTTP 403): grant the non-resource URL /version', data: { ...base, stage: 'auth', httpStatus: 403 } };
+    return { status: 'warn', subject: apiSubject(e), code: 'apiserver-forbidden', message: 'authenticated, but not allowed to GET /version (HTTP 403): grant the non-resource URL /version', data: { ...base, stage: 'auth', httpStatus: 403 } };
   }
   if (version.kind !== 'ok') {
     if (version.kind === 'http' || version.kind === 'bad-response') {
-      return { status: 'crit', subject: subjectOf(e), code: 'apiserver-bad-response', message: version.message, data: { ...base, stage: 'http', httpStatus: version.status } };
+      return { status: 'crit', subject: apiSubject(e), code: 'apiserver-bad-response', message: version.message, data: { ...base, stage: 'http', httpStatus: version.status } };
     }
-    return networkFinding(e, version, 'http');
+    return networkFinding(ctx, e, version, 'http');
   }
   const parsed = parseJsonBody<{ gitVersion?: string }>(version, `GET ${hostPort(e.host, e.port)}/version`);
   if (!parsed.ok || typeof parsed.value.gitVersion !== 'string') {
-    return { status: 'crit', subject: subjectOf(e), code: 'apiserver-bad-response', message: parsed.ok ? '/version answered without a gitVersion: not a Kubernetes API server?' : parsed.message, data: { ...base, stage: 'http' } };
+    return { status: 'crit', subject: apiSubject(e), code: 'apiserver-bad-response', message: parsed.ok ? '/version answered without a gitVersion: not a Kubernetes API server?' : parsed.message, data: { ...base, stage: 'http' } };
   }
   const note = tls.verifyError !== null ? ` (TLS not verified: ${tls.verifyError}; --insecure-skip-tls-verify)` : '';
   return {
     status: 'ok',
-    subject: subjectOf(e),
+    subject: apiSubject(e),
     message: `reachable, Kubernetes ${parsed.value.gitVersion}${note}`,
     data: { ...base, versionMs: version.ms, gitVersion: parsed.value.gitVersion },
   };
+}
+
+/**
+ * The reachability verdict for one endpoint, memoised per run: the health and latency checks
+ * build on it and skip an endpoint that is down instead of reporting it a second time.
+ */
+export function reachEndpoint(ctx: CheckContext, e: Endpoint): Promise<Finding> {
+  return ctx.shared.once(`apiserver-reach:${e.url}`, () => probeEndpoint(ctx, e));
 }
 
 export const apiserverReachable: Check = {
@@ -97,6 +113,6 @@ export const apiserverReachable: Check = {
     if (endpoints.length === 0) {
       return [{ status: 'skip', subject: 'apiserver', message: 'no API server known: no kubeconfig and no --apiserver given' }];
     }
-    return Promise.all(endpoints.map((e) => probeEndpoint(ctx, e)));
+    return Promise.all(endpoints.map((e) => reachEndpoint(ctx, e)));
   },
 };

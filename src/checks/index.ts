@@ -1,6 +1,13 @@
 // The ordered registry of checks. Order is the order of `k8sdoc checks` and of the report.
 import type { Check } from '../engine/types.js';
 import { apiserverReachable } from './apiserver-reachable.js';
+import { apiserverHealth } from './apiserver-health.js';
+import { apiserverLatency } from './apiserver-latency.js';
+import { controlPlaneHa } from './control-plane-ha.js';
+import { nodesReady } from './nodes-ready.js';
+import { nodesPressure } from './nodes-pressure.js';
+import { kubelet } from './kubelet.js';
+import { ports } from './ports.js';
 import { etcdQuorum } from './etcd-quorum.js';
 import { etcdMembers } from './etcd-members.js';
 import { etcdAlarms } from './etcd-alarms.js';
@@ -9,9 +16,16 @@ import { etcdBackup } from './etcd-backup.js';
 
 export const CHECKS: readonly Check[] = [
   apiserverReachable,
+  apiserverHealth,
+  apiserverLatency,
+  controlPlaneHa,
   etcdQuorum,
   etcdMembers,
   etcdAlarms,
   etcdDbSize,
   etcdBackup,
+  nodesReady,
+  nodesPressure,
+  kubelet,
+  ports,
 ];

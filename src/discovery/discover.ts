@@ -4,13 +4,14 @@
 import type { CheckContext } from '../engine/types.js';
 import type { Targets } from './targets.js';
 import { etcdDiscoverer } from './etcd.js';
+import { controlPlaneDiscoverer } from './control-plane.js';
 
 export interface Discoverer {
   name: string;
   discover(targets: Targets, ctx: CheckContext): Promise<void>;
 }
 
-export const DISCOVERERS: Discoverer[] = [etcdDiscoverer];
+export const DISCOVERERS: Discoverer[] = [controlPlaneDiscoverer, etcdDiscoverer];
 
 export async function discoverTargets(targets: Targets, ctx: CheckContext, discoverers: readonly Discoverer[] = DISCOVERERS): Promise<void> {
   for (const d of discoverers) {

@@ -1,0 +1,97 @@
+// The seed's "API Server Request Latency" KPI, per endpoint: the round trip of a few cheap
+// authenticated requests as we see it (median and max), and where /metrics is readable the
+// p99 of apiserver_request_duration_seconds for GET and LIST as the server sees it (since it
+// started). Above --latency-warn (default 1 s, the upstream SLO for the p99) is a warning.
+import type { Endpoint } from '../discovery/targets.js';
+import type { Check, CheckContext, Finding } from '../engine/types.js';
+import { apiEndpoints, apiSubject, endpointData, reachEndpoint } from './apiserver-reachable.js';
+import { histogramBuckets, histogramCount, histogramQuantile } from './histogram.js';
+
+/** Requests per endpoint: enough for a median that one slow handshake does not move. */
+export const LATENCY_SAMPLES = 5;
+const DURATION_METRIC = 'apiserver_request_duration_seconds';
+// WATCH and CONNECT are long-running by design; the SLO covers reads and writes that return.
+const READ_VERBS = new Set(['GET', 'LIST']);
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+type P99 = { kind: 'ok'; seconds: number; observations: number } | { kind: 'unknown'; why: string };
+
+async function serverP99(ctx: CheckContext, e: Endpoint): Promise<P99> {
+  const outcome = await ctx.probes.kube!.get('/metrics', { timeoutMs: ctx.options.timeoutMs, signal: ctx.signal, server: e.url });
+  if (outcome.kind === 'forbidden') return { kind: 'unknown', why: 'p99 not read: needs get on the non-resource URL /metrics' };
+  if (outcome.kind !== 'ok') return { kind: 'unknown', why: `p99 not read: ${outcome.message}` };
+  const buckets = histogramBuckets(outcome.body, DURATION_METRIC, (l) => READ_VERBS.has(l['verb'] ?? ''));
+  const p99 = histogramQuantile(0.99, buckets);
+  if (p99 === null) return { kind: 'unknown', why: `p99 not read: /metrics has no ${DURATION_METRIC} observations for GET/LIST` };
+  return { kind: 'ok', seconds: p99, observations: histogramCount(buckets) };
+}
+
+function ms(value: number): string {
+  return value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${Math.round(value)} ms`;
+}
+
+async function measure(ctx: CheckContext, e: Endpoint): Promise<Finding> {
+  const reach = await reachEndpoint(ctx, e);
+  if (reach.status === 'crit') {
+    return { status: 'skip', subject: apiSubject(e), message: `latency not measured: unreachable (${reach.code}, see apiserver-reachable)`, data: endpointData(ctx, e) };
+  }
+  // One after the other: a round trip, not how well the server copes with a burst.
+  const samples: number[] = [];
+  for (let i = 0; i < LATENCY_SAMPLES; i++) {
+    const outcome = await ctx.probes.kube!.get('/version', { timeoutMs: ctx.options.timeoutMs, signal: ctx.signal, server: e.url });
+    if (outcome.kind !== 'ok') {
+      const timedOut = outcome.kind === 'timeout';
+      return {
+        status: timedOut ? 'warn' : 'skip',
+        subject: apiSubject(e),
+        ...(timedOut ? { code: 'apiserver-latency-high' as const } : {}),
+        message: timedOut ? `GET /version took longer than --timeout (${ctx.options.timeoutMs} ms) on request ${i + 1} of ${LATENCY_SAMPLES}` : `latency not measured: ${outcome.message}`,
+        data: { ...endpointData(ctx, e), samplesMs: samples },
+        timedOut: timedOut ? [`GET ${e.host}:${e.port}/version`] : undefined,
+      };
+    }
+    samples.push(outcome.ms);
+  }
+  const med = median(samples);
+  const max = Math.max(...samples);
+  const p99 = await serverP99(ctx, e);
+  const threshold = ctx.options.latencyWarnMs;
+  const p99Ms = p99.kind === 'ok' ? p99.seconds * 1000 : null;
+  const data = {
+    ...endpointData(ctx, e),
+    samples: samples.length,
+    medianMs: med,
+    maxMs: max,
+    p99Ms: p99Ms === null ? null : Math.round(p99Ms),
+    ...(p99.kind === 'ok' ? { p99Observations: p99.observations } : { p99Unknown: p99.why }),
+    thresholdMs: threshold,
+  };
+  const roundTrip = `round trip median ${ms(med)}, max ${ms(max)} over ${samples.length} requests`;
+  const serverSide = p99.kind === 'ok' ? `p99 of GET/LIST since start ${ms(p99Ms!)}` : p99.why;
+  const slow: string[] = [];
+  if (p99Ms !== null && p99Ms > threshold) slow.push(`the server's p99 for GET/LIST is ${ms(p99Ms)}`);
+  if (med > threshold) slow.push(`the median round trip is ${ms(med)}`);
+  if (slow.length > 0) {
+    return { status: 'warn', subject: apiSubject(e), code: 'apiserver-latency-high', message: `${slow.join(' and ')}, above --latency-warn ${ms(threshold)} (${roundTrip}; ${serverSide})`, data };
+  }
+  return { status: 'ok', subject: apiSubject(e), message: `${roundTrip}; ${serverSide}`, data };
+}
+
+export const apiserverLatency: Check = {
+  id: 'apiserver-latency',
+  component: 'apiserver',
+  title: 'API server request latency per endpoint: round trip (median, max) and the p99 from /metrics',
+  needs: [],
+  codes: ['apiserver-latency-high'],
+  async run(ctx) {
+    const endpoints = apiEndpoints(ctx);
+    if (endpoints.length === 0) return [{ status: 'skip', subject: 'apiserver', message: 'no API server known: no kubeconfig and no --apiserver given' }];
+    if (!ctx.probes.kube) return [{ status: 'skip', subject: 'apiserver', message: 'no kubeconfig: latency is measured with authenticated requests' }];
+    return Promise.all(endpoints.map((e) => measure(ctx, e)));
+  },
+};

@@ -1,0 +1,127 @@
+// Is the kubelet up on every node? A TLS handshake to its port (10250) from where k8sdoc runs:
+// any completed handshake means the process answers. Where the credentials may get
+// nodes/proxy, the kubelet's own /healthz through the API server as well. For a NotReady node
+// the message says which story it is: kubelet down, or kubelet up but cut off or starved.
+import type { Check, CheckContext, Finding } from '../engine/types.js';
+import type { HostTarget } from '../discovery/targets.js';
+import type { KubeOutcome } from '../probes/types.js';
+import { describeKubeletDown, kubeletAnswer, type KubeletAnswer } from './kubelet-probe.js';
+import { nodeList, type NodeSummary } from './node-list.js';
+
+const DEFAULT_KUBELET_PORT = 10250;
+const FORBIDDEN_WHY = 'healthz not checked: needs get nodes/proxy';
+const STOP_KINDS = new Set(['forbidden', 'unauthorized', 'timeout', 'refused']);
+
+type Healthz =
+  | { kind: 'ok' }
+  | { kind: 'unhealthy'; text: string; status: 'warn' | 'crit' }
+  | { kind: 'not-checked'; why: string };
+
+interface Probed {
+  host: HostTarget;
+  node: NodeSummary | undefined;
+  port: number;
+  answer: KubeletAnswer;
+  healthz: Healthz;
+}
+
+function nodeIsReady(node: NodeSummary | undefined): boolean | null {
+  const ready = node?.conditions.find((c) => c.type === 'Ready');
+  return ready ? ready.status === 'True' : null;
+}
+
+function firstLine(text: string | undefined): string {
+  return (text ?? '').split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 200) ?? '';
+}
+
+function judgeHealthz(outcome: KubeOutcome): Healthz {
+  if (outcome.kind === 'ok') return { kind: 'ok' };
+  if (outcome.kind === 'forbidden') return { kind: 'not-checked', why: FORBIDDEN_WHY };
+  if (outcome.kind === 'http' && (outcome.status === 502 || outcome.status === 503)) {
+    return { kind: 'unhealthy', status: 'warn', text: `the API server cannot reach this kubelet through the nodes proxy (HTTP ${outcome.status}: ${firstLine(outcome.body)}), though k8sdoc can: is a firewall between the control plane and the node?` };
+  }
+  if (outcome.kind === 'http') return { kind: 'unhealthy', status: 'crit', text: `its /healthz fails (HTTP ${outcome.status}: ${firstLine(outcome.body)})` };
+  return { kind: 'not-checked', why: `healthz not checked: ${outcome.message}` };
+}
+
+function proxyHealthz(ctx: CheckContext, node: NodeSummary): Promise<KubeOutcome> {
+  return ctx.probes.kube!.get(`/api/v1/nodes/${encodeURIComponent(node.name)}/proxy/healthz`, { timeoutMs: ctx.options.timeoutMs, signal: ctx.signal });
+}
+
+/**
+ * Healthz through the nodes proxy for every kubelet that answered. The first one tells
+ * whether we may (403) and whether the API server can serve it at all, so thousands of
+ * nodes do not each collect the same 403 or timeout.
+ */
+async function addHealthz(ctx: CheckContext, probed: Probed[], listOk: boolean): Promise<void> {
+  const eligible = probed.filter((p) => p.answer.up && p.node);
+  if (!ctx.probes.kube || !listOk) {
+    for (const p of eligible) p.healthz = { kind: 'not-checked', why: 'healthz not checked: the node list is not readable' };
+    return;
+  }
+  const [first, ...rest] = eligible;
+  if (!first) return;
+  const firstOutcome = await proxyHealthz(ctx, first.node!);
+  first.healthz = judgeHealthz(firstOutcome);
+  // No permission, or no API server to ask: the rest would collect the same answer.
+  if (firstOutcome.kind !== 'ok' && STOP_KINDS.has(firstOutcome.kind)) {
+    const skipRest: Healthz = { kind: 'not-checked', why: firstOutcome.kind === 'forbidden' ? FORBIDDEN_WHY : `healthz not checked: ${firstOutcome.message}` };
+    for (const p of rest) p.healthz = skipRest;
+    return;
+  }
+  await Promise.all(rest.map(async (p) => (p.healthz = judgeHealthz(await proxyHealthz(ctx, p.node!)))));
+}
+
+function finding(ctx: CheckContext, p: Probed): Finding {
+  const name = p.host.name ?? p.node?.name;
+  const subject = `kubelet ${name ?? p.host.address}`;
+  const ready = nodeIsReady(p.node);
+  const base = { ...(name ? { node: name } : {}), host: p.host.address, port: p.port, nodeReady: ready };
+  if (!p.answer.up) {
+    const why = describeKubeletDown(p.answer, p.port, ctx.options.timeoutMs);
+    const story =
+      ready === false
+        ? `; this is why node ${name} is NotReady`
+        : ready === true
+          ? '; the node still reports Ready (its status lags by up to 40 s, or only this path to the host is blocked)'
+          : '';
+    return {
+      status: 'crit',
+      subject,
+      code: 'kubelet-unreachable',
+      message: `${why}${story}`,
+      data: { ...base, kubelet: p.answer.failure.kind, stage: p.answer.stage },
+      timedOut: p.answer.failure.kind === 'timeout' ? [`${p.answer.stage} ${p.host.address}:${p.port}`] : undefined,
+    };
+  }
+  const answered = `answers TLS on ${p.port} (${p.answer.tcpMs + p.answer.tlsMs} ms)`;
+  const notReady = ready === false ? `, yet node ${name} is NotReady: the kubelet runs but cannot report to the control plane, or the host is starved (see nodes-ready)` : '';
+  const data = { ...base, kubelet: 'up', tcpMs: p.answer.tcpMs, tlsMs: p.answer.tlsMs, healthz: p.healthz.kind };
+  if (p.healthz.kind === 'unhealthy') return { status: p.healthz.status, subject, code: 'kubelet-unhealthy', message: `${answered}, but ${p.healthz.text}${notReady}`, data };
+  const healthz = p.healthz.kind === 'ok' ? '; healthz ok' : `; ${p.healthz.why}`;
+  return { status: 'ok', subject, message: `${answered}${healthz}${notReady}`, data };
+}
+
+export const kubelet: Check = {
+  id: 'kubelet',
+  component: 'kubelet',
+  title: 'Every kubelet answers TLS on :10250; its healthz through the nodes proxy where permitted',
+  needs: [],
+  codes: ['kubelet-unreachable', 'kubelet-unhealthy'],
+  async run(ctx) {
+    const hosts = ctx.targets.hosts;
+    if (hosts.length === 0) return [{ status: 'skip', subject: 'kubelet', message: 'no hosts known: the node list is not readable and no --hosts given' }];
+    const list = await nodeList(ctx);
+    const byAddress = new Map(list.kind === 'ok' ? list.nodes.filter((n) => n.address).map((n) => [n.address!, n]) : []);
+    const probed: Probed[] = await Promise.all(
+      hosts.map(async (host) => {
+        const node = byAddress.get(host.address);
+        const port = node?.kubeletPort ?? DEFAULT_KUBELET_PORT;
+        const answer = await kubeletAnswer(ctx, host.address, port);
+        return { host, node, port, answer, healthz: { kind: 'not-checked', why: 'healthz not checked: the node is not known to the API' } as Healthz };
+      }),
+    );
+    await addHealthz(ctx, probed, list.kind === 'ok');
+    return probed.map((p) => finding(ctx, p));
+  },
+};

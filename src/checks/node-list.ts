@@ -1,0 +1,140 @@
+// The cluster's nodes, listed once per run and shared by discovery and every node, kubelet
+// and port check. Pages of 500 (limit + continue, as kubectl does) keep 5,000 nodes from
+// becoming one huge response, and each node is cut down to what the checks judge, so the
+// memory held is a few hundred bytes a node rather than the whole object.
+import type { CheckContext } from '../engine/types.js';
+import { parseJsonBody } from '../probes/kube.js';
+
+export const LIST_PAGE_SIZE = 500;
+const DEFAULT_KUBELET_PORT = 10250;
+const CONTROL_PLANE_LABELS = ['node-role.kubernetes.io/control-plane', 'node-role.kubernetes.io/master'];
+
+export interface NodeCondition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+  lastHeartbeatTime?: string;
+}
+
+export interface NodeSummary {
+  name: string;
+  /** InternalIP, else ExternalIP, else null. */
+  address: string | null;
+  controlPlane: boolean;
+  unschedulable: boolean;
+  kubeletPort: number;
+  kubeletVersion: string | null;
+  conditions: NodeCondition[];
+}
+
+export type NodeListOutcome =
+  | { kind: 'ok'; nodes: NodeSummary[]; pages: number; ms: number; /** The server's clock (Date header), to judge ages without client clock skew. */ serverNow: Date | null }
+  | { kind: 'forbidden'; message: string }
+  | { kind: 'failed'; message: string; timedOut: boolean };
+
+interface RawNode {
+  metadata?: { name?: string; labels?: Record<string, string> };
+  spec?: { unschedulable?: boolean };
+  status?: {
+    addresses?: { type?: string; address?: string }[];
+    conditions?: NodeCondition[];
+    daemonEndpoints?: { kubeletEndpoint?: { Port?: number } };
+    nodeInfo?: { kubeletVersion?: string };
+  };
+}
+
+interface RawList<T> {
+  items?: T[];
+  metadata?: { continue?: string };
+}
+
+export function summariseNode(raw: RawNode): NodeSummary | null {
+  const name = raw.metadata?.name;
+  if (typeof name !== 'string' || name === '') return null;
+  const labels = raw.metadata?.labels ?? {};
+  const addresses = raw.status?.addresses ?? [];
+  const addressOf = (type: string) => addresses.find((a) => a.type === type && typeof a.address === 'string' && a.address !== '')?.address;
+  const port = raw.status?.daemonEndpoints?.kubeletEndpoint?.Port;
+  return {
+    name,
+    address: addressOf('InternalIP') ?? addressOf('ExternalIP') ?? null,
+    controlPlane: CONTROL_PLANE_LABELS.some((l) => l in labels),
+    unschedulable: raw.spec?.unschedulable === true,
+    kubeletPort: typeof port === 'number' && port > 0 ? port : DEFAULT_KUBELET_PORT,
+    kubeletVersion: raw.status?.nodeInfo?.kubeletVersion ?? null,
+    conditions: (raw.status?.conditions ?? []).map((c) => ({
+      type: String(c.type),
+      status: String(c.status),
+      reason: c.reason,
+      message: c.message,
+      lastTransitionTime: c.lastTransitionTime,
+      lastHeartbeatTime: c.lastHeartbeatTime,
+    })),
+  };
+}
+
+export function serverDate(headers: Record<string, string | string[] | undefined>): Date | null {
+  const value = headers['date'];
+  const date = typeof value === 'string' ? new Date(value) : null;
+  return date && !Number.isNaN(date.getTime()) ? date : null;
+}
+
+export type PagedListOutcome<T> =
+  | { kind: 'ok'; items: T[]; pages: number; ms: number; serverNow: Date | null }
+  | { kind: 'forbidden'; message: string }
+  | { kind: 'failed'; message: string; timedOut: boolean };
+
+/**
+ * Lists a collection page by page, keeping only what `keep` returns of each item. A continue
+ * token that expired mid-way (410 Gone) restarts the listing once, as the list would
+ * otherwise mix two versions of the collection.
+ */
+export async function listPaged<Raw, T>(ctx: CheckContext, path: string, keep: (raw: Raw) => T | null, forbiddenReason: string): Promise<PagedListOutcome<T>> {
+  const kube = ctx.probes.kube;
+  if (!kube) return { kind: 'failed', message: 'no kubeconfig: cannot ask the API server', timedOut: false };
+  const started = performance.now();
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const items: T[] = [];
+    let serverNow: Date | null = null;
+    let token: string | undefined;
+    let pages = 0;
+    let expired = false;
+    do {
+      const query = `limit=${LIST_PAGE_SIZE}${token ? `&continue=${encodeURIComponent(token)}` : ''}`;
+      const page = await kube.get(`${path}?${query}`, { timeoutMs: ctx.options.timeoutMs, signal: ctx.signal });
+      if (page.kind === 'forbidden') return { kind: 'forbidden', message: forbiddenReason };
+      if (page.kind === 'http' && page.status === 410 && token) {
+        expired = true;
+        break;
+      }
+      if (page.kind !== 'ok') return { kind: 'failed', message: page.message, timedOut: page.kind === 'timeout' };
+      const parsed = parseJsonBody<RawList<Raw>>(page, `GET ${path}`);
+      if (!parsed.ok) return { kind: 'failed', message: parsed.message, timedOut: false };
+      serverNow ??= serverDate(page.headers);
+      for (const raw of parsed.value.items ?? []) {
+        const kept = keep(raw);
+        if (kept !== null) items.push(kept);
+      }
+      pages += 1;
+      token = parsed.value.metadata?.continue || undefined;
+    } while (token);
+    if (!expired) return { kind: 'ok', items, pages, ms: Math.round(performance.now() - started), serverNow };
+  }
+  return { kind: 'failed', message: `GET ${path}: the continue token expired twice (the collection changes too fast to list)`, timedOut: false };
+}
+
+/** Every node, listed once per run (discovery and all checks share the one list). */
+export function nodeList(ctx: CheckContext): Promise<NodeListOutcome> {
+  return ctx.shared.once('nodes:list', async () => {
+    const outcome = await listPaged<RawNode, NodeSummary>(ctx, '/api/v1/nodes', summariseNode, 'needs list nodes (RBAC: the credentials may not list nodes)');
+    if (outcome.kind !== 'ok') return outcome;
+    return { kind: 'ok', nodes: outcome.items, pages: outcome.pages, ms: outcome.ms, serverNow: outcome.serverNow };
+  });
+}
+
+/** The node whose address (InternalIP or --hosts entry) this is, when known. */
+export function nodeNameAt(ctx: CheckContext, address: string): string | undefined {
+  return ctx.targets.hosts.find((h) => h.address === address)?.name;
+}

@@ -1,0 +1,121 @@
+// Is every node Ready? For one that is not: the condition's reason and message, since when,
+// whether its lease in kube-node-lease stopped renewing, and whether its kubelet port answers,
+// because "kubelet down" and "kubelet up but cut off or starved" are fixed differently.
+// Cordoned nodes are named as information, not as a problem.
+import type { Check, CheckContext, Finding } from '../engine/types.js';
+import { ageOf, formatAge } from './age.js';
+import { describeKubeletDown, kubeletAnswer, type KubeletAnswer } from './kubelet-probe.js';
+import { leaseIsStale, nodeLeases, type LeaseListOutcome } from './node-leases.js';
+import { nodeList, type NodeSummary } from './node-list.js';
+
+function subjectOf(node: NodeSummary): string {
+  return `node ${node.name}`;
+}
+
+function baseData(node: NodeSummary): Record<string, unknown> {
+  return { node: node.name, host: node.address, controlPlane: node.controlPlane, unschedulable: node.unschedulable };
+}
+
+interface LeaseView {
+  renewedAgoMs: number | null;
+  stale: boolean | null;
+  /** Why the lease could not be judged, when it could not. */
+  unknown?: string;
+  text: string;
+}
+
+function leaseView(node: NodeSummary, leases: LeaseListOutcome, fallbackNow: Date): LeaseView {
+  if (leases.kind !== 'ok') return { renewedAgoMs: null, stale: null, unknown: leases.message, text: `lease not checked (${leases.message})` };
+  const lease = leases.leases.get(node.name);
+  if (!lease) return { renewedAgoMs: null, stale: true, text: `no lease in kube-node-lease: the kubelet has never heartbeated` };
+  const now = leases.serverNow ?? fallbackNow;
+  const stale = leaseIsStale(lease, now);
+  const ago = lease.renewTime ? now.getTime() - lease.renewTime.getTime() : null;
+  const when = ago === null ? 'never renewed' : `last renewed ${formatAge(ago)} ago`;
+  return { renewedAgoMs: ago, stale, text: stale ? `lease ${when}: the kubelet stopped heartbeating (lease duration ${lease.durationSeconds}s)` : `lease ${when}, still renewing` };
+}
+
+async function kubeletOf(ctx: CheckContext, node: NodeSummary): Promise<{ answer: KubeletAnswer | null; text: string }> {
+  if (!node.address) return { answer: null, text: 'kubelet not probed (the node has no InternalIP)' };
+  const answer = await kubeletAnswer(ctx, node.address, node.kubeletPort);
+  if (answer.up) return { answer, text: `its kubelet answers on ${node.kubeletPort}, so the kubelet runs but cannot report to the control plane, or the host is starved (memory, container runtime, CNI)` };
+  return { answer, text: `kubelet: ${describeKubeletDown(answer, node.kubeletPort, ctx.options.timeoutMs)}` };
+}
+
+function kubeletData(answer: KubeletAnswer | null): Record<string, unknown> {
+  if (!answer) return { kubelet: 'not-probed' };
+  return answer.up ? { kubelet: 'up' } : { kubelet: answer.failure.kind, kubeletStage: answer.stage };
+}
+
+async function judgeNode(ctx: CheckContext, node: NodeSummary, leases: LeaseListOutcome, now: Date): Promise<Finding> {
+  const ready = node.conditions.find((c) => c.type === 'Ready');
+  const lease = leaseView(node, leases, now);
+  const leaseData = { leaseRenewedSecondsAgo: lease.renewedAgoMs === null ? null : Math.round(lease.renewedAgoMs / 1000), leaseStale: lease.stale, ...(lease.unknown ? { leaseUnknown: lease.unknown } : {}) };
+  const cordon = node.unschedulable ? '; cordoned (SchedulingDisabled)' : '';
+
+  if (ready?.status === 'True') {
+    if (lease.stale === true) {
+      const kubelet = await kubeletOf(ctx, node);
+      return {
+        status: 'crit',
+        subject: subjectOf(node),
+        code: 'node-lease-stale',
+        message: `Ready, but its ${lease.text}; it turns NotReady soon; ${kubelet.text}${cordon}`,
+        data: { ...baseData(node), ready: 'True', ...leaseData, ...kubeletData(kubelet.answer) },
+        timedOut: timedOut(node, kubelet.answer),
+      };
+    }
+    if (node.unschedulable) {
+      return { status: 'ok', subject: subjectOf(node), code: 'node-cordoned', message: 'Ready, cordoned (SchedulingDisabled): no new pods are scheduled here; kubectl uncordon when maintenance is over', data: { ...baseData(node), ready: 'True', ...leaseData } };
+    }
+    return { status: 'ok', subject: subjectOf(node), message: `Ready${node.kubeletVersion ? ` (kubelet ${node.kubeletVersion})` : ''}`, data: { ...baseData(node), ready: 'True', ...leaseData } };
+  }
+
+  const kubelet = await kubeletOf(ctx, node);
+  const memory = node.conditions.find((c) => c.type === 'MemoryPressure' && c.status === 'True');
+  const since = ready ? ageOf(ready.lastTransitionTime, now) : null;
+  const state = ready
+    ? `NotReady${since !== null ? ` for ${formatAge(since)}` : ''} (Ready=${ready.status}${ready.reason ? `, ${ready.reason}` : ''}${ready.message ? `: ${ready.message.replace(/\.$/, '')}` : ''})`
+    : 'NotReady (no Ready condition: the kubelet has never posted status)';
+  const parts = [state, lease.text, kubelet.text];
+  if (memory) parts.push('MemoryPressure is True: the host\'s memory is full');
+  return {
+    status: 'crit',
+    subject: subjectOf(node),
+    code: 'node-not-ready',
+    message: parts.join('; ') + cordon,
+    data: {
+      ...baseData(node),
+      ready: ready?.status ?? null,
+      reason: ready?.reason ?? null,
+      conditionMessage: ready?.message ?? null,
+      since: ready?.lastTransitionTime ?? null,
+      sinceSeconds: since === null ? null : Math.round(since / 1000),
+      ...leaseData,
+      ...kubeletData(kubelet.answer),
+      memoryPressure: memory !== undefined,
+    },
+    timedOut: timedOut(node, kubelet.answer),
+  };
+}
+
+function timedOut(node: NodeSummary, answer: KubeletAnswer | null): string[] | undefined {
+  if (!answer || answer.up || answer.failure.kind !== 'timeout') return undefined;
+  return [`${answer.stage} ${node.address}:${node.kubeletPort}`];
+}
+
+export const nodesReady: Check = {
+  id: 'nodes-ready',
+  component: 'nodes',
+  title: 'Every node is Ready and renews its lease; NotReady nodes say why and since when',
+  needs: ['nodes'],
+  codes: ['node-not-ready', 'node-lease-stale', 'node-cordoned'],
+  async run(ctx) {
+    const list = await nodeList(ctx);
+    if (list.kind !== 'ok') return [{ status: 'skip', subject: 'nodes', message: list.message }];
+    if (list.nodes.length === 0) return [{ status: 'skip', subject: 'nodes', message: 'the cluster has no nodes registered' }];
+    const leases = await nodeLeases(ctx);
+    const now = list.serverNow ?? ctx.now;
+    return Promise.all(list.nodes.map((node) => judgeNode(ctx, node, leases, now)));
+  },
+};

@@ -1,0 +1,105 @@
+// The seed's port cheat sheet, probed from where k8sdoc runs: 6443 (API server), 2379/2380
+// (etcd client and peer) and 10250 (kubelet) on control-plane hosts, 10250 on workers; every
+// port on each --hosts entry. A bare TCP connect tells refused (nothing listens: the process
+// is down) from timeout (a firewall drops the packets) from DNS and routing failures, each
+// within --timeout.
+import type { Code } from '../catalogue/codes.js';
+import type { HostTarget } from '../discovery/targets.js';
+import type { Check, CheckContext, Finding } from '../engine/types.js';
+import type { Failure } from '../probes/types.js';
+import { hostPort } from '../util/endpoint.js';
+import { tcpOnce } from './probe-once.js';
+
+export const SERVICE_PORTS: Readonly<Record<number, string>> = {
+  6443: 'kube-apiserver',
+  2379: 'etcd (clients)',
+  2380: 'etcd (peers)',
+  10250: 'kubelet',
+};
+const CONTROL_PLANE_PORTS = [6443, 2379, 2380, 10250];
+const WORKER_PORTS = [10250];
+const ETCD_PORTS = [2379, 2380];
+
+const FAILURE_CODES: Partial<Record<Failure['kind'], Code>> = {
+  refused: 'port-refused',
+  reset: 'port-refused',
+  timeout: 'port-timeout',
+  dns: 'port-dns',
+  unreachable: 'port-unreachable',
+};
+
+interface PortTarget {
+  address: string;
+  name?: string;
+  port: number;
+}
+
+/**
+ * Which host gets which ports. With --hosts every port on every host; otherwise the cheat
+ * sheet by role, and etcd's ports on the etcd endpoints' hosts when etcd runs apart from the
+ * control plane (an external etcd cluster).
+ */
+export function portPlan(ctx: CheckContext): PortTarget[] {
+  const hosts: readonly HostTarget[] = ctx.targets.hosts;
+  const explicit = ctx.options.hosts.length > 0;
+  const etcdHosts = new Set(ctx.targets.etcd.map((e) => e.host));
+  const stacked = etcdHosts.size === 0 || hosts.some((h) => h.controlPlane && etcdHosts.has(h.address));
+  const plan: PortTarget[] = [];
+  for (const h of hosts) {
+    let ports = explicit ? CONTROL_PLANE_PORTS : h.controlPlane ? CONTROL_PLANE_PORTS : WORKER_PORTS;
+    if (!explicit && h.controlPlane && !stacked) ports = ports.filter((p) => !ETCD_PORTS.includes(p));
+    for (const port of ports) plan.push({ address: h.address, ...(h.name ? { name: h.name } : {}), port });
+  }
+  if (!explicit && !stacked) {
+    const known = new Set(hosts.map((h) => h.address));
+    for (const host of etcdHosts) if (!known.has(host)) for (const port of ETCD_PORTS) plan.push({ address: host, port });
+  }
+  return plan;
+}
+
+function describeFailure(failure: Failure, service: string, timeoutMs: number): string {
+  switch (failure.kind) {
+    case 'refused':
+      return `refused: nothing listens, ${service} is down (or bound to another address)`;
+    case 'reset':
+      return `reset: the connection is cut at once, ${service} is not serving`;
+    case 'timeout':
+      return `no answer within ${timeoutMs} ms: a firewall drops the packets, or the host is down`;
+    case 'dns':
+      return `the host name does not resolve (${failure.detail ?? failure.message})`;
+    case 'unreachable':
+      return `no route to the host (${failure.detail ?? failure.message})`;
+    default:
+      return failure.message;
+  }
+}
+
+async function probePort(ctx: CheckContext, t: PortTarget): Promise<Finding> {
+  const service = SERVICE_PORTS[t.port] ?? `port ${t.port}`;
+  const where = hostPort(t.address, t.port);
+  const subject = `port ${where}${t.name ? ` (${t.name})` : ''}`;
+  const data = { ...(t.name ? { node: t.name } : {}), host: t.address, port: t.port, service };
+  const outcome = await tcpOnce(ctx, t.address, t.port);
+  if (outcome.kind === 'ok') return { status: 'ok', subject, message: `open: ${service} listens (${outcome.ms} ms)`, data: { ...data, outcome: 'open', ms: outcome.ms } };
+  return {
+    status: 'crit',
+    subject,
+    code: FAILURE_CODES[outcome.kind] ?? 'port-unreachable',
+    message: describeFailure(outcome, service, ctx.options.timeoutMs),
+    data: { ...data, outcome: outcome.kind, ms: outcome.ms },
+    timedOut: outcome.kind === 'timeout' ? [`tcp ${where}`] : undefined,
+  };
+}
+
+export const ports: Check = {
+  id: 'ports',
+  component: 'ports',
+  title: 'Kubernetes ports answer from here: 6443, 2379, 2380, 10250 on control-plane hosts, 10250 on workers',
+  needs: [],
+  codes: ['port-refused', 'port-timeout', 'port-dns', 'port-unreachable'],
+  async run(ctx) {
+    const plan = portPlan(ctx);
+    if (plan.length === 0) return [{ status: 'skip', subject: 'ports', message: 'no hosts known: the node list is not readable and no --hosts given' }];
+    return Promise.all(plan.map((t) => probePort(ctx, t)));
+  },
+};

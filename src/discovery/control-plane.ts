@@ -1,0 +1,59 @@
+// Hosts and API servers from the node list: every node's InternalIP becomes a host to probe
+// (control-plane ones from the node-role label), and each control-plane node's address on
+// :6443 an API server to probe on its own, so that a dead master behind a healthy load
+// balancer shows. Flags win: --hosts and --apiserver are kept as given; their addresses are
+// only named after the node they belong to. The list is the one the node checks reuse.
+import { nodeList, type NodeSummary } from '../checks/node-list.js';
+import { NEEDS } from '../engine/needs.js';
+import type { CheckContext } from '../engine/types.js';
+import { hostPort } from '../util/endpoint.js';
+import type { Discoverer } from './discover.js';
+import type { Targets } from './targets.js';
+
+export const API_SERVER_PORT = 6443;
+
+function nameHosts(targets: Targets, nodes: readonly NodeSummary[]): void {
+  const byAddress = new Map(nodes.filter((n) => n.address).map((n) => [n.address!, n]));
+  const byName = new Map(nodes.map((n) => [n.name, n]));
+  for (const host of targets.hosts) {
+    const node = byAddress.get(host.address) ?? byName.get(host.address);
+    if (node && !host.name) host.name = node.name;
+  }
+}
+
+export async function discoverFromNodes(targets: Targets, ctx: CheckContext): Promise<void> {
+  if (!ctx.probes.kube) return;
+  // The same memoised GET /version the checks' `api` need makes: a down API server costs one
+  // --timeout for the whole run, not one here and another later.
+  const apiDown = await NEEDS.api(ctx);
+  if (apiDown) {
+    targets.notes.push(`control-plane discovery: ${apiDown}`);
+    return;
+  }
+  const list = await nodeList(ctx);
+  if (list.kind !== 'ok') {
+    targets.notes.push(`control-plane discovery: node list not read (${list.message})`);
+    return;
+  }
+  const nodes = list.nodes;
+  if (ctx.options.hosts.length > 0) {
+    nameHosts(targets, nodes);
+  } else {
+    const missing = nodes.filter((n) => !n.address).map((n) => n.name);
+    targets.hosts = nodes.filter((n) => n.address).map((n) => ({ address: n.address!, name: n.name, controlPlane: n.controlPlane }));
+    if (missing.length > 0) targets.notes.push(`control-plane discovery: ${missing.length} node(s) without an InternalIP, not probed: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ' …' : ''}`);
+  }
+  if (ctx.options.apiservers.length === 0) {
+    const seen = new Set([targets.kubeServer?.url, ...targets.apiServers.map((e) => e.url)]);
+    for (const n of nodes) {
+      if (!n.controlPlane || !n.address) continue;
+      const url = `https://${hostPort(n.address, API_SERVER_PORT)}`;
+      if (seen.has(url)) continue;
+      seen.add(url);
+      targets.apiServers.push({ url, host: n.address, port: API_SERVER_PORT, source: `node ${n.name}` });
+    }
+  }
+  targets.notes.push(`control-plane discovery: ${nodes.length} nodes in ${list.pages} page(s), ${nodes.filter((n) => n.controlPlane).length} control-plane`);
+}
+
+export const controlPlaneDiscoverer: Discoverer = { name: 'control-plane', discover: discoverFromNodes };
