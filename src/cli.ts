@@ -1,6 +1,6 @@
 // The command-line shell: parse, call the programmatic API, print, choose the exit code.
 // Nothing below this file exits the process or writes to stdout.
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { UsageError } from './errors.js';
 import { CHECK_OPTIONS, resolveCheckOptions, type OptionSpec } from './options.js';
 import { VERSION } from './version.js';
@@ -28,16 +28,36 @@ function addCheckOptions(command: Command): Command {
   return command;
 }
 
-async function runCheckCommand(raw: Record<string, string | boolean | undefined>): Promise<void> {
-  const options = resolveCheckOptions(raw, { isTTY: process.stdout.isTTY === true, env: process.env });
+async function runCheckCommand(raw: Record<string, string | boolean | undefined>, command: Command): Promise<void> {
+  const { loadConfig } = await import('./config/load.js');
+  const { mergeConfigDefaults, pointAtConfig } = await import('./config/merge.js');
+  const typed = (name: string) => command.getOptionValueSource(name) === 'cli';
+  const config = await loadConfig({ explicitPath: typeof raw.config === 'string' ? raw.config : null, cwd: process.cwd(), env: process.env });
+  let options: ReturnType<typeof resolveCheckOptions>;
+  try {
+    options = resolveCheckOptions(mergeConfigDefaults(raw, config, typed), { isTTY: process.stdout.isTTY === true, env: process.env });
+  } catch (err) {
+    throw pointAtConfig(err, config, typed);
+  }
   if (options.insecureSkipTlsVerify) {
     process.stderr.write('k8sdoc: warning: --insecure-skip-tls-verify: server certificates are not verified (findings still say why they would fail)\n');
   }
   const { runDiagnosis, exitCodeFor, render } = await import('./index.js');
+  const { createProgress, progressWanted } = await import('./progress.js');
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
-  const report = await runDiagnosis(options, { env: process.env, log: (line) => process.stderr.write(`debug: ${line}\n`), signal: controller.signal });
+  const log = (line: string) => process.stderr.write(`debug: ${line}\n`);
+  if (options.debug && config) log(`config file ${config.path}`);
+  const progress = createProgress(process.stderr, progressWanted(process.stderr, options.output));
+  const diagnose = () => runDiagnosis(options, { env: process.env, log, signal: controller.signal, progress, ...(config ? { policy: config } : {}) });
+  let report;
+  if (options.waitMs === null) report = await diagnose();
+  else {
+    const { waitUntilPassing, waitVerdict } = await import('./engine/wait.js');
+    report = await waitUntilPassing(diagnose, { waitMs: options.waitMs, failOn: options.failOn, signal: controller.signal, onAttempt: progress.onWaitAttempt });
+    process.stderr.write(`${waitVerdict(report, options.failOn)}\n`);
+  }
   const out = render(report, options.output, { color: options.color, width: process.stdout.columns ?? 120, failOn: options.failOn });
   await writeOut(out);
   process.exit(exitCodeFor(report, options.failOn));
@@ -68,7 +88,7 @@ function buildProgram(): Command {
       .command('check', { isDefault: true })
       .description('run the checks and print the diagnosis (what a bare `k8sdoc` does)')
       .addHelpText('after', '\nExit codes: 0 nothing at or above --fail-on, 1 something is, 2 could not run as asked.')
-      .action((opts) => runCheckCommand(opts)),
+      .action((opts, command: Command) => runCheckCommand(opts, command)),
   );
 
   program
@@ -83,6 +103,27 @@ function buildProgram(): Command {
     .argument('[words...]', 'a catalogue code or words from an error message')
     .option('-o, --output <format>', 'text or json', 'text')
     .action((words: string[], opts) => runExplainCommand(words, opts));
+
+  program
+    .command('completion')
+    .description('print a shell completion script: source <(k8sdoc completion bash)')
+    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
+    .action(async (shell: 'bash' | 'zsh' | 'fish') => {
+      const { completionScript } = await import('./commands/completion.js');
+      await writeOut(completionScript(shell, program));
+    });
+
+  // Asked by the completion scripts at completion time; not for people.
+  program
+    .command('__complete', { hidden: true })
+    .argument('<what>')
+    .option('--kubeconfig <path>')
+    .action(async (what: string, opts: { kubeconfig?: string }) => {
+      if (what !== 'contexts') return;
+      const { listContexts } = await import('./discovery/kubeconfig.js');
+      const names = listContexts({ explicitPath: opts.kubeconfig ?? null, env: process.env });
+      await writeOut(names.map((n) => `${n}\n`).join(''));
+    });
 
   return program;
 }

@@ -12,7 +12,10 @@ import { selectChecks } from './engine/select.js';
 import { createSharedCache } from './engine/shared-cache.js';
 import type { Check, CheckContext, Report } from './engine/types.js';
 import type { CheckOptions } from './options.js';
+import { applyPolicy } from './config/policy.js';
+import type { ResultPolicy } from './config/types.js';
 import { createProbes } from './probes/index.js';
+import type { Progress } from './progress.js';
 import { VERSION } from './version.js';
 
 export type { Check, Finding, Report, Result } from './engine/types.js';
@@ -29,6 +32,10 @@ export interface RunEnvironment {
   signal?: AbortSignal;
   now?: () => Date;
   checks?: readonly Check[];
+  /** Config-file severity overrides and ignores, applied before the report is built. */
+  policy?: ResultPolicy;
+  /** The TTY progress line; told the number of checks, then each start and end. */
+  progress?: Pick<Progress, 'begin' | 'onCheck' | 'end'>;
 }
 
 /** Multiple of --timeout after which a whole check is cut off (it makes many probes). */
@@ -61,7 +68,12 @@ export async function runDiagnosis(options: CheckOptions, environment: RunEnviro
   try {
     await discoverTargets(targets, ctx);
     for (const note of targets.notes) log(note);
-    const results = await runChecks(checks, ctx, { checkTimeoutMs: Math.max(options.timeoutMs * CHECK_GUARD_FACTOR, 10_000) });
+    environment.progress?.begin(checks.length);
+    const raw = await runChecks(checks, ctx, {
+      checkTimeoutMs: Math.max(options.timeoutMs * CHECK_GUARD_FACTOR, 10_000),
+      ...(environment.progress ? { onProgress: environment.progress.onCheck } : {}),
+    });
+    const results = environment.policy ? applyPolicy(raw, environment.policy) : raw;
     return buildReport({
       version: VERSION,
       context: targets.context,
@@ -71,6 +83,7 @@ export async function runDiagnosis(options: CheckOptions, environment: RunEnviro
       results,
     });
   } finally {
+    environment.progress?.end();
     environment.signal?.removeEventListener('abort', onAbort);
     controller.abort();
     await probeSet.close();

@@ -46,9 +46,11 @@ export function worstLevel(results: readonly Pick<Result, 'status'>[]): Level {
 }
 
 export function buildReport(input: ReportInput): Report {
-  const summary: Record<Status, number> = { ok: 0, warn: 0, crit: 0, skip: 0, error: 0 };
+  const summary: Report['summary'] = { ok: 0, warn: 0, crit: 0, skip: 0, error: 0 };
   const active = input.results.filter((r) => !(r as ReportResult).ignored);
-  for (const r of input.results) summary[r.status] += 1;
+  for (const r of active) summary[r.status] += 1;
+  // Present only when a config file ignored something, so reports without one keep their shape.
+  if (active.length < input.results.length) summary.ignored = input.results.length - active.length;
   return {
     schemaVersion: 1,
     tool: { name: 'k8sdoc', version: input.version },
@@ -62,10 +64,15 @@ export function buildReport(input: ReportInput): Report {
   };
 }
 
-/** 0: nothing at or above --fail-on; 1: something is. (2 is the CLI's, for usage errors.) */
-export function exitCodeFor(report: Report, failOn: FailOn): 0 | 1 {
-  if (failOn === 'never') return 0;
+/** Whether this one result makes the run fail under --fail-on (wait mode names such checks). */
+export function failsRun(r: ReportResult, failOn: FailOn): boolean {
+  if (failOn === 'never' || r.ignored) return false;
   const threshold = failOn === 'warn' ? 1 : 2;
   // A check that crashed proved nothing: a smoke test must not pass on it.
-  return report.results.some((r) => !r.ignored && (STATUS_ORDER[r.status] >= threshold || r.status === 'error')) ? 1 : 0;
+  return STATUS_ORDER[r.status] >= threshold || r.status === 'error';
+}
+
+/** 0: nothing at or above --fail-on; 1: something is. (2 is the CLI's, for usage errors.) */
+export function exitCodeFor(report: Report, failOn: FailOn): 0 | 1 {
+  return report.results.some((r) => failsRun(r, failOn)) ? 1 : 0;
 }

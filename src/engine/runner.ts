@@ -8,6 +8,13 @@ export interface RunOptions {
   /** Guard for a whole check (many probes); each probe has its own --timeout besides. */
   checkTimeoutMs: number;
   needs?: Record<NeedId, NeedResolver>;
+  /** Told when each check starts and ends (the TTY progress line); never affects results. */
+  onProgress?: (event: CheckProgress) => void;
+}
+
+export interface CheckProgress {
+  kind: 'start' | 'end';
+  check: string;
 }
 
 function resultsFrom(check: Check, findings: Finding[], durationMs: number): Result[] {
@@ -40,6 +47,15 @@ function guard<T>(work: Promise<T>, ms: number, signal: AbortSignal): Promise<T>
 }
 
 export async function runCheck(check: Check, ctx: CheckContext, options: RunOptions): Promise<Result[]> {
+  options.onProgress?.({ kind: 'start', check: check.id });
+  try {
+    return await runCheckGuarded(check, ctx, options);
+  } finally {
+    options.onProgress?.({ kind: 'end', check: check.id });
+  }
+}
+
+async function runCheckGuarded(check: Check, ctx: CheckContext, options: RunOptions): Promise<Result[]> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   try {

@@ -82,9 +82,23 @@ export interface Report {
   startedAt: string;
   durationMs: number;
   status: Level;
-  summary: Record<Status, number>;
+  /** Results by status; findings a config file ignores are counted under `ignored` instead. */
+  summary: Record<Status, number> & { ignored?: number };
   rootCauses: RootCause[];
   results: ReportResult[];
+  /** Present with --wait: how the wait went, for pipelines that want to know how long a change took to settle. */
+  wait?: WaitSummary;
+}
+
+export interface WaitSummary {
+  /** Full runs made. */
+  attempts: number;
+  /** From the first run's start to the end of the last. */
+  elapsedMs: number;
+  /** Whether the last run had nothing at or above --fail-on. */
+  passed: boolean;
+  /** Checks that failed on every run (empty when passed). */
+  neverPassed: string[];
 }
 
 /** A result as it appears in the report: warn/crit carry the catalogue text. */

@@ -1,0 +1,50 @@
+// Finds and reads the config file: --config, else ./.k8sdoc.yaml, else the user's
+// ~/.config/k8sdoc/config.yaml ($XDG_CONFIG_HOME honoured, as ~/.config is its default).
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { UsageError } from '../errors.js';
+import type { ConfigFile } from './types.js';
+
+export interface ConfigSource {
+  /** --config: must exist. */
+  explicitPath: string | null;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** The files looked at, in order, when --config is not given. */
+export function defaultConfigPaths(source: Pick<ConfigSource, 'cwd' | 'env'>): string[] {
+  const configHome = source.env.XDG_CONFIG_HOME || join(source.env.HOME || homedir(), '.config');
+  return [resolve(source.cwd, '.k8sdoc.yaml'), join(configHome, 'k8sdoc', 'config.yaml')];
+}
+
+function read(path: string, explicit: boolean): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !explicit) return null;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+    throw new UsageError(`${explicit ? '--config: ' : ''}cannot read config file ${path}: ${why}`);
+  }
+}
+
+async function parse(text: string, path: string): Promise<ConfigFile> {
+  // The YAML parser loads only when there is a file: most runs have none, and start-up counts.
+  const { parseConfig } = await import('./parse.js');
+  return parseConfig(text, path);
+}
+
+/** The config in effect, or null when there is none. */
+export async function loadConfig(source: ConfigSource): Promise<ConfigFile | null> {
+  if (source.explicitPath !== null) {
+    const path = resolve(source.cwd, source.explicitPath);
+    return parse(read(path, true)!, path);
+  }
+  for (const path of defaultConfigPaths(source)) {
+    const text = read(path, false);
+    if (text !== null) return parse(text, path);
+  }
+  return null;
+}
