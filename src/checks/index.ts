@@ -13,6 +13,9 @@ import { etcdMembers } from './etcd-members.js';
 import { etcdAlarms } from './etcd-alarms.js';
 import { etcdDbSize } from './etcd-db-size.js';
 import { etcdBackup } from './etcd-backup.js';
+import { certsServed } from './certs-served.js';
+import { certsFiles } from './certs-files.js';
+import { certsKubeconfig } from './certs-kubeconfig.js';
 
 export const CHECKS: readonly Check[] = [
   apiserverReachable,
@@ -24,6 +27,9 @@ export const CHECKS: readonly Check[] = [
   etcdAlarms,
   etcdDbSize,
   etcdBackup,
+  certsServed,
+  certsFiles,
+  certsKubeconfig,
   nodesReady,
   nodesPressure,
   kubelet,

@@ -4,6 +4,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import { entryFor } from '../catalogue/index.js';
 import { COMPONENTS, type Report, type ReportResult, type Status } from '../engine/types.js';
+import { isCertificatesOnly, renderCertsTable } from './certs-table.js';
 import type { RenderOptions } from './options.js';
 
 const LABEL: Record<Status, string> = { ok: 'OK', warn: 'WARN', crit: 'CRIT', skip: 'SKIP', error: 'ERROR' };
@@ -105,7 +106,7 @@ export function renderTable(report: Report, options: Pick<RenderOptions, 'color'
   const width = Math.max(80, Math.min(options.width, 200));
   const lines = [header(report, c), ''];
   lines.push(...mostLikelyCause(report, c));
-  lines.push(resultsTable(report.results, c, width));
+  lines.push(isCertificatesOnly(report.results) ? renderCertsTable(report.results, c, width) : resultsTable(report.results, c, width));
   lines.push(...problemDetails(report.results, c));
   const timedOut = report.results.flatMap((r) => r.timedOut ?? []);
   if (timedOut.length > 0) lines.push('', c.dim(`Timed out: ${[...new Set(timedOut)].join(', ')}`));
