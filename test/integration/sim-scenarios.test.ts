@@ -208,3 +208,23 @@ describe.each(SCENARIO_NAMES.map((n) => [n]))('scenario %s', (name) => {
     expect(existsSync(cluster.workDir)).toBe(false);
   });
 });
+
+describe('a cluster that cannot start', () => {
+  it('tears down what it had started (etcd included) and reports why', async () => {
+    const { createServer } = await import('node:net');
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(6443, `127.${BLOCK}.0.12`, resolve));
+    try {
+      await expect(startCluster('healthy', { block: BLOCK })).rejects.toThrow(`cannot listen on 127.${BLOCK}.0.12:6443`);
+    } finally {
+      await new Promise<void>((resolve) => squatter.close(() => resolve()));
+    }
+    expect(listeningInBlock()).toEqual([]);
+    // etcd processes serving this block's addresses (other test files use other blocks).
+    const ours = await run('pgrep', ['-f', `listen-client-urls=https://127\\.${BLOCK}\\.`]).then(
+      (r) => r.stdout.trim(),
+      () => '',
+    );
+    expect(ours).toBe('');
+  });
+});
