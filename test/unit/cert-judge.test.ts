@@ -7,7 +7,8 @@ import type { ServedCertificate } from '../../src/probes/types.js';
 import { createCa, expiredSince, issue, notYetValidFor, validFor, type Issued } from '../../src/sim/pki.js';
 
 const DEFAULTS = { warnDays: 30, critDays: 7 };
-const now = new Date();
+/** Read after minting: validity windows start at minting time, so an earlier clock would add days. */
+const now = () => new Date();
 let ca: Issued;
 
 const read = (issued: Issued): ServedCertificate => describeCertificate(new X509Certificate(issued.certPem));
@@ -24,14 +25,14 @@ beforeAll(async () => {
 
 describe('validity against the thresholds', () => {
   it('a certificate expiring in 5 days is crit with the default thresholds', async () => {
-    const verdict = judgeValidity(await leaf(5), now, DEFAULTS);
+    const verdict = judgeValidity(await leaf(5), now(), DEFAULTS);
     expect(verdict).toMatchObject({ status: 'crit', code: 'cert-expiring' });
     expect(verdict.message).toMatch(/CN=kube-apiserver expires in 4d23h, on .*\(under --crit-days 7\)/);
   });
 
   it('20 days left is a warning, a year is fine', async () => {
-    expect(judgeValidity(await leaf(20), now, DEFAULTS)).toMatchObject({ status: 'warn', code: 'cert-expiring' });
-    const year = judgeValidity(await leaf(365), now, DEFAULTS);
+    expect(judgeValidity(await leaf(20), now(), DEFAULTS)).toMatchObject({ status: 'warn', code: 'cert-expiring' });
+    const year = judgeValidity(await leaf(365), now(), DEFAULTS);
     expect(year.status).toBe('ok');
     expect(year.code).toBeUndefined();
     expect(year.message).toContain('issued by CN=kubernetes');
@@ -39,20 +40,20 @@ describe('validity against the thresholds', () => {
 
   it('follows --warn-days and --crit-days', async () => {
     const twenty = await leaf(20);
-    expect(judgeValidity(twenty, now, { warnDays: 10, critDays: 5 }).status).toBe('ok');
-    expect(judgeValidity(twenty, now, { warnDays: 60, critDays: 30 }).status).toBe('crit');
+    expect(judgeValidity(twenty, now(), { warnDays: 10, critDays: 5 }).status).toBe('ok');
+    expect(judgeValidity(twenty, now(), { warnDays: 60, critDays: 30 }).status).toBe('crit');
   });
 
   it('an expired certificate is cert-expired and says since when', async () => {
     const cert = await leaf('expired');
-    const verdict = judgeValidity(cert, now, DEFAULTS);
+    const verdict = judgeValidity(cert, now(), DEFAULTS);
     expect(verdict).toMatchObject({ status: 'crit', code: 'cert-expired' });
     expect(verdict.message).toContain(`expired 3d`);
     expect(verdict.message).toContain(cert.notAfter.toISOString());
   });
 
   it('a certificate whose validity starts in the future points at the clocks', async () => {
-    const verdict = judgeValidity(await leaf('future'), now, DEFAULTS);
+    const verdict = judgeValidity(await leaf('future'), now(), DEFAULTS);
     expect(verdict).toMatchObject({ status: 'crit', code: 'cert-not-yet-valid' });
     expect(verdict.message).toContain('clock');
   });
@@ -70,7 +71,7 @@ describe('validity against the thresholds', () => {
 describe('the data of a certificate finding', () => {
   it('carries notAfter as ISO, days left, names, serial and where it was found', async () => {
     const cert = await leaf(20);
-    const finding = certificateFinding(located(cert, 'apiserver'), '/pki/apiserver.crt', now, DEFAULTS);
+    const finding = certificateFinding(located(cert, 'apiserver'), '/pki/apiserver.crt', now(), DEFAULTS);
     expect(finding.data).toMatchObject({
       name: 'apiserver',
       source: 'file /pki/apiserver.crt',
@@ -85,7 +86,7 @@ describe('the data of a certificate finding', () => {
   });
 
   it('counts days left negative once expired', async () => {
-    const finding = certificateFinding(located(await leaf('expired'), 'apiserver'), 'x', now, DEFAULTS);
+    const finding = certificateFinding(located(await leaf('expired'), 'apiserver'), 'x', now(), DEFAULTS);
     expect(finding.data?.['daysLeft']).toBe(-3);
   });
 });
@@ -95,7 +96,7 @@ describe('a CA that expires before its leaves', () => {
     const shortCa = await createCa('short-ca', validFor(100));
     const outliving = await leaf(365, shortCa);
     const inside = await leaf(50, shortCa);
-    const findings = caExpiresFirst([located(read(shortCa), 'short-ca'), located(outliving, 'apiserver'), located(inside, 'front-proxy-client')], now);
+    const findings = caExpiresFirst([located(read(shortCa), 'short-ca'), located(outliving, 'apiserver'), located(inside, 'front-proxy-client')], now());
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ status: 'warn', code: 'cert-ca-expires-first', subject: 'CA short-ca (file /pki/short-ca.crt)' });
     expect(findings[0]!.message).toContain('apiserver (until');
@@ -105,11 +106,11 @@ describe('a CA that expires before its leaves', () => {
   it('ignores a leaf that only carries the same issuer name but was signed by another key', async () => {
     const shortCa = await createCa('kubernetes', validFor(100));
     const impostorSigned = await leaf(365, ca);
-    expect(caExpiresFirst([located(read(shortCa), 'ca'), located(impostorSigned, 'apiserver')], now)).toEqual([]);
+    expect(caExpiresFirst([located(read(shortCa), 'ca'), located(impostorSigned, 'apiserver')], now())).toEqual([]);
   });
 
   it('says nothing when the CA outlives everything it signed', async () => {
-    expect(caExpiresFirst([located(read(ca), 'ca'), located(await leaf(365), 'apiserver')], now)).toEqual([]);
+    expect(caExpiresFirst([located(read(ca), 'ca'), located(await leaf(365), 'apiserver')], now())).toEqual([]);
   });
 });
 
