@@ -38,6 +38,21 @@ function authority(data: Record<string, unknown>): string {
   return cn ? cn.slice(3) : issuer;
 }
 
+/** Breaks at spaces where it can; a longer word (a path) is then cut by the table itself. */
+function wrapWords(value: string, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of value.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  return [...lines, line].join('\n');
+}
+
 function paint(c: ChalkInstance, status: Status): string {
   const label = LABEL[status];
   if (status === 'ok') return c.green(label);
@@ -62,10 +77,10 @@ export function renderCertsTable(results: readonly ReportResult[], c: ChalkInsta
     const notAfter = text(data['notAfter']);
     const name = text(data['name']) ?? r.subject;
     // The path or endpoint alone: the column is narrow and the word adds nothing to it.
-    const source = (text(data['source']) ?? r.subject).replace(/^(file|endpoint) /, '');
+    const source = wrapWords((text(data['source']) ?? r.subject).replace(/^(file|endpoint) /, ''), sourceWidth - 2);
     if (notAfter === null) {
       // Nothing was read: the reason stands where the date would (the details follow the table).
-      table.push([name, (r.code && NO_CERTIFICATE[r.code]) ?? r.message, '-', '-', source, paint(c, r.status)]);
+      table.push([name, wrapWords((r.code && NO_CERTIFICATE[r.code]) ?? r.message, fixed[1]! - 2), '-', '-', source, paint(c, r.status)]);
       continue;
     }
     table.push([name, formatExpiry(notAfter), text(data['residualTime']) ?? '-', authority(data), source, paint(c, r.status)]);
