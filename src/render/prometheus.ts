@@ -1,6 +1,7 @@
 // Prometheus text exposition (format 0.0.4): a state-set gauge per result, run figures,
 // and every numeric figure from the results' data.
 import type { Report, Status } from '../engine/types.js';
+import { derivedFamilies } from './prometheus-families.js';
 
 const STATUSES: readonly Status[] = ['ok', 'warn', 'crit', 'skip', 'error'];
 
@@ -58,6 +59,10 @@ export function renderPrometheus(report: Report): string {
       seen.add(series);
       out.push(`${series} ${num(v)}`);
     }
+  }
+  for (const family of derivedFamilies(report)) {
+    out.push(`# HELP ${family.name} ${family.help}`, `# TYPE ${family.name} gauge`);
+    for (const sample of family.samples) out.push(`${family.name}${Object.keys(sample.labels).length > 0 ? labels(sample.labels) : ''} ${num(sample.value)}`);
   }
   return `${out.join('\n')}\n`;
 }

@@ -22,6 +22,13 @@ export const BLOCKS = {
   // apiserver, nodes, kubelet, ports: 70-89
   // triage: 90-109
   // pipelines: 110-129
+  waitHeals: 110,
+  waitNeverHeals: 111,
+  configCli: 112,
+  rbac: 113,
+  standalone: 114,
+  outputs: 115,
+  plugin: 116,
   // hardening: 130-149
   // benchmarks (bench/*.mjs): 150-169
 } as const;

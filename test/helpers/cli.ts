@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { assertValidReport } from './report-schema.js';
 
 export const BIN = resolve('bin/k8sdoc');
 
@@ -44,10 +45,14 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun
   });
 }
 
+/** The report on stdout, validated against docs/report.schema.json. */
 export function parseJsonReport(run: CliRun): import('../../src/engine/types.js').Report {
+  let report: unknown;
   try {
-    return JSON.parse(run.stdout);
+    report = JSON.parse(run.stdout);
   } catch {
     throw new Error(`stdout is not JSON (exit ${run.code}):\n${run.stdout.slice(0, 2000)}\nstderr:\n${run.stderr.slice(0, 2000)}`);
   }
+  assertValidReport(report);
+  return report;
 }
