@@ -75,6 +75,49 @@ async function runExplainCommand(words: string[], raw: { output?: string }): Pro
   if (result.notFound) process.exit(1);
 }
 
+/** Parses `check` flags given as a list (the demo's), through the same option table. */
+function parseCheckArgv(argv: string[]): Record<string, string | boolean | undefined> {
+  const parser = addCheckOptions(new Command('check').exitOverride().configureOutput({ writeErr: () => undefined, outputError: () => undefined }));
+  parser.parse(argv, { from: 'user' });
+  return parser.opts();
+}
+
+async function runDemoCommand(scenario: string | undefined, raw: { list?: boolean; keep?: boolean; output?: string; timeout?: string }): Promise<void> {
+  const { listScenarios, startDemo, DEFAULT_DEMO_SCENARIO, UnknownScenarioError } = await import('./sim/demo.js');
+  if (raw.list) {
+    const rows = listScenarios();
+    const width = Math.max(...rows.map((r) => r.name.length));
+    await writeOut(`${rows.map((r) => `${r.name.padEnd(width)}  ${r.description}`).join('\n')}\n`);
+    process.exit(0);
+  }
+  let demo: Awaited<ReturnType<typeof startDemo>>;
+  try {
+    demo = await startDemo(scenario ?? DEFAULT_DEMO_SCENARIO, { keep: raw.keep === true });
+  } catch (err) {
+    if (err instanceof UnknownScenarioError) throw new UsageError(err.message);
+    throw err;
+  }
+  const stop = () => demo.cluster.stop();
+  process.once('SIGTERM', () => void stop().finally(() => process.exit(143)));
+  try {
+    for (const note of demo.notes) process.stderr.write(`k8sdoc demo: ${note}\n`);
+    const extra = [...(raw.output ? ['-o', raw.output] : []), ...(raw.timeout ? ['--timeout', raw.timeout] : [])];
+    const options = resolveCheckOptions(parseCheckArgv([...demo.checkArgv, ...extra]), { isTTY: process.stdout.isTTY === true, env: process.env });
+    const { runDiagnosis, exitCodeFor, render } = await import('./index.js');
+    const report = await runDiagnosis(options, { env: process.env, log: (line) => process.stderr.write(`debug: ${line}\n`) });
+    await writeOut(render(report, options.output, { color: options.color, width: process.stdout.columns ?? 120, failOn: options.failOn }));
+    if (raw.keep) {
+      process.stderr.write('k8sdoc demo: the cluster keeps running; press Ctrl-C to stop it\n');
+      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+    }
+    await stop();
+    process.exit(exitCodeFor(report, options.failOn));
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
 function buildProgram(): Command {
   const program = new Command('k8sdoc')
     .description('A doctor for Kubernetes clusters: etcd quorum, certificates, nodes, kubelets and ports, with symptom, cause and fix for every problem.')
@@ -124,6 +167,16 @@ function buildProgram(): Command {
       const names = listContexts({ explicitPath: opts.kubeconfig ?? null, env: process.env });
       await writeOut(names.map((n) => `${n}\n`).join(''));
     });
+
+  program
+    .command('demo')
+    .description('start the built-in simulated cluster on loopback and run check against it')
+    .argument('[scenario]', 'scenario to start (default: healthy); --list names them')
+    .option('--list', 'name the scenarios')
+    .option('--keep', 'leave the cluster running and print its kubeconfig path, until Ctrl-C')
+    .option('-o, --output <format>', 'output format: table, json, junit, prometheus')
+    .option('--timeout <duration>', 'bound on any one network probe')
+    .action((scenario: string | undefined, opts) => runDemoCommand(scenario, opts));
 
   return program;
 }

@@ -1,5 +1,6 @@
 // The programmatic API: what the CLI calls, and what other tools can import. No side
 // effects on import, no process.exit, no writes to stdout.
+import { setMaxListeners } from 'node:events';
 import { CHECKS } from './checks/index.js';
 import { discoverTargets } from './discovery/discover.js';
 import { targetsFromFlags } from './discovery/index.js';
@@ -52,6 +53,8 @@ export async function runDiagnosis(options: CheckOptions, environment: RunEnviro
   const targets = targetsFromFlags(options, kubeconfig);
   const probeSet = createProbes(kubeconfig, targets, options);
   const controller = new AbortController();
+  // Every in-flight probe listens for the run's abort; thousands may be in flight.
+  setMaxListeners(0, controller.signal);
   const onAbort = () => controller.abort();
   environment.signal?.addEventListener('abort', onAbort, { once: true });
   const limit = createLimiter(options.concurrency);

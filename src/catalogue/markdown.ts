@@ -2,6 +2,7 @@
 // test fails when it is stale.
 import { CODES } from './codes.js';
 import { ENTRIES } from './entries.js';
+import type { Entry } from './entry.js';
 
 export function catalogueMarkdown(detectedBy: (code: string) => string[]): string {
   const lines = [
@@ -15,7 +16,7 @@ export function catalogueMarkdown(detectedBy: (code: string) => string[]): strin
   for (const [component, codes] of Object.entries(CODES)) {
     lines.push(`## ${component}`, '');
     for (const code of codes) {
-      const e = ENTRIES[code];
+      const e: Entry = ENTRIES[code];
       const checks = detectedBy(code);
       lines.push(`### \`${code}\` — ${e.title}`, '', `Severity: **${e.severity}**. Detected by: ${checks.length > 0 ? checks.map((c) => `\`${c}\``).join(', ') : '—'}.`, '');
       lines.push(`**Symptom:** ${e.symptom}`, '', '**Cause** (most likely first):', '');

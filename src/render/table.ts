@@ -60,17 +60,42 @@ function resultsTable(results: ReportResult[], c: ChalkInstance, width: number):
     head: ['Component', 'Check', 'Subject', 'Status', 'Message'],
     colWidths: [11, 24, subjectWidth, 8, messageWidth],
     wordWrap: true,
-    wrapOnWordBoundary: false,
+    wrapOnWordBoundary: true,
     style: { head: c.level > 0 ? ['bold'] : [], border: c.level > 0 ? ['grey'] : [] },
   });
   let previous = '';
-  for (const r of [...results].sort(byComponent)) {
+  for (const r of collapseOk([...results].sort(byComponent))) {
     const component = r.component === previous ? '' : r.component;
     previous = r.component;
     const status = r.ignored ? c.dim(`${LABEL[r.status]}*`) : paintStatus(c, r.status);
     table.push([component, r.check, r.subject, status, r.message]);
   }
   return table.toString();
+}
+
+/** Healthy subjects of one check beyond this many fold into one row; JSON keeps every one. */
+const OK_ROWS_PER_CHECK = 2;
+
+/**
+ * A healthy 50-node cluster should not print 300 green rows: each check's ok results fold
+ * into one row naming the first subject and how many more, so problems stand out.
+ */
+function collapseOk(sorted: ReportResult[]): ReportResult[] {
+  const rows: ReportResult[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    const r = sorted[i]!;
+    let j = i;
+    while (j < sorted.length && sorted[j]!.check === r.check && sorted[j]!.status === 'ok' && r.status === 'ok' && !sorted[j]!.ignored) j += 1;
+    const run = j - i;
+    if (run > OK_ROWS_PER_CHECK) {
+      rows.push({ ...r, subject: `${r.subject} and ${run - 1} more`, message: `all ${run} ok; ${r.message}` });
+      i = j;
+    } else {
+      rows.push(r);
+      i += 1;
+    }
+  }
+  return rows;
 }
 
 function problemDetails(results: ReportResult[], c: ChalkInstance): string[] {
@@ -97,7 +122,8 @@ function problemDetails(results: ReportResult[], c: ChalkInstance): string[] {
 
 function summaryLine(report: Report, c: ChalkInstance): string {
   const s = report.summary;
-  const counts = `${s.ok} ok, ${s.warn} warn, ${s.crit} crit, ${s.skip} skipped, ${s.error} errors`;
+  const ignored = s.ignored ? `, ${s.ignored} ignored by config (*)` : '';
+  const counts = `${s.ok} ok, ${s.warn} warn, ${s.crit} crit, ${s.skip} skipped, ${s.error} errors${ignored}`;
   return `${c.bold('Summary:')} ${counts} → ${paintStatus(c, report.status)}`;
 }
 

@@ -126,7 +126,7 @@ describe('merge property', () => {
         const docs = files.map((clusterNames, i) => ({ file: `f${i}`, doc: { clusters: clusterNames.map((n) => ({ name: n, cluster: { server: `https://f${i}` } })) } }));
         const merged = mergeKubeconfigs(docs);
         for (const [name, entry] of merged.clusters) {
-          const first = files.findIndex((f) => f.includes(name));
+          const first = files.findIndex((f) => (f as string[]).includes(name));
           expect(entry.file).toBe(`f${first}`);
         }
       }),
