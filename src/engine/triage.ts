@@ -81,10 +81,6 @@ function rank(r: Result): number {
   return i === -1 ? PRIORITY.length : i;
 }
 
-function label(r: Result): string {
-  return `${r.code} (${r.subject})`;
-}
-
 export function triage(results: readonly Result[]): RootCause[] {
   const problems = results.filter((r) => (r.status === 'warn' || r.status === 'crit') && r.code !== undefined);
   const explainedBy = new Map<Result, Result[]>();
@@ -109,14 +105,19 @@ export function triage(results: readonly Result[]): RootCause[] {
   });
   const rootCauses = roots.map((root) => ({
     root,
-    explains: problems.filter((p) => (explainedBy.get(p) ?? []).includes(root)).map(label),
+    explained: problems.filter((p) => (explainedBy.get(p) ?? []).includes(root)),
   }));
   rootCauses.sort(
     (a, b) =>
       (a.root.status === 'crit' ? 0 : 1) - (b.root.status === 'crit' ? 0 : 1) ||
       rank(a.root) - rank(b.root) ||
-      b.explains.length - a.explains.length ||
+      b.explained.length - a.explained.length ||
       a.root.subject.localeCompare(b.root.subject),
   );
-  return rootCauses.map(({ root, explains }) => ({ code: root.code!, subject: root.subject, explains }));
+  return rootCauses.map(({ root, explained }) => ({
+    code: root.code!,
+    subject: root.subject,
+    explains: [...new Set(explained.map((e) => e.code!))],
+    explainsFindings: explained.map((e) => ({ code: e.code!, subject: e.subject })),
+  }));
 }

@@ -72,7 +72,10 @@ export interface CheckContext {
 export interface RootCause {
   code: Code;
   subject: string;
-  explains: string[];
+  /** Codes of the findings this cause explains (CONTRACT.md), each once. */
+  explains: Code[];
+  /** The same findings with their subjects, for people: `apiserver-not-ready` on which API server. */
+  explainsFindings: { code: Code; subject: string }[];
 }
 
 export interface Report {

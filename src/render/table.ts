@@ -46,7 +46,7 @@ function mostLikelyCause(report: Report, c: ChalkInstance): string[] {
   const lines = [c.bold('Most likely cause'), `  ${paintStatus(c, result?.status ?? entry.severity, `${first.code}`)}  ${first.subject}${result ? `: ${result.message}` : ''}`];
   lines.push(`  Cause: ${entry.causes[0]}`);
   lines.push(`  First step: ${c.cyan(entry.fix[0] ?? '')}`);
-  if (first.explains.length > 0) lines.push(`  Explains: ${first.explains.join(', ')}`);
+  if (first.explainsFindings.length > 0) lines.push(`  Explains: ${first.explainsFindings.map((e) => `${e.code} (${e.subject})`).join(', ')}`);
   const others = report.rootCauses.slice(1, 4);
   if (others.length > 0) lines.push(`  Also independent: ${others.map((o) => `${o.code} (${o.subject})`).join(', ')}${report.rootCauses.length > 4 ? ', …' : ''}`);
   return [...lines, ''];

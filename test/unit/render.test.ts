@@ -13,7 +13,7 @@ describe('report model', () => {
   it('summarises, ranks root causes and sets the worst status', () => {
     expect(report.summary).toEqual({ ok: 1, warn: 1, crit: 2, skip: 1, error: 1 });
     expect(report.status).toBe('crit');
-    expect(report.rootCauses[0]).toEqual({ code: 'etcd-quorum-lost', subject: 'etcd', explains: ['apiserver-refused (apiserver https://10.0.1.10:6443)'] });
+    expect(report.rootCauses[0]).toEqual({ code: 'etcd-quorum-lost', subject: 'etcd', explains: ['apiserver-refused'], explainsFindings: [{ code: 'apiserver-refused', subject: 'apiserver https://10.0.1.10:6443' }] });
   });
 
   it('maps --fail-on to exit codes', () => {
