@@ -41,7 +41,7 @@ export function createProgress(stream: ProgressStream, enabled: boolean, now: ()
   let shown = false;
 
   const fit = (text: string) => {
-    const width = Math.max(20, (stream.columns ?? 80) - 1);
+    const width = Math.max(20, (stream.columns || 80) - 1);
     return text.length > width ? `${text.slice(0, width - 1)}…` : text;
   };
   const draw = () => {
