@@ -20,6 +20,11 @@ export const BLOCKS = {
   certsServed: 50,
   certsCli: 51,
   // apiserver, nodes, kubelet, ports: 70-89
+  apiserverSim: 70,
+  nodesSim: 71,
+  portsSim: 72,
+  kubeletSim: 73,
+  // bench/nodes-scale.mjs: 88, bench/probe-fanout.mjs: 89 (not test files, but they must not collide with one)
   // triage: 90-109
   // pipelines: 110-129
   waitHeals: 110,
