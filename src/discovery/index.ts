@@ -6,6 +6,7 @@ import { parseEndpoint } from '../util/endpoint.js';
 import type { ResolvedKubeconfig } from './kubeconfig.js';
 import { kubeconfigCertificatesOf } from './pki.js';
 import type { Targets } from './targets.js';
+import { validateEtcdTlsFlags } from './tls-flags.js';
 
 const KUBEADM_PKI_DIR = '/etc/kubernetes/pki';
 
@@ -15,6 +16,7 @@ export function targetsFromFlags(options: CheckOptions, kubeconfig: ResolvedKube
   const apiServers = options.apiservers.map((u) => parseEndpoint(u, '--apiserver', '--apiserver', 6443));
   const etcd = options.etcd.map((u) => parseEndpoint(u, '--etcd', '--etcd', 2379));
   const pkiDir = options.pkiDir ?? (existsSync(KUBEADM_PKI_DIR) ? KUBEADM_PKI_DIR : null);
+  validateEtcdTlsFlags(options);
   return {
     context: kubeconfig?.contextName ?? null,
     kubeServer,

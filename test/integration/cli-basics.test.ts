@@ -103,3 +103,18 @@ describe('bad input: one line on stderr, exit 2, no stack trace', () => {
     expect(run.stderr).toMatch(/UsageError|\n\s+at /);
   });
 });
+
+describe('etcd TLS files named on the command line', () => {
+  const cert = file('client.crt', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+  const key = file('client.key', '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n');
+  const cases: [string, string[], RegExp][] = [
+    ['missing CA file', ['--etcd-cacert', join(dir, 'nope.crt')], /--etcd-cacert: .*nope.crt does not exist/],
+    ['a key passed as the certificate', ['--etcd-cert', key, '--etcd-key', key], /--etcd-cert: .* holds a private key, not a certificate/],
+    ['a certificate passed as the key', ['--etcd-cert', cert, '--etcd-key', cert], /--etcd-key: .* holds a certificate, not a private key/],
+    ['a certificate without its key', ['--etcd-cert', cert], /--etcd-cert needs --etcd-key too/],
+    ['garbage as CA', ['--etcd-cacert', file('garbage.crt', 'not pem at all')], /holds no PEM certificate/],
+  ];
+  it.each(cases)('%s: exit 2 with one line naming the flag', async (_name, args, message) => {
+    expectUsageError(await runCli(['check', '--etcd', 'https://127.1.200.251:2379', ...args]), message);
+  });
+});
