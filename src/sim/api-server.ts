@@ -348,6 +348,7 @@ export class SimApiServer {
       method,
       path: rawPath,
       identity: identity.user,
+      userAgent: req.headers['user-agent'] ?? '',
       groups: identity.groups,
       status: reply.status,
       durationMs: Date.now() - started,

@@ -99,6 +99,7 @@ export class SimKubelet {
       method: req.method ?? 'GET',
       path: req.url ?? '/',
       identity: identity?.user ?? 'system:anonymous',
+      userAgent: req.headers['user-agent'] ?? '',
       groups: identity?.groups ?? ['system:unauthenticated'],
       status,
       durationMs: Date.now() - started,

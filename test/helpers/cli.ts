@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { assertValidReport } from './report-schema.js';
+import { REQUEST_LOG_FILE_ENV } from '../../src/sim/request-log.js';
 
 export const BIN = resolve('bin/k8sdoc');
 
@@ -29,7 +30,10 @@ export function emptyHome(): string {
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun> {
   const started = performance.now();
   const home = options.env?.HOME ?? emptyHome();
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, ...options.env };
+  // The suite's request log file (global-setup.ts) goes along, so that servers a spawned
+  // `k8sdoc demo` starts are held to the same read-only rule.
+  const requestLog = process.env[REQUEST_LOG_FILE_ENV];
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, ...(requestLog ? { [REQUEST_LOG_FILE_ENV]: requestLog } : {}), ...options.env };
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env, cwd: options.cwd ?? home, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -4,6 +4,7 @@ import { request } from 'node:https';
 import { connect as tlsConnect, type PeerCertificate } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type SimCluster } from '../../src/sim/cluster.js';
+import { DELIBERATE_WRITE_USER_AGENT } from '../../src/sim/request-log.js';
 import type { ScenarioSpec } from '../../src/sim/scenarios/spec.js';
 import { servedCertificate } from '../../src/sim/served-certs.js';
 import { BLOCKS } from '../helpers/blocks.js';
@@ -29,7 +30,8 @@ function get(url: string, creds: Credentials = {}, method = 'GET'): Promise<Answ
       method,
       ca: cluster.pki.authorities.ca.certPem,
       ...(creds.cert ? { cert: creds.cert, key: creds.key } : {}),
-      headers: creds.token ? { authorization: `Bearer ${creds.token}` } : {},
+      // The suite fails on any write that does not say it is deliberate (global-setup.ts).
+      headers: { ...(method !== 'GET' ? { 'user-agent': DELIBERATE_WRITE_USER_AGENT } : {}), ...(creds.token ? { authorization: `Bearer ${creds.token}` } : {}) },
       agent: false,
       timeout: 10_000,
     });
