@@ -5,6 +5,7 @@ import type { Code } from '../catalogue/codes.js';
 import type { Endpoint } from '../discovery/targets.js';
 import type { Check, CheckContext, Finding } from '../engine/types.js';
 import type { Failure } from '../probes/types.js';
+import { kubeconfigServerVersion } from '../engine/needs.js';
 import { parseJsonBody } from '../probes/kube.js';
 import { hostPort } from '../util/endpoint.js';
 import { nodeNameAt } from './node-list.js';
@@ -68,7 +69,8 @@ async function probeEndpoint(ctx: CheckContext, e: Endpoint): Promise<Finding> {
   if (!ctx.probes.kube) {
     return { status: 'ok', subject: apiSubject(e), message: `TCP and TLS answer (${tcp.ms} ms, ${tls.ms} ms); no credentials to ask /version`, data: base };
   }
-  const version = await ctx.probes.kube.get('/version', { ...deadline, server: e.url });
+  const kube = ctx.probes.kube;
+  const version = e.source === 'kubeconfig' ? await kubeconfigServerVersion(ctx, kube) : await kube.get('/version', { ...deadline, server: e.url });
   if (version.kind === 'unauthorized') {
     return { status: 'crit', subject: apiSubject(e), code: 'apiserver-unauthorized', message: 'the API server rejects the kubeconfig credentials (HTTP 401 Unauthorized)', data: { ...base, stage: 'auth', httpStatus: 401 } };
   }

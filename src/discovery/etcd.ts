@@ -3,6 +3,7 @@
 // kube-system pod), else the control-plane nodes on :2379; the client certificate kubeadm
 // leaves for health checks, when this user can read it.
 import { parse as parseYaml } from 'yaml';
+import { NEEDS } from '../engine/needs.js';
 import type { CheckContext } from '../engine/types.js';
 import type { Endpoint, Targets } from './targets.js';
 import type { Discoverer } from './discover.js';
@@ -58,6 +59,8 @@ async function fromManifest(ctx: CheckContext, notes: string[]): Promise<Endpoin
 async function getJson<T>(ctx: CheckContext, path: string): Promise<T | null> {
   const kube = ctx.probes.kube;
   if (!kube) return null;
+  // An API server already known to be down or hung would cost another --timeout per question.
+  if ((await NEEDS.api(ctx)) !== null) return null;
   const outcome = await kube.get(path, { timeoutMs: ctx.options.timeoutMs, signal: ctx.signal });
   if (outcome.kind !== 'ok') return null;
   try {

@@ -25,8 +25,11 @@ function files(contents: Record<string, string>): FilesProbe {
   };
 }
 
+const VERSION = { '/version': { status: 200, body: '{"gitVersion":"v1.32.0"}' } };
+
 function context(fileContents: Record<string, string>, kube?: Record<string, { status: number; body: string }>) {
-  const ctx = fakeContext({ members: [], endpoints: [], credentials: false, kube });
+  // The API server answers /version unless a test says otherwise: discovery asks a live one only.
+  const ctx = fakeContext({ members: [], endpoints: [], credentials: false, kube: kube ? { ...VERSION, ...kube } : undefined });
   ctx.probes.files = files(fileContents);
   return ctx;
 }
@@ -57,6 +60,17 @@ describe('etcd discovery', () => {
     const ctx = context({}, { '/api/v1/nodes?labelSelector=node-role.kubernetes.io%2Fcontrol-plane': { status: 200, body: JSON.stringify(nodes) } });
     await etcdDiscoverer.discover(ctx.targets, ctx);
     expect(ctx.targets.etcd.map((e) => [e.url, e.source])).toEqual([['https://10.2.0.11:2379', 'node cp1']]);
+  });
+
+  it('does not ask an API server that is down (each question would cost another --timeout)', async () => {
+    const pods = { items: [{ metadata: { name: 'kube-apiserver-cp1' }, spec: { containers: [{ command: ['kube-apiserver', '--etcd-servers=https://10.1.0.5:2379'] }] } }] };
+    const ctx = context({}, { '/version': { status: 503, body: '' }, '/api/v1/namespaces/kube-system/pods?labelSelector=component%3Dkube-apiserver': { status: 200, body: JSON.stringify(pods) } });
+    const asked: string[] = [];
+    const kube = ctx.probes.kube!;
+    ctx.probes.kube = { server: kube.server, get: (path, o) => (asked.push(path), kube.get(path, o)) };
+    await etcdDiscoverer.discover(ctx.targets, ctx);
+    expect(asked).toEqual(['/version']);
+    expect(ctx.targets.etcd).toEqual([]);
   });
 
   it('keeps endpoints given with --etcd', async () => {
