@@ -19,6 +19,10 @@ const TLS_CODES = new Set([
   'EPROTO',
 ]);
 
+// A server that offers only TLS 1.0 or 1.1 is an old proxy or load balancer in front of the
+// API server; kubectl (Go 1.22 and later) and Node refuse those versions by default.
+const LEGACY_TLS = 'the server offers only TLS 1.0 or 1.1; Kubernetes clients need TLS 1.2 or newer';
+
 const TLS_DESCRIPTIONS: Record<string, string> = {
   CERT_HAS_EXPIRED: 'certificate has expired',
   CERT_NOT_YET_VALID: 'certificate is not yet valid',
@@ -27,6 +31,10 @@ const TLS_DESCRIPTIONS: Record<string, string> = {
   UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'certificate signed by unknown authority',
   UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'certificate signed by unknown authority',
   ERR_TLS_CERT_ALTNAME_INVALID: 'certificate is not valid for this host name',
+  ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION: LEGACY_TLS,
+  ERR_SSL_UNSUPPORTED_PROTOCOL: LEGACY_TLS,
+  ERR_SSL_NO_PROTOCOLS_AVAILABLE: LEGACY_TLS,
+  ERR_SSL_LEGACY_SIGALG_DISALLOWED_OR_UNSUPPORTED: LEGACY_TLS,
 };
 
 export class ProbeTimeoutError extends Error {
@@ -34,6 +42,16 @@ export class ProbeTimeoutError extends Error {
   constructor(readonly timeoutMs: number, what: string) {
     super(`${what} did not answer within ${timeoutMs} ms`);
   }
+}
+
+/**
+ * node:https reports OpenSSL failures as a bare EPROTO; the reason is inside the message
+ * ("…:SSL routines:ssl3_read_bytes:tlsv1 alert protocol version:…").
+ */
+function describeProtocolError(message: string): string {
+  if (/protocol version|unsupported protocol|no protocols available|legacy sigalg/i.test(message)) return LEGACY_TLS;
+  const reason = /SSL routines:[^:]*:([^:]+):/.exec(message)?.[1];
+  return reason ? `protocol error (${reason})` : 'protocol error';
 }
 
 export function describeTlsCode(code: string): string {
@@ -67,7 +85,7 @@ export function classifyNetworkError(err: unknown, what: string): Failure {
       return { kind: 'reset', message: `${what}: connection reset by peer`, detail: code };
   }
   if (TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) {
-    return { kind: 'tls', message: `${what}: TLS handshake failed: ${describeTlsCode(code)}`, detail: code };
+    return { kind: 'tls', message: `${what}: TLS handshake failed: ${code === 'EPROTO' ? describeProtocolError(e?.message ?? '') : describeTlsCode(code)}`, detail: code };
   }
   if (/socket disconnected before secure TLS connection/i.test(e?.message ?? '')) {
     return { kind: 'reset', message: `${what}: connection closed during the TLS handshake`, detail: code || 'ECONNRESET' };

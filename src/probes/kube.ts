@@ -7,7 +7,7 @@ import { isIP } from 'node:net';
 import type { ResolvedKubeconfig } from '../discovery/kubeconfig.js';
 import { bareHost } from '../util/endpoint.js';
 import { startDeadline } from './deadline.js';
-import { classifyNetworkError } from './errors.js';
+import { classifyNetworkError, firstLine } from './errors.js';
 import type { KubeOutcome, KubeProbe, KubeRequestOptions } from './types.js';
 
 /** A node list page of 500 is a few MB; anything near this is a broken or hostile server. */
@@ -123,25 +123,45 @@ export function createKubeProbe(config: ResolvedKubeconfig, options: KubeProbeOp
         const chunks: Buffer[] = [];
         let size = 0;
         let truncated = false;
+        const tooLarge = (read: string) => {
+          truncated = true;
+          res.destroy();
+          settle({ kind: 'bad-response', message: `${what}: response larger than ${megabytes(maxBody)} MB, ${read}`, status: res.statusCode, ms: ms() });
+        };
+        const declared = Number(res.headers['content-length'] ?? Number.NaN);
+        if (declared > maxBody) {
+          tooLarge(`not read (it announces ${megabytes(declared)} MB)`);
+          return;
+        }
         res.on('data', (chunk: Buffer) => {
           if (truncated) return;
           size += chunk.length;
           if (size > maxBody) {
-            truncated = true;
-            res.destroy();
-            settle({ kind: 'bad-response', message: `${what}: response larger than ${Math.round(maxBody / 1024 / 1024)} MB, not read further`, status: res.statusCode, ms: ms() });
+            tooLarge('not read further');
             return;
           }
           chunks.push(chunk);
         });
-        res.once('error', (err) => settle({ ...classifyNetworkError(err, what), ms: ms() }));
+        // Once the status line has come, a broken connection is a broken answer: the server
+        // is there and talking, so it is not "refused" or "reset" in the network's sense.
+        const cutShort = () =>
+          settle({
+            kind: 'bad-response',
+            message: `${what}: the connection closed after ${size}${Number.isFinite(declared) ? ` of ${declared}` : ''} bytes of the answer; the response is incomplete`,
+            status: res.statusCode,
+            ms: ms(),
+          });
+        res.once('error', cutShort);
+        res.once('close', () => {
+          if (!res.complete) cutShort();
+        });
         res.once('end', () => {
           const status = res.statusCode ?? 0;
           const body = Buffer.concat(chunks).toString('utf8');
           if (status >= 200 && status < 300) {
             settle({ kind: 'ok', status, headers: res.headers, body, ms: ms(), truncated: false });
           } else if (status >= 300 && status < 400) {
-            settle({ kind: 'bad-response', message: `${what}: redirected (HTTP ${status}) to ${res.headers.location ?? 'elsewhere'}; not followed, credentials are never sent on`, status, ms: ms() });
+            settle({ kind: 'bad-response', message: `${what}: redirected (HTTP ${status}) to ${firstLine(res.headers.location ?? 'elsewhere').slice(0, 200)}; not followed, credentials are never sent on`, status, ms: ms() });
           } else {
             const kind = failureKindForStatus(status);
             settle({ kind, message: `${what}: HTTP ${status}${kindSuffix(kind)}`, detail: `HTTP ${status}`, status, body: body.slice(0, 64 * 1024), ms: ms() });
@@ -162,6 +182,10 @@ export function createKubeProbe(config: ResolvedKubeconfig, options: KubeProbeOp
   };
 }
 
+function megabytes(bytes: number): number {
+  return Math.round(bytes / 1024 / 1024);
+}
+
 function kindSuffix(kind: 'unauthorized' | 'forbidden' | 'http'): string {
   if (kind === 'unauthorized') return ' Unauthorized';
   if (kind === 'forbidden') return ' Forbidden';
@@ -174,6 +198,28 @@ export function parseJsonBody<T>(outcome: Extract<KubeOutcome, { kind: 'ok' }>, 
     return { ok: true, value: JSON.parse(outcome.body) as T };
   } catch {
     const sample = outcome.body.slice(0, 40).replace(/\s+/g, ' ');
-    return { ok: false, message: `${what}: answered with something that is not JSON ('${sample}${outcome.body.length > 40 ? '…' : ''}')` };
+    const excerpt = `'${sample}${outcome.body.length > 40 ? '…' : ''}'`;
+    if (startsLikeJson(outcome.body) && endsEarly(outcome.body)) {
+      return { ok: false, message: `${what}: answered with JSON that stops after ${Buffer.byteLength(outcome.body)} bytes, cut short by the server or a proxy (${excerpt})` };
+    }
+    return { ok: false, message: `${what}: answered with something that is not JSON (${excerpt})` };
+  }
+}
+
+function startsLikeJson(body: string): boolean {
+  return /^\s*[[{]/.test(body);
+}
+
+/** True when the text is a valid JSON prefix that merely ends too soon. */
+function endsEarly(body: string): boolean {
+  try {
+    JSON.parse(body);
+    return false;
+  } catch (err) {
+    const message = (err as Error).message;
+    if (/end of JSON input|Unterminated string/i.test(message)) return true;
+    // V8 names the position where parsing stopped; at the very end means nothing was wrong yet.
+    const at = /at position (\d+)/.exec(message);
+    return at !== null && Number(at[1]) >= body.trimEnd().length;
   }
 }

@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
-import { checkServerIdentity, connect, type DetailedPeerCertificate } from 'node:tls';
+import { checkServerIdentity, connect, DEFAULT_CIPHERS, type DetailedPeerCertificate } from 'node:tls';
 import { hostPort } from '../util/endpoint.js';
 import { describeCertificate } from './certificate.js';
 import { startDeadline } from './deadline.js';
@@ -38,7 +38,10 @@ export function inspectTls(host: string, port: number, options: TlsInspectOption
       servername: isIP(servername) ? undefined : servername,
       ca: options.ca,
       rejectUnauthorized: false,
+      // Reading the chain of an old server must work too (a TLS 1.0 proxy, SHA-1 signatures):
+      // nothing secret is sent over this handshake, and whether it verifies is judged apart.
       minVersion: 'TLSv1',
+      ciphers: `${DEFAULT_CIPHERS}:@SECLEVEL=0`,
       ALPNProtocols: ['http/1.1'],
     });
     const deadline = startDeadline(options, what);
@@ -57,7 +60,7 @@ export function inspectTls(host: string, port: number, options: TlsInspectOption
       let verifyError: string | null = null;
       if (!socket.authorized) {
         const code = String(socket.authorizationError ?? 'UNKNOWN');
-        verifyError = describeTlsCode(code);
+        verifyError = code === 'ERR_TLS_CERT_ALTNAME_INVALID' ? `certificate is not valid for ${servername}` : describeTlsCode(code);
       } else if (peer && peer.raw) {
         const identity = checkServerIdentity(servername, peer);
         if (identity) verifyError = `certificate is not valid for ${servername}`;

@@ -10,7 +10,7 @@ export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function listen(server: Server, host: string, port: number): Promise<void> {
+export function listen(server: Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (e: Error) => reject(new Error(`cannot listen on ${host}:${port}: ${e.message}`));
     server.once('error', onError);
@@ -22,7 +22,7 @@ function listen(server: Server, host: string, port: number): Promise<void> {
 }
 
 /** Tracks the server's sockets so close() can end them instead of waiting for clients. */
-function trackSockets(server: Server): Set<Socket> {
+export function trackSockets(server: Server): Set<Socket> {
   const sockets = new Set<Socket>();
   const add = (socket: Socket) => {
     sockets.add(socket);
@@ -34,7 +34,7 @@ function trackSockets(server: Server): Set<Socket> {
   return sockets;
 }
 
-async function closeServer(server: Server, sockets: Set<Socket>): Promise<void> {
+export async function closeServer(server: Server, sockets: Set<Socket>): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   for (const socket of sockets) socket.destroy();
   sockets.clear();

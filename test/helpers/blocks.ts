@@ -35,5 +35,9 @@ export const BLOCKS = {
   outputs: 115,
   plugin: 116,
   // hardening: 130-149
-  // benchmarks (bench/*.mjs): 150-169
+  hostileServers: 130,
+  secretsCanary: 131,
+  secretsSafety: 132,
+  badInputCli: 133,
+  // benchmarks (bench/*.mjs): 150-169; bench/unreachable.mjs: 150, bench/fanout.mjs: 151, bench/scale.mjs: 152
 } as const;
