@@ -83,7 +83,8 @@ describe('check against a broken API server', () => {
     expect(r).toMatchObject({ status: 'crit', code: 'apiserver-timeout' });
     expect(r.message).toContain('TLS handshake never completes');
     expect(r.timedOut).toEqual([`tls ${hangHost}:6443`]);
-    expect(report.durationMs).toBeLessThan(500 + 300);
+    // Bounded by --timeout, not by the 3 s default or a hang; the margin absorbs a loaded CI machine.
+    expect(report.durationMs).toBeLessThan(500 + 1000);
   });
 
   it('--insecure-skip-tls-verify warns on stderr and still says why the certificate fails', async () => {
