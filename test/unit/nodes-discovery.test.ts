@@ -1,7 +1,7 @@
 // Control-plane discovery: hosts and API servers from the node list, flags kept as given.
 import { describe, expect, it } from 'vitest';
 import { discoverFromNodes } from '../../src/discovery/control-plane.js';
-import type { KubeOutcome, KubeProbe } from '../../src/probes/types.js';
+import type { KubeOutcome, KubeProbe, TlsInspection } from '../../src/probes/types.js';
 import { fakeContext } from '../helpers/fake-context.js';
 
 const ITEMS = [
@@ -26,10 +26,12 @@ function api(versionDown = false): KubeProbe & { paths: string[] } {
 }
 
 const KUBE_SERVER = { url: 'https://10.0.0.11:6443', host: '10.0.0.11', port: 6443, source: 'kubeconfig' };
+/** The `api` need shakes hands with the kubeconfig server before asking /version. */
+const tls = async (): Promise<TlsInspection> => ({ kind: 'ok', ms: 1, chain: [], verifyError: null });
 
 describe('control-plane discovery', () => {
   it('every node with an InternalIP becomes a host; control-plane nodes become API servers on :6443', async () => {
-    const ctx = fakeContext({ probes: { kube: api() }, targets: { kubeServer: KUBE_SERVER } });
+    const ctx = fakeContext({ probes: { kube: api(), tls }, targets: { kubeServer: KUBE_SERVER } });
     await discoverFromNodes(ctx.targets, ctx);
     expect(ctx.targets.hosts).toEqual([
       { address: '10.0.0.11', name: 'cp-1', controlPlane: true },
@@ -44,7 +46,7 @@ describe('control-plane discovery', () => {
   it('--hosts and --apiserver are kept as given; known addresses are named after their node', async () => {
     const given = { url: 'https://10.9.9.9:6443', host: '10.9.9.9', port: 6443, source: '--apiserver' };
     const ctx = fakeContext({
-      probes: { kube: api() },
+      probes: { kube: api(), tls },
       targets: { kubeServer: KUBE_SERVER, apiServers: [given], hosts: [{ address: '10.0.0.21', controlPlane: true }, { address: '10.0.0.99', controlPlane: true }] },
       options: { hosts: ['10.0.0.21', '10.0.0.99'], apiservers: [given.url] },
     });
@@ -55,7 +57,7 @@ describe('control-plane discovery', () => {
 
   it('an unreachable API server costs one request and leaves a note, not a failure', async () => {
     const kube = api(true);
-    const ctx = fakeContext({ probes: { kube }, targets: { kubeServer: KUBE_SERVER } });
+    const ctx = fakeContext({ probes: { kube, tls }, targets: { kubeServer: KUBE_SERVER } });
     await discoverFromNodes(ctx.targets, ctx);
     expect(kube.paths).toEqual(['/version']);
     expect(ctx.targets.hosts).toEqual([]);
