@@ -8,7 +8,8 @@ import type { ResolvedKubeconfig } from '../discovery/kubeconfig.js';
 import { bareHost } from '../util/endpoint.js';
 import { startDeadline } from './deadline.js';
 import { classifyNetworkError, firstLine } from './errors.js';
-import type { KubeOutcome, KubeProbe, KubeRequestOptions } from './types.js';
+import type { KubeOutcome, KubeProbe, KubeRequestOptions, ProbeDeadline } from './types.js';
+import { verifyServerIdentity, type ServerIdentity } from './verify-first.js';
 
 /** A node list page of 500 is a few MB; anything near this is a broken or hostile server. */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -68,6 +69,16 @@ export function createKubeProbe(config: ResolvedKubeconfig, options: KubeProbeOp
     authPromise ??= (async () => staticAuth(config.user) ?? pluginAuth(config))();
     return authPromise;
   };
+  // Origins whose certificate was checked before our client certificate went to them.
+  const identities = new Map<string, Promise<Error | null>>();
+  const verifiedIdentity = (origin: string, server: ServerIdentity, deadline: ProbeDeadline) => {
+    let check = identities.get(origin);
+    if (!check) {
+      check = verifyServerIdentity(server, deadline);
+      identities.set(origin, check);
+    }
+    return check;
+  };
   const agentFor = (origin: string) => {
     let agent = agents.get(origin);
     if (!agent) {
@@ -90,8 +101,18 @@ export function createKubeProbe(config: ResolvedKubeconfig, options: KubeProbeOp
       return { kind: 'error', message: `credentials for context '${config.contextName}' could not be obtained: ${(err as Error).message.split('\n')[0]}`, ms: ms() };
     }
     const host = bareHost(url.hostname);
+    const port = url.port === '' ? 443 : Number(url.port);
     const servername = config.cluster.tlsServerName ?? host;
+    const rejectUnauthorized = !(options.insecureSkipTlsVerify || config.cluster.insecureSkipTlsVerify);
     const deadline = startDeadline(req, what);
+    if (authOptions.cert !== undefined && rejectUnauthorized) {
+      const identity = { host, port, servername, ...(config.cluster.caPem ? { ca: config.cluster.caPem } : {}) };
+      const refused = await Promise.race([verifiedIdentity(url.origin, identity, req), deadline.expired]).catch((err: Error) => err);
+      if (refused !== null) {
+        deadline.clear();
+        return { ...classifyNetworkError(refused, what), ms: ms() };
+      }
+    }
     return new Promise<KubeOutcome>((resolve) => {
       let settled = false;
       const settle = (outcome: KubeOutcome) => {
@@ -102,12 +123,12 @@ export function createKubeProbe(config: ResolvedKubeconfig, options: KubeProbeOp
       };
       const r = request({
         host,
-        port: url.port === '' ? 443 : Number(url.port),
+        port,
         path: `${url.pathname}${url.search}`,
         method: 'GET',
         agent: agentFor(url.origin),
         ca: config.cluster.caPem ?? undefined,
-        rejectUnauthorized: !(options.insecureSkipTlsVerify || config.cluster.insecureSkipTlsVerify),
+        rejectUnauthorized,
         servername: isIP(servername) ? undefined : servername,
         cert: authOptions.cert,
         key: authOptions.key,

@@ -47,6 +47,11 @@ export interface HostileServerOptions {
   /** Origin (`https://host:port`) a `redirect` server sends clients to. */
   redirectTo?: string;
   hugeBodyBytes?: number;
+  /**
+   * Cap the TLS version at 1.2: a 1.2 server has read the client's Certificate message before
+   * the client sees the handshake finish, so `handshakes` records every certificate presented.
+   */
+  maxTlsVersion?: 'TLSv1.2';
   /** huge-body: announce the size with Content-Length, as a server that knows it would. */
   announceLength?: boolean;
   dripIntervalMs?: number;
@@ -74,6 +79,8 @@ export interface HostileServer {
   readonly seen: SeenRequest[];
   /** TCP connections accepted, whether or not a request followed. */
   readonly connections: () => number;
+  /** Client certificate subject of every completed TLS handshake (null: none presented), request or not. */
+  readonly handshakes: (string | null)[];
   stop(): Promise<void>;
 }
 
@@ -96,14 +103,13 @@ function hugeBodyChunk(): Buffer {
 export async function startHostileServer(o: HostileServerOptions): Promise<HostileServer> {
   const port = o.port ?? API_SERVER_PORT;
   const seen: SeenRequest[] = [];
+  const handshakes: (string | null)[] = [];
   const requestLog = o.requestLog ?? new RequestLog();
   let connections = 0;
   const timers = new Set<NodeJS.Timeout>();
 
   const record = (req: IncomingMessage, status: number): SeenRequest => {
-    const socket = req.socket as TLSSocket;
-    const peer = socket.getPeerCertificate?.();
-    const subject = peer && peer.subject ? `CN=${String(peer.subject.CN)}` : null;
+    const subject = clientSubject(req.socket as TLSSocket);
     const entry: SeenRequest = {
       method: req.method ?? 'GET',
       path: req.url ?? '/',
@@ -190,9 +196,10 @@ export async function startHostileServer(o: HostileServerOptions): Promise<Hosti
     });
   } else {
     const serving = await issue(o.ca, { commonName: 'kube-apiserver', usage: 'server', ...servingNames(o.mode, o.host) });
-    const legacy = o.mode === 'tls10-only' ? { minVersion: 'TLSv1' as const, maxVersion: 'TLSv1' as const, ciphers: 'DEFAULT@SECLEVEL=0' } : {};
+    const legacy = o.mode === 'tls10-only' ? { minVersion: 'TLSv1' as const, maxVersion: 'TLSv1' as const, ciphers: 'DEFAULT@SECLEVEL=0' } : o.maxTlsVersion ? { maxVersion: o.maxTlsVersion } : {};
     server = createHttpsServer({ cert: serving.certPem, key: serving.keyPem, ca: o.ca.certPem, requestCert: true, rejectUnauthorized: false, ...legacy }, answer);
     server.on('tlsClientError', () => undefined);
+    server.on('secureConnection', (socket: TLSSocket) => handshakes.push(clientSubject(socket)));
   }
   server.on('connection', () => (connections += 1));
   const sockets = trackSockets(server);
@@ -203,12 +210,18 @@ export async function startHostileServer(o: HostileServerOptions): Promise<Hosti
     url: `https://${o.host}:${port}`,
     seen,
     connections: () => connections,
+    handshakes,
     async stop() {
       for (const timer of timers) clearInterval(timer);
       timers.clear();
       await closeServer(server, sockets);
     },
   };
+}
+
+function clientSubject(socket: TLSSocket): string | null {
+  const peer = socket.getPeerCertificate?.();
+  return peer && peer.subject ? `CN=${String(peer.subject.CN)}` : null;
 }
 
 /** Streams `total` bytes as fast as the client reads them, and stops when it hangs up. */
