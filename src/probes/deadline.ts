@@ -25,7 +25,9 @@ export function startDeadline({ timeoutMs, signal }: ProbeDeadline, what: string
     rejectExpired(err);
     for (const fn of listeners) fn(err);
   };
-  const timer = setTimeout(() => fire(new ProbeTimeoutError(timeoutMs, what)), timeoutMs);
+  // Wait one turn of the event loop before calling it a timeout: after a long pause (GC with
+  // thousands of sockets) a refusal that already arrived must win over the late timer.
+  const timer = setTimeout(() => setImmediate(() => fire(new ProbeTimeoutError(timeoutMs, what))), timeoutMs);
   const onAbort = () => fire(Object.assign(new Error(`${what}: aborted`), { name: 'AbortError' }));
   if (signal?.aborted) onAbort();
   else signal?.addEventListener('abort', onAbort, { once: true });

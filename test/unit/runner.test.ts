@@ -91,3 +91,23 @@ describe('limiter', () => {
     expect(peak).toBe(3);
   });
 });
+
+describe('limiter under churn', () => {
+  it('never exceeds the cap when newcomers arrive while a slot is handed over', async () => {
+    const limit = createLimiter(2);
+    let active = 0;
+    let peak = 0;
+    const task = () =>
+      limit(async () => {
+        active += 1;
+        peak = Math.max(peak, active);
+        await Promise.resolve();
+        active -= 1;
+      });
+    const first = Array.from({ length: 10 }, task);
+    // Newcomers queued in the same turns as the releases.
+    const later = Array.from({ length: 10 }, () => Promise.resolve().then(task));
+    await Promise.all([...first, ...later]);
+    expect(peak).toBe(2);
+  });
+});
