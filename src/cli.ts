@@ -104,7 +104,7 @@ async function runDemoCommand(scenario: string | undefined, raw: { list?: boolea
     const extra = [...(raw.output ? ['-o', raw.output] : []), ...(raw.timeout ? ['--timeout', raw.timeout] : [])];
     const options = resolveCheckOptions(parseCheckArgv([...demo.checkArgv, ...extra]), { isTTY: process.stdout.isTTY === true, env: process.env });
     const { runDiagnosis, exitCodeFor, render } = await import('./index.js');
-    const report = await runDiagnosis(options, { env: process.env, log: (line) => process.stderr.write(`debug: ${line}\n`) });
+    const report = await runDiagnosis(options, { env: process.env, log: (line) => process.stderr.write(`debug: ${line}\n`), discoveryCache: false });
     await writeOut(render(report, options.output, { color: options.color, width: process.stdout.columns ?? 120, failOn: options.failOn }));
     if (raw.keep) {
       process.stderr.write('k8sdoc demo: the cluster keeps running; press Ctrl-C to stop it\n');

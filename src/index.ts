@@ -2,7 +2,7 @@
 // effects on import, no process.exit, no writes to stdout.
 import { setMaxListeners } from 'node:events';
 import { CHECKS } from './checks/index.js';
-import { discoverTargets } from './discovery/discover.js';
+import { DISCOVERERS, discoverersFor, discoverTargets } from './discovery/discover.js';
 import { targetsFromFlags } from './discovery/index.js';
 import { loadKubeconfig } from './discovery/kubeconfig.js';
 import { createLimiter } from './engine/limit.js';
@@ -37,6 +37,8 @@ export interface RunEnvironment {
   policy?: ResultPolicy;
   /** The TTY progress line; told the number of checks, then each start and end. */
   progress?: Pick<Progress, 'begin' | 'onCheck' | 'end'>;
+  /** false: neither read nor write the discovery cache (the demo's throwaway cluster shares kubeadm's context name with real ones). */
+  discoveryCache?: boolean;
 }
 
 /** Multiple of --timeout after which a whole check is cut off (it makes many probes). */
@@ -69,7 +71,7 @@ export async function runDiagnosis(options: CheckOptions, environment: RunEnviro
     log,
   };
   try {
-    await discoverTargets(targets, ctx);
+    await discoverTargets(targets, ctx, environment.discoveryCache === false ? DISCOVERERS : discoverersFor(environment.env));
     for (const note of targets.notes) log(note);
     environment.progress?.begin(checks.length);
     const raw = await runChecks(checks, ctx, {
@@ -84,6 +86,7 @@ export async function runDiagnosis(options: CheckOptions, environment: RunEnviro
       startedAt,
       durationMs: Math.round(performance.now() - started),
       results,
+      ...(targets.fromCache ? { discoveryCache: targets.fromCache } : {}),
     });
   } finally {
     environment.progress?.end();

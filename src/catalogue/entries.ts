@@ -300,7 +300,7 @@ export const ENTRIES = {
       'etcdctl alarm disarm',
       'consider a larger --quota-backend-bytes (up to 8 GiB)',
     ],
-    keywords: ['database space exceeded', 'nospace', 'no space', 'quota', 'mvcc', 'disk full'],
+    keywords: ['database space exceeded', 'nospace', 'no space', 'quota', 'mvcc', 'disk full', 'changes not applied'],
     docs: `${ETCD}/maintenance/#space-quota`,
   },
   'etcd-alarm-corrupt': {

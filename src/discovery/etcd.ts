@@ -8,6 +8,7 @@ import type { CheckContext } from '../engine/types.js';
 import type { Endpoint, Targets } from './targets.js';
 import type { Discoverer } from './discover.js';
 import { parseEndpoint } from '../util/endpoint.js';
+import { manifestPath } from './manifests.js';
 
 export const APISERVER_MANIFEST = '/etc/kubernetes/manifests/kube-apiserver.yaml';
 export const KUBEADM_ETCD_TLS = {
@@ -45,13 +46,15 @@ function toEndpoints(urls: string[], source: string, notes: string[]): Endpoint[
 }
 
 async function fromManifest(ctx: CheckContext, notes: string[]): Promise<Endpoint[]> {
-  const read = await ctx.probes.files.read(APISERVER_MANIFEST);
+  // Beside --pki-dir when given (a copy of /etc/kubernetes), else kubeadm's APISERVER_MANIFEST.
+  const path = manifestPath(ctx.targets, 'kube-apiserver');
+  const read = await ctx.probes.files.read(path);
   if (read.kind !== 'ok') return [];
   try {
     const servers = etcdServersOf(parseYaml(read.data.toString('utf8')) as PodLike);
     return servers ? toEndpoints(servers, 'manifest', notes) : [];
   } catch (e) {
-    notes.push(`etcd: ${APISERVER_MANIFEST} is not valid YAML (${(e as Error).message.split('\n')[0]})`);
+    notes.push(`etcd: ${path} is not valid YAML (${(e as Error).message.split('\n')[0]})`);
     return [];
   }
 }

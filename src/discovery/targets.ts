@@ -57,4 +57,18 @@ export interface Targets {
   etcdBackupDir: string | null;
   /** Which sources were used, and what failed, for --debug and the JSON. */
   notes: string[];
+  /** Set when the API server did not tell the machines and the discovery cache did. */
+  fromCache?: DiscoveryCacheUse;
+}
+
+/** What a run took from the discovery cache, and how old it was (the report's `discoveryCache`). */
+export interface DiscoveryCacheUse {
+  path: string;
+  writtenAt: string;
+  ageSeconds: number;
+  /** Addresses of the hosts taken from the cache. */
+  hosts: string[];
+  /** URLs of the API servers and etcd endpoints taken from the cache. */
+  apiServers: string[];
+  etcd: string[];
 }

@@ -2,6 +2,7 @@
 import { entryFor } from '../catalogue/index.js';
 import type { FailOn } from '../options.js';
 import { triage } from './triage.js';
+import type { DiscoveryCacheUse } from '../discovery/targets.js';
 import type { Level, Report, ReportResult, Result, Status } from './types.js';
 
 const STATUS_ORDER: Record<Status, number> = { ok: 0, skip: 0, error: 0, warn: 1, crit: 2 };
@@ -13,6 +14,7 @@ export interface ReportInput {
   startedAt: Date;
   durationMs: number;
   results: Result[];
+  discoveryCache?: DiscoveryCacheUse;
 }
 
 /** Puts each result's fields in the contract's order and adds the catalogue text to problems. */
@@ -60,6 +62,8 @@ export function buildReport(input: ReportInput): Report {
     status: worstLevel(active),
     summary,
     rootCauses: triage(active),
+    timedOut: [...new Set(input.results.flatMap((r) => r.timedOut ?? []))],
+    ...(input.discoveryCache ? { discoveryCache: input.discoveryCache } : {}),
     results: input.results.map(withCatalogue),
   };
 }

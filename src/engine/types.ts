@@ -1,7 +1,7 @@
 // The shapes every check, probe and renderer agrees on. Pure types: nothing here runs.
 import type { Code } from '../catalogue/codes.js';
 import type { Probes } from '../probes/types.js';
-import type { Targets } from '../discovery/targets.js';
+import type { DiscoveryCacheUse, Targets } from '../discovery/targets.js';
 import type { CheckOptions } from '../options.js';
 
 export type Status = 'ok' | 'warn' | 'crit' | 'skip' | 'error';
@@ -88,6 +88,10 @@ export interface Report {
   /** Results by status; findings a config file ignores are counted under `ignored` instead. */
   summary: Record<Status, number> & { ignored?: number };
   rootCauses: RootCause[];
+  /** Every probe that ran into --timeout, each once (e.g. `tcp 10.0.0.11:6443`), from the results' `timedOut`. */
+  timedOut: string[];
+  /** Present when the API server did not list the nodes and targets came from the discovery cache. */
+  discoveryCache?: DiscoveryCacheUse;
   results: ReportResult[];
   /** Present with --wait: how the wait went, for pipelines that want to know how long a change took to settle. */
   wait?: WaitSummary;

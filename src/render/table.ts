@@ -3,6 +3,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import { entryFor } from '../catalogue/index.js';
+import { formatAge } from '../checks/age.js';
 import { COMPONENTS, type Report, type ReportResult, type Status } from '../engine/types.js';
 import { isCertificatesOnly, renderCertsTable } from './certs-table.js';
 import type { RenderOptions } from './options.js';
@@ -38,18 +39,36 @@ function header(report: Report, c: ChalkInstance): string {
   return c.bold(parts.join(' · '));
 }
 
+/** At most `max` items, then how many more: 5,000 NotReady nodes must not fill the screen. */
+function listed(items: string[], max = 5): string {
+  return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+}
+
 function mostLikelyCause(report: Report, c: ChalkInstance): string[] {
   const first = report.rootCauses[0];
   if (!first) return [];
   const result = report.results.find((r) => r.code === first.code && r.subject === first.subject);
   const entry = entryFor(first.code);
   const lines = [c.bold('Most likely cause'), `  ${paintStatus(c, result?.status ?? entry.severity, `${first.code}`)}  ${first.subject}${result ? `: ${result.message}` : ''}`];
+  // The same fault on several subjects (every master refusing) is one cause, said once.
+  const same = report.rootCauses.slice(1).filter((o) => o.code === first.code);
+  if (same.length > 0) lines.push(`  Same on: ${listed(same.map((o) => o.subject))}`);
   lines.push(`  Cause: ${entry.causes[0]}`);
   lines.push(`  First step: ${c.cyan(entry.fix[0] ?? '')}`);
-  if (first.explainsFindings.length > 0) lines.push(`  Explains: ${first.explainsFindings.map((e) => `${e.code} (${e.subject})`).join(', ')}`);
-  const others = report.rootCauses.slice(1, 4);
-  if (others.length > 0) lines.push(`  Also independent: ${others.map((o) => `${o.code} (${o.subject})`).join(', ')}${report.rootCauses.length > 4 ? ', …' : ''}`);
+  const explained = [first, ...same].flatMap((o) => o.explainsFindings);
+  if (explained.length > 0) lines.push(`  Explains: ${listed([...new Set(explained.map((e) => `${e.code} (${e.subject})`))])}`);
+  const others = report.rootCauses.slice(1).filter((o) => o.code !== first.code);
+  if (others.length > 0) lines.push(`  Also independent: ${listed(others.map((o) => `${o.code} (${o.subject})`), 3)}`);
   return [...lines, ''];
+}
+
+/** Says where the targets came from when the API server could not tell them. */
+function cacheNote(report: Report, c: ChalkInstance): string[] {
+  const cache = report.discoveryCache;
+  if (!cache) return [];
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const taken = [plural(cache.hosts.length, 'host'), plural(cache.apiServers.length, 'API server'), plural(cache.etcd.length, 'etcd endpoint')].join(', ');
+  return [c.dim(`The API server did not list the nodes: ${taken} from the discovery cache ${cache.path}, written ${formatAge(cache.ageSeconds * 1000)} ago.`), ''];
 }
 
 function resultsTable(results: ReportResult[], c: ChalkInstance, width: number): string {
@@ -131,6 +150,7 @@ export function renderTable(report: Report, options: Pick<RenderOptions, 'color'
   const c = new Chalk({ level: options.color ? 1 : 0 });
   const width = Math.max(80, Math.min(options.width, 200));
   const lines = [header(report, c), ''];
+  lines.push(...cacheNote(report, c));
   lines.push(...mostLikelyCause(report, c));
   lines.push(isCertificatesOnly(report.results) ? renderCertsTable(report.results, c, width) : resultsTable(report.results, c, width));
   lines.push(...problemDetails(report.results, c));

@@ -1,0 +1,234 @@
+// The discovery cache: where the cluster's machines were the last time the API server could
+// list them, so that a run while it is down still probes every control-plane host, kubelet
+// and etcd member. One file per kubeconfig context, $XDG_CACHE_HOME/k8sdoc/<context>.json
+// (else ~/.cache/k8sdoc/), mode 0600, rewritten after every run that listed the nodes.
+// It is built field by field from names, addresses, ports and URL schemes: never a
+// certificate, key or token, and never a URL as given (one could carry credentials).
+import { createHash } from 'node:crypto';
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join } from 'node:path';
+import { formatAge } from '../checks/age.js';
+import { nodeList, type NodeSummary } from '../checks/node-list.js';
+import { hostPort } from '../util/endpoint.js';
+import { nodesUnknown } from './degraded.js';
+import type { Discoverer } from './discover.js';
+import type { DiscoveryCacheUse, Endpoint, Targets } from './targets.js';
+
+export const CACHE_FORMAT = 1;
+
+export interface CachedNode {
+  name: string;
+  address: string;
+  controlPlane: boolean;
+}
+
+export interface CachedEndpoint {
+  scheme: 'https' | 'http';
+  host: string;
+  port: number;
+}
+
+export interface DiscoveryCacheFile {
+  format: typeof CACHE_FORMAT;
+  context: string;
+  /** The kubeconfig server it was written for: another cluster under the same context name does not use it. */
+  server: string | null;
+  writtenAt: string;
+  nodes: CachedNode[];
+  apiServers: CachedEndpoint[];
+  etcd: CachedEndpoint[];
+}
+
+/** $XDG_CACHE_HOME/k8sdoc when it is absolute (the XDG spec says to ignore a relative one), else ~/.cache/k8sdoc. */
+export function cacheDir(env: NodeJS.ProcessEnv): string | null {
+  const xdg = env['XDG_CACHE_HOME'];
+  if (xdg && isAbsolute(xdg)) return join(xdg, 'k8sdoc');
+  const home = env['HOME'];
+  return home ? join(home, '.cache', 'k8sdoc') : null;
+}
+
+/**
+ * Context names hold ':' and '/' (EKS ARNs, GKE): those become '_', and a short hash of the
+ * real name keeps two contexts that differ only there apart.
+ */
+export function cacheFileName(context: string): string {
+  const safe = context.replace(/[^A-Za-z0-9._@-]/g, '_').replace(/^\.+/, '_');
+  if (safe === context) return `${context}.json`;
+  return `${safe}-${createHash('sha256').update(context).digest('hex').slice(0, 8)}.json`;
+}
+
+const HOST_PATTERN = /^[A-Za-z0-9._:-]+$/;
+
+function cachedEndpoint(e: Endpoint): CachedEndpoint {
+  return { scheme: e.url.startsWith('http://') ? 'http' : 'https', host: e.host, port: e.port };
+}
+
+function urlOf(e: CachedEndpoint): string {
+  return `${e.scheme}://${hostPort(e.host, e.port)}`;
+}
+
+export function snapshot(targets: Targets, nodes: readonly NodeSummary[], now: Date): DiscoveryCacheFile {
+  return {
+    format: CACHE_FORMAT,
+    context: targets.context ?? '',
+    server: targets.kubeServer?.url ?? null,
+    writtenAt: now.toISOString(),
+    nodes: nodes.filter((n) => n.address !== null).map((n) => ({ name: n.name, address: n.address!, controlPlane: n.controlPlane })),
+    apiServers: targets.apiServers.map(cachedEndpoint),
+    etcd: targets.etcd.map(cachedEndpoint),
+  };
+}
+
+function validEndpoint(v: unknown): v is CachedEndpoint {
+  const e = v as Partial<CachedEndpoint> | null;
+  return typeof e === 'object' && e !== null && (e.scheme === 'https' || e.scheme === 'http') && typeof e.host === 'string' && HOST_PATTERN.test(e.host) && Number.isInteger(e.port) && e.port! > 0 && e.port! < 65536;
+}
+
+function validNode(v: unknown): v is CachedNode {
+  const n = v as Partial<CachedNode> | null;
+  return typeof n === 'object' && n !== null && typeof n.name === 'string' && typeof n.address === 'string' && HOST_PATTERN.test(n.address) && typeof n.controlPlane === 'boolean';
+}
+
+/** The cache file's content, or why it cannot be used. Entries that do not parse are dropped. */
+export function parseCache(text: string): DiscoveryCacheFile | { invalid: string } {
+  let doc: Partial<DiscoveryCacheFile>;
+  try {
+    doc = JSON.parse(text) as Partial<DiscoveryCacheFile>;
+  } catch {
+    return { invalid: 'not JSON' };
+  }
+  if (typeof doc !== 'object' || doc === null || doc.format !== CACHE_FORMAT) return { invalid: `not format ${CACHE_FORMAT}` };
+  const writtenAt = typeof doc.writtenAt === 'string' ? new Date(doc.writtenAt) : null;
+  if (!writtenAt || Number.isNaN(writtenAt.getTime())) return { invalid: 'no valid writtenAt' };
+  const list = (v: unknown) => (Array.isArray(v) ? (v as unknown[]) : []);
+  return {
+    format: CACHE_FORMAT,
+    context: typeof doc.context === 'string' ? doc.context : '',
+    server: typeof doc.server === 'string' ? doc.server : null,
+    writtenAt: writtenAt.toISOString(),
+    nodes: list(doc.nodes).filter(validNode),
+    apiServers: list(doc.apiServers).filter(validEndpoint),
+    etcd: list(doc.etcd).filter(validEndpoint),
+  };
+}
+
+/**
+ * Fills what flags, manifests and the API did not give from the cache: hosts unless --hosts
+ * was given, API servers unless --apiserver was, etcd endpoints when none is known.
+ */
+export function restoreFromCache(targets: Targets, cache: DiscoveryCacheFile, flags: { hosts: boolean; apiservers: boolean }): Omit<DiscoveryCacheUse, 'path' | 'ageSeconds'> {
+  const hosts: string[] = [];
+  const apiServers: string[] = [];
+  const etcd: string[] = [];
+  if (!flags.hosts) {
+    for (const n of cache.nodes) {
+      const known = targets.hosts.find((h) => h.address === n.address);
+      if (known) {
+        known.name ??= n.name;
+        continue;
+      }
+      targets.hosts.push({ address: n.address, name: n.name, controlPlane: n.controlPlane });
+      hosts.push(n.address);
+    }
+  }
+  if (!flags.apiservers) {
+    const seen = new Set([targets.kubeServer?.url, ...targets.apiServers.map((e) => e.url)]);
+    for (const e of cache.apiServers) {
+      const url = urlOf(e);
+      if (seen.has(url)) continue;
+      seen.add(url);
+      targets.apiServers.push({ url, host: e.host, port: e.port, source: 'cache' });
+      apiServers.push(url);
+    }
+  }
+  if (targets.etcd.length === 0) {
+    for (const e of cache.etcd) {
+      targets.etcd.push({ url: urlOf(e), host: e.host, port: e.port, source: 'cache' });
+      etcd.push(urlOf(e));
+    }
+  }
+  return { writtenAt: cache.writtenAt, hosts, apiServers, etcd };
+}
+
+/** Where the cache lives; swapped in tests. */
+export interface CacheStore {
+  read(path: string): Promise<string | null>;
+  write(path: string, text: string): Promise<void>;
+}
+
+export const fileCacheStore: CacheStore = {
+  async read(path) {
+    try {
+      return await readFile(path, 'utf8');
+    } catch {
+      return null;
+    }
+  },
+  async write(path, text) {
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    // Written aside and renamed, so that two runs at once never leave half a file.
+    const aside = `${path}.${process.pid}.tmp`;
+    await writeFile(aside, text, { mode: 0o600 });
+    await chmod(aside, 0o600);
+    await rename(aside, path);
+  },
+};
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+async function write(targets: Targets, path: string, store: CacheStore, nodes: readonly NodeSummary[], now: Date): Promise<void> {
+  try {
+    await store.write(path, `${JSON.stringify(snapshot(targets, nodes, now), null, 2)}\n`);
+    targets.notes.push(`discovery cache: ${plural(nodes.length, 'node')} written to ${path}`);
+  } catch (e) {
+    targets.notes.push(`discovery cache: not written to ${path} (${(e as Error).message.split('\n')[0]})`);
+  }
+}
+
+async function restore(targets: Targets, path: string, store: CacheStore, why: string, flags: { hosts: boolean; apiservers: boolean }, now: Date): Promise<void> {
+  const text = await store.read(path);
+  if (text === null) {
+    targets.notes.push(`discovery cache: none at ${path} (it is written by a run that can list the nodes)`);
+    return;
+  }
+  const cache = parseCache(text);
+  if ('invalid' in cache) {
+    targets.notes.push(`discovery cache: ${path} not used: ${cache.invalid}`);
+    return;
+  }
+  const server = targets.kubeServer?.url ?? null;
+  if (cache.server !== server) {
+    targets.notes.push(`discovery cache: ${path} was written for ${cache.server ?? 'no server'}, not ${server ?? 'no server'}: not used`);
+    return;
+  }
+  const taken = restoreFromCache(targets, cache, flags);
+  const ageMs = now.getTime() - new Date(cache.writtenAt).getTime();
+  const counts = [plural(taken.hosts.length, 'host'), plural(taken.apiServers.length, 'API server'), plural(taken.etcd.length, 'etcd endpoint')].join(', ');
+  if (taken.hosts.length + taken.apiServers.length + taken.etcd.length === 0) {
+    targets.notes.push(`discovery cache: ${path} adds nothing to what flags and manifests gave`);
+    return;
+  }
+  targets.fromCache = { path, ageSeconds: Math.max(0, Math.round(ageMs / 1000)), ...taken };
+  targets.notes.push(`discovery cache: ${why}; took ${counts} from ${path}, written ${formatAge(ageMs)} ago (${cache.writtenAt})`);
+}
+
+/** Runs last: writes the cache when the nodes were listed, else fills the gaps from it. */
+export function discoveryCacheDiscoverer(env: NodeJS.ProcessEnv, store: CacheStore = fileCacheStore): Discoverer {
+  return {
+    name: 'cache',
+    async discover(targets, ctx) {
+      const dir = cacheDir(env);
+      if (dir === null || targets.context === null) return;
+      const path = join(dir, cacheFileName(targets.context));
+      const why = await nodesUnknown(ctx);
+      if (why === null) {
+        const list = await nodeList(ctx);
+        if (list.kind === 'ok') await write(targets, path, store, list.nodes, ctx.now);
+        return;
+      }
+      await restore(targets, path, store, why, { hosts: ctx.options.hosts.length > 0, apiservers: ctx.options.apiservers.length > 0 }, ctx.now);
+    },
+  };
+}
