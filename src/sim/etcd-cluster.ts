@@ -7,8 +7,8 @@
 // gRPC gateway; the probe under test never does.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { request, Agent } from 'node:https';
 import { join } from 'node:path';
+import { GatewayClient } from './etcd-gateway.js';
 import type { KubeadmPki } from './pki.js';
 
 export interface EtcdMemberSpec {
@@ -102,59 +102,6 @@ function installExitHook(): void {
   exitHookInstalled = true;
   process.on('exit', killEverythingNow);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onFatalSignal);
-}
-
-interface GatewayResponse {
-  status: number;
-  body: Record<string, unknown>;
-}
-
-/** The harness's own admin client: JSON over the gRPC gateway with the healthcheck client certificate. */
-class GatewayClient {
-  private readonly agent: Agent;
-
-  constructor(tls: { ca: Buffer; cert: Buffer; key: Buffer }) {
-    this.agent = new Agent({ ...tls, keepAlive: false });
-  }
-
-  post(url: string, path: string, payload: unknown, timeoutMs: number): Promise<GatewayResponse> {
-    return new Promise((resolve, reject) => {
-      const body = JSON.stringify(payload);
-      const req = request(new URL(path, url), {
-        method: 'POST',
-        agent: this.agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-        timeout: timeoutMs,
-      });
-      const timer = setTimeout(() => req.destroy(new Error(`${url}${path}: no answer within ${timeoutMs} ms`)), timeoutMs);
-      req.on('response', (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          clearTimeout(timer);
-          const text = Buffer.concat(chunks).toString('utf8');
-          try {
-            resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> });
-          } catch {
-            resolve({ status: res.statusCode ?? 0, body: { error: text } });
-          }
-        });
-        res.on('error', (e) => {
-          clearTimeout(timer);
-          reject(e);
-        });
-      });
-      req.on('error', (e) => {
-        clearTimeout(timer);
-        reject(e);
-      });
-      req.end(body);
-    });
-  }
-
-  close(): void {
-    this.agent.destroy();
-  }
 }
 
 function hexId(decimal: unknown): string {
@@ -327,6 +274,18 @@ export async function startEtcdCluster(o: EtcdClusterOptions): Promise<EtcdClust
       child.kill('SIGKILL');
       await exited;
       m.state = 'killed';
+      // A real cluster that keeps quorum re-elects within an election timeout; wait for that,
+      // so a scenario starts in its steady state rather than mid-election.
+      const voters = members.filter((x) => !x.isLearner);
+      const rest = voters.filter((x) => x.state === 'running');
+      if (rest.length >= Math.floor(voters.length / 2) + 1) {
+        await waitUntil(
+          'a new leader among the running members',
+          startTimeoutMs,
+          async () => (await Promise.all(rest.map(statusOf))).every((st) => st !== null && st.leader !== '0' && st.leader !== m.id),
+          rest,
+        );
+      }
     },
 
     pause(name) {

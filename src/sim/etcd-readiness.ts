@@ -4,7 +4,7 @@
 // quorum read and fails when quorum is lost, whatever the NOSPACE alarm says (reads are
 // still allowed). The same read goes here through etcd's JSON gateway, bounded in time
 // and cached for a second so a burst of requests costs one round of probes.
-import { request, Agent } from 'node:https';
+import { GatewayClient, GatewayTimeoutError } from './etcd-gateway.js';
 
 export interface EtcdReadinessResult {
   ok: boolean;
@@ -23,14 +23,14 @@ export interface EtcdReadinessOptions {
 const HEALTH_KEY = Buffer.from('health').toString('base64');
 
 export class EtcdReadiness {
-  private readonly agent: Agent;
+  private readonly gateway: GatewayClient;
   private readonly timeoutMs: number;
   private readonly cacheMs: number;
   private cached: { at: number; result: EtcdReadinessResult } | null = null;
   private inFlight: Promise<EtcdReadinessResult> | null = null;
 
   constructor(private readonly o: EtcdReadinessOptions) {
-    this.agent = new Agent({ ca: o.tls.ca, cert: o.tls.cert, key: o.tls.key, keepAlive: false });
+    this.gateway = new GatewayClient(o.tls);
     this.timeoutMs = o.timeoutMs ?? 1_500;
     this.cacheMs = o.cacheMs ?? 1_000;
   }
@@ -48,7 +48,7 @@ export class EtcdReadiness {
   }
 
   close(): void {
-    this.agent.destroy();
+    this.gateway.close();
   }
 
   private async probeAll(): Promise<EtcdReadinessResult> {
@@ -70,33 +70,14 @@ export class EtcdReadiness {
     });
   }
 
-  private readOnce(url: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const body = JSON.stringify({ key: HEALTH_KEY });
-      const req = request(new URL('/v3/kv/range', url), {
-        method: 'POST',
-        agent: this.agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      });
-      const timer = setTimeout(() => req.destroy(new Error('context deadline exceeded')), this.timeoutMs);
-      req.on('response', (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          clearTimeout(timer);
-          if (res.statusCode === 200) resolve();
-          else reject(new Error(`etcdserver: ${Buffer.concat(chunks).toString('utf8').slice(0, 200)}`));
-        });
-        res.on('error', (e) => {
-          clearTimeout(timer);
-          reject(e);
-        });
-      });
-      req.on('error', (e) => {
-        clearTimeout(timer);
-        reject(e);
-      });
-      req.end(body);
-    });
+  private async readOnce(url: string): Promise<void> {
+    let response;
+    try {
+      response = await this.gateway.post(url, '/v3/kv/range', { key: HEALTH_KEY }, this.timeoutMs);
+    } catch (err) {
+      // What a kube-apiserver logs when its quorum read runs out of time.
+      throw err instanceof GatewayTimeoutError ? new Error('context deadline exceeded') : err;
+    }
+    if (response.status !== 200) throw new Error(`etcdserver: ${JSON.stringify(response.body).slice(0, 200)}`);
   }
 }
