@@ -190,7 +190,8 @@ async function main(): Promise<void> {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
         process.exit(0);
       }
-      fail(`${err.message.replace(/^error: /, '')}; run 'k8sdoc --help' for usage`, err);
+      // commander puts its "(Did you mean --debug?)" on a second line; the contract is one.
+      fail(`${err.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')}; run 'k8sdoc --help' for usage`, err);
     }
     if (err instanceof UsageError) fail(err.message, err);
     fail(`unexpected error: ${err instanceof Error ? err.message.split('\n')[0] : String(err)} (run with --debug for details)`, err);

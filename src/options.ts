@@ -1,7 +1,7 @@
 // The options of `k8sdoc check`, declared once as data: the CLI registers them in a loop,
 // the config file (issue 8) supplies defaults by the same names, and completion lists them.
 import { UsageError } from './errors.js';
-import { parseBytes, parseChoice, parseDuration, parseInteger, parseList } from './util/parse.js';
+import { parseBytes, parseChoice, parseDuration, parseHost, parseInteger, parseList } from './util/parse.js';
 import { COMPONENTS } from './engine/types.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'junit', 'prometheus'] as const;
@@ -94,6 +94,8 @@ export interface ResolveEnv {
 }
 
 const SELECTOR_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
+// Node condition types are identifiers (Ready, KernelDeadlock, example.com/DiskSlow).
+const CONDITION_TYPE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
 
 function str(raw: Record<string, RawValue>, name: string): string | null {
   const v = raw[name];
@@ -139,8 +141,11 @@ export function resolveCheckOptions(raw: Record<string, RawValue>, { isTTY, env 
     etcdQuotaBytes: parseBytes(quotaText ?? '2GiB', '--etcd-quota'),
     etcdQuotaFromFlag: quotaText !== null,
     latencyWarnMs: duration('latencyWarn', '--latency-warn', '1s'),
-    nodeConditions: parseList(str(raw, 'nodeConditions') ?? ''),
-    hosts: parseList(str(raw, 'hosts') ?? ''),
+    nodeConditions: parseList(str(raw, 'nodeConditions') ?? '').map((t) => {
+      if (!CONDITION_TYPE_PATTERN.test(t)) throw new UsageError(`--node-conditions: '${t}' is not a node condition type; use names like KernelDeadlock or FrequentKubeletRestart`);
+      return t;
+    }),
+    hosts: parseList(str(raw, 'hosts') ?? '').map((h) => parseHost(h, '--hosts')),
     only: selectors('only'),
     skip: selectors('skip'),
     output: parseChoice(str(raw, 'output') ?? 'table', '--output', OUTPUT_FORMATS),

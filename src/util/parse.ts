@@ -1,5 +1,6 @@
 // Parsers for flag values. Each throws UsageError with a message that says what is wrong
 // and what a valid value looks like; the CLI turns it into one line and exit code 2.
+import { isIP } from 'node:net';
 import { UsageError } from '../errors.js';
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -61,4 +62,20 @@ export function parseList(value: string): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
+}
+
+const HOST_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/i;
+
+/**
+ * A host to probe: an IPv4 or IPv6 address (brackets allowed) or a DNS name. A port or a
+ * scheme is refused here: probed as a name it would only end as "does not resolve".
+ */
+export function parseHost(value: string, flag: string): string {
+  const text = value.trim();
+  const bare = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
+  if (isIP(bare) !== 0) return bare;
+  const name = bare.endsWith('.') ? bare.slice(0, -1) : bare;
+  if (name.length > 0 && name.length <= 253 && name.split('.').every((label) => HOST_LABEL.test(label))) return name;
+  const hint = /^[a-z]+:\/\//i.test(text) || /:\d+$/.test(text) ? 'give it without a scheme or port' : 'use a host name or an IP address';
+  throw new UsageError(`${flag}: '${value}' is not a host name or address; ${hint}, like 10.0.0.11 or cp-1.example.com`);
 }
