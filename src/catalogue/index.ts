@@ -26,6 +26,16 @@ function words(text: string): string[] {
     .filter((w) => w.length > 0);
 }
 
+/** Whether `phrase` occurs in `text` as whole words: 'ha' is in "ha setup", not in "changes". */
+function containsPhrase(text: string, phrase: string): boolean {
+  const at = text.indexOf(phrase);
+  if (at === -1) return false;
+  const before = text[at - 1];
+  const after = text[at + phrase.length];
+  const boundary = (ch: string | undefined) => ch === undefined || !/[a-z0-9]/.test(ch);
+  return (boundary(before) && boundary(after)) || containsPhrase(text.slice(at + 1), phrase);
+}
+
 /**
  * Ranks entries for words a person types in an incident ("connection refused", "x509").
  * Whole keyword phrases weigh most, then the code, then single words in title and symptom.
@@ -41,7 +51,7 @@ export function searchCatalogue(query: string, limit = 5): SearchHit[] {
     for (const keyword of entry.keywords) {
       const k = keyword.toLowerCase();
       if (q === k) score += 12;
-      else if (q.includes(k)) score += 4 + words(k).length * 2;
+      else if (containsPhrase(q, k)) score += 4 + words(k).length * 2;
       else if (k.includes(q)) score += 3;
     }
     if (q.replace(/\s+/g, '-') === code) score += 20;

@@ -65,13 +65,13 @@ function hostOfUrl(url: string): string | null {
 
 /**
  * The control-plane hosts the two manifests name: etcd's members (`name=https://addr:2380`
- * in --initial-cluster) and this node's --advertise-address. Loopback listeners are not
- * hosts to probe from elsewhere, so they are left out.
+ * in --initial-cluster) and this node's --advertise-address. The manifests are this node's,
+ * so even a loopback address in them is reachable from here.
  */
 export function controlPlaneFromManifests(apiServer: PodLike | null, etcd: PodLike | null): ControlPlaneFromManifests {
   const hosts: ControlPlaneHost[] = [];
   const add = (address: string | null, name?: string) => {
-    if (address === null || address === '' || /^(127\.|::1$|localhost$)/.test(address)) return;
+    if (address === null || address === '') return;
     const known = hosts.find((h) => h.address === address);
     if (!known) hosts.push({ address, ...(name ? { name } : {}) });
     else if (!known.name && name) known.name = name;

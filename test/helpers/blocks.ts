@@ -26,6 +26,9 @@ export const BLOCKS = {
   kubeletSim: 73,
   // bench/nodes-scale.mjs: 88, bench/probe-fanout.mjs: 89 (not test files, but they must not collide with one)
   // triage: 90-109
+  triageControlPlane: 90,
+  triageBlackHole: 91,
+  triageNodesAndCache: 92,
   // pipelines: 110-129
   waitHeals: 110,
   waitNeverHeals: 111,

@@ -57,7 +57,7 @@ const CACHE: DiscoveryCacheFile = {
 };
 
 describe('static pod manifests', () => {
-  it('name every stacked etcd member as a control-plane host, and this node by its advertise address, never loopback', () => {
+  it('name every stacked etcd member as a control-plane host, and this node by its advertise address', () => {
     expect(controlPlaneFromManifests(APISERVER_POD, ETCD_POD)).toEqual({
       hosts: [
         { address: '10.0.0.11', name: 'cp-1' },
