@@ -4,7 +4,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import { entryFor } from '../catalogue/index.js';
 import { formatAge } from '../checks/age.js';
-import { COMPONENTS, type Report, type ReportResult, type Status } from '../engine/types.js';
+import { COMPONENTS, type Report, type ReportResult, type RootCause, type Status } from '../engine/types.js';
 import { isCertificatesOnly, renderCertsTable } from './certs-table.js';
 import type { RenderOptions } from './options.js';
 
@@ -50,14 +50,16 @@ function mostLikelyCause(report: Report, c: ChalkInstance): string[] {
   const result = report.results.find((r) => r.code === first.code && r.subject === first.subject);
   const entry = entryFor(first.code);
   const lines = [c.bold('Most likely cause'), `  ${paintStatus(c, result?.status ?? entry.severity, `${first.code}`)}  ${first.subject}${result ? `: ${result.message}` : ''}`];
-  // The same fault on several subjects (every master refusing) is one cause, said once.
-  const same = report.rootCauses.slice(1).filter((o) => o.code === first.code);
+  // The same fault on several subjects (every master refusing, explaining the same kinds of
+  // findings) is one cause, said once; an unrelated finding with the same code is not.
+  const kinds = (o: RootCause) => o.explains.join(',');
+  const same = report.rootCauses.slice(1).filter((o) => o.code === first.code && kinds(o) === kinds(first));
   if (same.length > 0) lines.push(`  Same on: ${listed(same.map((o) => o.subject))}`);
   lines.push(`  Cause: ${entry.causes[0]}`);
   lines.push(`  First step: ${c.cyan(entry.fix[0] ?? '')}`);
   const explained = [first, ...same].flatMap((o) => o.explainsFindings);
   if (explained.length > 0) lines.push(`  Explains: ${listed([...new Set(explained.map((e) => `${e.code} (${e.subject})`))])}`);
-  const others = report.rootCauses.slice(1).filter((o) => o.code !== first.code);
+  const others = report.rootCauses.slice(1).filter((o) => !same.includes(o));
   if (others.length > 0) lines.push(`  Also independent: ${listed(others.map((o) => `${o.code} (${o.subject})`), 3)}`);
   return [...lines, ''];
 }
