@@ -2,7 +2,16 @@
 import { build } from 'esbuild';
 import { writeFileSync } from 'node:fs';
 
-const out = await build({ entryPoints: ['src/catalogue/docs-page.ts'], bundle: true, platform: 'node', format: 'esm', write: false, logLevel: 'warning' });
+const out = await build({
+  entryPoints: ['src/catalogue/docs-page.ts'],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  write: false,
+  logLevel: 'warning',
+  // Bundled CommonJS dependencies call require(), as in scripts/build.mjs.
+  banner: { js: "import { createRequire as __k8sdocCreateRequire } from 'node:module'; const require = __k8sdocCreateRequire(import.meta.url);" },
+});
 const mod = await import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
 writeFileSync('docs/catalogue.md', mod.catalogueDocsPage());
 console.log('wrote docs/catalogue.md');
