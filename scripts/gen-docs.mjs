@@ -9,8 +9,9 @@ const out = await build({
   format: 'esm',
   write: false,
   logLevel: 'warning',
-  // Bundled CommonJS dependencies call require(), as in scripts/build.mjs.
-  banner: { js: "import { createRequire as __k8sdocCreateRequire } from 'node:module'; const require = __k8sdocCreateRequire(import.meta.url);" },
+  // Bundled CommonJS dependencies call require(), as in scripts/build.mjs; a data: URL has no
+  // path to resolve from, so resolve from the project folder.
+  banner: { js: "import { createRequire as __k8sdocCreateRequire } from 'node:module'; const require = __k8sdocCreateRequire(process.cwd() + '/');" },
 });
 const mod = await import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
 writeFileSync('docs/catalogue.md', mod.catalogueDocsPage());
