@@ -98,7 +98,7 @@ async function measureShape(shape) {
       .map(([c, ms]) => `${c} ${ms} ms`);
     console.log(`\nfan-out: ${shape.title}; --timeout ${TIMEOUT_MS} ms; median of ${RUNS}`);
     console.log(`  k8sdoc check (every check, spawned)      median ${m.toFixed(0).padStart(6)} ms   (report durationMs median ${median(reported)} ms)`);
-    console.log(`  last run: kubelet-unreachable ${count('kubelet-unreachable')}, apiserver-timeout ${count('apiserver-timeout')}, etcd-member-unreachable ${count('etcd-member-unreachable')}, exit code ${last.status}; slowest checks: ${slowest.join(', ')}`);
+    console.log(`  last run: kubelet-unreachable ${count('kubelet-unreachable')}, apiserver-timeout ${count('apiserver-timeout')}, etcd-member-unreachable ${count('etcd-member-unreachable')}, report status ${last.status}; slowest checks: ${slowest.join(', ')}`);
     if (kube.length) {
       const k = median(kube.map((r) => r.ms));
       console.log(`  kubectl get nodes (same kubeconfig)      median ${k.toFixed(0).padStart(6)} ms   exit ${kube.at(-1).status}   ratio k8sdoc/kubectl ${(m / k).toFixed(2)} x`);
