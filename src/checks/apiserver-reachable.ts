@@ -6,7 +6,7 @@ import type { Endpoint } from '../discovery/targets.js';
 import type { Check, CheckContext, Finding } from '../engine/types.js';
 import type { Failure } from '../probes/types.js';
 import { kubeconfigServerVersion } from '../engine/needs.js';
-import { parseJsonBody } from '../probes/kube.js';
+import { parseJsonBody } from '../probes/json-body.js';
 import { hostPort } from '../util/endpoint.js';
 import { nodeNameAt } from './node-list.js';
 import { tcpOnce, tlsOnce } from './probe-once.js';

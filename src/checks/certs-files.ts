@@ -111,7 +111,7 @@ async function kubeconfigFindings(ctx: CheckContext, pkiDir: string, kubeadm: bo
       findings.push(fileProblem({ kind: read.kind === 'not-a-file' ? 'invalid' : 'unreadable', message: read.message }, path, conf.name, source));
       continue;
     }
-    const parsed = clientCertificatesOf(read.data.toString('utf8'), path);
+    const parsed = await clientCertificatesOf(read.data.toString('utf8'), path);
     if (parsed.kind === 'invalid') {
       findings.push(fileProblem(parsed, path, conf.name, source));
       continue;

@@ -4,7 +4,7 @@
 // Everything here is an estimate and every finding built from it says so.
 import type { CheckContext } from '../engine/types.js';
 import type { TcpOutcome, TlsInspection } from '../probes/types.js';
-import { parseJsonBody } from '../probes/kube.js';
+import { parseJsonBody } from '../probes/json-body.js';
 
 export const PEER_PORT = 2380;
 

@@ -3,7 +3,7 @@
 // becoming one huge response, and each node is cut down to what the checks judge, so the
 // memory held is a few hundred bytes a node rather than the whole object.
 import type { CheckContext } from '../engine/types.js';
-import { parseJsonBody } from '../probes/kube.js';
+import { parseJsonBody } from '../probes/json-body.js';
 
 export const LIST_PAGE_SIZE = 500;
 const DEFAULT_KUBELET_PORT = 10250;

@@ -2,7 +2,7 @@
 // kube-apiserver itself uses (--etcd-servers in its static pod manifest, else in the
 // kube-system pod), else the control-plane nodes on :2379; the client certificate kubeadm
 // leaves for health checks, when this user can read it.
-import { parse as parseYaml } from 'yaml';
+import { parseYamlLazily } from '../util/yaml.js';
 import { NEEDS } from '../engine/needs.js';
 import type { CheckContext } from '../engine/types.js';
 import type { Endpoint, Targets } from './targets.js';
@@ -51,7 +51,7 @@ async function fromManifest(ctx: CheckContext, notes: string[]): Promise<Endpoin
   const read = await ctx.probes.files.read(path);
   if (read.kind !== 'ok') return [];
   try {
-    const servers = etcdServersOf(parseYaml(read.data.toString('utf8')) as PodLike);
+    const servers = etcdServersOf(await parseYamlLazily(read.data.toString('utf8')) as PodLike);
     return servers ? toEndpoints(servers, 'manifest', notes) : [];
   } catch (e) {
     notes.push(`etcd: ${path} is not valid YAML (${(e as Error).message.split('\n')[0]})`);

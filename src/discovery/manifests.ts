@@ -5,7 +5,7 @@
 // folder is kubeadm's /etc/kubernetes/manifests, or the one beside --pki-dir
 // (`<pki-dir>/../manifests`), as kubeadm lays them out.
 import { dirname, join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseYamlLazily } from '../util/yaml.js';
 import type { CheckContext } from '../engine/types.js';
 import { hostPort } from '../util/endpoint.js';
 import { nodesUnknown } from './degraded.js';
@@ -91,7 +91,7 @@ async function readPod(ctx: CheckContext, path: string): Promise<PodLike | null>
   const read = await ctx.probes.files.read(path);
   if (read.kind !== 'ok') return null;
   try {
-    const doc = parseYaml(read.data.toString('utf8')) as unknown;
+    const doc = await parseYamlLazily(read.data.toString('utf8')) as unknown;
     return typeof doc === 'object' && doc !== null ? (doc as PodLike) : null;
   } catch (e) {
     ctx.targets.notes.push(`manifests: ${path} is not valid YAML (${(e as Error).message.split('\n')[0]})`);

@@ -2,7 +2,7 @@
 // kubeadm's layout is known file by file (so a missing one is a finding); any other
 // folder (k3s's server/tls, a hand-made CA) is read for what it holds.
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseYamlLazily } from '../util/yaml.js';
 import type { ResolvedKubeconfig } from './kubeconfig.js';
 import type { KubeconfigCertificates } from './targets.js';
 
@@ -87,10 +87,10 @@ function decodeBase64Pem(value: unknown): string | null {
  * The client certificates of every user in a kubeconfig file (admin.conf holds one inline;
  * kubelet.conf points to /var/lib/kubelet/pki/kubelet-client-current.pem). Keys are never read.
  */
-export function clientCertificatesOf(text: string, file: string): KubeconfigParse {
+export async function clientCertificatesOf(text: string, file: string): Promise<KubeconfigParse> {
   let doc: unknown;
   try {
-    doc = parseYaml(text, { maxAliasCount: 100 });
+    doc = await parseYamlLazily(text, { maxAliasCount: 100 });
   } catch (err) {
     return { kind: 'invalid', message: `${file} is not valid YAML: ${String((err as Error).message).split('\n')[0]}` };
   }
