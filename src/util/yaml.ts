@@ -3,8 +3,11 @@
 import type { ParseOptions, DocumentOptions, SchemaOptions, ToJSOptions } from 'yaml';
 
 type Options = ParseOptions & DocumentOptions & SchemaOptions & ToJSOptions;
+type YamlModule = typeof import('yaml');
 
 export async function parseYamlLazily(text: string, options?: Options): Promise<unknown> {
-  const { parse } = await import('yaml');
+  const mod = (await import('yaml')) as YamlModule & { default?: YamlModule };
+  // yaml ships CommonJS: bundled, its functions sit on the namespace's default export.
+  const parse = mod.parse ?? mod.default!.parse;
   return parse(text, options);
 }
