@@ -26,6 +26,7 @@ export function limitProbes(probes: Probes, limit: Limit): Probes {
   const kube: KubeProbe | null = probes.kube && {
     server: probes.kube.server,
     get: (path, o) => limit(() => probes.kube!.get(path, o)),
+    useServer: (url) => probes.kube!.useServer?.(url),
   };
   return {
     tcp: (h, p, d) => limit(() => probes.tcp(h, p, d)),

@@ -15,21 +15,58 @@ export function kubeconfigServerVersion(ctx: CheckContext, kube: KubeProbe): Pro
   return ctx.shared.once('need:api', () => kube.get('/version', { timeoutMs: ctx.options.timeoutMs, signal: ctx.signal }));
 }
 
-async function apiNeed(ctx: CheckContext): Promise<string | null> {
-  const kube = ctx.probes.kube;
-  if (!kube) return 'no kubeconfig found (pass --kubeconfig or set KUBECONFIG)';
+function unreachable(kind: string, message: string | undefined): string {
+  return `API server unreachable (${kind === 'timeout' ? 'timed out' : kind === 'refused' ? 'connection refused' : (message ?? kind)})`;
+}
+
+/** Null when the kubeconfig's server answers /version (or 403s it), else why not. */
+async function kubeconfigServerProblem(ctx: CheckContext, kube: KubeProbe): Promise<{ reason: string; credentials: boolean } | null> {
   // The handshake first, shared with the reachability check: a server that accepts TCP and
   // never speaks TLS then costs the whole run one --timeout, not one here and one there.
   const server = ctx.targets.kubeServer;
   if (server) {
     const tls = await tlsOnce(ctx, server.host, server.port);
-    if (tls.kind !== 'ok') return `API server unreachable (${tls.kind === 'timeout' ? 'timed out' : tls.kind === 'refused' ? 'connection refused' : (tls.failure?.message ?? tls.kind)})`;
+    if (tls.kind !== 'ok') return { reason: unreachable(tls.kind, tls.failure?.message), credentials: false };
   }
   const outcome = await kubeconfigServerVersion(ctx, kube);
-  if (outcome.kind === 'ok') return null;
-  if (outcome.kind === 'unauthorized') return 'API server rejects the credentials (401)';
-  if (outcome.kind === 'forbidden') return null; // reachable; each check reports what it may not read
-  return `API server unreachable (${outcome.kind === 'timeout' ? 'timed out' : outcome.kind === 'refused' ? 'connection refused' : outcome.message})`;
+  if (outcome.kind === 'ok' || outcome.kind === 'forbidden') return null; // 403: each check reports what it may not read
+  if (outcome.kind === 'unauthorized') return { reason: 'API server rejects the credentials (401)', credentials: true };
+  return { reason: unreachable(outcome.kind, outcome.message), credentials: false };
+}
+
+/**
+ * When the kubeconfig's server (often a load balancer) does not answer, the first individual
+ * API server that does serves the rest of the run: one hung master behind a balancer that
+ * picked it must not turn every API check into "unreachable" while two masters are fine.
+ */
+async function answeringApiServer(ctx: CheckContext, kube: KubeProbe): Promise<string | null> {
+  const kubeUrl = ctx.targets.kubeServer?.url;
+  const candidates = ctx.targets.apiServers.filter((e) => e.url !== kubeUrl);
+  if (candidates.length === 0 || !kube.useServer) return null;
+  const deadline = { timeoutMs: ctx.options.timeoutMs, signal: ctx.signal };
+  return new Promise((resolve) => {
+    let pending = candidates.length;
+    for (const e of candidates) {
+      void kube.get('/version', { ...deadline, server: e.url }).then((outcome) => {
+        if (outcome.kind === 'ok') resolve(e.url);
+        else if (--pending === 0) resolve(null);
+      });
+    }
+  });
+}
+
+async function apiNeed(ctx: CheckContext): Promise<string | null> {
+  const kube = ctx.probes.kube;
+  if (!kube) return 'no kubeconfig found (pass --kubeconfig or set KUBECONFIG)';
+  return ctx.shared.once('need:api-server-in-use', async () => {
+    const problem = await kubeconfigServerProblem(ctx, kube);
+    if (problem === null || problem.credentials) return problem?.reason ?? null;
+    const fallback = await answeringApiServer(ctx, kube);
+    if (fallback === null) return problem.reason;
+    kube.useServer!(fallback);
+    ctx.targets.notes.push(`the kubeconfig server ${ctx.targets.kubeServer?.url ?? ''} did not answer (${problem.reason}); API requests go to ${fallback} instead`);
+    return null;
+  });
 }
 
 async function nodesNeed(ctx: CheckContext): Promise<string | null> {

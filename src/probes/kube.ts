@@ -63,6 +63,7 @@ function failureKindForStatus(status: number): 'unauthorized' | 'forbidden' | 'h
 
 export function createKubeProbe(config: ResolvedKubeconfig, options: KubeProbeOptions): KubeProbe & { close(): void } {
   const agents = new Map<string, Agent>();
+  let defaultServer = config.cluster.server;
   const maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
   let authPromise: Promise<AuthOptions> | null = null;
   const auth = () => {
@@ -89,7 +90,7 @@ export function createKubeProbe(config: ResolvedKubeconfig, options: KubeProbeOp
   };
 
   async function get(path: string, req: KubeRequestOptions): Promise<KubeOutcome> {
-    const server = req.server ?? config.cluster.server;
+    const server = req.server ?? defaultServer;
     const url = new URL(path, server.endsWith('/') ? server : `${server}/`);
     const what = `GET ${url.host}${url.pathname}`;
     const started = performance.now();
@@ -196,6 +197,9 @@ export function createKubeProbe(config: ResolvedKubeconfig, options: KubeProbeOp
   return {
     server: config.cluster.server,
     get,
+    useServer(url: string) {
+      defaultServer = url;
+    },
     close() {
       for (const agent of agents.values()) agent.destroy();
       agents.clear();

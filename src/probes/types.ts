@@ -89,6 +89,11 @@ export interface KubeProbe {
   /** The server the kubeconfig names, or null when there is none. */
   readonly server: string | null;
   get(path: string, options: KubeRequestOptions): Promise<KubeOutcome>;
+  /**
+   * Sends requests without an explicit `server` to this API server from now on: when the
+   * kubeconfig's server (a load balancer) does not answer but one master does.
+   */
+  useServer?(url: string): void;
 }
 
 export interface Probes {
