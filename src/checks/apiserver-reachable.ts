@@ -5,7 +5,7 @@ import type { Code } from '../catalogue/codes.js';
 import type { Endpoint } from '../discovery/targets.js';
 import type { Check, CheckContext, Finding } from '../engine/types.js';
 import type { Failure } from '../probes/types.js';
-import { kubeconfigServerVersion } from '../engine/needs.js';
+import { kubeconfigServerVersion, serverVersion } from '../engine/needs.js';
 import { parseJsonBody } from '../probes/json-body.js';
 import { hostPort } from '../util/endpoint.js';
 import { nodeNameAt } from './node-list.js';
@@ -50,7 +50,6 @@ function networkFinding(ctx: CheckContext, e: Endpoint, failure: Failure, stage:
 }
 
 async function probeEndpoint(ctx: CheckContext, e: Endpoint): Promise<Finding> {
-  const deadline = { timeoutMs: ctx.options.timeoutMs, signal: ctx.signal };
   const tcp = await tcpOnce(ctx, e.host, e.port);
   if (tcp.kind !== 'ok') return networkFinding(ctx, e, tcp, 'tcp');
   const tls = await tlsOnce(ctx, e.host, e.port);
@@ -70,7 +69,7 @@ async function probeEndpoint(ctx: CheckContext, e: Endpoint): Promise<Finding> {
     return { status: 'ok', subject: apiSubject(e), message: `TCP and TLS answer (${tcp.ms} ms, ${tls.ms} ms); no credentials to ask /version`, data: base };
   }
   const kube = ctx.probes.kube;
-  const version = e.source === 'kubeconfig' ? await kubeconfigServerVersion(ctx, kube) : await kube.get('/version', { ...deadline, server: e.url });
+  const version = e.source === 'kubeconfig' ? await kubeconfigServerVersion(ctx, kube) : await serverVersion(ctx, kube, e.url);
   if (version.kind === 'unauthorized') {
     return { status: 'crit', subject: apiSubject(e), code: 'apiserver-unauthorized', message: 'the API server rejects the kubeconfig credentials (HTTP 401 Unauthorized)', data: { ...base, stage: 'auth', httpStatus: 401 } };
   }

@@ -34,20 +34,27 @@ async function kubeconfigServerProblem(ctx: CheckContext, kube: KubeProbe): Prom
   return { reason: unreachable(outcome.kind, outcome.message), credentials: false };
 }
 
+/** GET /version on one individual API server, once per run (the reachability check reuses it). */
+export function serverVersion(ctx: CheckContext, kube: KubeProbe, url: string): Promise<KubeOutcome> {
+  return ctx.shared.once(`version:${url}`, () => kube.get('/version', { timeoutMs: ctx.options.timeoutMs, signal: ctx.signal, server: url }));
+}
+
+/** How long an answering master waits for the kubeconfig's server before taking over. */
+const KUBECONFIG_SERVER_GRACE_MS = 150;
+
 /**
- * When the kubeconfig's server (often a load balancer) does not answer, the first individual
- * API server that does serves the rest of the run: one hung master behind a balancer that
- * picked it must not turn every API check into "unreachable" while two masters are fine.
+ * The first individual API server that answers /version, or null when none does. Asked at the
+ * same time as the kubeconfig's server, so a balancer that picked a hung master costs nothing
+ * extra: the run does not wait a whole --timeout to learn what a master already told it.
  */
-async function answeringApiServer(ctx: CheckContext, kube: KubeProbe): Promise<string | null> {
+function firstAnsweringApiServer(ctx: CheckContext, kube: KubeProbe): Promise<string | null> {
   const kubeUrl = ctx.targets.kubeServer?.url;
   const candidates = ctx.targets.apiServers.filter((e) => e.url !== kubeUrl);
-  if (candidates.length === 0 || !kube.useServer) return null;
-  const deadline = { timeoutMs: ctx.options.timeoutMs, signal: ctx.signal };
+  if (candidates.length === 0 || !kube.useServer) return Promise.resolve(null);
   return new Promise((resolve) => {
     let pending = candidates.length;
     for (const e of candidates) {
-      void kube.get('/version', { ...deadline, server: e.url }).then((outcome) => {
+      void serverVersion(ctx, kube, e.url).then((outcome) => {
         if (outcome.kind === 'ok') resolve(e.url);
         else if (--pending === 0) resolve(null);
       });
@@ -59,13 +66,28 @@ async function apiNeed(ctx: CheckContext): Promise<string | null> {
   const kube = ctx.probes.kube;
   if (!kube) return 'no kubeconfig found (pass --kubeconfig or set KUBECONFIG)';
   return ctx.shared.once('need:api-server-in-use', async () => {
-    const problem = await kubeconfigServerProblem(ctx, kube);
-    if (problem === null || problem.credentials) return problem?.reason ?? null;
-    const fallback = await answeringApiServer(ctx, kube);
-    if (fallback === null) return problem.reason;
-    kube.useServer!(fallback);
-    ctx.targets.notes.push(`the kubeconfig server ${ctx.targets.kubeServer?.url ?? ''} did not answer (${problem.reason}); API requests go to ${fallback} instead`);
-    return null;
+    const viaKubeconfig = kubeconfigServerProblem(ctx, kube);
+    const viaMaster = firstAnsweringApiServer(ctx, kube);
+    const use = (url: string, why: string) => {
+      kube.useServer!(url);
+      ctx.targets.notes.push(`the kubeconfig server ${ctx.targets.kubeServer?.url ?? ''} did not answer (${why}); API requests go to ${url} instead`);
+      return null;
+    };
+    const first = await Promise.race([
+      viaKubeconfig.then((problem) => ({ from: 'kubeconfig' as const, problem })),
+      viaMaster.then((url) => ({ from: 'master' as const, url })),
+    ]);
+    if (first.from === 'kubeconfig') {
+      if (first.problem === null || first.problem.credentials) return first.problem?.reason ?? null;
+      const url = await viaMaster;
+      return url === null ? first.problem.reason : use(url, first.problem.reason);
+    }
+    if (first.url === null) return (await viaKubeconfig)?.reason ?? null;
+    // A master answered first: the kubeconfig's server still wins if it answers within a grace.
+    const late = await Promise.race([viaKubeconfig, new Promise<'late'>((r) => setTimeout(() => r('late'), KUBECONFIG_SERVER_GRACE_MS))]);
+    if (late === null) return null;
+    if (late !== 'late' && late.credentials) return late.reason;
+    return use(first.url, late === 'late' ? `no answer ${KUBECONFIG_SERVER_GRACE_MS} ms after a master's` : late.reason);
   });
 }
 
