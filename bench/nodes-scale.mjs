@@ -1,7 +1,8 @@
-// 5,000 nodes: `k8sdoc check --only nodes` side by side with `kubectl get nodes -o json` on
-// the same simulated API server, interleaved run by run. k8sdoc lists nodes and their leases
-// in pages of 500 and judges each node; kubectl only lists and prints. Aim: not slower than
-// kubectl, and k8sdoc's peak memory (RSS, from /usr/bin/time -v) under 300 MB.
+// 500, 2,000 and 5,000 nodes: `k8sdoc check --only nodes` side by side with `kubectl get
+// nodes -o json` on the same simulated API server, interleaved run by run. k8sdoc lists nodes
+// and their leases in pages of 500 and judges each node; kubectl only lists and prints. Aim:
+// not slower than kubectl, peak memory (RSS, from /usr/bin/time -v) under 300 MB at 5,000
+// nodes, and time and memory growing linearly or better with the node count.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -10,7 +11,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { median } from './lib.mjs';
 
-const RUNS = 5;
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const SIZES = (process.env.NODES_SIZES ?? '500,2000,5000').split(',').map(Number);
 const RSS_BUDGET_MB = 300;
 // Address block 88 is reserved for this script in test/helpers/blocks.ts.
 const BLOCK = 88;
@@ -18,7 +20,7 @@ const BLOCK = 88;
 const work = mkdtempSync(join(tmpdir(), 'k8sdoc-bench-nodes-'));
 // The simulator is TypeScript: bundle what this script needs, the way the CLI build does.
 await build({
-  stdin: { contents: "export { startCluster } from './src/sim/cluster.js';", resolveDir: resolve('.'), sourcefile: 'nodes-scale-sim.ts', loader: 'ts' },
+  stdin: { contents: "export { startCluster } from './src/sim/cluster.js'; export { buildScenario } from './src/sim/scenarios/index.js';", resolveDir: resolve('.'), sourcefile: 'nodes-scale-sim.ts', loader: 'ts' },
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -26,7 +28,7 @@ await build({
   logLevel: 'warning',
   banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
 });
-const { startCluster } = await import(pathToFileURL(join(work, 'sim.mjs')).href);
+const { startCluster, buildScenario } = await import(pathToFileURL(join(work, 'sim.mjs')).href);
 
 const timeV = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
@@ -47,10 +49,14 @@ async function measure(cmd, args, env) {
 }
 
 const kubectlAvailable = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
-const cluster = await startCluster('large', { block: BLOCK, etcd: false });
 let exitCode = 0;
-try {
-  console.log(`\nlarge scenario: ${cluster.hosts.length} nodes, started in ${cluster.startupMs} ms; median of ${RUNS} interleaved runs`);
+const growth = [];
+
+async function measureSize(nodes) {
+  const spec = { ...buildScenario('large'), name: `large-${nodes}`, workers: nodes - 3 };
+  const cluster = await startCluster(spec, { block: BLOCK, etcd: false });
+  try {
+  console.log(`\n${cluster.hosts.length} nodes, started in ${cluster.startupMs} ms; median of ${RUNS} interleaved runs`);
   const env = { PATH: process.env.PATH, HOME: work };
   const ours = [];
   const theirs = [];
@@ -89,9 +95,22 @@ try {
     console.log('  kubectl not installed: no side-by-side figure');
   }
   console.log(`  node list requests: ${listRequests.length}, largest page asked: limit=${largest}; writes sent: ${cluster.requestLog.writes().length}`);
-  if (rss.length > 0 && Math.max(...rss) > RSS_BUDGET_MB) exitCode = 1;
+  if (nodes >= 5000 && rss.length > 0 && Math.max(...rss) > RSS_BUDGET_MB) exitCode = 1;
+  growth.push({ nodes, ms: median(ours), rssMb: rss.length > 0 ? median(rss) : null, kubectlMs: theirs.length > 0 ? median(theirs) : null });
+  } finally {
+    await cluster.stop();
+  }
+}
+
+try {
+  for (const nodes of SIZES) await measureSize(nodes);
+  if (growth.length > 1) {
+    const [a, b] = [growth[0], growth[growth.length - 1]];
+    const factor = b.nodes / a.nodes;
+    console.log(`\ngrowth ${a.nodes} -> ${b.nodes} nodes (x${factor}): time x${(b.ms / a.ms).toFixed(2)}${a.kubectlMs ? ` (kubectl x${(b.kubectlMs / a.kubectlMs).toFixed(2)})` : ''}, peak RSS x${a.rssMb ? (b.rssMb / a.rssMb).toFixed(2) : '?'}; linear or better: ${b.ms / a.ms <= factor * 1.1 ? 'yes' : 'no'}`);
+    for (const g of growth) console.log(`  ${String(g.nodes).padStart(5)} nodes: ${g.ms.toFixed(0).padStart(6)} ms, ${(g.ms / g.nodes).toFixed(3)} ms/node, RSS ${g.rssMb?.toFixed(0) ?? '?'} MB`);
+  }
 } finally {
-  await cluster.stop();
   rmSync(work, { recursive: true, force: true });
 }
 process.exit(exitCode);
