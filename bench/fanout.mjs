@@ -41,7 +41,8 @@ async function time(cmd, args, env) {
   return { ms: Number(process.hrtime.bigint() - started) / 1e6, status, stdout, stderr };
 }
 
-const HUNG_KUBELETS = ['worker-01', 'worker-12', 'worker-23', 'worker-34', 'worker-45'];
+// Worker names are zero-padded only from 100 workers on (src/sim/scenarios).
+const HUNG_KUBELETS = ['worker-1', 'worker-12', 'worker-23', 'worker-34', 'worker-45'];
 const withEtcd = etcdAvailable();
 const haveKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
 
