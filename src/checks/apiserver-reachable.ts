@@ -36,8 +36,14 @@ export function endpointData(ctx: CheckContext, e: Endpoint): Record<string, unk
   return { endpoint: e.url, host: e.host, port: e.port, source: e.source, ...(node ? { node } : {}) };
 }
 
+/** A reset during the handshake is a TLS failure (a proxy or a protocol it will not speak), not "nothing listens". */
+function codeFor(failure: Failure, stage: string): Code {
+  if (failure.kind === 'reset' && stage === 'tls') return 'apiserver-tls-error';
+  return NETWORK_CODES[failure.kind] ?? 'apiserver-unreachable';
+}
+
 function networkFinding(ctx: CheckContext, e: Endpoint, failure: Failure, stage: string): Finding {
-  const code = NETWORK_CODES[failure.kind] ?? 'apiserver-unreachable';
+  const code = codeFor(failure, stage);
   const hint = failure.kind === 'timeout' && stage === 'tls' ? ' (TCP connects, but the TLS handshake never completes: a hung process or a proxy)' : '';
   return {
     status: 'crit',
