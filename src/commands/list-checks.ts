@@ -1,19 +1,21 @@
-import Table from 'cli-table3';
 import { CHECKS } from '../checks/index.js';
 
 const NEED_TEXT: Record<string, string> = { api: 'API reachable', nodes: 'may list nodes', etcd: 'etcd endpoints' };
 
-/** `k8sdoc checks`: every check with what it looks at and what it needs. */
+/**
+ * `k8sdoc checks`: every check with what it looks at and what it needs. Plain columns, as
+ * kubectl prints them: the table library (and its emoji-width tables) would cost this command
+ * a sixth of its start-up.
+ */
 export function listChecks(format: 'table' | 'json', color: boolean): string {
   if (format === 'json') {
     return `${JSON.stringify(CHECKS.map((c) => ({ id: c.id, component: c.component, title: c.title, needs: c.needs, codes: c.codes })), null, 2)}\n`;
   }
-  const table = new Table({
-    head: ['ID', 'Component', 'Looks at', 'Needs'],
-    wordWrap: true,
-    colWidths: [24, 11, 60, 18],
-    style: { head: color ? ['bold'] : [], border: color ? ['grey'] : [] },
+  const rows = [['ID', 'COMPONENT', 'NEEDS', 'LOOKS AT'], ...CHECKS.map((c) => [c.id, c.component, c.needs.map((n) => NEED_TEXT[n] ?? n).join(', ') || '-', c.title])];
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const lines = rows.map((r, i) => {
+    const line = `${r.slice(0, 3).map((cell, j) => cell.padEnd(widths[j]!)).join('   ')}   ${r[3]}`;
+    return i === 0 && color ? `\u001b[1m${line}\u001b[22m` : line;
   });
-  for (const c of CHECKS) table.push([c.id, c.component, c.title, c.needs.map((n) => NEED_TEXT[n] ?? n).join(', ') || '-']);
-  return `${table.toString()}\nSelect with --only/--skip by id or component (apiserver, etcd, certs, nodes, kubelet, ports).\n`;
+  return `${lines.join('\n')}\n\nSelect with --only/--skip by id or component (apiserver, etcd, certs, nodes, kubelet, ports).\n`;
 }
