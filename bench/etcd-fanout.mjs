@@ -2,12 +2,10 @@
 // must finish within the timeout + 300 ms, because every member is asked at once and a hung
 // one costs exactly one timeout. Side by side with `etcdctl endpoint status --cluster` on the
 // same cluster, which asks the members one after another and waits out its own timeouts.
-import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { median, timeOnce } from './lib.mjs';
+import { loadSimulator, median, timeOnce } from './lib.mjs';
 
 const RUNS = 5;
 const TIMEOUT_MS = 1000;
@@ -17,17 +15,7 @@ const BLOCK = 49;
 
 const work = mkdtempSync(join(tmpdir(), 'k8sdoc-bench-etcd-'));
 // The harness is TypeScript; bundle it for this script the way the CLI build does.
-await build({
-  entryPoints: { sim: 'bench/etcd-fanout-sim.ts' },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  outdir: work,
-  outExtension: { '.js': '.mjs' },
-  logLevel: 'warning',
-  banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
-});
-const { etcdAvailable, hostPlan, startEtcdCluster, writeKubeadmPki } = await import(pathToFileURL(join(work, 'sim.mjs')).href);
+const { etcdAvailable, hostPlan, startEtcdCluster, writeKubeadmPki } = await loadSimulator({ 'etcd-cluster.js': ['etcdAvailable', 'startEtcdCluster'], 'hosts.js': ['hostPlan'], 'pki.js': ['writeKubeadmPki'] }, work);
 
 if (!etcdAvailable()) {
   console.log('etcd is not installed (apt-get install etcd-server etcd-client): benchmark skipped');

@@ -3,13 +3,11 @@
 // (five hung). Every probe is bounded by --timeout and they run side by side, so the aim is a
 // total within --timeout + 300 ms. Side by side on the same targets: `etcdctl endpoint status
 // --cluster` and `kubectl get nodes`.
-import { build } from 'esbuild';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { median } from './lib.mjs';
+import { loadSimulator, median } from './lib.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const TIMEOUT_MS = 1000;
@@ -18,16 +16,7 @@ const BUDGET_MS = TIMEOUT_MS + 300;
 const BLOCK = 151;
 
 const work = mkdtempSync(join(tmpdir(), 'k8sdoc-bench-fanout-'));
-await build({
-  stdin: { contents: "export { startCluster } from './src/sim/cluster.js'; export { etcdAvailable } from './src/sim/etcd-cluster.js';", resolveDir: resolve('.'), sourcefile: 'fanout-sim.ts', loader: 'ts' },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  outfile: join(work, 'sim.mjs'),
-  logLevel: 'warning',
-  banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
-});
-const { startCluster, etcdAvailable } = await import(pathToFileURL(join(work, 'sim.mjs')).href);
+const { startCluster, etcdAvailable } = await loadSimulator({ 'cluster.js': ['startCluster'], 'etcd-cluster.js': ['etcdAvailable'] }, work);
 
 /** Wall time of a child; asynchronous, because the simulator runs in this process. */
 async function time(cmd, args, env) {

@@ -2,6 +2,8 @@
 // ratios against a reference measured in the same script (these machines are shared and
 // noisy, so absolute times mean little on their own).
 import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export function median(values) {
   const s = [...values].sort((a, b) => a - b);
@@ -33,4 +35,28 @@ export function printTable(title, rows, reference) {
     const ratio = ref ? ` ${(r.median / ref.median).toFixed(2)}x ${reference}` : '';
     console.log(`  ${r.name.padEnd(34)} median ${r.median.toFixed(1).padStart(7)} ms  min ${r.min.toFixed(1).padStart(7)} ms${ratio}`);
   }
+}
+
+/**
+ * The simulator is TypeScript: bundle the named exports of src/sim/ into `workDir` with
+ * esbuild, the way the CLI build does, and import them.
+ * `exports` maps a module under src/sim/ to the names it should give, e.g.
+ * { 'cluster.js': ['startCluster'], 'etcd-cluster.js': ['etcdAvailable'] }.
+ */
+export async function loadSimulator(exports, workDir) {
+  const { build } = await import('esbuild');
+  const contents = Object.entries(exports)
+    .map(([file, names]) => `export { ${names.join(', ')} } from './src/sim/${file}';`)
+    .join('\n');
+  await build({
+    stdin: { contents, resolveDir: resolve('.'), sourcefile: 'bench-sim.ts', loader: 'ts' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile: join(workDir, 'sim.mjs'),
+    logLevel: 'warning',
+    // Bundled CommonJS dependencies call require(), as in scripts/build.mjs.
+    banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
+  });
+  return import(pathToFileURL(join(workDir, 'sim.mjs')).href);
 }

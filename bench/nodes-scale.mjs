@@ -3,13 +3,11 @@
 // and their leases in pages of 500 and judges each node; kubectl only lists and prints. Aim:
 // not slower than kubectl, peak memory (RSS, from /usr/bin/time -v) under 300 MB at 5,000
 // nodes, and time and memory growing linearly or better with the node count.
-import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { median } from './lib.mjs';
+import { loadSimulator, median } from './lib.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SIZES = (process.env.NODES_SIZES ?? '500,2000,5000').split(',').map(Number);
@@ -19,16 +17,7 @@ const BLOCK = 88;
 
 const work = mkdtempSync(join(tmpdir(), 'k8sdoc-bench-nodes-'));
 // The simulator is TypeScript: bundle what this script needs, the way the CLI build does.
-await build({
-  stdin: { contents: "export { startCluster } from './src/sim/cluster.js'; export { buildScenario } from './src/sim/scenarios/index.js';", resolveDir: resolve('.'), sourcefile: 'nodes-scale-sim.ts', loader: 'ts' },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  outfile: join(work, 'sim.mjs'),
-  logLevel: 'warning',
-  banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
-});
-const { startCluster, buildScenario } = await import(pathToFileURL(join(work, 'sim.mjs')).href);
+const { startCluster, buildScenario } = await loadSimulator({ 'cluster.js': ['startCluster'], 'scenarios/index.js': ['buildScenario'] }, work);
 
 const timeV = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
