@@ -1,4 +1,5 @@
 // Runs the built CLI as a user runs it: a child process, no TTY, its own environment.
+import { expect } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,4 +60,15 @@ export function parseJsonReport(run: CliRun): import('../../src/engine/types.js'
   }
   assertValidReport(report);
   return report;
+}
+
+/** A usage error as the contract wants it: exit 2, nothing on stdout, one line on stderr, no stack. */
+export function expectUsageError(run: CliRun, message: RegExp): void {
+  expect(run.code, run.stderr).toBe(2);
+  expect(run.stdout).toBe('');
+  const lines = run.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^k8sdoc: /);
+  expect(lines[0]).toMatch(message);
+  expect(run.stderr).not.toMatch(/\n\s+at /);
 }

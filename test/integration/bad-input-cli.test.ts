@@ -10,7 +10,7 @@ import { CHECK_OPTIONS } from '../../src/options.js';
 import { startHostileServer, type HostileServer } from '../../src/sim/hostile.js';
 import { createCa, issue, kubeconfigYaml, type Issued } from '../../src/sim/pki.js';
 import { BLOCKS } from '../helpers/blocks.js';
-import { parseJsonReport, runCli, type CliRun } from '../helpers/cli.js';
+import { expectUsageError, parseJsonReport, runCli } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'k8sdoc-bad-input-'));
 const file = (name: string, text: string) => {
@@ -23,15 +23,6 @@ const IPV6_PORT = 14000 + BLOCKS.badInputCli;
 const TOKEN = 'bad-input-canary-token';
 let ca: Issued;
 let ipv6Server: HostileServer;
-
-function expectUsageError(run: CliRun, message: RegExp): void {
-  expect(run.code, run.stderr).toBe(2);
-  expect(run.stdout).toBe('');
-  const lines = run.stderr.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^k8sdoc: /);
-  expect(lines[0]).toMatch(message);
-}
 
 beforeAll(async () => {
   ca = await createCa('kubernetes');

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, type CliRun } from '../helpers/cli.js';
+import { expectUsageError, runCli } from '../helpers/cli.js';
 import { CHECKS } from '../../src/checks/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'k8sdoc-cli-'));
@@ -12,16 +12,6 @@ const file = (name: string, text: string | Buffer) => {
   writeFileSync(p, text);
   return p;
 };
-
-function expectUsageError(run: CliRun, message: RegExp): void {
-  expect(run.code, run.stderr).toBe(2);
-  expect(run.stdout).toBe('');
-  const lines = run.stderr.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^k8sdoc: /);
-  expect(lines[0]).toMatch(message);
-  expect(run.stderr).not.toMatch(/\n\s+at /);
-}
 
 describe('k8sdoc basics', () => {
   it('--version prints the package version', async () => {
