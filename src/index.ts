@@ -18,6 +18,8 @@ import type { ResultPolicy } from './config/types.js';
 import { createProbes } from './probes/index.js';
 import type { Progress } from './progress.js';
 import { VERSION } from './version.js';
+import { UsageError } from './errors.js';
+import type { Targets } from './discovery/targets.js';
 
 export type { Check, Finding, Report, Result } from './engine/types.js';
 export type { CheckOptions } from './options.js';
@@ -44,6 +46,17 @@ export interface RunEnvironment {
 /** Multiple of --timeout after which a whole check is cut off (it makes many probes). */
 const CHECK_GUARD_FACTOR = 20;
 
+/**
+ * With no kubeconfig, no endpoint flag and no PKI folder every check would skip and the run
+ * would end "OK": a smoke test must not pass on that, so it is a usage error (exit 2).
+ */
+function requireSomethingToCheck(targets: Targets): void {
+  const nothing = targets.kubeServer === null && targets.apiServers.length === 0 && targets.etcd.length === 0 && targets.hosts.length === 0 && targets.pkiDir === null && targets.etcdBackupDir === null;
+  if (nothing) {
+    throw new UsageError("nothing to check: no kubeconfig found (KUBECONFIG, ~/.kube/config) and no --apiserver, --etcd, --hosts or --pki-dir given; pass one, or try 'k8sdoc demo'");
+  }
+}
+
 /** Loads the kubeconfig, discovers targets, runs the selected checks, returns the report. */
 export async function runDiagnosis(options: CheckOptions, environment: RunEnvironment): Promise<Report> {
   const now = environment.now ?? (() => new Date());
@@ -53,6 +66,7 @@ export async function runDiagnosis(options: CheckOptions, environment: RunEnviro
   const checks = selectChecks(environment.checks ?? CHECKS, options.only, options.skip);
   const kubeconfig = loadKubeconfig({ explicitPath: options.kubeconfig, env: environment.env }, options.context);
   const targets = targetsFromFlags(options, kubeconfig);
+  requireSomethingToCheck(targets);
   const probeSet = createProbes(kubeconfig, targets, options);
   const controller = new AbortController();
   // Every in-flight probe listens for the run's abort; thousands may be in flight.

@@ -87,6 +87,10 @@ describe('bad input: one line on stderr, exit 2, no stack trace', () => {
     expect(run.stderr).not.toContain('canary-token-do-not-print');
   });
 
+  it('nothing to check (no kubeconfig, no endpoint flags) is a usage error, not an all-skipped OK', async () => {
+    expectUsageError(await runCli(['check']), /nothing to check: no kubeconfig found .* try 'k8sdoc demo'/);
+  });
+
   it('prints the stack trace only with --debug', async () => {
     const run = await runCli(['check', '--timeout', '5x', '--debug']);
     expect(run.code).toBe(2);
