@@ -81,6 +81,7 @@ export const RULES: readonly Rule[] = [
   { cause: ['etcd-alarm-corrupt'], explains: ['apiserver-not-ready'], scope: 'any', why: 'a CORRUPT alarm stops writes' },
   { cause: ['etcd-no-leader'], explains: API_DOWN, scope: 'any', why: 'etcd without a leader cannot serve requests' },
   { cause: ['etcd-member-unreachable'], explains: ['etcd-quorum-at-risk', 'etcd-raft-lagging'], scope: 'any', why: 'a lost member takes away the fault tolerance' },
+  { cause: ['etcd-even-members'], explains: ['control-plane-not-ha'], scope: 'any', why: 'an even etcd membership is the reason an even control plane adds no fault tolerance' },
   { cause: CERT_INVALID, causeIf: certificateIs('apiserver-etcd-client'), explains: API_DOWN, scope: 'any', why: 'etcd rejects the API server: it reports not ready, then exits and restarts' },
   { cause: [...CERT_INVALID, 'cert-untrusted'], causeIf: certificateIs('apiserver-serving'), explains: ['apiserver-tls-error'], scope: 'host', why: 'clients reject the certificate the API server serves' },
   { cause: CERT_INVALID, causeIf: certificateIs('cluster-ca'), explains: ['apiserver-tls-error', 'apiserver-unauthorized', 'cert-untrusted'], scope: 'any', why: 'nothing the cluster CA signed verifies any more' },

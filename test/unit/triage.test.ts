@@ -33,6 +33,12 @@ function certFile(name: string, code: Code, serial = `serial-${name}`): Result {
 const summary = (results: Result[]) => triage(results).map((c) => `${c.code} ${c.subject}`);
 
 describe('triage', () => {
+  it('four etcd members: the even membership explains the even control plane (the seed\'s war story)', () => {
+    const results = [result('etcd-members', 'etcd', 'etcd', 'etcd-even-members', {}, 'warn'), result('control-plane-ha', 'apiserver', 'control plane', 'control-plane-not-ha', {}, 'warn')];
+    expect(summary(results)).toEqual(['etcd-even-members etcd']);
+    expect(triage(results)[0]!.explains).toEqual(['control-plane-not-ha']);
+  });
+
   it('API servers refused with healthy etcd: the API server process on each master is the cause, the load balancer is explained', () => {
     const results = [apiReachable('10.0.0.10', 'apiserver-refused', 'kubeconfig'), ...CP.map((h) => apiReachable(h, 'apiserver-refused')), ...CP.map((h) => port(h, 6443, 'port-refused')), result('etcd-quorum', 'etcd', 'etcd', undefined, {}, 'ok')];
     const causes = triage(results);
