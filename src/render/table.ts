@@ -85,13 +85,38 @@ function resultsTable(results: ReportResult[], c: ChalkInstance, width: number):
     style: { head: c.level > 0 ? ['bold'] : [], border: c.level > 0 ? ['grey'] : [] },
   });
   let previous = '';
-  for (const r of collapseOk([...results].sort(byComponent))) {
+  for (const r of capProblemRuns(collapseOk([...results].sort(byComponent)))) {
     const component = r.component === previous ? '' : r.component;
     previous = r.component;
     const status = r.ignored ? c.dim(`${LABEL[r.status]}*`) : paintStatus(c, r.status);
     table.push([component, r.check, r.subject, status, r.message]);
   }
   return table.toString();
+}
+
+/** Rows shown for one check's findings with the same code; the rest fold into one row. */
+const ROWS_PER_PROBLEM = 10;
+
+/**
+ * 5,000 unreachable kubelets are one story: the table shows the first few and one row for the
+ * rest (rendering every row took seconds and buried the other findings). JSON keeps them all.
+ */
+function capProblemRuns(rows: ReportResult[]): ReportResult[] {
+  const out: ReportResult[] = [];
+  for (let i = 0; i < rows.length; ) {
+    const r = rows[i]!;
+    let j = i;
+    while (j < rows.length && rows[j]!.check === r.check && rows[j]!.status === r.status && rows[j]!.code === r.code && rows[j]!.ignored === r.ignored) j += 1;
+    const run = j - i;
+    if (r.status !== 'ok' && run > ROWS_PER_PROBLEM + 1) {
+      out.push(...rows.slice(i, i + ROWS_PER_PROBLEM));
+      out.push({ ...r, subject: `… and ${run - ROWS_PER_PROBLEM} more`, message: `${r.code ?? r.status} as above (-o json lists every one)` });
+    } else {
+      out.push(...rows.slice(i, j));
+    }
+    i = j;
+  }
+  return out;
 }
 
 /** Healthy subjects of one check beyond this many fold into one row; JSON keeps every one. */
@@ -125,7 +150,24 @@ function problemDetails(results: ReportResult[], c: ChalkInstance): string[] {
   const lines = ['', c.bold('Problems')];
   // The same code on many subjects (50 NotReady nodes) prints its catalogue text once.
   const printed = new Set<string>();
+  const shown = new Map<string, number>();
+  const total = new Map<string, ReportResult[]>();
   for (const r of problems) {
+    const list = total.get(r.code!);
+    if (list) list.push(r);
+    else total.set(r.code!, [r]);
+  }
+  for (const r of problems) {
+    const n = (shown.get(r.code!) ?? 0) + 1;
+    shown.set(r.code!, n);
+    if (n > ROWS_PER_PROBLEM) {
+      if (n === ROWS_PER_PROBLEM + 1) {
+        const rest = total.get(r.code!)!.slice(ROWS_PER_PROBLEM);
+        const names = rest.slice(0, 20).map((x) => x.subject).join(', ');
+        lines.push('', c.dim(`… and ${rest.length} more with ${r.code}: ${names}${rest.length > 20 ? ', …' : ''}`));
+      }
+      continue;
+    }
     lines.push('', `${paintStatus(c, r.status)} ${c.bold(r.code ?? '')}  ${r.subject}`, `  ${r.message}`);
     if (printed.has(r.code!)) {
       lines.push(c.dim(`  (symptom, cause and fix as above for ${r.code})`));

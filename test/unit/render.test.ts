@@ -109,3 +109,30 @@ describe('prometheus renderer', () => {
     }
   });
 });
+
+describe('table renderer on a large broken cluster', () => {
+  const many = Array.from({ length: 500 }, (_, i) => ({
+    check: 'kubelet',
+    component: 'kubelet' as const,
+    subject: `kubelet worker-${i}`,
+    status: 'crit' as const,
+    code: 'kubelet-unreachable' as const,
+    message: 'port 10250 refuses connections: the kubelet is not running',
+    durationMs: 1,
+    data: { node: `worker-${i}`, host: `10.0.${i >> 8}.${i & 255}` },
+  }));
+  const text = renderTable(fixedReport(many), { color: false, width: 120 });
+
+  it('shows the first ten of one problem and folds the rest into one row and one line', () => {
+    expect(text).toContain('kubelet worker-9 ');
+    expect(text).not.toContain('kubelet worker-10 ');
+    expect(text).toContain('… and 490 more');
+    expect(text).toMatch(/… and 490 more with kubelet-unreachable: kubelet worker-10, kubelet worker-11, .*, …/);
+    expect(text.split('\n').length).toBeLessThan(250);
+  });
+
+  it('still shows the other findings and counts every one in the summary', () => {
+    expect(text).toContain('etcd-quorum-lost');
+    expect(text).toMatch(/Summary: 1 ok, 1 warn, 502 crit/);
+  });
+});
