@@ -100,11 +100,11 @@ describe('config file against a cluster with expiring certificates', () => {
     const fromHome = await runCli(['check'], { cwd: elsewhere, env: { HOME: home } });
     expect(parseJsonReport(fromHome).results.length).toBeGreaterThan(0);
 
-    const project = folderWith({ '.k8sdoc.yaml': 'output: prometheus\n' });
+    const project = folderWith({ '.k8sdoc.yaml': `${clusterKeys}output: prometheus\n` });
     const fromProject = await runCli(['check'], { cwd: project, env: { HOME: home } });
     expect(fromProject.stdout).toMatch(/^# HELP k8sdoc_check_status /);
 
-    const explicit = folderWith({ 'ci.yaml': 'output: junit\n' });
+    const explicit = folderWith({ 'ci.yaml': `${clusterKeys}output: junit\n` });
     const fromFlag = await runCli(['check', '--config', join(explicit, 'ci.yaml')], { cwd: project, env: { HOME: home } });
     expect(fromFlag.stdout).toMatch(/^<\?xml /);
   });
