@@ -36,15 +36,16 @@ export function endpointData(ctx: CheckContext, e: Endpoint): Record<string, unk
   return { endpoint: e.url, host: e.host, port: e.port, source: e.source, ...(node ? { node } : {}) };
 }
 
-/** A reset during the handshake is a TLS failure (a proxy or a protocol it will not speak), not "nothing listens". */
-function codeFor(failure: Failure, stage: string): Code {
-  if (failure.kind === 'reset' && stage === 'tls') return 'apiserver-tls-error';
-  return NETWORK_CODES[failure.kind] ?? 'apiserver-unreachable';
-}
-
 function networkFinding(ctx: CheckContext, e: Endpoint, failure: Failure, stage: string): Finding {
-  const code = codeFor(failure, stage);
-  const hint = failure.kind === 'timeout' && stage === 'tls' ? ' (TCP connects, but the TLS handshake never completes: a hung process or a proxy)' : '';
+  const code = NETWORK_CODES[failure.kind] ?? 'apiserver-unreachable';
+  // Accepted, then closed before TLS finished: most often a load balancer with no healthy
+  // backend left, so it files with "refused" (the API servers behind it are down).
+  const hint =
+    failure.kind === 'timeout' && stage === 'tls'
+      ? ' (TCP connects, but the TLS handshake never completes: a hung process or a proxy)'
+      : failure.kind === 'reset' && stage === 'tls'
+        ? ' (TCP connects, then the connection is closed during the TLS handshake: a load balancer with no healthy backend, or a proxy that does not speak TLS)'
+        : '';
   return {
     status: 'crit',
     subject: apiSubject(e),
