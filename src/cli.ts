@@ -2,7 +2,9 @@
 // Nothing below this file exits the process or writes to stdout.
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { UsageError } from './errors.js';
-import { CHECK_OPTIONS, resolveCheckOptions, type OptionSpec } from './options.js';
+import { CHECK_OPTIONS, type OptionSpec } from './options.js';
+import type { CommandIo, CommandResult } from './commands/io.js';
+import type { DemoFlags } from './commands/demo.js';
 import { VERSION } from './version.js';
 
 const debugRequested = process.argv.includes('--debug');
@@ -28,39 +30,30 @@ function addCheckOptions(command: Command): Command {
   return command;
 }
 
+function commandIo(signal: AbortSignal): CommandIo {
+  return {
+    env: process.env,
+    cwd: process.cwd(),
+    stderr: process.stderr,
+    stdoutIsTTY: process.stdout.isTTY === true,
+    columns: process.stdout.columns ?? 120,
+    signal,
+    interrupted: () => new Promise<void>((resolve) => process.once('SIGINT', () => resolve())),
+  };
+}
+
+/** Prints a command's result and exits with its code. */
+async function finish(result: CommandResult): Promise<never> {
+  await writeOut(result.output);
+  await result.afterOutput?.();
+  process.exit(result.exitCode);
+}
+
 async function runCheckCommand(raw: Record<string, string | boolean | undefined>, command: Command): Promise<void> {
-  const { loadConfig } = await import('./config/load.js');
-  const { mergeConfigDefaults, pointAtConfig } = await import('./config/merge.js');
-  const typed = (name: string) => command.getOptionValueSource(name) === 'cli';
-  const config = await loadConfig({ explicitPath: typeof raw.config === 'string' ? raw.config : null, cwd: process.cwd(), env: process.env });
-  let options: ReturnType<typeof resolveCheckOptions>;
-  try {
-    options = resolveCheckOptions(mergeConfigDefaults(raw, config, typed), { isTTY: process.stdout.isTTY === true, env: process.env });
-  } catch (err) {
-    throw pointAtConfig(err, config, typed);
-  }
-  if (options.insecureSkipTlsVerify) {
-    process.stderr.write('k8sdoc: warning: --insecure-skip-tls-verify: server certificates are not verified (findings still say why they would fail)\n');
-  }
-  const { runDiagnosis, exitCodeFor, render } = await import('./index.js');
-  const { createProgress, progressWanted } = await import('./progress.js');
+  const { runCheck } = await import('./commands/check.js');
   const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.once('SIGINT', onSignal);
-  const log = (line: string) => process.stderr.write(`debug: ${line}\n`);
-  if (options.debug && config) log(`config file ${config.path}`);
-  const progress = createProgress(process.stderr, progressWanted(process.stderr, options.output));
-  const diagnose = () => runDiagnosis(options, { env: process.env, log, signal: controller.signal, progress, ...(config ? { policy: config } : {}) });
-  let report;
-  if (options.waitMs === null) report = await diagnose();
-  else {
-    const { waitUntilPassing, waitVerdict } = await import('./engine/wait.js');
-    report = await waitUntilPassing(diagnose, { waitMs: options.waitMs, failOn: options.failOn, signal: controller.signal, onAttempt: progress.onWaitAttempt });
-    process.stderr.write(`${waitVerdict(report, options.failOn)}\n`);
-  }
-  const out = render(report, options.output, { color: options.color, width: process.stdout.columns ?? 120, failOn: options.failOn });
-  await writeOut(out);
-  process.exit(exitCodeFor(report, options.failOn));
+  process.once('SIGINT', () => controller.abort());
+  await finish(await runCheck(raw, (name) => command.getOptionValueSource(name) === 'cli', commandIo(controller.signal)));
 }
 
 async function runChecksCommand(raw: { output?: string }): Promise<void> {
@@ -82,40 +75,10 @@ function parseCheckArgv(argv: string[]): Record<string, string | boolean | undef
   return parser.opts();
 }
 
-async function runDemoCommand(scenario: string | undefined, raw: { list?: boolean; keep?: boolean; output?: string; timeout?: string }): Promise<void> {
-  const { listScenarios, startDemo, DEFAULT_DEMO_SCENARIO, UnknownScenarioError } = await import('./sim/demo.js');
-  if (raw.list) {
-    const rows = listScenarios();
-    const width = Math.max(...rows.map((r) => r.name.length));
-    await writeOut(`${rows.map((r) => `${r.name.padEnd(width)}  ${r.description}`).join('\n')}\n`);
-    process.exit(0);
-  }
-  let demo: Awaited<ReturnType<typeof startDemo>>;
-  try {
-    demo = await startDemo(scenario ?? DEFAULT_DEMO_SCENARIO, { keep: raw.keep === true });
-  } catch (err) {
-    if (err instanceof UnknownScenarioError) throw new UsageError(err.message);
-    throw err;
-  }
-  const stop = () => demo.cluster.stop();
-  process.once('SIGTERM', () => void stop().finally(() => process.exit(143)));
-  try {
-    for (const note of demo.notes) process.stderr.write(`k8sdoc demo: ${note}\n`);
-    const extra = [...(raw.output ? ['-o', raw.output] : []), ...(raw.timeout ? ['--timeout', raw.timeout] : [])];
-    const options = resolveCheckOptions(parseCheckArgv([...demo.checkArgv, ...extra]), { isTTY: process.stdout.isTTY === true, env: process.env });
-    const { runDiagnosis, exitCodeFor, render } = await import('./index.js');
-    const report = await runDiagnosis(options, { env: process.env, log: (line) => process.stderr.write(`debug: ${line}\n`), discoveryCache: false });
-    await writeOut(render(report, options.output, { color: options.color, width: process.stdout.columns ?? 120, failOn: options.failOn }));
-    if (raw.keep) {
-      process.stderr.write('k8sdoc demo: the cluster keeps running; press Ctrl-C to stop it\n');
-      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
-    }
-    await stop();
-    process.exit(exitCodeFor(report, options.failOn));
-  } catch (err) {
-    await stop();
-    throw err;
-  }
+async function runDemoCommand(scenario: string | undefined, flags: DemoFlags): Promise<void> {
+  const { runDemo, scenarioList } = await import('./commands/demo.js');
+  if (flags.list) return finish({ output: scenarioList(), exitCode: 0 });
+  await finish(await runDemo(scenario, flags, parseCheckArgv, commandIo(new AbortController().signal)));
 }
 
 function buildProgram(): Command {
@@ -176,7 +139,7 @@ function buildProgram(): Command {
     .option('--keep', 'leave the cluster running and print its kubeconfig path, until Ctrl-C')
     .option('-o, --output <format>', 'output format: table, json, junit, prometheus')
     .option('--timeout <duration>', 'bound on any one network probe')
-    .action((scenario: string | undefined, opts) => runDemoCommand(scenario, opts));
+    .action((scenario: string | undefined, opts: DemoFlags) => runDemoCommand(scenario, opts));
 
   return program;
 }
