@@ -47,12 +47,20 @@ export function meaningOfFailingCheck(name: string): string | null {
   return null;
 }
 
-/** `[-]etcd failed: the API server cannot reach etcd (…); [-]informer-sync failed` */
+/**
+ * `[-]etcd, [-]etcd-readiness failed: the API server cannot reach etcd (…); [-]informer-sync failed`:
+ * checks that mean the same thing share one explanation.
+ */
 export function describeFailingChecks(failing: readonly string[]): string {
-  return failing
-    .map((name) => {
-      const meaning = meaningOfFailingCheck(name);
-      return meaning ? `[-]${name} failed: ${meaning}` : `[-]${name} failed`;
-    })
-    .join('; ');
+  const byMeaning = new Map<string, string[]>();
+  const bare: string[] = [];
+  for (const name of failing) {
+    const meaning = meaningOfFailingCheck(name);
+    if (meaning === null) bare.push(name);
+    else byMeaning.set(meaning, [...(byMeaning.get(meaning) ?? []), name]);
+  }
+  return [
+    ...[...byMeaning].map(([meaning, names]) => `${names.map((n) => `[-]${n}`).join(', ')} failed: ${meaning}`),
+    ...bare.map((name) => `[-]${name} failed`),
+  ].join('; ');
 }
