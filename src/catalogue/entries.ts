@@ -186,6 +186,7 @@ export const ENTRIES = {
       'the kubeconfig points at a single master instead of a load balancer in front of all API servers',
     ],
     fix: [
+      'kubectl get nodes -l node-role.kubernetes.io/control-plane   # how many masters, and which',
       'run 3 control-plane nodes (kubeadm join --control-plane) so that etcd keeps quorum when one fails',
       'put a load balancer (HAProxy, OPNsense, keepalived VIP) in front of the API servers on :6443 and point kubeconfigs at it',
     ],
@@ -359,7 +360,8 @@ export const ENTRIES = {
     severity: 'warn',
     symptom: 'etcd cannot be asked directly from this machine',
     causes: ['k8sdoc runs on a jump host without the etcd client certificate', 'the certificate files are not readable by this user'],
-    fix: ['run k8sdoc on a control-plane node as root, or pass --etcd-cacert, --etcd-cert, --etcd-key', 'on kubeadm: /etc/kubernetes/pki/etcd/{ca.crt,healthcheck-client.crt,healthcheck-client.key}'],
+    fix: ['sudo k8sdoc check --only etcd   # on a control-plane node, with kubeadm\'s healthcheck-client certificate',
+      'run k8sdoc on a control-plane node as root, or pass --etcd-cacert, --etcd-cert, --etcd-key', 'on kubeadm: /etc/kubernetes/pki/etcd/{ca.crt,healthcheck-client.crt,healthcheck-client.key}'],
     keywords: ['etcd certificate', 'credentials', 'cacert'],
   },
   'etcd-auth-failed': {
@@ -420,7 +422,8 @@ export const ENTRIES = {
     severity: 'warn',
     symptom: 'the leaf certificates look fine, but they stop verifying when the CA expires',
     causes: ['kubeadm CAs live 10 years; a CA created by hand or by another tool may live shorter'],
-    fix: ['plan a CA rotation: https://kubernetes.io/docs/tasks/tls/manual-rotation-of-ca-certificates/'],
+    fix: ['openssl x509 -noout -enddate -in /etc/kubernetes/pki/ca.crt   # when the CA itself expires',
+      'plan a CA rotation: https://kubernetes.io/docs/tasks/tls/manual-rotation-of-ca-certificates/'],
     keywords: ['ca expires', 'ca expiry', 'root certificate'],
   },
   'cert-served-stale': {
@@ -429,7 +432,8 @@ export const ENTRIES = {
     severity: 'warn',
     symptom: 'kubeadm certs check-expiration says renewed, yet clients still see the old (expiring) certificate',
     causes: ['the certificate file was renewed but the component was not restarted'],
-    fix: ['move the static pod manifest out of /etc/kubernetes/manifests and back, or: crictl pods --name <component> -q | xargs crictl stopp', 'for the kubelet: systemctl restart kubelet'],
+    fix: ['crictl pods --name <component> -q | xargs crictl stopp   # the kubelet restarts the static pod with the renewed file',
+      'or move the static pod manifest out of /etc/kubernetes/manifests and back', 'systemctl restart kubelet   # for the kubelet\'s own certificate'],
     keywords: ['renewed', 'still old certificate', 'restart after renew'],
   },
   'cert-untrusted': {
@@ -456,7 +460,7 @@ export const ENTRIES = {
     severity: 'warn',
     symptom: 'k8sdoc cannot judge this certificate',
     causes: ['this user lacks read permission (the PKI folder is root-only)'],
-    fix: ['run k8sdoc as root on the control-plane node (sudo k8sdoc check --only certs)'],
+    fix: ['sudo k8sdoc check --only certs   # as root on the control-plane node'],
     keywords: ['permission denied', 'unreadable', 'cannot read'],
   },
   'cert-file-invalid': {

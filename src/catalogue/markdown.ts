@@ -3,6 +3,7 @@
 import { CODES } from './codes.js';
 import { ENTRIES } from './entries.js';
 import type { Entry } from './entry.js';
+import { isCommand } from './fix-step.js';
 
 export function catalogueMarkdown(detectedBy: (code: string) => string[]): string {
   const lines = [
@@ -21,7 +22,7 @@ export function catalogueMarkdown(detectedBy: (code: string) => string[]): strin
       lines.push(`### \`${code}\` — ${e.title}`, '', `Severity: **${e.severity}**. Detected by: ${checks.length > 0 ? checks.map((c) => `\`${c}\``).join(', ') : '—'}.`, '');
       lines.push(`**Symptom:** ${e.symptom}`, '', '**Cause** (most likely first):', '');
       e.causes.forEach((c, i) => lines.push(`${i + 1}. ${c}`));
-      lines.push('', '**Fix:**', '', '```sh', ...e.fix, '```', '');
+      lines.push('', '**Fix:**', '', ...e.fix.map((f) => (isCommand(f) ? `- \`${f}\`` : `- ${f}`)), '');
       if (e.docs) lines.push(`Docs: <${e.docs}>`, '');
     }
   }

@@ -2,6 +2,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { CHECKS } from '../checks/index.js';
 import { ALL_CODES, entryFor, lookup, type Code } from '../catalogue/index.js';
+import { isCommand } from '../catalogue/fix-step.js';
 
 function detectedBy(code: Code): string[] {
   return CHECKS.filter((c) => c.codes.includes(code)).map((c) => c.id);
@@ -16,7 +17,7 @@ function formatEntry(code: Code, c: ChalkInstance): string {
     `  ${c.bold('Cause:')}`,
     ...e.causes.map((cause, i) => `    ${i + 1}. ${cause}`),
     `  ${c.bold('Fix:')}`,
-    ...e.fix.map((f) => `    ${c.cyan('$')} ${f}`),
+    ...e.fix.map((f) => (isCommand(f) ? `    ${c.cyan('$')} ${f}` : `    - ${f}`)),
   ];
   if (e.docs) lines.push(`  ${c.bold('Docs:')} ${e.docs}`);
   lines.push(`  ${c.bold('Detected by:')} ${checks.length > 0 ? checks.join(', ') : 'no check yet'}`);

@@ -3,6 +3,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import { entryFor } from '../catalogue/index.js';
+import { isCommand } from '../catalogue/fix-step.js';
 import { formatAge } from '../checks/age.js';
 import { COMPONENTS, type Report, type ReportResult, type RootCause, type Status } from '../engine/types.js';
 import { isCertificatesOnly, renderCertsTable } from './certs-table.js';
@@ -177,7 +178,7 @@ function problemDetails(results: ReportResult[], c: ChalkInstance): string[] {
     if (r.symptom) lines.push(`  ${c.bold('Symptom:')} ${r.symptom}`);
     const entry = entryFor(r.code!);
     lines.push(`  ${c.bold('Cause:')}`, ...entry.causes.map((cause, i) => `    ${i + 1}. ${cause}`));
-    lines.push(`  ${c.bold('Fix:')}`, ...entry.fix.map((f) => `    ${c.cyan('$')} ${f}`));
+    lines.push(`  ${c.bold('Fix:')}`, ...entry.fix.map((f) => (isCommand(f) ? `    ${c.cyan('$')} ${f}` : `    - ${f}`)));
     if (entry.docs) lines.push(`  ${c.bold('Docs:')} ${entry.docs}`);
   }
   return lines;

@@ -1,0 +1,14 @@
+// Fix steps mix commands (`journalctl -u kube-apiserver`) and advice ("bring the stopped
+// members back first: …"). Only commands get a shell prompt in front, so nobody pastes prose.
+
+const COMMANDS = new Set([
+  'cat', 'crictl', 'curl', 'df', 'du', 'etcdctl', 'free', 'getent', 'ip', 'iptables', 'journalctl', 'k3s', 'k8sdoc', 'kubeadm', 'kubectl',
+  'ls', 'nc', 'nft', 'openssl', 'ping', 'ps', 'ss', 'sudo', 'systemctl', 'timedatectl', 'chronyc', 'traceroute', 'uptime', 'top', 'dmesg',
+]);
+
+export function isCommand(step: string): boolean {
+  const first = step.trim().split(/\s+/)[0] ?? '';
+  // `rev=$(etcdctl …)`: a shell assignment starts a command line too.
+  if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(first)) return true;
+  return COMMANDS.has(first.replace(/[;:]$/, ''));
+}
