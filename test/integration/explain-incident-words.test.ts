@@ -1,6 +1,7 @@
 // `k8sdoc explain` with the words a person types during an incident, spawned as a user runs
 // it: the best entry comes first with its symptom, cause and fix, and says which checks
 // detect it (the registry's own list, so a renamed or unregistered check fails here).
+import { isCommand } from '../../src/catalogue/fix-step.js';
 import { describe, expect, it } from 'vitest';
 import type { Code } from '../../src/catalogue/codes.js';
 import { entryFor } from '../../src/catalogue/index.js';
@@ -47,7 +48,7 @@ describe('k8sdoc explain with incident words', () => {
     for (const [code, block] of shown) {
       const entry = entryFor(code as Code);
       expect(block).toContain(`  Symptom: ${entry.symptom}`);
-      expect(block).toContain(`    $ ${entry.fix[0]}`);
+      expect(block).toContain(`    ${isCommand(entry.fix[0]!) ? '$' : '-'} ${entry.fix[0]}`);
       expect(block).toContain(`  Detected by: ${detectedBy(code as Code)}`);
       expect(detectedBy(code as Code), `${code} is detected by some check`).not.toBe('');
     }
