@@ -334,8 +334,10 @@ export async function startEtcdCluster(o: EtcdClusterOptions): Promise<EtcdClust
       if (!o.quotaBackendBytes) throw new Error('raiseNospace needs a cluster started with a small quotaBackendBytes');
       const via = running()[0];
       if (!via) throw new Error('cannot fill etcd: no member is running');
-      // Values just under the default request limit (1.5 MiB) fill the quota in a few writes.
-      const value = Buffer.alloc(512 * 1024, 'x').toString('base64');
+      // Small values: etcd refuses the write that would cross the quota, so the smaller the
+      // writes, the closer the database ends to its quota (large ones left it anywhere above
+      // 70 %, and the size finding flapped between warn and crit).
+      const value = Buffer.alloc(32 * 1024, 'x').toString('base64');
       const deadline = Date.now() + 30_000;
       for (let i = 0; Date.now() < deadline; i++) {
         const key = Buffer.from(`/k8sdoc-sim/fill/${i}`).toString('base64');
