@@ -2,7 +2,6 @@
 // the config file (issue 8) supplies defaults by the same names, and completion lists them.
 import { UsageError } from './errors.js';
 import { parseBytes, parseChoice, parseDuration, parseHost, parseInteger, parseList } from './util/parse.js';
-import { COMPONENTS } from './engine/types.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'junit', 'prometheus'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -162,4 +161,3 @@ export function resolveCheckOptions(raw: Record<string, RawValue>, { isTTY, env 
   };
 }
 
-export const COMPONENT_NAMES: readonly string[] = COMPONENTS;
