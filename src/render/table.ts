@@ -86,7 +86,7 @@ function resultsTable(results: ReportResult[], c: ChalkInstance, width: number):
     style: { head: c.level > 0 ? ['bold'] : [], border: c.level > 0 ? ['grey'] : [] },
   });
   let previous = '';
-  for (const r of capProblemRuns(collapseOk([...results].sort(byComponent)))) {
+  for (const r of foldRuns([...results].sort(byComponent))) {
     const component = r.component === previous ? '' : r.component;
     previous = r.component;
     const status = r.ignored ? c.dim(`${LABEL[r.status]}*`) : paintStatus(c, r.status);
@@ -95,52 +95,39 @@ function resultsTable(results: ReportResult[], c: ChalkInstance, width: number):
   return table.toString();
 }
 
+/** Healthy subjects of one check beyond this many fold into one row; JSON keeps every one. */
+const OK_ROWS_PER_CHECK = 2;
 /** Rows shown for one check's findings with the same code; the rest fold into one row. */
 const ROWS_PER_PROBLEM = 10;
 
-/**
- * 5,000 unreachable kubelets are one story: the table shows the first few and one row for the
- * rest (rendering every row took seconds and buried the other findings). JSON keeps them all.
- */
-function capProblemRuns(rows: ReportResult[]): ReportResult[] {
-  const out: ReportResult[] = [];
-  for (let i = 0; i < rows.length; ) {
-    const r = rows[i]!;
-    let j = i;
-    while (j < rows.length && rows[j]!.check === r.check && rows[j]!.status === r.status && rows[j]!.code === r.code && rows[j]!.ignored === r.ignored) j += 1;
-    const run = j - i;
-    if (r.status !== 'ok' && run > ROWS_PER_PROBLEM + 1) {
-      out.push(...rows.slice(i, i + ROWS_PER_PROBLEM));
-      out.push({ ...r, subject: `… and ${run - ROWS_PER_PROBLEM} more`, message: `${r.code ?? r.status} as above (-o json lists every one)` });
-    } else {
-      out.push(...rows.slice(i, j));
-    }
-    i = j;
-  }
-  return out;
+/** Rows that fold together: one check's healthy subjects, or one check's findings with one code. */
+function runKey(r: ReportResult): string {
+  return r.status === 'ok' ? `${r.check}\u0000ok\u0000${r.ignored === true}` : `${r.check}\u0000${r.status}\u0000${r.code ?? ''}\u0000${r.ignored === true}`;
 }
 
-/** Healthy subjects of one check beyond this many fold into one row; JSON keeps every one. */
-const OK_ROWS_PER_CHECK = 2;
-
 /**
- * A healthy 50-node cluster should not print 300 green rows: each check's ok results fold
- * into one row naming the first subject and how many more, so problems stand out.
+ * A healthy 50-node cluster should not print 300 green rows, nor 5,000 unreachable kubelets
+ * 5,000 red ones (rendering them took seconds and buried the other findings): a check's ok
+ * results fold into one row naming the first subject and how many more, and a problem shows
+ * its first ten subjects and one row for the rest. JSON keeps every result.
  */
-function collapseOk(sorted: ReportResult[]): ReportResult[] {
+function foldRuns(sorted: ReportResult[]): ReportResult[] {
   const rows: ReportResult[] = [];
   for (let i = 0; i < sorted.length; ) {
     const r = sorted[i]!;
-    let j = i;
-    while (j < sorted.length && sorted[j]!.check === r.check && sorted[j]!.status === 'ok' && r.status === 'ok' && !sorted[j]!.ignored) j += 1;
+    const key = runKey(r);
+    let j = i + 1;
+    while (j < sorted.length && runKey(sorted[j]!) === key) j += 1;
     const run = j - i;
-    if (run > OK_ROWS_PER_CHECK) {
+    if (r.status === 'ok' && !r.ignored && run > OK_ROWS_PER_CHECK) {
       rows.push({ ...r, subject: `${r.subject} and ${run - 1} more`, message: `all ${run} ok; ${r.message}` });
-      i = j;
+    } else if (r.status !== 'ok' && run > ROWS_PER_PROBLEM + 1) {
+      rows.push(...sorted.slice(i, i + ROWS_PER_PROBLEM));
+      rows.push({ ...r, subject: `… and ${run - ROWS_PER_PROBLEM} more`, message: `${r.code ?? r.status} as above (-o json lists every one)` });
     } else {
-      rows.push(r);
-      i += 1;
+      rows.push(...sorted.slice(i, j));
     }
+    i = j;
   }
   return rows;
 }
