@@ -1,24 +1,15 @@
 // The apiserver component against the simulator, run as a user runs it (spawned CLI, JSON):
 // every API server judged on its own, readyz failures named, the HA rule, and proof from the
 // simulator's request log that k8sdoc only ever reads.
-import { afterEach, describe, expect, it } from 'vitest';
-import { startCluster, type SimCluster } from '../../src/sim/cluster.js';
+import { describe, expect, it } from 'vitest';
+import type { SimCluster } from '../../src/sim/cluster.js';
 import { buildScenario } from '../../src/sim/scenarios/index.js';
 import type { ReportResult } from '../../src/engine/types.js';
 import { BLOCKS } from '../helpers/blocks.js';
+import { clusterPerTest } from '../helpers/cluster-per-test.js';
 import { parseJsonReport, runCli } from '../helpers/cli.js';
 
-let cluster: SimCluster | null = null;
-
-afterEach(async () => {
-  await cluster?.stop();
-  cluster = null;
-});
-
-async function start(spec: Parameters<typeof startCluster>[0]): Promise<SimCluster> {
-  cluster = await startCluster(spec, { block: BLOCKS.apiserverSim, etcd: false });
-  return cluster;
-}
+const start = clusterPerTest({ block: BLOCKS.apiserverSim, etcd: false });
 
 /** Discovery finds the masters from the node list: the kubeconfig alone is what a user passes. */
 async function check(c: SimCluster, only: string, extra: string[] = []) {

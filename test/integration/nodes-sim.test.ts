@@ -1,23 +1,13 @@
 // The nodes and kubelet components against the simulator, run as a user runs them (spawned
 // CLI, JSON): NotReady with a stopped kubelet, memory pressure, and RBAC that forbids nodes.
-import { afterEach, describe, expect, it } from 'vitest';
-import { startCluster, type SimCluster } from '../../src/sim/cluster.js';
+import { describe, expect, it } from 'vitest';
 import { buildScenario } from '../../src/sim/scenarios/index.js';
 import type { ReportResult } from '../../src/engine/types.js';
 import { BLOCKS } from '../helpers/blocks.js';
+import { clusterPerTest } from '../helpers/cluster-per-test.js';
 import { parseJsonReport, runCli } from '../helpers/cli.js';
 
-let cluster: SimCluster | null = null;
-
-afterEach(async () => {
-  await cluster?.stop();
-  cluster = null;
-});
-
-async function start(spec: Parameters<typeof startCluster>[0]): Promise<SimCluster> {
-  cluster = await startCluster(spec, { block: BLOCKS.nodesSim, etcd: false });
-  return cluster;
-}
+const start = clusterPerTest({ block: BLOCKS.nodesSim, etcd: false });
 
 async function check(kubeconfig: string, only: string, extra: string[] = []) {
   const run = await runCli(['check', '--kubeconfig', kubeconfig, '--only', only, '-o', 'json', '--timeout', '2s', ...extra]);

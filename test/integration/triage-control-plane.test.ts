@@ -2,29 +2,20 @@
 // servers down with etcd healthy, etcd without quorum, and the API servers' etcd client
 // certificate expired. Each time the first line of "Most likely cause" names the injected
 // fault, what it explains is listed under it, and the run stays within its time bound.
-import { afterEach, describe, expect, it } from 'vitest';
-import { startCluster, type SimCluster } from '../../src/sim/cluster.js';
+import { describe, expect, it } from 'vitest';
+import type { SimCluster } from '../../src/sim/cluster.js';
 import { etcdAvailable } from '../../src/sim/etcd-cluster.js';
 import { expiredSince } from '../../src/sim/pki.js';
 import { buildScenario } from '../../src/sim/scenarios/index.js';
 import type { ScenarioSpec } from '../../src/sim/scenarios/spec.js';
 import type { ReportResult } from '../../src/engine/types.js';
 import { BLOCKS } from '../helpers/blocks.js';
+import { clusterPerTest } from '../helpers/cluster-per-test.js';
 import { diagnose } from './triage-run.js';
 
 const TIMEOUT_MS = 2000;
 
-let cluster: SimCluster | null = null;
-
-afterEach(async () => {
-  await cluster?.stop();
-  cluster = null;
-});
-
-async function start(scenario: Parameters<typeof startCluster>[0]): Promise<SimCluster> {
-  cluster = await startCluster(scenario, { block: BLOCKS.triageControlPlane, etcd: true });
-  return cluster;
-}
+const start = clusterPerTest({ block: BLOCKS.triageControlPlane, etcd: true });
 
 const byCheck = (results: ReportResult[], check: string) => results.filter((r) => r.check === check);
 const masters = (c: SimCluster) => c.apiServers.map((a) => `apiserver ${a.url}`);

@@ -5,27 +5,17 @@ import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startCluster, type SimCluster } from '../../src/sim/cluster.js';
+import { describe, expect, it } from 'vitest';
 import { etcdAvailable } from '../../src/sim/etcd-cluster.js';
 import { buildScenario } from '../../src/sim/scenarios/index.js';
 import { BLOCKS } from '../helpers/blocks.js';
+import { clusterPerTest } from '../helpers/cluster-per-test.js';
 import { emptyHome, parseJsonReport, runCli } from '../helpers/cli.js';
 import { diagnose } from './triage-run.js';
 
 const TIMEOUT_MS = 2000;
 
-let cluster: SimCluster | null = null;
-
-afterEach(async () => {
-  await cluster?.stop();
-  cluster = null;
-});
-
-async function start(scenario: Parameters<typeof startCluster>[0]): Promise<SimCluster> {
-  cluster = await startCluster(scenario, { block: BLOCKS.triageNodesAndCache, etcd: true });
-  return cluster;
-}
+const start = clusterPerTest({ block: BLOCKS.triageNodesAndCache, etcd: true });
 
 /** Every credential a kubeconfig holds, as written and decoded. */
 function secretsOf(kubeconfigPath: string): string[] {
