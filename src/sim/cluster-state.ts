@@ -291,21 +291,26 @@ export class ClusterState {
     };
   }
 
+  /** Metadata of a kube-system pod owned by a controller: its generateName is the owner's name and a dash. */
+  private ownedPodMetadata(name: string, n: SimNode, labels: Record<string, string>, ownerKind: string, ownerName: string, ownerUidKey: string): KubeObject['metadata'] {
+    return {
+      name,
+      namespace: 'kube-system',
+      uid: uid(`pod/${name}`),
+      resourceVersion: this.rvOf(`pod/${name}`),
+      creationTimestamp: kubeTime(n.createdAt),
+      generateName: `${ownerName}-`,
+      labels,
+      ownerReferences: [{ apiVersion: 'apps/v1', blockOwnerDeletion: true, controller: true, kind: ownerKind, name: ownerName, uid: uid(ownerUidKey) }],
+    };
+  }
+
   private daemonPod(n: SimNode, now: Date): KubeObject {
     const suffix = createHash('sha1').update(n.name).digest('hex').slice(0, 5);
     const name = `kube-proxy-${suffix}`;
     const image = `registry.k8s.io/kube-proxy:${KUBERNETES_VERSION}`;
     return {
-      metadata: {
-        name,
-        namespace: 'kube-system',
-        uid: uid(`pod/${name}`),
-        resourceVersion: this.rvOf(`pod/${name}`),
-        creationTimestamp: kubeTime(n.createdAt),
-        generateName: 'kube-proxy-',
-        labels: { 'controller-revision-hash': '7b8f5b6c4d', 'k8s-app': 'kube-proxy', 'pod-template-generation': '1' },
-        ownerReferences: [{ apiVersion: 'apps/v1', blockOwnerDeletion: true, controller: true, kind: 'DaemonSet', name: 'kube-proxy', uid: uid('ds/kube-proxy') }],
-      },
+      metadata: this.ownedPodMetadata(name, n, { 'controller-revision-hash': '7b8f5b6c4d', 'k8s-app': 'kube-proxy', 'pod-template-generation': '1' }, 'DaemonSet', 'kube-proxy', 'ds/kube-proxy'),
       spec: { containers: [{ name: 'kube-proxy', image, command: ['/usr/local/bin/kube-proxy', '--config=/var/lib/kube-proxy/config.conf', '--hostname-override=$(NODE_NAME)'] }], hostNetwork: true, nodeName: n.name, priorityClassName: 'system-node-critical', serviceAccountName: 'kube-proxy' },
       status: this.podStatus(n, this.readiness(n, 'kube-proxy'), [{ name: 'kube-proxy', image }], n.address, now),
     };
@@ -315,16 +320,7 @@ export class ClusterState {
     const name = `coredns-668d6bf9bc-${['4xk2p', 'm9vqz'][i]}`;
     const image = 'registry.k8s.io/coredns/coredns:v1.11.3';
     return {
-      metadata: {
-        name,
-        namespace: 'kube-system',
-        uid: uid(`pod/${name}`),
-        resourceVersion: this.rvOf(`pod/${name}`),
-        creationTimestamp: kubeTime(n.createdAt),
-        generateName: 'coredns-668d6bf9bc-',
-        labels: { 'k8s-app': 'kube-dns', 'pod-template-hash': '668d6bf9bc' },
-        ownerReferences: [{ apiVersion: 'apps/v1', blockOwnerDeletion: true, controller: true, kind: 'ReplicaSet', name: 'coredns-668d6bf9bc', uid: uid('rs/coredns') }],
-      },
+      metadata: this.ownedPodMetadata(name, n, { 'k8s-app': 'kube-dns', 'pod-template-hash': '668d6bf9bc' }, 'ReplicaSet', 'coredns-668d6bf9bc', 'rs/coredns'),
       spec: { containers: [{ name: 'coredns', image, args: ['-conf', '/etc/coredns/Corefile'] }], nodeName: n.name, priorityClassName: 'system-cluster-critical', serviceAccountName: 'coredns' },
       status: this.podStatus(n, this.readiness(n, 'coredns'), [{ name: 'coredns', image }], `10.244.${this.nodeList.indexOf(n) % 256}.${2 + i}`, now),
     };
