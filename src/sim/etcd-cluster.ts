@@ -52,15 +52,18 @@ export interface EtcdCluster {
   restart(name: string): Promise<void>;
   addMember(spec: EtcdMemberSpec, o?: { learner?: boolean; start?: boolean }): Promise<void>;
   raiseNospace(): Promise<void>;
+  /** The last lines each member logged (warnings and errors), for a failing test's message. */
+  logTail(lines?: number): string;
   stop(): Promise<void>;
 }
 
 const CLIENT_PORT = 2379;
 const PEER_PORT = 2380;
-// Loopback round trips are microseconds: a 50 ms heartbeat and 500 ms election timeout
-// make elections and failure detection quick without flapping on a busy two-core machine.
-const HEARTBEAT_MS = 50;
-const ELECTION_MS = 500;
+// etcd's own defaults. Shorter ones (50/500 ms) made tests quicker but, on a two-core CI
+// machine busy with the whole suite, a late heartbeat started an election in a cluster a
+// test expected healthy (seen once in CI); a real cluster runs with these anyway.
+const HEARTBEAT_MS = 100;
+const ELECTION_MS = 1000;
 const DEFAULT_START_TIMEOUT_MS = 20_000;
 const POLL_MS = 100;
 
@@ -349,6 +352,10 @@ export async function startEtcdCluster(o: EtcdClusterOptions): Promise<EtcdClust
         if (JSON.stringify(alarms.body).includes('NOSPACE')) return;
       }
       throw new Error('etcd did not raise NOSPACE within 30 s of writes');
+    },
+
+    logTail(lines = 10) {
+      return members.filter((m) => m.state !== 'unstarted').map((m) => `--- ${m.name} (${m.state})\n${tail(logFile(m), lines)}`).join('\n');
     },
 
     async stop() {

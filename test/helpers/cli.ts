@@ -72,3 +72,10 @@ export function expectUsageError(run: CliRun, message: RegExp): void {
   expect(lines[0]).toMatch(message);
   expect(run.stderr).not.toMatch(/\n\s+at /);
 }
+
+/** The results that are not ok, one line each: the message an exit-code assertion shows when a
+ * run that should be healthy is not, so a failure in CI says which finding it was. */
+export function problemsOf(report: import('../../src/engine/types.js').Report): string {
+  const problems = report.results.filter((r) => r.status !== 'ok' && r.status !== 'skip');
+  return problems.length === 0 ? 'no problems' : problems.map((r) => `${r.status} ${r.check} ${r.code ?? ''} ${r.subject}: ${r.message}`).join('\n');
+}

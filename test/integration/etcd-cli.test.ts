@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReportResult } from '../../src/engine/types.js';
 import { BLOCKS } from '../helpers/blocks.js';
-import { parseJsonReport, runCli } from '../helpers/cli.js';
+import { parseJsonReport, problemsOf, runCli } from '../helpers/cli.js';
 import { startEtcdFixture, type EtcdFixture } from '../helpers/etcd-fixture.js';
 
 const TIMEOUT_MS = 1000;
@@ -33,9 +33,11 @@ describe.skipIf(!etcdAvailable())('k8sdoc check --only etcd against real etcd', 
   });
 
   it('healthy: ok, tolerance 1, every member answers, exit 0', async () => {
-    const run = await check(['-o', 'json']);
+    // The default --timeout: a healthy member answers in tens of milliseconds, and this case
+    // must not turn into a timeout test on a loaded machine (a later --timeout wins).
+    const run = await check(['-o', 'json', '--timeout', '3s']);
     const report = parseJsonReport(run);
-    expect(run.code).toBe(0);
+    expect(run.code, `${problemsOf(report)}\n${fx.cluster.logTail()}`).toBe(0);
     expect(report.status).toBe('ok');
     const [quorum] = find(report.results, 'etcd-quorum');
     expect(quorum).toMatchObject({ status: 'ok', data: { members: 3, voters: 3, learners: 0, healthy: 3, quorum: 2, tolerance: 1 } });

@@ -4,13 +4,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { etcdAvailable } from '../../src/sim/etcd-cluster.js';
 import type { Report, ReportResult } from '../../src/engine/types.js';
 import { BLOCKS } from '../helpers/blocks.js';
-import { parseJsonReport, runCli } from '../helpers/cli.js';
+import { parseJsonReport, problemsOf, runCli } from '../helpers/cli.js';
 import { startEtcdFixture, type EtcdFixture } from '../helpers/etcd-fixture.js';
 
 async function diagnose(fx: EtcdFixture): Promise<{ code: number | null; report: Report }> {
   const t = fx.cluster.clientTls;
-  const run = await runCli(['check', '--only', 'etcd', '--etcd', fx.cluster.endpoints.join(','), '--timeout', '1s', '--etcd-cacert', t.caFile, '--etcd-cert', t.certFile, '--etcd-key', t.keyFile, '-o', 'json']);
-  return { code: run.code, report: parseJsonReport(run) };
+  const run = await runCli(['check', '--only', 'etcd', '--etcd', fx.cluster.endpoints.join(','), '--timeout', '3s', '--etcd-cacert', t.caFile, '--etcd-cert', t.certFile, '--etcd-key', t.keyFile, '-o', 'json']);
+  const report = parseJsonReport(run);
+  return { code: run.code, report };
 }
 
 const byCode = (report: Report, code: string): ReportResult[] => report.results.filter((r) => r.code === code);
@@ -45,7 +46,7 @@ describe.skipIf(!etcdAvailable())('etcd membership shapes and NOSPACE', () => {
     fx = await startEtcdFixture(BLOCKS.etcdChecks, 3);
     await fx.cluster.addMember(fx.spec(3), { learner: true });
     const { code, report } = await diagnose(fx);
-    expect(code).toBe(0);
+    expect(code, `${problemsOf(report)}\n${fx.cluster.logTail()}`).toBe(0);
     expect(quorumOf(report)).toMatchObject({ status: 'ok', data: { members: 4, voters: 3, learners: 1, healthy: 3, quorum: 2, tolerance: 1 } });
     expect(quorumOf(report).message).toContain('(+1 learner, not voting)');
     const learner = report.results.find((r) => r.check === 'etcd-members' && r.subject.startsWith('etcd member m4'))!;
