@@ -6,7 +6,7 @@ import { DISCOVERERS, discoverersFor, discoverTargets } from './discovery/discov
 import { targetsFromFlags } from './discovery/index.js';
 import { loadKubeconfig } from './discovery/kubeconfig.js';
 import { createLimiter } from './engine/limit.js';
-import { limitProbes } from './engine/limited-probes.js';
+import { limitProbes, type ProbeTrace } from './engine/limited-probes.js';
 import { buildReport } from './engine/report.js';
 import { runChecks } from './engine/runner.js';
 import { selectChecks } from './engine/select.js';
@@ -57,6 +57,14 @@ function requireSomethingToCheck(targets: Targets): void {
   }
 }
 
+/** --debug: one line per probe, in the order they end, with times from the start of the run. */
+function probeTimeline(runStarted: number, log: (line: string) => void): ProbeTrace {
+  return ({ what, askedAt, waitedMs, ms, outcome }) => {
+    const waited = waitedMs >= 1 ? `, waited ${Math.round(waitedMs)} ms for a slot` : '';
+    log(`probe +${Math.round(askedAt - runStarted)} ms ${what}: ${outcome} after ${Math.round(ms)} ms${waited}`);
+  };
+}
+
 /** Loads the kubeconfig, discovers targets, runs the selected checks, returns the report. */
 export async function runDiagnosis(options: CheckOptions, environment: RunEnvironment): Promise<Report> {
   const now = environment.now ?? (() => new Date());
@@ -76,7 +84,7 @@ export async function runDiagnosis(options: CheckOptions, environment: RunEnviro
   const limit = createLimiter(options.concurrency);
   const ctx: CheckContext = {
     targets,
-    probes: limitProbes(probeSet.probes, limit),
+    probes: limitProbes(probeSet.probes, limit, options.debug ? probeTimeline(started, log) : undefined),
     now: startedAt,
     signal: controller.signal,
     options,

@@ -95,6 +95,8 @@ describe('secrets in the kubeconfig never come out', () => {
     expect(r.code, r.stderr).not.toBe(2);
     expect(r.stdout.length).toBeGreaterThan(200);
     expect(r.stderr).toContain('debug: ');
+    // The probe timeline: what was asked, when, how it ended (and with it, no secret either).
+    expect(r.stderr).toMatch(/^debug: probe \+\d+ ms GET \S+ \/version: ok after \d+ ms/m);
     expectNoSecret(r.stdout, `stdout of -o ${format}`);
     expectNoSecret(r.stderr, `stderr of -o ${format}`);
   });
@@ -115,6 +117,7 @@ describe('secrets in the kubeconfig never come out', () => {
     const r = await run(['--kubeconfig', kubeconfig, '--context', 'down', '--timeout', '1s', '--debug']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('connection refused');
+    expect(r.stderr).toMatch(/^debug: probe \+\d+ ms (tls|tcp) [\d.]+:\d+: refused after \d+ ms/m);
     expectNoSecret(r.stdout + r.stderr, 'the refused run');
   });
 
