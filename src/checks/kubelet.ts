@@ -49,27 +49,26 @@ function proxyHealthz(ctx: CheckContext, node: NodeSummary): Promise<KubeOutcome
 }
 
 /**
- * Healthz through the nodes proxy for every kubelet that answered. The first one tells
- * whether we may (403) and whether the API server can serve it at all, so thousands of
- * nodes do not each collect the same 403 or timeout.
+ * Healthz through the nodes proxy, asked for each kubelet as soon as its TLS answer is in (not
+ * after the slowest handshake, so hung kubelets do not hold up the others' healthz). The first
+ * answer tells whether we may (403) and whether the API server can serve it at all, so
+ * thousands of nodes do not each collect the same 403 or timeout: the rest wait for it.
  */
-async function addHealthz(ctx: CheckContext, probed: Probed[], listOk: boolean): Promise<void> {
-  const eligible = probed.filter((p) => p.answer.up && p.node);
-  if (!ctx.probes.kube || !listOk) {
-    for (const p of eligible) p.healthz = { kind: 'not-checked', why: 'healthz not checked: the node list is not readable' };
-    return;
-  }
-  const [first, ...rest] = eligible;
-  if (!first) return;
-  const firstOutcome = await proxyHealthz(ctx, first.node!);
-  first.healthz = judgeHealthz(firstOutcome);
-  // No permission, or no API server to ask: the rest would collect the same answer.
-  if (firstOutcome.kind !== 'ok' && STOP_KINDS.has(firstOutcome.kind)) {
-    const skipRest: Healthz = { kind: 'not-checked', why: firstOutcome.kind === 'forbidden' ? FORBIDDEN_WHY : `healthz not checked: ${firstOutcome.message}` };
-    for (const p of rest) p.healthz = skipRest;
-    return;
-  }
-  await Promise.all(rest.map(async (p) => (p.healthz = judgeHealthz(await proxyHealthz(ctx, p.node!)))));
+function healthzAsker(ctx: CheckContext, listOk: boolean): (node: NodeSummary) => Promise<Healthz> {
+  let first: Promise<KubeOutcome> | null = null;
+  return async (node) => {
+    if (!ctx.probes.kube || !listOk) return { kind: 'not-checked', why: 'healthz not checked: the node list is not readable' };
+    if (!first) {
+      first = proxyHealthz(ctx, node);
+      return judgeHealthz(await first);
+    }
+    const gate = await first;
+    // No permission, or no API server to ask: the rest would collect the same answer.
+    if (gate.kind !== 'ok' && STOP_KINDS.has(gate.kind)) {
+      return { kind: 'not-checked', why: gate.kind === 'forbidden' ? FORBIDDEN_WHY : `healthz not checked: ${gate.message}` };
+    }
+    return judgeHealthz(await proxyHealthz(ctx, node));
+  };
 }
 
 function finding(ctx: CheckContext, p: Probed): Finding {
@@ -113,15 +112,16 @@ export const kubelet: Check = {
     if (hosts.length === 0) return [{ status: 'skip', subject: 'kubelet', message: 'no hosts known: the node list is not readable and no --hosts given' }];
     const list = await nodeList(ctx);
     const byAddress = new Map(list.kind === 'ok' ? list.nodes.filter((n) => n.address).map((n) => [n.address!, n]) : []);
+    const askHealthz = healthzAsker(ctx, list.kind === 'ok');
     const probed: Probed[] = await Promise.all(
       hosts.map(async (host) => {
         const node = byAddress.get(host.address);
         const port = node?.kubeletPort ?? DEFAULT_KUBELET_PORT;
         const answer = await kubeletAnswer(ctx, host.address, port);
-        return { host, node, port, answer, healthz: { kind: 'not-checked', why: 'healthz not checked: the node is not known to the API' } as Healthz };
+        const healthz: Healthz = answer.up && node ? await askHealthz(node) : { kind: 'not-checked', why: 'healthz not checked: the node is not known to the API' };
+        return { host, node, port, answer, healthz };
       }),
     );
-    await addHealthz(ctx, probed, list.kind === 'ok');
     return probed.map((p) => finding(ctx, p));
   },
 };

@@ -73,6 +73,31 @@ describe('kubelet', () => {
     expect(f).toMatchObject({ status: 'crit', code: 'kubelet-unhealthy', message: 'answers TLS on 10250 (3 ms), but its /healthz fails (HTTP 500: [-]syncloop failed: reason withheld)' });
   });
 
+  it("asks an answering kubelet's healthz without waiting for a hung handshake elsewhere", async () => {
+    let releaseHung!: () => void;
+    const hung = new Promise<void>((r) => (releaseHung = r));
+    const kube = api([NODES[0], NODES[2]], () => ({ kind: 'ok', status: 200, headers: {}, body: 'ok', ms: 1, truncated: false }));
+    const tls = async (host: string): Promise<TlsInspection> => {
+      if (host === '10.0.0.23') {
+        await hung; // ends only once w1's healthz was asked: the check must not wait for it first
+        return { kind: 'timeout', ms: 3000, chain: [], verifyError: null, failure: { kind: 'timeout', message: 'timed out' } };
+      }
+      return { kind: 'ok', ms: 2, chain: [], verifyError: null };
+    };
+    const get = kube.get.bind(kube);
+    kube.get = async (path, o) => {
+      const outcome = await get(path, o);
+      if (path.endsWith('/proxy/healthz')) releaseHung();
+      return outcome;
+    };
+    const findings = await kubelet.run(fakeContext({ probes: { kube, ...sockets, tls }, targets: { hosts: [HOSTS[0]!, HOSTS[2]!] } }));
+    expect(kube.proxied).toEqual(['w1']);
+    expect(findings.map((f) => [f.subject, f.status])).toEqual([
+      ['kubelet w1', 'ok'],
+      ['kubelet w3', 'crit'],
+    ]);
+  });
+
   it('works without an API server: probes the --hosts given, healthz not asked', async () => {
     const findings = await kubelet.run(fakeContext({ probes: sockets, targets: { hosts: [{ address: '10.0.0.22', controlPlane: true }] } }));
     expect(findings).toEqual([expect.objectContaining({ status: 'crit', code: 'kubelet-unreachable', subject: 'kubelet 10.0.0.22', message: 'port 10250 refuses connections: the kubelet is not running' })]);
