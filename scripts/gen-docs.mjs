@@ -1,4 +1,5 @@
-// Regenerates docs/catalogue.md from the catalogue data (bundled on the fly with esbuild).
+// Regenerates docs/catalogue.md and src/checks/info.generated.ts from the catalogue and the
+// check registry (bundled on the fly with esbuild).
 import { build } from 'esbuild';
 import { writeFileSync } from 'node:fs';
 
@@ -15,4 +16,5 @@ const out = await build({
 });
 const mod = await import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
 writeFileSync('docs/catalogue.md', mod.catalogueDocsPage());
-console.log('wrote docs/catalogue.md');
+writeFileSync('src/checks/info.generated.ts', mod.checkInfoModule());
+console.log('wrote docs/catalogue.md and src/checks/info.generated.ts');

@@ -4,7 +4,7 @@
 // completion time through the hidden `k8sdoc __complete contexts`.
 import type { Command, Option } from 'commander';
 import { ALL_CODES } from '../catalogue/codes.js';
-import { CHECKS } from '../checks/index.js';
+import { CHECK_INFO } from '../checks/info.generated.js';
 import { COMPONENTS } from '../engine/types.js';
 import { CHECK_OPTIONS, type OptionSpec } from '../options.js';
 
@@ -48,7 +48,7 @@ function valuesOfSpec(spec: OptionSpec): Values {
       return { kind: 'words', words: spec.choices ?? [], commaList: false };
     case 'list':
       // --only/--skip take check ids and components; other lists are free text (hosts, URLs).
-      return spec.name === 'only' || spec.name === 'skip' ? { kind: 'words', words: [...new Set([...CHECKS.map((c) => c.id), ...COMPONENTS])], commaList: true } : NONE;
+      return spec.name === 'only' || spec.name === 'skip' ? { kind: 'words', words: [...new Set([...CHECK_INFO.map((c) => c.id), ...COMPONENTS])], commaList: true } : NONE;
     default:
       return NONE;
   }

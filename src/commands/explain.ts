@@ -1,11 +1,11 @@
 // `k8sdoc explain`: catalogue entries by code, or the best matches for words from an error.
 import { Chalk, type ChalkInstance } from 'chalk';
-import { CHECKS } from '../checks/index.js';
+import { CHECK_INFO } from '../checks/info.generated.js';
 import { ALL_CODES, entryFor, lookup, type Code } from '../catalogue/index.js';
 import { isCommand } from '../catalogue/fix-step.js';
 
 function detectedBy(code: Code): string[] {
-  return CHECKS.filter((c) => c.codes.includes(code)).map((c) => c.id);
+  return CHECK_INFO.filter((c) => c.codes.includes(code)).map((c) => c.id);
 }
 
 function formatEntry(code: Code, c: ChalkInstance): string {

@@ -51,6 +51,9 @@ export interface Check {
   run(ctx: CheckContext): Promise<Finding[]>;
 }
 
+/** What `k8sdoc checks`, `explain` and shell completion tell about a check, without its code. */
+export type CheckInfo = Pick<Check, 'id' | 'component' | 'title' | 'needs' | 'codes'>;
+
 /** Memo shared by all checks in one run: expensive lookups (node list, member list) happen once. */
 export interface SharedCache {
   once<T>(key: string, compute: () => Promise<T>): Promise<T>;

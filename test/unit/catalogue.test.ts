@@ -4,7 +4,8 @@ import { CHECKS } from '../../src/checks/index.js';
 import { ALL_CODES, CODES } from '../../src/catalogue/codes.js';
 import { ENTRIES } from '../../src/catalogue/entries.js';
 import { searchCatalogue } from '../../src/catalogue/index.js';
-import { catalogueDocsPage } from '../../src/catalogue/docs-page.js';
+import { catalogueDocsPage, checkInfoModule } from '../../src/catalogue/docs-page.js';
+import { CHECK_INFO } from '../../src/checks/info.generated.js';
 
 const CONTRACT_CODES = [
   'apiserver-refused', 'apiserver-timeout', 'apiserver-tls-error', 'apiserver-unauthorized', 'apiserver-not-ready', 'apiserver-latency-high', 'control-plane-not-ha',
@@ -68,5 +69,11 @@ describe('catalogue', () => {
 
   it('docs/catalogue.md is generated from the data and up to date (run `npm run docs`)', () => {
     expect(readFileSync('docs/catalogue.md', 'utf8')).toBe(catalogueDocsPage());
+  });
+
+  it('src/checks/info.generated.ts matches the check registry (run `npm run docs`)', () => {
+    expect(readFileSync('src/checks/info.generated.ts', 'utf8')).toBe(checkInfoModule());
+    expect(CHECK_INFO.map((c) => c.id)).toEqual(CHECKS.map((c) => c.id));
+    expect(CHECK_INFO.find((c) => c.id === 'etcd-quorum')!.codes).toEqual(CHECKS.find((c) => c.id === 'etcd-quorum')!.codes);
   });
 });
