@@ -5,6 +5,7 @@
 import type { Check, Finding } from '../engine/types.js';
 import { entryFor } from '../catalogue/index.js';
 import { etcdView, memberSubject, type EtcdView } from './etcd-view.js';
+import { collectAlarms } from './etcd-alarms.js';
 
 export const WARN_RATIO = 0.8;
 export const CRIT_RATIO = 0.95;
@@ -40,6 +41,10 @@ export interface QuotaSettings {
 export function judgeDbSize(view: EtcdView, quota: QuotaSettings): Finding[] {
   const findings: Finding[] = [];
   const sizes: Record<string, unknown>[] = [];
+  // etcd's own verdict beats our estimate: a member with NOSPACE raised is full, whatever
+  // its file size says right now (members apply and grow their files at slightly different
+  // moments, so a full cluster can show one member at 93 %).
+  const nospace = new Set(collectAlarms(view).filter((a) => a.alarm === 'NOSPACE').map((a) => a.memberId));
   for (const m of view.members) {
     const answer = m.answer;
     if (!answer || answer.status.kind !== 'ok') continue;
@@ -50,14 +55,16 @@ export function judgeDbSize(view: EtcdView, quota: QuotaSettings): Finding[] {
     const ratio = quotaBytes > 0 ? s.dbSize / quotaBytes : 0;
     const percent = Math.round(ratio * 1000) / 10;
     const unused = Math.max(0, s.dbSize - s.dbSizeInUse);
-    const data = { member: m.label, dbSize: s.dbSize, dbSizeInUse: s.dbSizeInUse, quotaBytes, quotaSource, percent };
+    const alarmed = nospace.has('0') || nospace.has(m.id ?? s.memberId);
+    const data = { member: m.label, dbSize: s.dbSize, dbSizeInUse: s.dbSizeInUse, quotaBytes, quotaSource, percent, nospace: alarmed };
     sizes.push(data);
     const figures = `${formatBytes(s.dbSize)} of ${formatBytes(quotaBytes)} quota (${percent} %, quota from ${quotaSource})`;
-    if (ratio > WARN_RATIO) {
+    if (ratio > WARN_RATIO || alarmed) {
       const code = 'etcd-db-near-quota' as const;
-      const status = ratio > CRIT_RATIO ? 'crit' : entryFor(code).severity;
+      const status = ratio > CRIT_RATIO || alarmed ? 'crit' : entryFor(code).severity;
+      const raised = alarmed ? '; etcd has raised NOSPACE for it: writes are refused' : '';
       const reclaim = unused > 0 ? `; ${formatBytes(unused)} could be reclaimed by defragmenting` : '';
-      findings.push({ status, code, subject: memberSubject(m), message: `database is ${figures}${reclaim}`, data });
+      findings.push({ status, code, subject: memberSubject(m), message: `database is ${figures}${raised}${reclaim}`, data });
     }
     if (s.dbSize > 0 && unused / s.dbSize >= FRAGMENTED_RATIO && unused >= FRAGMENTED_MIN_BYTES) {
       const code = 'etcd-db-fragmented' as const;

@@ -60,6 +60,19 @@ describe('etcd-db-size', () => {
     expect(findings[1]!.data).toMatchObject({ quotaSource: 'default', percent: 98 });
   });
 
+  it('a member with NOSPACE raised is critical whatever its file size says (etcd decided it is full)', async () => {
+    const members: FakeMember[] = [
+      { name: 'm1', dbSize: 1.9 * GiB, dbSizeInUse: 1.9 * GiB, alarms: [{ member: 'm1', alarm: 'NOSPACE' }] },
+      { name: 'm2', dbSize: 1.7 * GiB, dbSizeInUse: 1.7 * GiB, alarms: [{ member: 'm1', alarm: 'NOSPACE' }] },
+    ];
+    const findings = await etcdDbSize.run(fakeContext({ members }));
+    expect(findings.map((f) => [f.subject, f.status, (f.data as { nospace: boolean }).nospace])).toEqual([
+      ['etcd member m1 (https://m1.test:2379)', 'crit', true],
+      ['etcd member m2 (https://m2.test:2379)', 'warn', false],
+    ]);
+    expect(findings[0]!.message).toContain('etcd has raised NOSPACE for it: writes are refused');
+  });
+
   it("prefers the member's own quota from /metrics, unless --etcd-quota was given", async () => {
     const members: FakeMember[] = [{ name: 'm1', dbSize: 900 * MiB, dbSizeInUse: 900 * MiB, quotaFromMetrics: 1 * GiB }];
     const fromMetrics = await etcdDbSize.run(fakeContext({ members }));
