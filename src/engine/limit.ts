@@ -1,25 +1,39 @@
 /** A counting semaphore: at most `max` functions in flight, the rest queue in order. */
-export function createLimiter(max: number): <T>(fn: () => Promise<T>) => Promise<T> {
+export interface Limiter {
+  <T>(fn: () => Promise<T>): Promise<T>;
+  /** Changes `max`; a larger one starts queued functions at once, a smaller one takes effect as slots free. */
+  resize(max: number): void;
+}
+
+export function createLimiter(initialMax: number): Limiter {
+  let max = initialMax;
   let active = 0;
   // A head index instead of Array.shift: 20,000 queued probes made shift() quadratic.
   const queue: ((() => void) | undefined)[] = [];
   let head = 0;
-  const release = () => {
-    if (head === queue.length) {
-      active -= 1;
-      return;
-    }
-    // Hand the slot straight to the next waiter, so a newcomer cannot slip in between.
-    const wake = queue[head]!;
+  const next = (): (() => void) | undefined => {
+    if (head === queue.length) return undefined;
+    const wake = queue[head];
     queue[head] = undefined;
     head += 1;
     if (head === queue.length) {
       queue.length = 0;
       head = 0;
     }
-    wake();
+    return wake;
   };
-  return async <T>(fn: () => Promise<T>): Promise<T> => {
+  const release = () => {
+    // Shrunk below what is in flight: the slot goes back instead of to a waiter.
+    if (active > max) {
+      active -= 1;
+      return;
+    }
+    // Hand the slot straight to the next waiter, so a newcomer cannot slip in between.
+    const wake = next();
+    if (wake) wake();
+    else active -= 1;
+  };
+  const limit = async <T>(fn: () => Promise<T>): Promise<T> => {
     if (active < max) active += 1;
     else await new Promise<void>((resolve) => queue.push(resolve));
     try {
@@ -28,4 +42,15 @@ export function createLimiter(max: number): <T>(fn: () => Promise<T>) => Promise
       release();
     }
   };
+  return Object.assign(limit, {
+    resize(n: number) {
+      max = n;
+      while (active < max) {
+        const wake = next();
+        if (!wake) break;
+        active += 1;
+        wake();
+      }
+    },
+  });
 }

@@ -111,3 +111,59 @@ describe('limiter under churn', () => {
     expect(peak).toBe(2);
   });
 });
+
+describe('limiter resize', () => {
+  /** Tasks that stay in flight until released, so the test sees exactly how many started. */
+  function gated(limit: ReturnType<typeof createLimiter>, n: number) {
+    let started = 0;
+    const gates: (() => void)[] = [];
+    const done = Array.from({ length: n }, () =>
+      limit(async () => {
+        started += 1;
+        await new Promise<void>((r) => gates.push(r));
+      }),
+    );
+    return { started: () => started, releaseOne: () => gates.shift()?.(), done };
+  }
+  const turn = () => new Promise((r) => setImmediate(r));
+
+  it('growing starts queued work at once, up to the new cap', async () => {
+    const limit = createLimiter(2);
+    const t = gated(limit, 6);
+    await turn();
+    expect(t.started()).toBe(2);
+    limit.resize(5);
+    await turn();
+    expect(t.started()).toBe(5);
+    for (let i = 0; i < 6; i++) {
+      t.releaseOne();
+      await turn();
+    }
+    await Promise.all(t.done);
+    expect(t.started()).toBe(6);
+  });
+
+  it('shrinking lets what is in flight finish and hands out no slot until under the new cap', async () => {
+    const limit = createLimiter(4);
+    const t = gated(limit, 8);
+    await turn();
+    expect(t.started()).toBe(4);
+    limit.resize(1);
+    t.releaseOne();
+    t.releaseOne();
+    await turn();
+    expect(t.started()).toBe(4); // 2 still in flight, cap 1: nobody starts
+    t.releaseOne();
+    await turn();
+    expect(t.started()).toBe(4); // 1 in flight = cap
+    t.releaseOne();
+    await turn();
+    expect(t.started()).toBe(5); // the freed slot goes to the next waiter
+    for (let i = 0; i < 8; i++) {
+      t.releaseOne();
+      await turn();
+    }
+    await Promise.all(t.done);
+    expect(t.started()).toBe(8);
+  });
+});
