@@ -6,7 +6,8 @@ import type { Check, CheckContext, Finding } from '../engine/types.js';
 import type { HostTarget } from '../discovery/targets.js';
 import type { KubeOutcome } from '../probes/types.js';
 import { describeKubeletDown, kubeletAnswer, type KubeletAnswer } from './kubelet-probe.js';
-import { nodeList, type NodeSummary } from './node-list.js';
+import { NEEDS } from '../engine/needs.js';
+import { nodeList, type NodeListOutcome, type NodeSummary } from './node-list.js';
 
 const DEFAULT_KUBELET_PORT = 10250;
 const FORBIDDEN_WHY = 'healthz not checked: needs get nodes/proxy';
@@ -102,6 +103,11 @@ function finding(ctx: CheckContext, p: Probed): Finding {
 }
 
 export const kubelet: Check = {
+  // The kubelet port is the node's own (from the node list) when discovery finds one; the
+  // default is right for nearly every cluster, and a wrong guess only leaves a probe unused.
+  prewarm(ctx) {
+    for (const h of ctx.targets.hosts) void kubeletAnswer(ctx, h.address, DEFAULT_KUBELET_PORT).catch(() => undefined);
+  },
   id: 'kubelet',
   component: 'kubelet',
   title: 'Every kubelet answers TLS on :10250; its healthz through the nodes proxy where permitted',
@@ -110,7 +116,9 @@ export const kubelet: Check = {
   async run(ctx) {
     const hosts = ctx.targets.hosts;
     if (hosts.length === 0) return [{ status: 'skip', subject: 'kubelet', message: 'no hosts known: the node list is not readable and no --hosts given' }];
-    const list = await nodeList(ctx);
+    // Without the `nodes` need (it works from --hosts alone): an API server already known to be
+    // down or hung must not cost another --timeout for the list.
+    const list: NodeListOutcome = (await NEEDS.api(ctx)) === null ? await nodeList(ctx) : { kind: 'failed', message: 'API server unreachable', timedOut: false };
     const byAddress = new Map(list.kind === 'ok' ? list.nodes.filter((n) => n.address).map((n) => [n.address!, n]) : []);
     const askHealthz = healthzAsker(ctx, list.kind === 'ok');
     const probed: Probed[] = await Promise.all(

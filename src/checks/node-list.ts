@@ -125,7 +125,11 @@ export async function listPaged<Raw, T>(ctx: CheckContext, path: string, keep: (
   return { kind: 'failed', message: `GET ${path}: the continue token expired twice (the collection changes too fast to list)`, timedOut: false };
 }
 
-/** Every node, listed once per run (discovery and all checks share the one list). */
+/**
+ * Every node, listed once per run (discovery and all checks share the one list). A caller
+ * without the `nodes` need asks NEEDS.api first: an API server known to be down or hung would
+ * cost another --timeout for the same answer.
+ */
 export function nodeList(ctx: CheckContext): Promise<NodeListOutcome> {
   return ctx.shared.once('nodes:list', async () => {
     const outcome = await listPaged<RawNode, NodeSummary>(ctx, '/api/v1/nodes', summariseNode, 'needs list nodes (RBAC: the credentials may not list nodes)');

@@ -20,6 +20,7 @@ function api(nodes: unknown[], healthz: (name: string) => KubeOutcome): KubeProb
         proxied.push(m[1]!);
         return healthz(m[1]!);
       }
+      if (path === '/version') return { kind: 'ok', status: 200, headers: {}, body: '{"gitVersion":"v1.32.0"}', ms: 1, truncated: false };
       if (path.startsWith('/api/v1/nodes?')) return { kind: 'ok', status: 200, headers: {}, body: JSON.stringify({ items: nodes, metadata: {} }), ms: 1, truncated: false };
       return { kind: 'http', status: 404, message: '404', ms: 1 };
     },
@@ -96,6 +97,20 @@ describe('kubelet', () => {
       ['kubelet w1', 'ok'],
       ['kubelet w3', 'crit'],
     ]);
+  });
+
+  it('does not ask for the node list again when the API server already timed out on /version', async () => {
+    const asked: string[] = [];
+    const kube: KubeProbe = {
+      server: 'https://10.0.0.10:6443',
+      async get(path) {
+        asked.push(path);
+        return { kind: 'timeout', message: 'GET /version did not answer within 3000 ms', ms: 3000 };
+      },
+    };
+    const findings = await kubelet.run(fakeContext({ probes: { kube, ...sockets }, targets: { hosts: [HOSTS[0]!] } }));
+    expect(asked).toEqual(['/version']);
+    expect(findings[0]).toMatchObject({ status: 'ok', message: 'answers TLS on 10250 (3 ms); healthz not checked: the node is not known to the API' });
   });
 
   it('works without an API server: probes the --hosts given, healthz not asked', async () => {
