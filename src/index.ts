@@ -6,6 +6,8 @@ import { DISCOVERERS, discoverersFor, discoverTargets } from './discovery/discov
 import { targetsFromFlags } from './discovery/index.js';
 import { loadKubeconfig } from './discovery/kubeconfig.js';
 import { createLimiter } from './engine/limit.js';
+import { startEarlyProbes } from './engine/early-probes.js';
+import { fileCacheStore, targetsWithCache } from './discovery/cache.js';
 import { limitProbes, type ProbeTrace } from './engine/limited-probes.js';
 import { buildReport } from './engine/report.js';
 import { runChecks } from './engine/runner.js';
@@ -82,9 +84,10 @@ export async function runDiagnosis(options: CheckOptions, environment: RunEnviro
   const onAbort = () => controller.abort();
   environment.signal?.addEventListener('abort', onAbort, { once: true });
   const limit = createLimiter(options.concurrency);
+  const trace = options.debug ? probeTimeline(started, log) : undefined;
   const ctx: CheckContext = {
     targets,
-    probes: limitProbes(probeSet.probes, limit, options.debug ? probeTimeline(started, log) : undefined),
+    probes: limitProbes(probeSet.probes, limit, trace),
     now: startedAt,
     signal: controller.signal,
     options,
@@ -92,8 +95,12 @@ export async function runDiagnosis(options: CheckOptions, environment: RunEnviro
     limit,
     log,
   };
+  const flagged = { hosts: options.hosts.length > 0, apiservers: options.apiservers.length > 0 };
+  const earlyTargets = targetsWithCache(environment.env, targets, flagged, environment.discoveryCache === false ? null : fileCacheStore);
+  const early = startEarlyProbes(ctx, checks, { raw: probeSet.probes, limit, trace, targets: earlyTargets });
   try {
     await discoverTargets(targets, ctx, environment.discoveryCache === false ? DISCOVERERS : discoverersFor(environment.env));
+    early.discoveryDone();
     for (const note of targets.notes) log(note);
     environment.progress?.begin(checks.length);
     const raw = await runChecks(checks, ctx, {

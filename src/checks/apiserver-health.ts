@@ -6,7 +6,7 @@
 import type { Endpoint } from '../discovery/targets.js';
 import type { Check, CheckContext, Finding } from '../engine/types.js';
 import type { KubeOutcome } from '../probes/types.js';
-import { apiEndpoints, apiSubject, endpointData, NETWORK_CODES, reachEndpoint } from './apiserver-reachable.js';
+import { apiEndpoints, apiSubject, endpointData, NETWORK_CODES, prewarmApiEndpoints, reachEndpoint } from './apiserver-reachable.js';
 import { describeFailingChecks, parseVerboseHealth } from './readyz-parse.js';
 
 type HealthPath = 'livez' | 'readyz';
@@ -80,6 +80,7 @@ async function judgeEndpoint(ctx: CheckContext, e: Endpoint): Promise<Finding> {
 }
 
 export const apiserverHealth: Check = {
+  prewarm: prewarmApiEndpoints,
   id: 'apiserver-health',
   component: 'apiserver',
   title: 'Each API server is live and ready: /livez and /readyz with the failing checks named',

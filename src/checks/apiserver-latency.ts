@@ -4,7 +4,7 @@
 // started). Above --latency-warn (default 1 s, the upstream SLO for the p99) is a warning.
 import type { Endpoint } from '../discovery/targets.js';
 import type { Check, CheckContext, Finding } from '../engine/types.js';
-import { apiEndpoints, apiSubject, endpointData, reachEndpoint } from './apiserver-reachable.js';
+import { apiEndpoints, apiSubject, endpointData, prewarmApiEndpoints, reachEndpoint } from './apiserver-reachable.js';
 import { histogramBuckets, histogramCount, histogramQuantile } from './histogram.js';
 
 /** Requests per endpoint: enough for a median that one slow handshake does not move. */
@@ -83,6 +83,7 @@ async function measure(ctx: CheckContext, e: Endpoint): Promise<Finding> {
 }
 
 export const apiserverLatency: Check = {
+  prewarm: prewarmApiEndpoints,
   id: 'apiserver-latency',
   component: 'apiserver',
   title: 'API server request latency per endpoint: round trip (median, max) and the p99 from /metrics',

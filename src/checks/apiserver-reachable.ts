@@ -110,7 +110,21 @@ export function reachEndpoint(ctx: CheckContext, e: Endpoint): Promise<Finding> 
   return ctx.shared.once(`apiserver-reach:${e.url}`, () => probeEndpoint(ctx, e));
 }
 
+/**
+ * The TCP connect and handshake of each API endpoint known so far, started early: the same
+ * memo keys as probeEndpoint, in the same order. The verdict itself (reachEndpoint) waits for
+ * the checks, as it names the node an endpoint runs on, which discovery finds.
+ */
+export function prewarmApiEndpoints(ctx: CheckContext): void {
+  for (const e of apiEndpoints(ctx)) {
+    void tcpOnce(ctx, e.host, e.port)
+      .then((tcp) => (tcp.kind === 'ok' ? tlsOnce(ctx, e.host, e.port) : undefined))
+      .catch(() => undefined);
+  }
+}
+
 export const apiserverReachable: Check = {
+  prewarm: prewarmApiEndpoints,
   id: 'apiserver-reachable',
   component: 'apiserver',
   title: 'Each API server answers: TCP, TLS and an authenticated GET /version',

@@ -142,6 +142,16 @@ async function inspectEndpoint(ctx: CheckContext, t: ServedTarget): Promise<Find
 }
 
 export const certsServed: Check = {
+  prewarm(ctx) {
+    // etcd's endpoints and trust anchor may still come from discovery (the manifest, kubeadm's
+    // etcd CA) unless --etcd and --etcd-cacert named them: those handshakes wait.
+    const etcdFinal = ctx.options.etcd.length > 0 && ctx.targets.etcdTls.caFile !== undefined;
+    void servedTargets(ctx)
+      .then((all) => {
+        for (const t of all) if (etcdFinal || !t.role.startsWith('etcd')) void inspect(ctx, t).catch(() => undefined);
+      })
+      .catch(() => undefined);
+  },
   id: 'certs-served',
   component: 'certs',
   title: 'Certificates the endpoints serve: API servers (6443), etcd (2379, 2380), kubelets (10250)',

@@ -4,7 +4,7 @@
 import type { Check, Finding } from '../engine/types.js';
 import type { Code } from '../catalogue/codes.js';
 import { entryFor } from '../catalogue/index.js';
-import { etcdView, type EtcdView } from './etcd-view.js';
+import { etcdView, type EtcdView, prewarmEtcdView } from './etcd-view.js';
 
 const ALARM_CODES: Record<string, Code> = { NOSPACE: 'etcd-alarm-nospace', CORRUPT: 'etcd-alarm-corrupt' };
 
@@ -64,6 +64,7 @@ export function judgeAlarms(view: EtcdView): Finding[] {
 }
 
 export const etcdAlarms: Check = {
+  prewarm: prewarmEtcdView,
   id: 'etcd-alarms',
   component: 'etcd',
   title: 'etcd has no NOSPACE or CORRUPT alarm raised',

@@ -4,7 +4,7 @@
 // (size vs size in use) is a hint to defragment.
 import type { Check, Finding } from '../engine/types.js';
 import { entryFor } from '../catalogue/index.js';
-import { etcdView, memberSubject, type EtcdView } from './etcd-view.js';
+import { etcdView, memberSubject, type EtcdView, prewarmEtcdView } from './etcd-view.js';
 import { collectAlarms } from './etcd-alarms.js';
 
 export const WARN_RATIO = 0.8;
@@ -91,6 +91,7 @@ export function judgeDbSize(view: EtcdView, quota: QuotaSettings): Finding[] {
 }
 
 export const etcdDbSize: Check = {
+  prewarm: prewarmEtcdView,
   id: 'etcd-db-size',
   component: 'etcd',
   title: 'etcd databases are well below their quota and not badly fragmented',

@@ -5,7 +5,7 @@
 import type { Check, Finding } from '../engine/types.js';
 import type { Code } from '../catalogue/codes.js';
 import { entryFor } from '../catalogue/index.js';
-import { credentialsRejected, etcdView, isCredentialFailure, memberSubject, type EtcdView, type MemberView } from './etcd-view.js';
+import { credentialsRejected, etcdView, isCredentialFailure, memberSubject, type EtcdView, type MemberView, prewarmEtcdView } from './etcd-view.js';
 import { etcdIndirectView, PEER_PORT, type IndirectView } from './etcd-indirect.js';
 
 /**
@@ -139,6 +139,7 @@ function judgeIndirectly(view: IndirectView): Finding[] {
 }
 
 export const etcdMembers: Check = {
+  prewarm: prewarmEtcdView,
   id: 'etcd-members',
   component: 'etcd',
   title: 'Every etcd member answers on its own, the members agree, none lags behind',

@@ -4,7 +4,7 @@
 import type { Check, CheckContext, Finding } from '../engine/types.js';
 import { entryFor } from '../catalogue/index.js';
 import type { Code } from '../catalogue/codes.js';
-import { credentialsRejected, etcdView, type EtcdView, type MemberView } from './etcd-view.js';
+import { credentialsRejected, etcdView, type EtcdView, type MemberView, prewarmEtcdView } from './etcd-view.js';
 import { describeApiServerView, etcdIndirectView, type IndirectView } from './etcd-indirect.js';
 
 export function quorumOf(voters: number): number {
@@ -128,6 +128,7 @@ export function noCredentialsFinding(ctx: CheckContext): Finding {
 }
 
 export const etcdQuorum: Check = {
+  prewarm: prewarmEtcdView,
   id: 'etcd-quorum',
   component: 'etcd',
   title: 'etcd has a majority of voting members, with fault tolerance to spare',

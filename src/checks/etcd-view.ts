@@ -195,6 +195,16 @@ export function etcdView(ctx: CheckContext): Promise<EtcdView | null> {
   });
 }
 
+/**
+ * Starts the shared view early, when nothing discovery does can change it: the endpoints from
+ * --etcd and the client certificate and CA from the flags (discovery fills in kubeadm's files
+ * only where the flags left a gap).
+ */
+export function prewarmEtcdView(ctx: CheckContext): void {
+  const final = ctx.options.etcd.length > 0 && (ctx.targets.etcdTls.caFile !== undefined || ctx.targets.etcd.every((e) => e.url.startsWith('http:')));
+  if (final && hasEtcdCredentials(ctx)) void etcdView(ctx).catch(() => undefined);
+}
+
 /** A view nobody could be asked in: every failure is about our credentials. */
 export function credentialsRejected(view: EtcdView): boolean {
   return view.answers.length > 0 && view.answers.every((a) => isCredentialFailure(a.status));

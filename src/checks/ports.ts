@@ -92,6 +92,10 @@ async function probePort(ctx: CheckContext, t: PortTarget): Promise<Finding> {
 }
 
 export const ports: Check = {
+  // The plan from the hosts known so far; one that discovery changes only leaves a probe unused.
+  prewarm(ctx) {
+    for (const t of portPlan(ctx)) void tcpOnce(ctx, t.address, t.port).catch(() => undefined);
+  },
   id: 'ports',
   component: 'ports',
   title: 'Kubernetes ports answer from here: 6443, 2379, 2380, 10250 on control-plane hosts, 10250 on workers',

@@ -187,20 +187,39 @@ async function write(targets: Targets, path: string, store: CacheStore, nodes: r
   }
 }
 
-async function restore(targets: Targets, path: string, store: CacheStore, why: string, flags: { hosts: boolean; apiservers: boolean }, now: Date): Promise<void> {
+/** The cache file for this context and kubeconfig server, or why there is none to use. */
+async function loadCache(path: string, store: CacheStore, server: string | null): Promise<DiscoveryCacheFile | { unusable: string }> {
   const text = await store.read(path);
-  if (text === null) {
-    targets.notes.push(`discovery cache: none at ${path} (it is written by a run that can list the nodes)`);
-    return;
-  }
+  if (text === null) return { unusable: `none at ${path} (it is written by a run that can list the nodes)` };
   const cache = parseCache(text);
-  if ('invalid' in cache) {
-    targets.notes.push(`discovery cache: ${path} not used: ${cache.invalid}`);
-    return;
-  }
-  const server = targets.kubeServer?.url ?? null;
-  if (cache.server !== server) {
-    targets.notes.push(`discovery cache: ${path} was written for ${cache.server ?? 'no server'}, not ${server ?? 'no server'}: not used`);
+  if ('invalid' in cache) return { unusable: `${path} not used: ${cache.invalid}` };
+  if (cache.server !== server) return { unusable: `${path} was written for ${cache.server ?? 'no server'}, not ${server ?? 'no server'}: not used` };
+  return cache;
+}
+
+function cachePath(env: NodeJS.ProcessEnv, targets: Targets): string | null {
+  const dir = cacheDir(env);
+  return dir === null || targets.context === null ? null : join(dir, cacheFileName(targets.context));
+}
+
+/**
+ * The targets as they would be if discovery had to fall back to the cache: a copy, for the
+ * probes that start before discovery (engine/early-probes). The run's own targets are
+ * untouched. A null store: no cache (the demo's throwaway clusters), the flags' targets only.
+ */
+export async function targetsWithCache(env: NodeJS.ProcessEnv, targets: Targets, flags: { hosts: boolean; apiservers: boolean }, store: CacheStore | null = fileCacheStore): Promise<Targets> {
+  const copy: Targets = { ...targets, hosts: targets.hosts.map((h) => ({ ...h })), apiServers: [...targets.apiServers], etcd: [...targets.etcd], notes: [] };
+  const path = cachePath(env, targets);
+  if (path === null || store === null) return copy;
+  const cache = await loadCache(path, store, targets.kubeServer?.url ?? null);
+  if (!('unusable' in cache)) restoreFromCache(copy, cache, flags);
+  return copy;
+}
+
+async function restore(targets: Targets, path: string, store: CacheStore, why: string, flags: { hosts: boolean; apiservers: boolean }, now: Date): Promise<void> {
+  const cache = await loadCache(path, store, targets.kubeServer?.url ?? null);
+  if ('unusable' in cache) {
+    targets.notes.push(`discovery cache: ${cache.unusable}`);
     return;
   }
   const taken = restoreFromCache(targets, cache, flags);
@@ -219,9 +238,8 @@ export function discoveryCacheDiscoverer(env: NodeJS.ProcessEnv, store: CacheSto
   return {
     name: 'cache',
     async discover(targets, ctx) {
-      const dir = cacheDir(env);
-      if (dir === null || targets.context === null) return;
-      const path = join(dir, cacheFileName(targets.context));
+      const path = cachePath(env, targets);
+      if (path === null) return;
       const why = await nodesUnknown(ctx);
       if (why === null) {
         const list = await nodeList(ctx);

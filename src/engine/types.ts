@@ -49,6 +49,13 @@ export interface Check {
   /** Catalogue codes this check may report (for `k8sdoc explain`: which checks detect a code). */
   codes: readonly Code[];
   run(ctx: CheckContext): Promise<Finding[]>;
+  /**
+   * Starts, without waiting, the probes `run` will make on the targets already known before
+   * discovery (flags, the discovery cache), through the run's memo (`ctx.shared`), so that a
+   * hung host's --timeout runs alongside discovery instead of after it. Only probes whose
+   * outcome cannot depend on what discovery adds may start here.
+   */
+  prewarm?(ctx: CheckContext): void;
 }
 
 /** What `k8sdoc checks`, `explain` and shell completion tell about a check, without its code. */

@@ -88,4 +88,26 @@ describe.skipIf(!etcdAvailable())('triage on nodes, and discovery from the cache
     expect(withoutCache.discoveryCache).toBeUndefined();
     expect(withoutCache.results.find((r) => r.check === 'kubelet')).toMatchObject({ status: 'skip', message: expect.stringMatching(/^no hosts known/) });
   });
+
+  it("the cache's hosts are probed while discovery still waits on a hung API server: a hung kubelet costs one --timeout, not two", async () => {
+    const c = await start({ ...buildScenario('healthy'), name: 'early-probes', nodes: { 'worker-1': { kubelet: 'hang' } } });
+    const env = { HOME: emptyHome(), XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'k8sdoc-xdg-')) };
+    const args = ['check', '--kubeconfig', c.kubeconfigPath, '--only', 'kubelet', '--timeout', `${TIMEOUT_MS}ms`, '-o', 'json'];
+    expect(parseJsonReport(await runCli(args, { env })).discoveryCache).toBeUndefined(); // lists the nodes, writes the cache
+
+    // Every API server accepts and never answers: discovery costs a whole --timeout.
+    await Promise.all(c.apiServers.map((a) => a.setMode('hang')));
+    const run = await runCli([...args, '--debug'], { env });
+    const report = parseJsonReport(run);
+    expect(report.discoveryCache).toBeDefined();
+    const worker = c.hosts.find((h) => h.name === 'worker-1')!;
+    expect(report.results.find((r) => r.check === 'kubelet' && r.data?.['node'] === 'worker-1')).toMatchObject({ code: 'kubelet-unreachable', timedOut: [`tls ${worker.address}:10250`] });
+    expect(report.results.filter((r) => r.check === 'kubelet' && r.status === 'ok')).toHaveLength(c.hosts.length - 1);
+    // The hung kubelet's handshake was asked for before discovery gave up on the API server...
+    const asked = new RegExp(`^debug: probe \\+(\\d+) ms tls ${worker.address.replace(/\./g, '\\.')}:10250: timeout`, 'm').exec(run.stderr);
+    expect(asked, run.stderr).not.toBeNull();
+    expect(Number(asked![1])).toBeLessThan(TIMEOUT_MS);
+    // ...so its --timeout ran alongside discovery's: one timeout in all, where it used to be two.
+    expect(report.durationMs).toBeLessThan(2 * TIMEOUT_MS);
+  });
 });

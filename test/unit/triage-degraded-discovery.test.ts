@@ -1,7 +1,7 @@
 // Discovery when the API server cannot list the nodes: the static pod manifests of a
 // control-plane node and the discovery cache of the last run that could.
 import { describe, expect, it } from 'vitest';
-import { cacheDir, cacheFileName, discoveryCacheDiscoverer, parseCache, restoreFromCache, snapshot, type CacheStore, type DiscoveryCacheFile } from '../../src/discovery/cache.js';
+import { cacheDir, cacheFileName, discoveryCacheDiscoverer, parseCache, restoreFromCache, snapshot, targetsWithCache, type CacheStore, type DiscoveryCacheFile } from '../../src/discovery/cache.js';
 import { controlPlaneFromManifests, manifestPath, manifestsDiscoverer, type PodLike } from '../../src/discovery/manifests.js';
 import type { Targets } from '../../src/discovery/targets.js';
 import type { FilesProbe } from '../../src/probes/types.js';
@@ -157,6 +157,21 @@ describe('discovery cache', () => {
     expect(down.targets.hosts.map((h) => h.name)).toEqual(['cp-1', 'worker-1']);
     expect(down.targets.fromCache).toEqual({ path, writtenAt: '2026-11-25T10:00:00.000Z', ageSeconds: 7500, hosts: ['10.0.0.11', '10.0.0.21'], apiServers: [], etcd: [] });
     expect(down.targets.notes.at(-1)).toMatch(/^discovery cache: API server unreachable .*; took 2 hosts, 0 API servers, 0 etcd endpoints from .*, written 2h5m ago \(2026-11-25T10:00:00.000Z\)$/);
+  });
+
+  it('gives the early probes a copy of the targets with the cache folded in, and leaves the run\'s own alone', async () => {
+    const store = memoryStore();
+    const discoverer = discoveryCacheDiscoverer({ HOME: '/home/me' }, store);
+    const up = context('up');
+    await discoverer.discover(up.targets, up);
+    const down = context('down');
+    const early = await targetsWithCache({ HOME: '/home/me' }, down.targets, { hosts: false, apiservers: false }, store);
+    expect(early.hosts.map((h) => h.name)).toEqual(['cp-1', 'worker-1']);
+    expect(down.targets.hosts).toEqual([]);
+    expect(down.targets.notes).toEqual([]);
+    // No store (the demo), or no cache written yet: the flags' targets only.
+    expect((await targetsWithCache({ HOME: '/home/me' }, down.targets, { hosts: false, apiservers: false }, null)).hosts).toEqual([]);
+    expect((await targetsWithCache({ HOME: '/elsewhere' }, down.targets, { hosts: false, apiservers: false }, store)).hosts).toEqual([]);
   });
 
   it('is not used for another server under the same context name', async () => {

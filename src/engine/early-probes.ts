@@ -1,0 +1,46 @@
+// Probes that need no discovery start at once. Discovery can cost a whole --timeout (a
+// balancer that hands the request to a hung API server, a node list that waits on an etcd
+// without quorum) and the checks start after it: a hung kubelet or etcd member known from the
+// flags or the discovery cache would then cost a second --timeout on top. Each check's
+// `prewarm` starts, through the run's memo, the probes it will make on targets known before
+// discovery; the checks then find them in flight or done. While discovery runs they hold at
+// most half of the --concurrency slots, so discovery's own requests never queue behind them.
+import type { Targets } from '../discovery/targets.js';
+import type { Probes } from '../probes/types.js';
+import { limitProbes, type ProbeTrace } from './limited-probes.js';
+import { createLimiter, type Limiter } from './limit.js';
+import type { Check, CheckContext } from './types.js';
+
+export interface EarlyProbes {
+  /** Discovery is over: the early probes still queued get every slot, like the checks' own. */
+  discoveryDone(): void;
+}
+
+export function startEarlyProbes(
+  ctx: CheckContext,
+  checks: readonly Check[],
+  o: { raw: Probes; limit: Limiter; trace?: ProbeTrace; targets: Promise<Targets> },
+): EarlyProbes {
+  const concurrency = ctx.options.concurrency;
+  const lane = createLimiter(Math.max(1, Math.floor(concurrency / 2)));
+  const early = <T>(fn: () => Promise<T>) => lane(() => o.limit(fn));
+  const probes = limitProbes(o.raw, early, o.trace);
+  const prewarming = checks.filter((c) => c.prewarm);
+  if (prewarming.length > 0) {
+    void o.targets.then(
+      (targets) => {
+        const earlyCtx: CheckContext = { ...ctx, targets, probes };
+        for (const c of prewarming) {
+          try {
+            c.prewarm!(earlyCtx);
+          } catch (e) {
+            // A prewarm that fails costs only speed: the check makes its probes itself.
+            ctx.log(`early probes of ${c.id}: ${(e as Error).message}`);
+          }
+        }
+      },
+      (e: unknown) => ctx.log(`early probes: ${(e as Error).message}`),
+    );
+  }
+  return { discoveryDone: () => lane.resize(concurrency) };
+}

@@ -1,0 +1,72 @@
+// The probes that start before discovery: each check's prewarm gets the targets known up front,
+// holds at most half of the slots while discovery runs, and every slot once it is over; a
+// prewarm that throws costs nothing but a debug line.
+import { describe, expect, it } from 'vitest';
+import { startEarlyProbes } from '../../src/engine/early-probes.js';
+import { createLimiter } from '../../src/engine/limit.js';
+import type { Check, CheckContext } from '../../src/engine/types.js';
+import type { TcpOutcome } from '../../src/probes/types.js';
+import { tcpOnce } from '../../src/checks/probe-once.js';
+import { emptyTargets, fakeContext, fakeProbes } from '../helpers/fake-context.js';
+
+const turn = () => new Promise((r) => setImmediate(r));
+
+function check(id: string, prewarm?: (ctx: CheckContext) => void): Check {
+  return { id, component: 'ports', title: id, needs: [], codes: [], run: async () => [], ...(prewarm ? { prewarm } : {}) };
+}
+
+describe('early probes', () => {
+  it('hold at most half the slots while discovery runs, all of them after, and share the run memo', async () => {
+    const ctx = fakeContext({ options: { concurrency: 8 } });
+    const limit = createLimiter(8);
+    let inFlight = 0;
+    let peak = 0;
+    const release: (() => void)[] = [];
+    const tcp = async (): Promise<TcpOutcome> => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      await new Promise<void>((r) => release.push(r));
+      inFlight -= 1;
+      return { kind: 'ok', ms: 1 };
+    };
+    const hosts = Array.from({ length: 20 }, (_, i) => ({ address: `10.0.0.${i + 1}`, controlPlane: false }));
+    const early = startEarlyProbes(ctx, [check('ports', (c) => c.targets.hosts.forEach((h) => void tcpOnce(c, h.address, 10250)))], {
+      raw: fakeProbes({ tcp }),
+      limit,
+      targets: Promise.resolve(emptyTargets({ hosts })),
+    });
+    await turn();
+    expect(peak).toBe(4); // half of --concurrency 8: discovery keeps the other half
+    // A check asking for the same socket gets the early probe, not a second connection.
+    const same = tcpOnce(ctx, '10.0.0.1', 10250);
+    early.discoveryDone();
+    await turn();
+    expect(inFlight).toBe(8);
+    while (release.length > 0) {
+      release.shift()!();
+      await turn();
+    }
+    expect(await same).toEqual({ kind: 'ok', ms: 1 });
+    expect(peak).toBe(8);
+  });
+
+  it('a prewarm that throws is logged and the others still start', async () => {
+    const lines: string[] = [];
+    const ctx = { ...fakeContext(), log: (l: string) => lines.push(l) };
+    let started = false;
+    startEarlyProbes(
+      ctx,
+      [
+        check('broken', () => {
+          throw new Error('boom');
+        }),
+        check('fine', () => (started = true)),
+        check('no-prewarm'),
+      ],
+      { raw: fakeProbes(), limit: createLimiter(4), targets: Promise.resolve(emptyTargets()) },
+    );
+    await turn();
+    expect(started).toBe(true);
+    expect(lines).toEqual(['early probes of broken: boom']);
+  });
+});
