@@ -1,5 +1,6 @@
 // Preconditions shared by many checks, resolved once per run. An unmet need turns each
 // check that declares it into one `skip` line with the reason, instead of twenty failures.
+import { nodeList } from '../checks/node-list.js';
 import { tlsOnce } from '../checks/probe-once.js';
 import type { KubeOutcome, KubeProbe } from '../probes/types.js';
 import type { CheckContext, NeedId } from './types.js';
@@ -94,10 +95,12 @@ async function apiNeed(ctx: CheckContext): Promise<string | null> {
 async function nodesNeed(ctx: CheckContext): Promise<string | null> {
   const api = await apiNeed(ctx);
   if (api) return api;
-  const outcome = await ctx.shared.once('need:nodes', () => ctx.probes.kube!.get('/api/v1/nodes?limit=1', { timeoutMs: ctx.options.timeoutMs, signal: ctx.signal }));
-  if (outcome.kind === 'ok') return null;
-  if (outcome.kind === 'forbidden') return 'needs list nodes (RBAC: the credentials may not list nodes)';
-  return `cannot list nodes (${outcome.message})`;
+  // The one node list of the run (discovery has read it already): a separate probe request
+  // cost a request per run, and, when the list had just failed, a second wait for the same answer.
+  const list = await nodeList(ctx);
+  if (list.kind === 'ok') return null;
+  if (list.kind === 'forbidden') return list.message;
+  return `cannot list nodes (${list.message})`;
 }
 
 async function etcdNeed(ctx: CheckContext): Promise<string | null> {

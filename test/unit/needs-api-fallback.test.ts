@@ -62,3 +62,33 @@ describe('api need: the kubeconfig server, else a master that answers', () => {
     expect(used).toEqual([]);
   });
 });
+
+describe("nodes need: the run's one node list, not a request of its own", () => {
+  function withList(list: () => Promise<KubeOutcome>) {
+    const asked: string[] = [];
+    const kube: KubeProbe = {
+      server: LB,
+      get: (path) => {
+        asked.push(path);
+        return path === '/version' ? Promise.resolve(ok(1)) : list();
+      },
+    };
+    return { ctx: fakeContext({ probes: { kube }, options: { timeoutMs: 200 } }), asked };
+  }
+
+  it('met when the list was read, with no request beyond it', async () => {
+    const { ctx, asked } = withList(async () => ({ ...ok(1), body: '{"items":[],"metadata":{}}' }));
+    expect(await NEEDS.nodes(ctx)).toBeNull();
+    expect(await NEEDS.nodes(ctx)).toBeNull();
+    expect(asked).toEqual(['/version', '/api/v1/nodes?limit=500']);
+  });
+
+  it('names the permission on 403, and a list that timed out is not asked for again', async () => {
+    const forbidden = withList(async () => ({ kind: 'forbidden', message: 'HTTP 403 Forbidden', status: 403, ms: 1 }));
+    expect(await NEEDS.nodes(forbidden.ctx)).toBe('needs list nodes (RBAC: the credentials may not list nodes)');
+    const hung = withList(async () => timeout);
+    expect(await NEEDS.nodes(hung.ctx)).toBe(`cannot list nodes (${timeout.message})`);
+    expect(await NEEDS.nodes(hung.ctx)).toMatch(/^cannot list nodes/);
+    expect(hung.asked.filter((p) => p.startsWith('/api/v1/nodes'))).toHaveLength(1);
+  });
+});
