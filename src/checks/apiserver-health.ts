@@ -6,7 +6,7 @@
 import type { Endpoint } from '../discovery/targets.js';
 import type { Check, CheckContext, Finding } from '../engine/types.js';
 import type { KubeOutcome } from '../probes/types.js';
-import { apiEndpoints, apiSubject, endpointData, NETWORK_CODES, prewarmApiEndpoints, reachEndpoint } from './apiserver-reachable.js';
+import { apiEndpoints, apiSubject, endpointData, NETWORK_CODES, reachEndpoint, speaksHttp } from './apiserver-reachable.js';
 import { describeFailingChecks, parseVerboseHealth } from './readyz-parse.js';
 
 type HealthPath = 'livez' | 'readyz';
@@ -17,7 +17,12 @@ type Verdict =
   | { kind: 'absent' }
   | { kind: 'problem'; outcome: Exclude<KubeOutcome, { kind: 'ok' }> };
 
-async function askHealth(ctx: CheckContext, e: Endpoint, path: HealthPath): Promise<Verdict> {
+/** Memoised per endpoint and path, so that the early probe and the check share one request. */
+function askHealth(ctx: CheckContext, e: Endpoint, path: HealthPath): Promise<Verdict> {
+  return ctx.shared.once(`health:${e.url}:${path}`, () => askHealthNow(ctx, e, path));
+}
+
+async function askHealthNow(ctx: CheckContext, e: Endpoint, path: HealthPath): Promise<Verdict> {
   const outcome = await ctx.probes.kube!.get(`/${path}?verbose`, { timeoutMs: ctx.options.timeoutMs, signal: ctx.signal, server: e.url });
   if (outcome.kind === 'ok') return { kind: 'pass', checks: parseVerboseHealth(outcome.body).checks.length };
   if (outcome.kind === 'http' && outcome.status === 404) return { kind: 'absent' };
@@ -80,7 +85,17 @@ async function judgeEndpoint(ctx: CheckContext, e: Endpoint): Promise<Finding> {
 }
 
 export const apiserverHealth: Check = {
-  prewarm: prewarmApiEndpoints,
+  // /livez and /readyz as soon as the endpoint answers /version: an API server waiting on a
+  // lost etcd takes its time over /readyz, and that wait then runs alongside discovery's.
+  prewarm(ctx) {
+    for (const e of apiEndpoints(ctx)) {
+      void speaksHttp(ctx, e)
+        .then((speaks) => {
+          if (speaks) for (const path of ['livez', 'readyz'] as const) void askHealth(ctx, e, path);
+        })
+        .catch(() => undefined);
+    }
+  },
   id: 'apiserver-health',
   component: 'apiserver',
   title: 'Each API server is live and ready: /livez and /readyz with the failing checks named',

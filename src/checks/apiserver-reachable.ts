@@ -116,11 +116,18 @@ export function reachEndpoint(ctx: CheckContext, e: Endpoint): Promise<Finding> 
  * the checks, as it names the node an endpoint runs on, which discovery finds.
  */
 export function prewarmApiEndpoints(ctx: CheckContext): void {
-  for (const e of apiEndpoints(ctx)) {
-    void tcpOnce(ctx, e.host, e.port)
-      .then((tcp) => (tcp.kind === 'ok' ? tlsOnce(ctx, e.host, e.port) : undefined))
-      .catch(() => undefined);
-  }
+  for (const e of apiEndpoints(ctx)) void speaksHttp(ctx, e).catch(() => undefined);
+}
+
+/**
+ * TCP, TLS and /version as probeEndpoint asks them (the same memo keys): whether the endpoint
+ * answers HTTP at all, for probes that build on it early (apiserver-health's prewarm).
+ */
+export async function speaksHttp(ctx: CheckContext, e: Endpoint): Promise<boolean> {
+  if ((await tcpOnce(ctx, e.host, e.port)).kind !== 'ok') return false;
+  if ((await tlsOnce(ctx, e.host, e.port)).kind !== 'ok' || !ctx.probes.kube) return false;
+  const version = e.source === 'kubeconfig' ? await kubeconfigServerVersion(ctx, ctx.probes.kube) : await serverVersion(ctx, ctx.probes.kube, e.url);
+  return ['ok', 'unauthorized', 'forbidden', 'http', 'bad-response'].includes(version.kind);
 }
 
 export const apiserverReachable: Check = {

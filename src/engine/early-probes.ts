@@ -3,8 +3,8 @@
 // without quorum) and the checks start after it: a hung kubelet or etcd member known from the
 // flags or the discovery cache would then cost a second --timeout on top. Each check's
 // `prewarm` starts, through the run's memo, the probes it will make on targets known before
-// discovery; the checks then find them in flight or done. While discovery runs they hold at
-// most half of the --concurrency slots, so discovery's own requests never queue behind them.
+// discovery; the checks then find them in flight or done. While discovery runs, a few of the
+// --concurrency slots stay free for it, so its own requests never queue behind them.
 import type { Targets } from '../discovery/targets.js';
 import type { Probes } from '../probes/types.js';
 import { limitProbes, type ProbeTrace } from './limited-probes.js';
@@ -16,13 +16,25 @@ export interface EarlyProbes {
   discoveryDone(): void;
 }
 
+/**
+ * Slots the early probes may hold while discovery runs. Discovery asks only a handful of
+ * questions at once (TLS and /version of the kubeconfig server and each master, then a list or
+ * two), so it keeps up to 8 slots, never more than half; the early probes take the rest, as
+ * many hung hosts each hold a slot for a whole --timeout.
+ */
+export function earlyShare(concurrency: number): number {
+  return Math.max(1, concurrency - Math.min(DISCOVERY_RESERVE, Math.floor(concurrency / 2)));
+}
+
+const DISCOVERY_RESERVE = 8;
+
 export function startEarlyProbes(
   ctx: CheckContext,
   checks: readonly Check[],
   o: { raw: Probes; limit: Limiter; trace?: ProbeTrace; targets: Promise<Targets> },
 ): EarlyProbes {
   const concurrency = ctx.options.concurrency;
-  const lane = createLimiter(Math.max(1, Math.floor(concurrency / 2)));
+  const lane = createLimiter(earlyShare(concurrency));
   const early = <T>(fn: () => Promise<T>) => lane(() => o.limit(fn));
   const probes = limitProbes(o.raw, early, o.trace);
   // The ports check plans every socket of a host together (6443, 2379, 2380, 10250): started

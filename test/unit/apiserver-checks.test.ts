@@ -87,6 +87,19 @@ describe('apiserver-health', () => {
   });
 });
 
+describe('apiserver-health prewarm', () => {
+  it('asks /livez and /readyz of an endpoint that answers /version before the check runs, once, and nothing of one that refuses', async () => {
+    const kube = fakeKube((path) => (path === '/version' ? ok(VERSION) : path.includes('z?verbose') ? ok(READYZ_OK) : undefined));
+    const ctx = fakeContext({ probes: { kube, ...reachableProbes(['10.0.0.13']) }, targets: { kubeServer: LB, apiServers: [CP(1), CP(3)] } });
+    apiserverHealth.prewarm!(ctx);
+    await new Promise((r) => setImmediate(r));
+    expect(kube.asked.filter((a) => a.includes('z?verbose')).sort()).toEqual([`${LB.url}/livez?verbose`, `${LB.url}/readyz?verbose`, `${CP(1).url}/livez?verbose`, `${CP(1).url}/readyz?verbose`]);
+    const findings = await apiserverHealth.run(ctx);
+    expect(findings.map((f) => f.status)).toEqual(['ok', 'ok', 'skip']);
+    expect(kube.asked.filter((a) => a.includes('z?verbose'))).toHaveLength(4);
+  });
+});
+
 describe('apiserver-latency', () => {
   const latencyKube = (p99Seconds: number | 'forbidden', versionMs = 4) =>
     fakeKube((path) => {

@@ -1,8 +1,8 @@
 // The probes that start before discovery: each check's prewarm gets the targets known up front,
-// holds at most half of the slots while discovery runs, and every slot once it is over; a
+// leave discovery a reserve of slots while it runs, and get every slot once it is over; a
 // prewarm that throws costs nothing but a debug line.
 import { describe, expect, it } from 'vitest';
-import { startEarlyProbes } from '../../src/engine/early-probes.js';
+import { earlyShare, startEarlyProbes } from '../../src/engine/early-probes.js';
 import { createLimiter } from '../../src/engine/limit.js';
 import type { Check, CheckContext } from '../../src/engine/types.js';
 import type { TcpOutcome } from '../../src/probes/types.js';
@@ -16,7 +16,7 @@ function check(id: string, prewarm?: (ctx: CheckContext) => void): Check {
 }
 
 describe('early probes', () => {
-  it('hold at most half the slots while discovery runs, all of them after, and share the run memo', async () => {
+  it('leave discovery its slots while it runs, take all of them after, and share the run memo', async () => {
     const ctx = fakeContext({ options: { concurrency: 8 } });
     const limit = createLimiter(8);
     let inFlight = 0;
@@ -36,7 +36,7 @@ describe('early probes', () => {
       targets: Promise.resolve(emptyTargets({ hosts })),
     });
     await turn();
-    expect(peak).toBe(4); // half of --concurrency 8: discovery keeps the other half
+    expect(peak).toBe(4); // --concurrency 8: discovery keeps half of so few
     // A check asking for the same socket gets the early probe, not a second connection.
     const same = tcpOnce(ctx, '10.0.0.1', 10250);
     early.discoveryDone();
@@ -48,6 +48,10 @@ describe('early probes', () => {
     }
     expect(await same).toEqual({ kind: 'ok', ms: 1 });
     expect(peak).toBe(8);
+  });
+
+  it('keep 8 slots for discovery, never more than half', () => {
+    expect([1, 2, 4, 8, 16, 32, 128].map(earlyShare)).toEqual([1, 1, 2, 4, 8, 24, 120]);
   });
 
   it('a prewarm that throws is logged and the others still start', async () => {
