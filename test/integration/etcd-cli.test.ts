@@ -6,7 +6,7 @@ import { etcdAvailable } from '../../src/sim/etcd-cluster.js';
 import { createCa, issue } from '../../src/sim/pki.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ReportResult } from '../../src/engine/types.js';
+import type { Report, ReportResult } from '../../src/engine/types.js';
 import { BLOCKS } from '../helpers/blocks.js';
 import { parseJsonReport, problemsOf, runCli } from '../helpers/cli.js';
 import { startEtcdFixture, type EtcdFixture } from '../helpers/etcd-fixture.js';
@@ -127,5 +127,20 @@ describe.skipIf(!etcdAvailable())('k8sdoc check --only etcd against real etcd', 
     expect(quorum).toMatchObject({ status: 'crit', code: 'etcd-quorum-lost', data: { healthy: 1, quorum: 2, gone: ['m2', 'm3'] } });
     expect(quorum!.message).toMatch(/^1 of 3 voting members healthy: quorum needs 2, the cluster is read-only; gone: m2 .*, m3 /);
     expect(report.rootCauses[0]).toMatchObject({ code: 'etcd-quorum-lost' });
+  });
+
+  it('the member left alone gives up its leader after an election timeout: etcd-no-leader, explained by the lost quorum', async () => {
+    // m2 and m3 are gone (previous case). m1 stops trusting a leader it cannot hear from (or,
+    // as leader, steps down without a quorum) within an election timeout, then campaigns.
+    let report: Report | undefined;
+    for (let attempt = 0; attempt < 20; attempt++) {
+      report = parseJsonReport(await check(['-o', 'json']));
+      if (find(report.results, 'etcd-quorum', 'etcd-no-leader').length > 0) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const [noLeader] = find(report!.results, 'etcd-quorum', 'etcd-no-leader');
+    expect(noLeader, JSON.stringify(find(report!.results, 'etcd-quorum'))).toMatchObject({ status: 'crit', message: 'm1 reports no leader', data: { noLeader: ['m1'] } });
+    expect(report!.rootCauses[0]).toMatchObject({ code: 'etcd-quorum-lost' });
+    expect(report!.rootCauses[0]!.explains).toContain('etcd-no-leader');
   });
 });
