@@ -91,7 +91,7 @@ export const apiserverHealth: Check = {
     for (const e of apiEndpoints(ctx)) {
       void speaksHttp(ctx, e)
         .then((speaks) => {
-          if (speaks) for (const path of ['livez', 'readyz'] as const) void askHealth(ctx, e, path);
+          if (speaks) for (const path of ['livez', 'readyz'] as const) void askHealth(ctx, e, path).catch(() => undefined);
         })
         .catch(() => undefined);
     }
