@@ -100,6 +100,24 @@ describe('apiserver-health prewarm', () => {
   });
 });
 
+describe('early probes that fail', () => {
+  it('a health request that rejects is not an unhandled rejection (that would end the process)', async () => {
+    const kube: KubeProbe = {
+      server: LB.url,
+      get: async (path) => {
+        if (path === '/version') return ok(VERSION);
+        throw new Error('socket exploded');
+      },
+    };
+    const ctx = fakeContext({ probes: { kube, ...reachableProbes() }, targets: { kubeServer: LB } });
+    apiserverHealth.prewarm!(ctx);
+    // Vitest fails the run on an unhandled rejection: give it the turns to surface.
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    const [f] = await apiserverHealth.run(ctx).catch((e: Error) => [{ status: 'error', message: e.message }]);
+    expect(f).toMatchObject({ message: 'socket exploded' });
+  });
+});
+
 describe('apiserver-latency', () => {
   const latencyKube = (p99Seconds: number | 'forbidden', versionMs = 4) =>
     fakeKube((path) => {
