@@ -7,7 +7,7 @@ import { targetsFromFlags } from './discovery/index.js';
 import { loadKubeconfig } from './discovery/kubeconfig.js';
 import { createLimiter } from './engine/limit.js';
 import { startEarlyProbes } from './engine/early-probes.js';
-import { fileCacheStore, targetsWithCache } from './discovery/cache.js';
+import { fileCacheStore, readOnce, targetsWithCache } from './discovery/cache.js';
 import { limitProbes, type ProbeTrace } from './engine/limited-probes.js';
 import { buildReport } from './engine/report.js';
 import { runChecks } from './engine/runner.js';
@@ -95,11 +95,11 @@ export async function runDiagnosis(options: CheckOptions, environment: RunEnviro
     limit,
     log,
   };
+  const cacheStore = environment.discoveryCache === false ? null : readOnce(fileCacheStore);
   const flagged = { hosts: options.hosts.length > 0, apiservers: options.apiservers.length > 0 };
-  const earlyTargets = targetsWithCache(environment.env, targets, flagged, environment.discoveryCache === false ? null : fileCacheStore);
-  const early = startEarlyProbes(ctx, checks, { raw: probeSet.probes, limit, trace, targets: earlyTargets });
+  const early = startEarlyProbes(ctx, checks, { raw: probeSet.probes, limit, trace, targets: () => targetsWithCache(environment.env, targets, flagged, cacheStore) });
   try {
-    await discoverTargets(targets, ctx, environment.discoveryCache === false ? DISCOVERERS : discoverersFor(environment.env));
+    await discoverTargets(targets, ctx, cacheStore === null ? DISCOVERERS : discoverersFor(environment.env, cacheStore));
     early.discoveryDone();
     for (const note of targets.notes) log(note);
     environment.progress?.begin(checks.length);

@@ -174,6 +174,25 @@ export const fileCacheStore: CacheStore = {
   },
 };
 
+/**
+ * A store that reads each file once: a run that cannot list the nodes reads the cache both for
+ * its early probes and for discovery's fallback.
+ */
+export function readOnce(store: CacheStore): CacheStore {
+  const reads = new Map<string, Promise<string | null>>();
+  return {
+    read(path) {
+      let text = reads.get(path);
+      if (!text) reads.set(path, (text = store.read(path)));
+      return text;
+    },
+    async write(path, text) {
+      reads.delete(path);
+      await store.write(path, text);
+    },
+  };
+}
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -8,7 +8,7 @@ import type { Targets } from './targets.js';
 import { etcdDiscoverer } from './etcd.js';
 import { controlPlaneDiscoverer } from './control-plane.js';
 import { manifestsDiscoverer } from './manifests.js';
-import { discoveryCacheDiscoverer } from './cache.js';
+import { discoveryCacheDiscoverer, type CacheStore } from './cache.js';
 
 export interface Discoverer {
   name: string;
@@ -18,8 +18,8 @@ export interface Discoverer {
 export const DISCOVERERS: Discoverer[] = [controlPlaneDiscoverer, manifestsDiscoverer, etcdDiscoverer];
 
 /** Every discoverer in order; the cache's place depends on the environment (HOME, XDG_CACHE_HOME). */
-export function discoverersFor(env: NodeJS.ProcessEnv): Discoverer[] {
-  return [...DISCOVERERS, discoveryCacheDiscoverer(env)];
+export function discoverersFor(env: NodeJS.ProcessEnv, store?: CacheStore): Discoverer[] {
+  return [...DISCOVERERS, discoveryCacheDiscoverer(env, store)];
 }
 
 export async function discoverTargets(targets: Targets, ctx: CheckContext, discoverers: readonly Discoverer[] = DISCOVERERS): Promise<void> {

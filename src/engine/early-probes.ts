@@ -31,7 +31,8 @@ const DISCOVERY_RESERVE = 8;
 export function startEarlyProbes(
   ctx: CheckContext,
   checks: readonly Check[],
-  o: { raw: Probes; limit: Limiter; trace?: ProbeTrace; targets: Promise<Targets> },
+  /** `targets`: what is known before discovery, asked only when a selected check prewarms. */
+  o: { raw: Probes; limit: Limiter; trace?: ProbeTrace; targets: () => Promise<Targets> },
 ): EarlyProbes {
   const concurrency = ctx.options.concurrency;
   const lane = createLimiter(earlyShare(concurrency));
@@ -43,7 +44,7 @@ export function startEarlyProbes(
   // 15,000 refusals: 6 % slower over 5,000 hosts (bench/probe-fanout.mjs).
   const prewarming = checks.filter((c) => c.prewarm).sort((a, b) => Number(b.component === 'ports') - Number(a.component === 'ports'));
   if (prewarming.length > 0) {
-    void o.targets.then(
+    void o.targets().then(
       (targets) => {
         const earlyCtx: CheckContext = { ...ctx, targets, probes };
         for (const c of prewarming) {

@@ -33,7 +33,7 @@ describe('early probes', () => {
     const early = startEarlyProbes(ctx, [check('ports', (c) => c.targets.hosts.forEach((h) => void tcpOnce(c, h.address, 10250)))], {
       raw: fakeProbes({ tcp }),
       limit,
-      targets: Promise.resolve(emptyTargets({ hosts })),
+      targets: async () => emptyTargets({ hosts }),
     });
     await turn();
     expect(peak).toBe(4); // --concurrency 8: discovery keeps half of so few
@@ -54,6 +54,13 @@ describe('early probes', () => {
     expect([1, 2, 4, 8, 16, 32, 128].map(earlyShare)).toEqual([1, 1, 2, 4, 8, 24, 120]);
   });
 
+  it('read the targets (the discovery cache) only when a selected check prewarms', async () => {
+    let asked = 0;
+    startEarlyProbes(fakeContext(), [check('quiet')], { raw: fakeProbes(), limit: createLimiter(4), targets: async () => (asked++, emptyTargets()) });
+    await turn();
+    expect(asked).toBe(0);
+  });
+
   it('a prewarm that throws is logged and the others still start', async () => {
     const lines: string[] = [];
     const ctx = { ...fakeContext(), log: (l: string) => lines.push(l) };
@@ -67,7 +74,7 @@ describe('early probes', () => {
         check('fine', () => (started = true)),
         check('no-prewarm'),
       ],
-      { raw: fakeProbes(), limit: createLimiter(4), targets: Promise.resolve(emptyTargets()) },
+      { raw: fakeProbes(), limit: createLimiter(4), targets: async () => emptyTargets() },
     );
     await turn();
     expect(started).toBe(true);

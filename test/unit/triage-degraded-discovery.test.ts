@@ -1,7 +1,7 @@
 // Discovery when the API server cannot list the nodes: the static pod manifests of a
 // control-plane node and the discovery cache of the last run that could.
 import { describe, expect, it } from 'vitest';
-import { cacheDir, cacheFileName, discoveryCacheDiscoverer, parseCache, restoreFromCache, snapshot, targetsWithCache, type CacheStore, type DiscoveryCacheFile } from '../../src/discovery/cache.js';
+import { cacheDir, cacheFileName, discoveryCacheDiscoverer, parseCache, restoreFromCache, readOnce, snapshot, targetsWithCache, type CacheStore, type DiscoveryCacheFile } from '../../src/discovery/cache.js';
 import { controlPlaneFromManifests, manifestPath, manifestsDiscoverer, type PodLike } from '../../src/discovery/manifests.js';
 import type { Targets } from '../../src/discovery/targets.js';
 import type { FilesProbe } from '../../src/probes/types.js';
@@ -172,6 +172,18 @@ describe('discovery cache', () => {
     // No store (the demo), or no cache written yet: the flags' targets only.
     expect((await targetsWithCache({ HOME: '/home/me' }, down.targets, { hosts: false, apiservers: false }, null)).hosts).toEqual([]);
     expect((await targetsWithCache({ HOME: '/elsewhere' }, down.targets, { hosts: false, apiservers: false }, store)).hosts).toEqual([]);
+  });
+
+  it('is read once per run when both the early probes and the fallback want it', async () => {
+    const store = memoryStore({ '/home/me/.cache/k8sdoc/prod.json': JSON.stringify(CACHE) });
+    let reads = 0;
+    const counted = readOnce({ read: (p) => (reads++, store.read(p)), write: (p, t) => store.write(p, t) });
+    const down = context('down');
+    down.targets.context = 'prod';
+    await targetsWithCache({ HOME: '/home/me' }, down.targets, { hosts: false, apiservers: false }, counted);
+    await discoveryCacheDiscoverer({ HOME: '/home/me' }, counted).discover(down.targets, down);
+    expect(down.targets.hosts.map((h) => h.name)).toEqual(['cp-1', 'worker-1']);
+    expect(reads).toBe(1);
   });
 
   it('is not used for another server under the same context name', async () => {
