@@ -4,7 +4,7 @@
 import type { Check, Finding } from '../engine/types.js';
 import type { Code } from '../catalogue/codes.js';
 import { entryFor } from '../catalogue/index.js';
-import { etcdView, type EtcdView, prewarmEtcdView } from './etcd-view.js';
+import { etcdView, type EtcdView, prewarmEtcdView, NO_CREDENTIALS_SKIP } from './etcd-view.js';
 
 const ALARM_CODES: Record<string, Code> = { NOSPACE: 'etcd-alarm-nospace', CORRUPT: 'etcd-alarm-corrupt' };
 
@@ -72,7 +72,7 @@ export const etcdAlarms: Check = {
   codes: ['etcd-alarm-nospace', 'etcd-alarm-corrupt'],
   async run(ctx) {
     const view = await etcdView(ctx);
-    if (view === null) return [{ status: 'skip', subject: 'etcd', message: 'needs an etcd client certificate (see etcd-no-credentials)' }];
+    if (view === null) return [...NO_CREDENTIALS_SKIP];
     return judgeAlarms(view);
   },
 };

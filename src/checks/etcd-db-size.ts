@@ -4,7 +4,7 @@
 // (size vs size in use) is a hint to defragment.
 import type { Check, Finding } from '../engine/types.js';
 import { entryFor } from '../catalogue/index.js';
-import { etcdView, memberSubject, type EtcdView, prewarmEtcdView } from './etcd-view.js';
+import { etcdView, memberSubject, type EtcdView, prewarmEtcdView, NO_CREDENTIALS_SKIP } from './etcd-view.js';
 import { collectAlarms } from './etcd-alarms.js';
 
 export const WARN_RATIO = 0.8;
@@ -99,7 +99,7 @@ export const etcdDbSize: Check = {
   codes: ['etcd-db-near-quota', 'etcd-db-fragmented'],
   async run(ctx) {
     const view = await etcdView(ctx);
-    if (view === null) return [{ status: 'skip', subject: 'etcd', message: 'needs an etcd client certificate (see etcd-no-credentials)' }];
+    if (view === null) return [...NO_CREDENTIALS_SKIP];
     return judgeDbSize(view, { quotaBytes: ctx.options.etcdQuotaBytes, fromFlag: ctx.options.etcdQuotaFromFlag });
   },
 };

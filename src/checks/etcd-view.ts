@@ -3,7 +3,7 @@
 // only appear in a member list (not among the endpoints given) are asked as soon as they
 // are discovered, so a dead or hung member costs one --timeout, not one per question.
 import { setMaxListeners } from 'node:events';
-import type { CheckContext } from '../engine/types.js';
+import type { CheckContext, Finding } from '../engine/types.js';
 import type { EtcdAlarm, EtcdEndpointProbe, EtcdMember, EtcdOutcome, EtcdStatus, Failure, ProbeDeadline } from '../probes/types.js';
 
 export interface EndpointAnswer {
@@ -204,6 +204,9 @@ export function prewarmEtcdView(ctx: CheckContext): void {
   const final = ctx.options.etcd.length > 0 && (ctx.targets.etcdTls.caFile !== undefined || ctx.targets.etcd.every((e) => e.url.startsWith('http:')));
   if (final && hasEtcdCredentials(ctx)) void etcdView(ctx).catch(() => undefined);
 }
+
+/** What a check that needs the direct view reports without etcd client credentials (etcd-quorum says why, once). */
+export const NO_CREDENTIALS_SKIP: readonly Finding[] = [{ status: 'skip', subject: 'etcd', message: 'needs an etcd client certificate (see etcd-no-credentials)' }];
 
 /** A view nobody could be asked in: every failure is about our credentials. */
 export function credentialsRejected(view: EtcdView): boolean {
