@@ -15,7 +15,10 @@ const BLOCK = 49;
 
 const work = mkdtempSync(join(tmpdir(), 'k8sdoc-bench-etcd-'));
 // The harness is TypeScript; bundle it for this script the way the CLI build does.
-const { etcdAvailable, hostPlan, startEtcdCluster, writeKubeadmPki } = await loadSimulator({ 'etcd-cluster.js': ['etcdAvailable', 'startEtcdCluster'], 'hosts.js': ['hostPlan'], 'pki.js': ['writeKubeadmPki'] }, work);
+const { etcdAvailable, hostPlan, startEtcdCluster, writeKubeadmPki } = await loadSimulator(
+  { 'etcd-cluster.js': ['etcdAvailable', 'startEtcdCluster'], 'hosts.js': ['hostPlan'], 'pki.js': ['writeKubeadmPki'] },
+  work,
+);
 
 if (!etcdAvailable()) {
   console.log('etcd is not installed (apt-get install etcd-server etcd-client): benchmark skipped');
@@ -32,8 +35,35 @@ try {
   await cluster.kill('m3');
   cluster.pause('m2');
   const tls = cluster.clientTls;
-  const k8sdoc = [resolve('bin/k8sdoc'), 'check', '--only', 'etcd', '--etcd', cluster.endpoints.join(','), '--timeout', `${TIMEOUT_MS}ms`, '--etcd-cacert', tls.caFile, '--etcd-cert', tls.certFile, '--etcd-key', tls.keyFile, '-o', 'json'];
-  const etcdctl = [`--endpoints=${cluster.endpoints[0]}`, `--cacert=${tls.caFile}`, `--cert=${tls.certFile}`, `--key=${tls.keyFile}`, 'endpoint', 'status', '--cluster', '-w', 'table'];
+  const k8sdoc = [
+    resolve('bin/k8sdoc'),
+    'check',
+    '--only',
+    'etcd',
+    '--etcd',
+    cluster.endpoints.join(','),
+    '--timeout',
+    `${TIMEOUT_MS}ms`,
+    '--etcd-cacert',
+    tls.caFile,
+    '--etcd-cert',
+    tls.certFile,
+    '--etcd-key',
+    tls.keyFile,
+    '-o',
+    'json',
+  ];
+  const etcdctl = [
+    `--endpoints=${cluster.endpoints[0]}`,
+    `--cacert=${tls.caFile}`,
+    `--cert=${tls.certFile}`,
+    `--key=${tls.keyFile}`,
+    'endpoint',
+    'status',
+    '--cluster',
+    '-w',
+    'table',
+  ];
   const ours = [];
   const theirs = [];
   const reported = [];
@@ -43,7 +73,10 @@ try {
     if (!run.stdout.trim()) throw new Error(`k8sdoc printed nothing (exit ${run.status}): ${run.stderr}`);
     const report = JSON.parse(run.stdout);
     reported.push(report.durationMs);
-    const named = report.results.filter((r) => r.code === 'etcd-member-unreachable').map((r) => r.data.name).sort();
+    const named = report.results
+      .filter((r) => r.code === 'etcd-member-unreachable')
+      .map((r) => r.data.name)
+      .sort();
     if (named.join(',') !== 'm2,m3') throw new Error(`k8sdoc did not name m2 and m3 as unreachable: ${named}`);
     theirs.push(timeOnce('etcdctl', etcdctl, { env: { ...process.env, ETCDCTL_API: '3' } }).ms);
   }

@@ -61,9 +61,32 @@ async function measureShape(shape) {
   try {
     const env = { PATH: process.env.PATH, HOME: work };
     const k8sdoc = [resolve('bin/k8sdoc'), 'check', ...cluster.checkArgs, '--timeout', `${TIMEOUT_MS}ms`, '-o', 'json'];
-    const kubectl = ['get', 'nodes', '--kubeconfig', cluster.kubeconfigPath, '--request-timeout', `${TIMEOUT_MS / 1000}s`, '--cache-dir', join(work, 'kube-cache')];
+    const kubectl = [
+      'get',
+      'nodes',
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+      '--request-timeout',
+      `${TIMEOUT_MS / 1000}s`,
+      '--cache-dir',
+      join(work, 'kube-cache'),
+    ];
     const etcdctl = withEtcd
-      ? ['--endpoints', cluster.etcd.endpoints[0], '--cacert', cluster.etcd.clientTls.caFile, '--cert', cluster.etcd.clientTls.certFile, '--key', cluster.etcd.clientTls.keyFile, 'endpoint', 'status', '--cluster', '-w', 'table']
+      ? [
+          '--endpoints',
+          cluster.etcd.endpoints[0],
+          '--cacert',
+          cluster.etcd.clientTls.caFile,
+          '--cert',
+          cluster.etcd.clientTls.certFile,
+          '--key',
+          cluster.etcd.clientTls.keyFile,
+          'endpoint',
+          'status',
+          '--cluster',
+          '-w',
+          'table',
+        ]
       : null;
     const ours = [];
     const reported = [];
@@ -88,14 +111,20 @@ async function measureShape(shape) {
       .map(([c, ms]) => `${c} ${ms} ms`);
     console.log(`\nfan-out: ${shape.title}; --timeout ${TIMEOUT_MS} ms; median of ${RUNS}`);
     console.log(`  k8sdoc check (every check, spawned)      median ${m.toFixed(0).padStart(6)} ms   (report durationMs median ${median(reported)} ms)`);
-    console.log(`  last run: kubelet-unreachable ${count('kubelet-unreachable')}, apiserver-timeout ${count('apiserver-timeout')}, etcd-member-unreachable ${count('etcd-member-unreachable')}, report status ${last.status}; slowest checks: ${slowest.join(', ')}`);
+    console.log(
+      `  last run: kubelet-unreachable ${count('kubelet-unreachable')}, apiserver-timeout ${count('apiserver-timeout')}, etcd-member-unreachable ${count('etcd-member-unreachable')}, report status ${last.status}; slowest checks: ${slowest.join(', ')}`,
+    );
     if (kube.length) {
       const k = median(kube.map((r) => r.ms));
-      console.log(`  kubectl get nodes (same kubeconfig)      median ${k.toFixed(0).padStart(6)} ms   exit ${kube.at(-1).status}   ratio k8sdoc/kubectl ${(m / k).toFixed(2)} x`);
+      console.log(
+        `  kubectl get nodes (same kubeconfig)      median ${k.toFixed(0).padStart(6)} ms   exit ${kube.at(-1).status}   ratio k8sdoc/kubectl ${(m / k).toFixed(2)} x`,
+      );
     }
     if (etcd.length) {
       const e = median(etcd.map((r) => r.ms));
-      console.log(`  etcdctl endpoint status --cluster        median ${e.toFixed(0).padStart(6)} ms   exit ${etcd.at(-1).status}   ratio k8sdoc/etcdctl ${(m / e).toFixed(2)} x`);
+      console.log(
+        `  etcdctl endpoint status --cluster        median ${e.toFixed(0).padStart(6)} ms   exit ${etcd.at(-1).status}   ratio k8sdoc/etcdctl ${(m / e).toFixed(2)} x`,
+      );
     }
     console.log(`  aim --timeout + 300 ms = ${BUDGET_MS} ms: ${m <= BUDGET_MS ? 'met' : `not met (${(m - BUDGET_MS).toFixed(0)} ms over)`}`);
   } finally {

@@ -46,12 +46,33 @@ async function blackHoles() {
 
 /** Plain TCP listeners that accept at once: the port answers (the TLS handshake then fails fast). */
 async function openPorts() {
-  const servers = await Promise.all(addresses.map((h) => new Promise((r) => { const s = createServer((c) => c.destroy()); s.listen(KUBELET_PORT, h, () => r(s)); })));
+  const servers = await Promise.all(
+    addresses.map(
+      (h) =>
+        new Promise((r) => {
+          const s = createServer((c) => c.destroy());
+          s.listen(KUBELET_PORT, h, () => r(s));
+        }),
+    ),
+  );
   return { stop: () => Promise.all(servers.map((s) => new Promise((r) => s.close(r)))) };
 }
 
 async function runK8sdoc() {
-  const args = [resolve('bin/k8sdoc'), 'check', '--only', 'kubelet,ports', '--hosts', addresses.join(','), '--timeout', `${TIMEOUT_MS}ms`, '--concurrency', String(CONCURRENCY), '-o', 'json'];
+  const args = [
+    resolve('bin/k8sdoc'),
+    'check',
+    '--only',
+    'kubelet,ports',
+    '--hosts',
+    addresses.join(','),
+    '--timeout',
+    `${TIMEOUT_MS}ms`,
+    '--concurrency',
+    String(CONCURRENCY),
+    '-o',
+    'json',
+  ];
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, HOME: work }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -71,7 +92,9 @@ function count(report, check, code) {
 const bound = (HOSTS * TIMEOUT_MS) / CONCURRENCY;
 let exitCode = 0;
 try {
-  console.log(`\nprobe fan-out: ${HOSTS} hosts via --hosts (4 ports each: 6443, 2379, 2380 refuse; 10250 as below), --timeout ${TIMEOUT_MS} ms, --concurrency ${CONCURRENCY}, median of ${RUNS}`);
+  console.log(
+    `\nprobe fan-out: ${HOSTS} hosts via --hosts (4 ports each: 6443, 2379, 2380 refuse; 10250 as below), --timeout ${TIMEOUT_MS} ms, --concurrency ${CONCURRENCY}, median of ${RUNS}`,
+  );
   const holes = await blackHoles();
   const dropped = [];
   let last;
@@ -85,13 +108,18 @@ try {
   }
   const timeouts = count(last.report, 'kubelet', 'kubelet-unreachable');
   const kubeletTimeouts = last.report.results.filter((r) => r.check === 'ports' && r.data.port === KUBELET_PORT && r.code === 'port-timeout').length;
-  if (timeouts !== HOSTS || kubeletTimeouts !== HOSTS) throw new Error(`expected ${HOSTS} kubelet and port timeouts on ${KUBELET_PORT}, got ${timeouts} and ${kubeletTimeouts}`);
+  if (timeouts !== HOSTS || kubeletTimeouts !== HOSTS)
+    throw new Error(`expected ${HOSTS} kubelet and port timeouts on ${KUBELET_PORT}, got ${timeouts} and ${kubeletTimeouts}`);
   // A refusing port answers in microseconds; one judged a timeout means the event loop stalled
   // past --timeout before the refusal was read (GC under 25,000 sockets and findings).
   const misjudged = last.report.results.filter((r) => r.check === 'ports' && r.data.port !== KUBELET_PORT && r.code !== 'port-refused').length;
   const m = median(dropped);
-  console.log(`  10250 dropped (firewall)      median ${m.toFixed(0).padStart(6)} ms   bound hosts × timeout ÷ concurrency = ${bound.toFixed(0)} ms   ratio ${(m / bound).toFixed(2)} x`);
-  console.log(`    ${timeouts} kubelet-unreachable + ${kubeletTimeouts} port-timeout from ${HOSTS} dials of 10250 (shared); ${HOSTS * 3 - misjudged} of ${HOSTS * 3} refusing ports judged port-refused, ${misjudged} misjudged`);
+  console.log(
+    `  10250 dropped (firewall)      median ${m.toFixed(0).padStart(6)} ms   bound hosts × timeout ÷ concurrency = ${bound.toFixed(0)} ms   ratio ${(m / bound).toFixed(2)} x`,
+  );
+  console.log(
+    `    ${timeouts} kubelet-unreachable + ${kubeletTimeouts} port-timeout from ${HOSTS} dials of 10250 (shared); ${HOSTS * 3 - misjudged} of ${HOSTS * 3} refusing ports judged port-refused, ${misjudged} misjudged`,
+  );
 
   const open = await openPorts();
   const answering = [];

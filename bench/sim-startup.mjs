@@ -28,7 +28,9 @@ try {
     }
     const m = median(times);
     if (m >= AIM_MS) over.push(name);
-    console.log(`  ${name.padEnd(28)} median ${String(Math.round(m)).padStart(6)} ms  min ${String(Math.round(Math.min(...times))).padStart(6)} ms  max ${String(Math.round(Math.max(...times))).padStart(6)} ms`);
+    console.log(
+      `  ${name.padEnd(28)} median ${String(Math.round(m)).padStart(6)} ms  min ${String(Math.round(Math.min(...times))).padStart(6)} ms  max ${String(Math.round(Math.max(...times))).padStart(6)} ms`,
+    );
   }
   console.log(over.length === 0 ? `  every scenario's median is under ${AIM_MS} ms` : `  over the aim: ${over.join(', ')}`);
 } finally {

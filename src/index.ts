@@ -53,9 +53,17 @@ const CHECK_GUARD_FACTOR = 20;
  * would end "OK": a smoke test must not pass on that, so it is a usage error (exit 2).
  */
 function requireSomethingToCheck(targets: Targets): void {
-  const nothing = targets.kubeServer === null && targets.apiServers.length === 0 && targets.etcd.length === 0 && targets.hosts.length === 0 && targets.pkiDir === null && targets.etcdBackupDir === null;
+  const nothing =
+    targets.kubeServer === null &&
+    targets.apiServers.length === 0 &&
+    targets.etcd.length === 0 &&
+    targets.hosts.length === 0 &&
+    targets.pkiDir === null &&
+    targets.etcdBackupDir === null;
   if (nothing) {
-    throw new UsageError("nothing to check: no kubeconfig found (KUBECONFIG, ~/.kube/config) and no --apiserver, --etcd, --hosts or --pki-dir given; pass one, or try 'k8sdoc demo'");
+    throw new UsageError(
+      "nothing to check: no kubeconfig found (KUBECONFIG, ~/.kube/config) and no --apiserver, --etcd, --hosts or --pki-dir given; pass one, or try 'k8sdoc demo'",
+    );
   }
 }
 
@@ -97,7 +105,12 @@ export async function runDiagnosis(options: CheckOptions, environment: RunEnviro
   };
   const cacheStore = environment.discoveryCache === false ? null : readOnce(fileCacheStore);
   const flagged = { hosts: options.hosts.length > 0, apiservers: options.apiservers.length > 0 };
-  const early = startEarlyProbes(ctx, checks, { raw: probeSet.probes, limit, trace, targets: () => targetsWithCache(environment.env, targets, flagged, cacheStore) });
+  const early = startEarlyProbes(ctx, checks, {
+    raw: probeSet.probes,
+    limit,
+    trace,
+    targets: () => targetsWithCache(environment.env, targets, flagged, cacheStore),
+  });
   try {
     await discoverTargets(targets, ctx, cacheStore === null ? DISCOVERERS : discoverersFor(environment.env, cacheStore));
     early.discoveryDone();

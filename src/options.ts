@@ -57,30 +57,96 @@ export interface OptionSpec {
 }
 
 export const CHECK_OPTIONS: readonly OptionSpec[] = [
-  { flags: '--kubeconfig <path>', name: 'kubeconfig', kind: 'path', description: 'kubeconfig file ($KUBECONFIG list, else ~/.kube/config; the service account inside a pod)' },
+  {
+    flags: '--kubeconfig <path>',
+    name: 'kubeconfig',
+    kind: 'path',
+    description: 'kubeconfig file ($KUBECONFIG list, else ~/.kube/config; the service account inside a pod)',
+  },
   { flags: '--context <name>', name: 'context', kind: 'context', description: 'kubeconfig context (default: current-context)' },
-  { flags: '--apiserver <url,...>', name: 'apiserver', kind: 'list', description: 'API server endpoints to probe one by one besides the kubeconfig server (default: control-plane nodes on :6443)' },
-  { flags: '--etcd <url,...>', name: 'etcd', kind: 'list', description: "etcd client endpoints (default: kube-apiserver's --etcd-servers, else control-plane nodes on :2379)" },
+  {
+    flags: '--apiserver <url,...>',
+    name: 'apiserver',
+    kind: 'list',
+    description: 'API server endpoints to probe one by one besides the kubeconfig server (default: control-plane nodes on :6443)',
+  },
+  {
+    flags: '--etcd <url,...>',
+    name: 'etcd',
+    kind: 'list',
+    description: "etcd client endpoints (default: kube-apiserver's --etcd-servers, else control-plane nodes on :2379)",
+  },
   { flags: '--etcd-cacert <path>', name: 'etcdCacert', kind: 'path', description: 'etcd CA file (default: /etc/kubernetes/pki/etcd/ca.crt when readable)' },
-  { flags: '--etcd-cert <path>', name: 'etcdCert', kind: 'path', description: 'etcd client certificate (default: /etc/kubernetes/pki/etcd/healthcheck-client.crt)' },
+  {
+    flags: '--etcd-cert <path>',
+    name: 'etcdCert',
+    kind: 'path',
+    description: 'etcd client certificate (default: /etc/kubernetes/pki/etcd/healthcheck-client.crt)',
+  },
   { flags: '--etcd-key <path>', name: 'etcdKey', kind: 'path', description: 'etcd client key (default: /etc/kubernetes/pki/etcd/healthcheck-client.key)' },
-  { flags: '--pki-dir <path>', name: 'pkiDir', kind: 'path', description: 'folder of certificates and kubeconfigs to inspect for expiry (default: /etc/kubernetes/pki when present)' },
-  { flags: '--etcd-backup-dir <path>', name: 'etcdBackupDir', kind: 'path', description: 'where etcd snapshots are written; the newest must be younger than --backup-max-age' },
+  {
+    flags: '--pki-dir <path>',
+    name: 'pkiDir',
+    kind: 'path',
+    description: 'folder of certificates and kubeconfigs to inspect for expiry (default: /etc/kubernetes/pki when present)',
+  },
+  {
+    flags: '--etcd-backup-dir <path>',
+    name: 'etcdBackupDir',
+    kind: 'path',
+    description: 'where etcd snapshots are written; the newest must be younger than --backup-max-age',
+  },
   { flags: '--backup-max-age <duration>', name: 'backupMaxAge', kind: 'duration', defaultText: '1h', description: 'oldest acceptable etcd snapshot' },
-  { flags: '--etcd-quota <bytes>', name: 'etcdQuota', kind: 'string', defaultText: '2GiB', description: "etcd backend quota when the member's metrics do not tell it" },
-  { flags: '--latency-warn <duration>', name: 'latencyWarn', kind: 'duration', defaultText: '1s', description: 'API server request latency (p99) that raises apiserver-latency-high' },
-  { flags: '--node-conditions <type,...>', name: 'nodeConditions', kind: 'list', description: 'extra node condition types to report (node-problem-detector, vendor)' },
+  {
+    flags: '--etcd-quota <bytes>',
+    name: 'etcdQuota',
+    kind: 'string',
+    defaultText: '2GiB',
+    description: "etcd backend quota when the member's metrics do not tell it",
+  },
+  {
+    flags: '--latency-warn <duration>',
+    name: 'latencyWarn',
+    kind: 'duration',
+    defaultText: '1s',
+    description: 'API server request latency (p99) that raises apiserver-latency-high',
+  },
+  {
+    flags: '--node-conditions <type,...>',
+    name: 'nodeConditions',
+    kind: 'list',
+    description: 'extra node condition types to report (node-problem-detector, vendor)',
+  },
   { flags: '--hosts <host,...>', name: 'hosts', kind: 'list', description: 'hosts to probe for ports 6443, 2379, 2380, 10250 (default: every node)' },
   { flags: '--only <id,...>', name: 'only', kind: 'list', description: 'run only these checks or components (apiserver, etcd, certs, nodes, kubelet, ports)' },
   { flags: '--skip <id,...>', name: 'skip', kind: 'list', description: 'skip these checks or components' },
-  { flags: '-o, --output <format>', name: 'output', kind: 'choice', choices: OUTPUT_FORMATS, defaultText: 'table', description: 'output format: table, json, junit, prometheus' },
+  {
+    flags: '-o, --output <format>',
+    name: 'output',
+    kind: 'choice',
+    choices: OUTPUT_FORMATS,
+    defaultText: 'table',
+    description: 'output format: table, json, junit, prometheus',
+  },
   { flags: '--timeout <duration>', name: 'timeout', kind: 'duration', defaultText: '3s', description: 'bound on any one network probe (500ms, 3s)' },
   { flags: '--concurrency <n>', name: 'concurrency', kind: 'number', defaultText: '32', description: 'probes in flight at once' },
   { flags: '--warn-days <n>', name: 'warnDays', kind: 'number', defaultText: '30', description: 'certificate expiry warning threshold in days' },
   { flags: '--crit-days <n>', name: 'critDays', kind: 'number', defaultText: '7', description: 'certificate expiry critical threshold in days' },
-  { flags: '--fail-on <level>', name: 'failOn', kind: 'choice', choices: FAIL_ON_LEVELS, defaultText: 'crit', description: 'findings that make the exit code 1: warn, crit or never' },
+  {
+    flags: '--fail-on <level>',
+    name: 'failOn',
+    kind: 'choice',
+    choices: FAIL_ON_LEVELS,
+    defaultText: 'crit',
+    description: 'findings that make the exit code 1: warn, crit or never',
+  },
   { flags: '--no-color', name: 'color', kind: 'boolean', description: 'plain output (also NO_COLOR, and whenever stdout is not a TTY)' },
-  { flags: '--insecure-skip-tls-verify', name: 'insecureSkipTlsVerify', kind: 'boolean', description: 'talk to servers whose certificates do not verify (still reports why)' },
+  {
+    flags: '--insecure-skip-tls-verify',
+    name: 'insecureSkipTlsVerify',
+    kind: 'boolean',
+    description: 'talk to servers whose certificates do not verify (still reports why)',
+  },
   { flags: '--wait <duration>', name: 'wait', kind: 'duration', description: 're-run until nothing is at or above --fail-on, or the duration runs out' },
   { flags: '--config <path>', name: 'config', kind: 'path', description: 'config file (default: ./.k8sdoc.yaml, else ~/.config/k8sdoc/config.yaml)' },
   { flags: '--debug', name: 'debug', kind: 'boolean', description: 'stack traces and probe logs on stderr' },
@@ -141,7 +207,8 @@ export function resolveCheckOptions(raw: Record<string, RawValue>, { isTTY, env 
     etcdQuotaFromFlag: quotaText !== null,
     latencyWarnMs: duration('latencyWarn', '--latency-warn', '1s'),
     nodeConditions: parseList(str(raw, 'nodeConditions') ?? '').map((t) => {
-      if (!CONDITION_TYPE_PATTERN.test(t)) throw new UsageError(`--node-conditions: '${t}' is not a node condition type; use names like KernelDeadlock or FrequentKubeletRestart`);
+      if (!CONDITION_TYPE_PATTERN.test(t))
+        throw new UsageError(`--node-conditions: '${t}' is not a node condition type; use names like KernelDeadlock or FrequentKubeletRestart`);
       return t;
     }),
     hosts: parseList(str(raw, 'hosts') ?? '').map((h) => parseHost(h, '--hosts')),
@@ -160,4 +227,3 @@ export function resolveCheckOptions(raw: Record<string, RawValue>, { isTTY, env 
     debug: raw.debug === true,
   };
 }
-

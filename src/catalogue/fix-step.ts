@@ -2,8 +2,36 @@
 // members back first: …"). Only commands get a shell prompt in front, so nobody pastes prose.
 
 const COMMANDS = new Set([
-  'cat', 'crictl', 'curl', 'df', 'du', 'etcdctl', 'free', 'getent', 'ip', 'iptables', 'journalctl', 'k3s', 'k8sdoc', 'kubeadm', 'kubectl',
-  'ls', 'nc', 'nft', 'openssl', 'ping', 'ps', 'ss', 'sudo', 'systemctl', 'timedatectl', 'chronyc', 'traceroute', 'uptime', 'top', 'dmesg',
+  'cat',
+  'crictl',
+  'curl',
+  'df',
+  'du',
+  'etcdctl',
+  'free',
+  'getent',
+  'ip',
+  'iptables',
+  'journalctl',
+  'k3s',
+  'k8sdoc',
+  'kubeadm',
+  'kubectl',
+  'ls',
+  'nc',
+  'nft',
+  'openssl',
+  'ping',
+  'ps',
+  'ss',
+  'sudo',
+  'systemctl',
+  'timedatectl',
+  'chronyc',
+  'traceroute',
+  'uptime',
+  'top',
+  'dmesg',
 ]);
 
 export function isCommand(step: string): boolean {

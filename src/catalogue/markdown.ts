@@ -19,7 +19,12 @@ export function catalogueMarkdown(detectedBy: (code: string) => string[]): strin
     for (const code of codes) {
       const e: Entry = ENTRIES[code];
       const checks = detectedBy(code);
-      lines.push(`### \`${code}\` — ${e.title}`, '', `Severity: **${e.severity}**. Detected by: ${checks.length > 0 ? checks.map((c) => `\`${c}\``).join(', ') : '—'}.`, '');
+      lines.push(
+        `### \`${code}\` — ${e.title}`,
+        '',
+        `Severity: **${e.severity}**. Detected by: ${checks.length > 0 ? checks.map((c) => `\`${c}\``).join(', ') : '—'}.`,
+        '',
+      );
       lines.push(`**Symptom:** ${e.symptom}`, '', '**Cause** (most likely first):', '');
       e.causes.forEach((c, i) => lines.push(`${i + 1}. ${c}`));
       lines.push('', '**Fix:**', '', ...e.fix.map((f) => (isCommand(f) ? `- \`${f}\`` : `- ${f}`)), '');

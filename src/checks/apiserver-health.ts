@@ -36,7 +36,13 @@ async function askHealthNow(ctx: CheckContext, e: Endpoint, path: HealthPath): P
 function problemFinding(ctx: CheckContext, e: Endpoint, path: HealthPath, outcome: Exclude<KubeOutcome, { kind: 'ok' }>): Finding {
   const data = { ...endpointData(ctx, e), stage: path, httpStatus: outcome.status };
   if (outcome.kind === 'unauthorized') {
-    return { status: 'crit', subject: apiSubject(e), code: 'apiserver-unauthorized', message: `GET /${path} is rejected with HTTP 401: the API server does not accept these credentials, so its health is unknown`, data };
+    return {
+      status: 'crit',
+      subject: apiSubject(e),
+      code: 'apiserver-unauthorized',
+      message: `GET /${path} is rejected with HTTP 401: the API server does not accept these credentials, so its health is unknown`,
+      data,
+    };
   }
   if (outcome.kind === 'forbidden') {
     return {
@@ -64,16 +70,37 @@ function problemFinding(ctx: CheckContext, e: Endpoint, path: HealthPath, outcom
 async function judgeEndpoint(ctx: CheckContext, e: Endpoint): Promise<Finding> {
   const reach = await reachEndpoint(ctx, e);
   if (reach.status === 'crit' && reach.code !== 'apiserver-unauthorized') {
-    return { status: 'skip', subject: apiSubject(e), message: `not asked for /livez and /readyz: unreachable (${reach.code}, see apiserver-reachable)`, data: endpointData(ctx, e) };
+    return {
+      status: 'skip',
+      subject: apiSubject(e),
+      message: `not asked for /livez and /readyz: unreachable (${reach.code}, see apiserver-reachable)`,
+      data: endpointData(ctx, e),
+    };
   }
   const [livez, readyz] = await Promise.all([askHealth(ctx, e, 'livez'), askHealth(ctx, e, 'readyz')]);
-  const data = { ...endpointData(ctx, e), livezFailing: livez.kind === 'fail' ? livez.failing : [], readyzFailing: readyz.kind === 'fail' ? readyz.failing : [] };
+  const data = {
+    ...endpointData(ctx, e),
+    livezFailing: livez.kind === 'fail' ? livez.failing : [],
+    readyzFailing: readyz.kind === 'fail' ? readyz.failing : [],
+  };
   if (readyz.kind === 'fail') {
     const livezToo = livez.kind === 'fail' ? `; /livez fails too (${livez.failing.join(', ')}): the kubelet will restart it` : '';
-    return { status: 'crit', subject: apiSubject(e), code: 'apiserver-not-ready', message: `not ready: ${describeFailingChecks(readyz.failing)}${livezToo}`, data };
+    return {
+      status: 'crit',
+      subject: apiSubject(e),
+      code: 'apiserver-not-ready',
+      message: `not ready: ${describeFailingChecks(readyz.failing)}${livezToo}`,
+      data,
+    };
   }
   if (livez.kind === 'fail') {
-    return { status: 'crit', subject: apiSubject(e), code: 'apiserver-not-live', message: `not live: ${describeFailingChecks(livez.failing)}; the kubelet will restart it`, data };
+    return {
+      status: 'crit',
+      subject: apiSubject(e),
+      code: 'apiserver-not-live',
+      message: `not live: ${describeFailingChecks(livez.failing)}; the kubelet will restart it`,
+      data,
+    };
   }
   if (readyz.kind === 'problem') return problemFinding(ctx, e, 'readyz', readyz.outcome);
   if (livez.kind === 'problem') return problemFinding(ctx, e, 'livez', livez.outcome);
@@ -100,7 +127,15 @@ export const apiserverHealth: Check = {
   component: 'apiserver',
   title: 'Each API server is live and ready: /livez and /readyz with the failing checks named',
   needs: [],
-  codes: ['apiserver-not-ready', 'apiserver-not-live', 'apiserver-unauthorized', 'apiserver-forbidden', 'apiserver-bad-response', 'apiserver-timeout', 'apiserver-refused'],
+  codes: [
+    'apiserver-not-ready',
+    'apiserver-not-live',
+    'apiserver-unauthorized',
+    'apiserver-forbidden',
+    'apiserver-bad-response',
+    'apiserver-timeout',
+    'apiserver-refused',
+  ],
   async run(ctx) {
     const endpoints = apiEndpoints(ctx);
     if (endpoints.length === 0) return [{ status: 'skip', subject: 'apiserver', message: 'no API server known: no kubeconfig and no --apiserver given' }];

@@ -38,7 +38,12 @@ function ms(value: number): string {
 async function measure(ctx: CheckContext, e: Endpoint): Promise<Finding> {
   const reach = await reachEndpoint(ctx, e);
   if (reach.status === 'crit') {
-    return { status: 'skip', subject: apiSubject(e), message: `latency not measured: unreachable (${reach.code}, see apiserver-reachable)`, data: endpointData(ctx, e) };
+    return {
+      status: 'skip',
+      subject: apiSubject(e),
+      message: `latency not measured: unreachable (${reach.code}, see apiserver-reachable)`,
+      data: endpointData(ctx, e),
+    };
   }
   // One after the other: a round trip, not how well the server copes with a burst.
   const samples: number[] = [];
@@ -50,7 +55,9 @@ async function measure(ctx: CheckContext, e: Endpoint): Promise<Finding> {
         status: timedOut ? 'warn' : 'skip',
         subject: apiSubject(e),
         ...(timedOut ? { code: 'apiserver-latency-high' as const } : {}),
-        message: timedOut ? `GET /version took longer than --timeout (${ctx.options.timeoutMs} ms) on request ${i + 1} of ${LATENCY_SAMPLES}` : `latency not measured: ${outcome.message}`,
+        message: timedOut
+          ? `GET /version took longer than --timeout (${ctx.options.timeoutMs} ms) on request ${i + 1} of ${LATENCY_SAMPLES}`
+          : `latency not measured: ${outcome.message}`,
         data: { ...endpointData(ctx, e), samplesMs: samples },
         timedOut: timedOut ? [`GET ${e.host}:${e.port}/version`] : undefined,
       };
@@ -77,7 +84,13 @@ async function measure(ctx: CheckContext, e: Endpoint): Promise<Finding> {
   if (p99Ms !== null && p99Ms > threshold) slow.push(`the server's p99 for GET/LIST is ${ms(p99Ms)}`);
   if (med > threshold) slow.push(`the median round trip is ${ms(med)}`);
   if (slow.length > 0) {
-    return { status: 'warn', subject: apiSubject(e), code: 'apiserver-latency-high', message: `${slow.join(' and ')}, above --latency-warn ${ms(threshold)} (${roundTrip}; ${serverSide})`, data };
+    return {
+      status: 'warn',
+      subject: apiSubject(e),
+      code: 'apiserver-latency-high',
+      message: `${slow.join(' and ')}, above --latency-warn ${ms(threshold)} (${roundTrip}; ${serverSide})`,
+      data,
+    };
   }
   return { status: 'ok', subject: apiSubject(e), message: `${roundTrip}; ${serverSide}`, data };
 }

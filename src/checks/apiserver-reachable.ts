@@ -78,20 +78,44 @@ async function probeEndpoint(ctx: CheckContext, e: Endpoint): Promise<Finding> {
   const kube = ctx.probes.kube;
   const version = e.source === 'kubeconfig' ? await kubeconfigServerVersion(ctx, kube) : await serverVersion(ctx, kube, e.url);
   if (version.kind === 'unauthorized') {
-    return { status: 'crit', subject: apiSubject(e), code: 'apiserver-unauthorized', message: 'the API server rejects the kubeconfig credentials (HTTP 401 Unauthorized)', data: { ...base, stage: 'auth', httpStatus: 401 } };
+    return {
+      status: 'crit',
+      subject: apiSubject(e),
+      code: 'apiserver-unauthorized',
+      message: 'the API server rejects the kubeconfig credentials (HTTP 401 Unauthorized)',
+      data: { ...base, stage: 'auth', httpStatus: 401 },
+    };
   }
   if (version.kind === 'forbidden') {
-    return { status: 'warn', subject: apiSubject(e), code: 'apiserver-forbidden', message: 'authenticated, but not allowed to GET /version (HTTP 403): grant the non-resource URL /version', data: { ...base, stage: 'auth', httpStatus: 403 } };
+    return {
+      status: 'warn',
+      subject: apiSubject(e),
+      code: 'apiserver-forbidden',
+      message: 'authenticated, but not allowed to GET /version (HTTP 403): grant the non-resource URL /version',
+      data: { ...base, stage: 'auth', httpStatus: 403 },
+    };
   }
   if (version.kind !== 'ok') {
     if (version.kind === 'http' || version.kind === 'bad-response') {
-      return { status: 'crit', subject: apiSubject(e), code: 'apiserver-bad-response', message: version.message, data: { ...base, stage: 'http', httpStatus: version.status } };
+      return {
+        status: 'crit',
+        subject: apiSubject(e),
+        code: 'apiserver-bad-response',
+        message: version.message,
+        data: { ...base, stage: 'http', httpStatus: version.status },
+      };
     }
     return networkFinding(ctx, e, version, 'http');
   }
   const parsed = parseJsonBody<{ gitVersion?: string }>(version, `GET ${hostPort(e.host, e.port)}/version`);
   if (!parsed.ok || typeof parsed.value.gitVersion !== 'string') {
-    return { status: 'crit', subject: apiSubject(e), code: 'apiserver-bad-response', message: parsed.ok ? '/version answered without a gitVersion: not a Kubernetes API server?' : parsed.message, data: { ...base, stage: 'http' } };
+    return {
+      status: 'crit',
+      subject: apiSubject(e),
+      code: 'apiserver-bad-response',
+      message: parsed.ok ? '/version answered without a gitVersion: not a Kubernetes API server?' : parsed.message,
+      data: { ...base, stage: 'http' },
+    };
   }
   const note = tls.verifyError !== null ? ` (TLS not verified: ${tls.verifyError}; --insecure-skip-tls-verify)` : '';
   return {
@@ -136,7 +160,16 @@ export const apiserverReachable: Check = {
   component: 'apiserver',
   title: 'Each API server answers: TCP, TLS and an authenticated GET /version',
   needs: [],
-  codes: ['apiserver-refused', 'apiserver-timeout', 'apiserver-tls-error', 'apiserver-unauthorized', 'apiserver-forbidden', 'apiserver-dns', 'apiserver-unreachable', 'apiserver-bad-response'],
+  codes: [
+    'apiserver-refused',
+    'apiserver-timeout',
+    'apiserver-tls-error',
+    'apiserver-unauthorized',
+    'apiserver-forbidden',
+    'apiserver-dns',
+    'apiserver-unreachable',
+    'apiserver-bad-response',
+  ],
   async run(ctx) {
     const endpoints = apiEndpoints(ctx);
     if (endpoints.length === 0) {

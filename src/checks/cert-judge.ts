@@ -78,10 +78,18 @@ export function judgeValidity(cert: ServedCertificate, now: Date, thresholds: Th
   const until = cert.notAfter.toISOString();
   if (left <= 0) return { status: 'crit', code: 'cert-expired', message: `${name} expired ${residualTime(left)} ago, on ${until}` };
   if (left < thresholds.critDays * DAY_MS) {
-    return { status: 'crit', code: 'cert-expiring', message: `${name} expires in ${residualTime(left)}, on ${until} (under --crit-days ${thresholds.critDays})` };
+    return {
+      status: 'crit',
+      code: 'cert-expiring',
+      message: `${name} expires in ${residualTime(left)}, on ${until} (under --crit-days ${thresholds.critDays})`,
+    };
   }
   if (left < thresholds.warnDays * DAY_MS) {
-    return { status: 'warn', code: 'cert-expiring', message: `${name} expires in ${residualTime(left)}, on ${until} (under --warn-days ${thresholds.warnDays})` };
+    return {
+      status: 'warn',
+      code: 'cert-expiring',
+      message: `${name} expires in ${residualTime(left)}, on ${until} (under --warn-days ${thresholds.warnDays})`,
+    };
   }
   return { status: 'ok', message: `${name} valid until ${until} (${residualTime(left)} left), issued by CN=${commonName(cert.issuer)}` };
 }

@@ -10,8 +10,7 @@ import type { ServedCertificate } from '../probes/types.js';
 import { caExpiresFirst, certificateFinding, type LocatedCertificate } from './cert-judge.js';
 
 export type CertificateFileRead =
-  | { kind: 'ok'; certificates: ServedCertificate[]; otherTypes: string[]; invalid: number }
-  | { kind: 'missing' | 'unreadable' | 'invalid'; message: string };
+  { kind: 'ok'; certificates: ServedCertificate[]; otherTypes: string[]; invalid: number } | { kind: 'missing' | 'unreadable' | 'invalid'; message: string };
 
 /** What a certificate file holds, from its bytes: PEM (one or many blocks), else DER. */
 export function certificatesIn(data: Buffer, path: string): CertificateFileRead {
@@ -44,14 +43,25 @@ export function fileProblem(read: Exclude<CertificateFileRead, { kind: 'ok' }>, 
     case 'missing':
       return { status: 'warn', code: 'cert-file-missing', subject, message: `${name}: ${read.message}`, data };
     case 'unreadable':
-      return { status: 'warn', code: 'cert-file-unreadable', subject, message: `${name}: ${read.message}; kubeadm keeps its PKI readable by root only (sudo k8sdoc check --only certs)`, data };
+      return {
+        status: 'warn',
+        code: 'cert-file-unreadable',
+        subject,
+        message: `${name}: ${read.message}; kubeadm keeps its PKI readable by root only (sudo k8sdoc check --only certs)`,
+        data,
+      };
     case 'invalid':
       return { status: 'crit', code: 'cert-file-invalid', subject, message: `${name}: ${read.message}`, data };
   }
 }
 
 /** One finding per certificate of a file (a bundle gives several), plus one for unparsable blocks. */
-export function certificateFindings(read: Extract<CertificateFileRead, { kind: 'ok' }>, base: { subject: string; name: string; source: string }, ctx: CheckContext, located: LocatedCertificate[]): Finding[] {
+export function certificateFindings(
+  read: Extract<CertificateFileRead, { kind: 'ok' }>,
+  base: { subject: string; name: string; source: string },
+  ctx: CheckContext,
+  located: LocatedCertificate[],
+): Finding[] {
   const n = read.certificates.length;
   const findings = read.certificates.map((cert, i) => {
     const suffix = n > 1 ? ` [${i + 1}/${n}]` : '';
@@ -60,7 +70,14 @@ export function certificateFindings(read: Extract<CertificateFileRead, { kind: '
     return certificateFinding(entry, `${base.subject}${suffix}`, ctx.now, ctx.options);
   });
   if (read.invalid > 0) {
-    findings.push(fileProblem({ kind: 'invalid', message: `${read.invalid} more certificate block(s) do not parse (truncated or corrupted)` }, base.subject, base.name, base.source));
+    findings.push(
+      fileProblem(
+        { kind: 'invalid', message: `${read.invalid} more certificate block(s) do not parse (truncated or corrupted)` },
+        base.subject,
+        base.name,
+        base.source,
+      ),
+    );
   }
   return findings;
 }
@@ -85,7 +102,11 @@ async function filesOfFolder(ctx: CheckContext, pkiDir: string): Promise<{ files
       files.push({ path: join(pkiDir, c.file), name: c.name, expected: true });
     }
     if (etcdNames === null) {
-      notes.push({ status: 'skip', subject: join(pkiDir, 'etcd'), message: 'no etcd/ folder: etcd is external or runs elsewhere, so its certificates are checked where etcd runs (or with --pki-dir there)' });
+      notes.push({
+        status: 'skip',
+        subject: join(pkiDir, 'etcd'),
+        message: 'no etcd/ folder: etcd is external or runs elsewhere, so its certificates are checked where etcd runs (or with --pki-dir there)',
+      });
     }
   }
   const listed = new Set(files.map((f) => f.path));
@@ -117,15 +138,23 @@ async function kubeconfigFindings(ctx: CheckContext, pkiDir: string, kubeadm: bo
       continue;
     }
     if (parsed.clients.length === 0) {
-      findings.push({ status: 'skip', subject: path, message: `${conf.name} holds no client certificate (token or exec authentication)`, data: { name: conf.name, source } });
+      findings.push({
+        status: 'skip',
+        subject: path,
+        message: `${conf.name} holds no client certificate (token or exec authentication)`,
+        data: { name: conf.name, source },
+      });
       continue;
     }
     for (const client of parsed.clients) {
       const subject = parsed.clients.length > 1 ? `${path} user ${client.user}` : path;
       const clientSource = client.file ? `${source} user ${client.user} file ${client.file}` : `${source} user ${client.user}`;
-      const contents = client.pem !== null ? certificatesIn(Buffer.from(client.pem), `${path} (user ${client.user})`) : await readCertificateFile(ctx, client.file!);
+      const contents =
+        client.pem !== null ? certificatesIn(Buffer.from(client.pem), `${path} (user ${client.user})`) : await readCertificateFile(ctx, client.file!);
       const base = { subject, name: conf.name, source: clientSource };
-      findings.push(...(contents.kind === 'ok' ? certificateFindings(contents, base, ctx, located) : [fileProblem(contents, subject, conf.name, clientSource)]));
+      findings.push(
+        ...(contents.kind === 'ok' ? certificateFindings(contents, base, ctx, located) : [fileProblem(contents, subject, conf.name, clientSource)]),
+      );
     }
   }
   return findings;
@@ -140,7 +169,13 @@ export const certsFiles: Check = {
   async run(ctx) {
     const pkiDir = ctx.targets.pkiDir;
     if (pkiDir === null) {
-      return [{ status: 'skip', subject: 'pki', message: 'no PKI folder: /etc/kubernetes/pki is not here (not a kubeadm control-plane node); pass --pki-dir (k3s: /var/lib/rancher/k3s/server/tls)' }];
+      return [
+        {
+          status: 'skip',
+          subject: 'pki',
+          message: 'no PKI folder: /etc/kubernetes/pki is not here (not a kubeadm control-plane node); pass --pki-dir (k3s: /var/lib/rancher/k3s/server/tls)',
+        },
+      ];
     }
     const stat = await ctx.probes.files.stat(pkiDir);
     if (!stat?.isDirectory) {

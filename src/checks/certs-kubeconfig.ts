@@ -35,7 +35,8 @@ function clusterAuthority(ctx: CheckContext, located: LocatedCertificate[]): Fin
   const source = `certificate-authority of cluster '${cluster}' (context '${ctx.targets.context ?? 'in-cluster'}')`;
   const base = { subject: `cluster '${cluster}' CA`, name: `${cluster} CA`, source };
   const blocks = parsePemBundle(pem);
-  const read: CertificateFileRead = blocks.certificates.length > 0 ? { kind: 'ok', ...blocks } : { kind: 'invalid', message: `${source} holds no parsable certificate` };
+  const read: CertificateFileRead =
+    blocks.certificates.length > 0 ? { kind: 'ok', ...blocks } : { kind: 'invalid', message: `${source} holds no parsable certificate` };
   return read.kind === 'ok' ? certificateFindings(read, base, ctx, located) : [fileProblem(read, base.subject, base.name, source)];
 }
 

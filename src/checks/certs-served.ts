@@ -9,7 +9,15 @@ import type { Check, CheckContext, Finding } from '../engine/types.js';
 import type { TlsInspection } from '../probes/types.js';
 import { hostPort } from '../util/endpoint.js';
 import { apiEndpoints } from './apiserver-reachable.js';
-import { caExpiresFirst, certificateFinding, commonName, judgeValidity, servesOlderThanDisk, staleServedFinding, type LocatedCertificate } from './cert-judge.js';
+import {
+  caExpiresFirst,
+  certificateFinding,
+  commonName,
+  judgeValidity,
+  servesOlderThanDisk,
+  staleServedFinding,
+  type LocatedCertificate,
+} from './cert-judge.js';
 import { readCertificateFile } from './certs-files.js';
 
 type Role = 'apiserver' | 'etcd-client' | 'etcd-peer' | 'kubelet';
@@ -39,7 +47,9 @@ async function etcdCa(ctx: CheckContext): Promise<{ pem: string | null; label: s
   const file = ctx.targets.etcdTls.caFile ?? (ctx.targets.pkiDir ? join(ctx.targets.pkiDir, 'etcd/ca.crt') : null);
   if (file === null) return { pem: null, label: 'no etcd CA known' };
   const read = await readCertificateFile(ctx, file);
-  return read.kind === 'ok' ? { pem: read.certificates.map((c) => c.pem).join('\n'), label: `the etcd CA ${file}` } : { pem: null, label: `no etcd CA (${read.message})` };
+  return read.kind === 'ok'
+    ? { pem: read.certificates.map((c) => c.pem).join('\n'), label: `the etcd CA ${file}` }
+    : { pem: null, label: `no etcd CA (${read.message})` };
 }
 
 async function servedTargets(ctx: CheckContext): Promise<ServedTarget[]> {
@@ -49,21 +59,53 @@ async function servedTargets(ctx: CheckContext): Promise<ServedTarget[]> {
   for (const e of apiEndpoints(ctx)) {
     const hp = hostPort(e.host, e.port);
     const lb = e.source === 'kubeconfig' ? ', kubeconfig server' : '';
-    all.push({ host: e.host, port: e.port, role: 'apiserver', subject: `apiserver ${hp}${lb ? ' (kubeconfig)' : ''}`, source: `endpoint ${hp} (apiserver${lb})`, ca: clusterCa, caLabel: clusterCaLabel });
+    all.push({
+      host: e.host,
+      port: e.port,
+      role: 'apiserver',
+      subject: `apiserver ${hp}${lb ? ' (kubeconfig)' : ''}`,
+      source: `endpoint ${hp} (apiserver${lb})`,
+      ca: clusterCa,
+      caLabel: clusterCaLabel,
+    });
   }
   if (ctx.targets.etcd.length > 0) {
     const ca = await etcdCa(ctx);
     for (const e of ctx.targets.etcd) {
       const client = hostPort(e.host, e.port);
       const peer = hostPort(e.host, ETCD_PEER_PORT);
-      all.push({ host: e.host, port: e.port, role: 'etcd-client', subject: `etcd ${client} (client)`, source: `endpoint ${client} (etcd client)`, ca: ca.pem, caLabel: ca.label });
-      all.push({ host: e.host, port: ETCD_PEER_PORT, role: 'etcd-peer', subject: `etcd ${peer} (peer)`, source: `endpoint ${peer} (etcd peer)`, ca: ca.pem, caLabel: ca.label });
+      all.push({
+        host: e.host,
+        port: e.port,
+        role: 'etcd-client',
+        subject: `etcd ${client} (client)`,
+        source: `endpoint ${client} (etcd client)`,
+        ca: ca.pem,
+        caLabel: ca.label,
+      });
+      all.push({
+        host: e.host,
+        port: ETCD_PEER_PORT,
+        role: 'etcd-peer',
+        subject: `etcd ${peer} (peer)`,
+        source: `endpoint ${peer} (etcd peer)`,
+        ca: ca.pem,
+        caLabel: ca.label,
+      });
     }
   }
   for (const h of ctx.targets.hosts) {
     const hp = hostPort(h.address, KUBELET_PORT);
     const node = h.name ? ` node ${h.name}` : '';
-    all.push({ host: h.address, port: KUBELET_PORT, role: 'kubelet', subject: `kubelet ${hp}${h.name ? ` (node ${h.name})` : ''}`, source: `endpoint ${hp} (kubelet${node})`, ca: clusterCa, caLabel: clusterCaLabel });
+    all.push({
+      host: h.address,
+      port: KUBELET_PORT,
+      role: 'kubelet',
+      subject: `kubelet ${hp}${h.name ? ` (node ${h.name})` : ''}`,
+      source: `endpoint ${hp} (kubelet${node})`,
+      ca: clusterCa,
+      caLabel: clusterCaLabel,
+    });
   }
   const seen = new Set<string>();
   return all.filter((t) => {
@@ -86,7 +128,14 @@ function leafFinding(ctx: CheckContext, t: ServedTarget, tls: TlsInspection, lea
   // (unless --kubelet-certificate-authority is set): not trusting it is normal, not a finding.
   const judged = t.ca !== null && t.role !== 'kubelet';
   const verified = tls.verifyError === null;
-  finding.data = { ...finding.data, port: t.port, role: t.role, verified: judged || verified ? verified : null, verifyError: tls.verifyError, chainLength: tls.chain.length };
+  finding.data = {
+    ...finding.data,
+    port: t.port,
+    role: t.role,
+    verified: judged || verified ? verified : null,
+    verifyError: tls.verifyError,
+    chainLength: tls.chain.length,
+  };
   if (!verified && judged) {
     if (finding.status === 'ok') {
       finding.status = 'crit';

@@ -26,9 +26,17 @@ function judge(ctx: CheckContext, controlPlane: readonly NodeSummary[]): Finding
   const problems: string[] = [];
   const count = countProblem(controlPlane.length);
   if (count) problems.push(count);
-  if (direct && server) problems.push(`the kubeconfig points at ${direct.name} (${server}) directly, not at a load balancer: when ${direct.name} fails, kubectl and everything using this kubeconfig fail too`);
+  if (direct && server)
+    problems.push(
+      `the kubeconfig points at ${direct.name} (${server}) directly, not at a load balancer: when ${direct.name} fails, kubectl and everything using this kubeconfig fail too`,
+    );
   if (problems.length > 0) return { status: 'warn', subject: 'control plane', code: 'control-plane-not-ha', message: problems.join('; '), data };
-  return { status: 'ok', subject: 'control plane', message: `${controlPlane.length} control-plane nodes (${names.join(', ')})${server ? `, reached through ${server}` : ''}`, data };
+  return {
+    status: 'ok',
+    subject: 'control plane',
+    message: `${controlPlane.length} control-plane nodes (${names.join(', ')})${server ? `, reached through ${server}` : ''}`,
+    data,
+  };
 }
 
 export const controlPlaneHa: Check = {
@@ -42,7 +50,13 @@ export const controlPlaneHa: Check = {
     if (list.kind !== 'ok') return [{ status: 'skip', subject: 'control plane', message: list.message }];
     const controlPlane = list.nodes.filter((n) => n.controlPlane);
     if (controlPlane.length === 0) {
-      return [{ status: 'skip', subject: 'control plane', message: 'no node carries the node-role.kubernetes.io/control-plane label: a managed control plane (EKS, GKE, AKS) is not visible as nodes' }];
+      return [
+        {
+          status: 'skip',
+          subject: 'control plane',
+          message: 'no node carries the node-role.kubernetes.io/control-plane label: a managed control plane (EKS, GKE, AKS) is not visible as nodes',
+        },
+      ];
     }
     return [judge(ctx, controlPlane)];
   },

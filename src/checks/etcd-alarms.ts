@@ -52,7 +52,8 @@ export function judgeAlarms(view: EtcdView): Finding[] {
   const answered = view.answers.filter((a) => a.alarms.kind === 'ok' || a.status.kind === 'ok');
   if (answered.length === 0) return [{ status: 'skip', subject: 'etcd', message: 'no etcd member answered: alarms unknown (see etcd-members)' }];
   const alarms = collectAlarms(view);
-  if (alarms.length === 0) return [{ status: 'ok', subject: 'etcd', message: `no alarm raised (asked ${answered.length} member${answered.length === 1 ? '' : 's'})` }];
+  if (alarms.length === 0)
+    return [{ status: 'ok', subject: 'etcd', message: `no alarm raised (asked ${answered.length} member${answered.length === 1 ? '' : 's'})` }];
   const labelOf = (id: string) => view.members.find((m) => m.id === id)?.label ?? id;
   return alarms.map((a) => {
     const code = ALARM_CODES[a.alarm]!;

@@ -22,7 +22,15 @@ export async function judgeBackups(ctx: CheckContext, dir: string): Promise<Find
   const stat = await ctx.probes.files.stat(dir);
   if (!stat || !stat.isDirectory) {
     const code = 'etcd-backup-missing' as const;
-    return [{ status: entryFor(code).severity, code, subject, message: `${dir} ${stat ? 'is not a folder' : 'does not exist'}: no snapshot to restore from`, data: { dir } }];
+    return [
+      {
+        status: entryFor(code).severity,
+        code,
+        subject,
+        message: `${dir} ${stat ? 'is not a folder' : 'does not exist'}: no snapshot to restore from`,
+        data: { dir },
+      },
+    ];
   }
   const names = (await ctx.probes.files.list(dir)) ?? [];
   const snapshots: { name: string; size: number; mtime: Date }[] = [];
@@ -32,18 +40,50 @@ export async function judgeBackups(ctx: CheckContext, dir: string): Promise<Find
   }
   if (snapshots.length === 0) {
     const code = 'etcd-backup-missing' as const;
-    return [{ status: entryFor(code).severity, code, subject, message: `no snapshot file in ${dir} (${names.length} other file${names.length === 1 ? '' : 's'})`, data: { dir, files: names.length } }];
+    return [
+      {
+        status: entryFor(code).severity,
+        code,
+        subject,
+        message: `no snapshot file in ${dir} (${names.length} other file${names.length === 1 ? '' : 's'})`,
+        data: { dir, files: names.length },
+      },
+    ];
   }
   const newest = snapshots.reduce((a, b) => (b.mtime > a.mtime ? b : a));
   const ageMs = ctx.now.getTime() - newest.mtime.getTime();
-  const data = { dir, newest: newest.name, size: newest.size, modified: newest.mtime.toISOString(), ageMs, maxAgeMs: ctx.options.backupMaxAgeMs, snapshots: snapshots.length };
+  const data = {
+    dir,
+    newest: newest.name,
+    size: newest.size,
+    modified: newest.mtime.toISOString(),
+    ageMs,
+    maxAgeMs: ctx.options.backupMaxAgeMs,
+    snapshots: snapshots.length,
+  };
   if (newest.size === 0) {
     const code = 'etcd-backup-missing' as const;
-    return [{ status: entryFor(code).severity, code, subject, message: `the newest snapshot ${newest.name} is empty (0 bytes): the backup job fails while writing`, data }];
+    return [
+      {
+        status: entryFor(code).severity,
+        code,
+        subject,
+        message: `the newest snapshot ${newest.name} is empty (0 bytes): the backup job fails while writing`,
+        data,
+      },
+    ];
   }
   if (ageMs > ctx.options.backupMaxAgeMs) {
     const code = 'etcd-backup-stale' as const;
-    return [{ status: entryFor(code).severity, code, subject, message: `the newest snapshot ${newest.name} is ${formatAge(ageMs)} old (allowed: ${formatAge(ctx.options.backupMaxAgeMs)})`, data }];
+    return [
+      {
+        status: entryFor(code).severity,
+        code,
+        subject,
+        message: `the newest snapshot ${newest.name} is ${formatAge(ageMs)} old (allowed: ${formatAge(ctx.options.backupMaxAgeMs)})`,
+        data,
+      },
+    ];
   }
   return [{ status: 'ok', subject, message: `newest snapshot ${newest.name}: ${formatBytes(newest.size)}, ${formatAge(Math.max(0, ageMs))} old`, data }];
 }

@@ -44,7 +44,11 @@ export function judgeDbSize(view: EtcdView, quota: QuotaSettings): Finding[] {
   // etcd's own verdict beats our estimate: a member with NOSPACE raised is full, whatever
   // its file size says right now (members apply and grow their files at slightly different
   // moments, so a full cluster can show one member at 93 %).
-  const nospace = new Set(collectAlarms(view).filter((a) => a.alarm === 'NOSPACE').map((a) => a.memberId));
+  const nospace = new Set(
+    collectAlarms(view)
+      .filter((a) => a.alarm === 'NOSPACE')
+      .map((a) => a.memberId),
+  );
   for (const m of view.members) {
     const answer = m.answer;
     if (!answer || answer.status.kind !== 'ok') continue;

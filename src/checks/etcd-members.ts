@@ -19,7 +19,13 @@ function finding(code: Code, subject: string, message: string, data?: Record<str
 }
 
 function memberData(m: MemberView): Record<string, unknown> {
-  return { name: m.member?.name ?? null, id: m.id, clientURLs: m.member?.clientURLs ?? (m.endpoint ? [m.endpoint] : []), peerURLs: m.member?.peerURLs ?? [], isLearner: m.member?.isLearner ?? false };
+  return {
+    name: m.member?.name ?? null,
+    id: m.id,
+    clientURLs: m.member?.clientURLs ?? (m.endpoint ? [m.endpoint] : []),
+    peerURLs: m.member?.peerURLs ?? [],
+    isLearner: m.member?.isLearner ?? false,
+  };
 }
 
 function judgeMember(m: MemberView): Finding {
@@ -74,7 +80,19 @@ function judgeEven(view: EtcdView): Finding[] {
 
 function judgeAgreement(view: EtcdView): Finding[] {
   const findings: Finding[] = [];
-  const lists = view.answers.flatMap((a) => (a.memberList.kind === 'ok' ? [{ endpoint: a.endpoint, ids: a.memberList.value.map((m) => m.id).sort().join(',') }] : []));
+  const lists = view.answers.flatMap((a) =>
+    a.memberList.kind === 'ok'
+      ? [
+          {
+            endpoint: a.endpoint,
+            ids: a.memberList.value
+              .map((m) => m.id)
+              .sort()
+              .join(','),
+          },
+        ]
+      : [],
+  );
   const distinct = new Set(lists.map((l) => l.ids));
   if (distinct.size > 1) {
     const views = Object.fromEntries(lists.map((l) => [l.endpoint, l.ids.split(',')]));
@@ -88,7 +106,9 @@ function judgeAgreement(view: EtcdView): Finding[] {
   }
   if (clusters.size > 1) {
     const text = [...clusters].map(([id, eps]) => `cluster ${id}: ${eps.join(', ')}`).join('; ');
-    findings.push(finding('etcd-members-disagree', 'etcd', `the endpoints belong to different etcd clusters: ${text}`, { clusters: Object.fromEntries(clusters) }));
+    findings.push(
+      finding('etcd-members-disagree', 'etcd', `the endpoints belong to different etcd clusters: ${text}`, { clusters: Object.fromEntries(clusters) }),
+    );
   }
   return findings;
 }
@@ -128,10 +148,28 @@ function judgeIndirectly(view: IndirectView): Finding[] {
     const subject = `etcd member ${m.host} (${m.endpoint})`;
     const peer = m.peer.kind === 'ok' ? `peer port ${PEER_PORT} open` : `peer port ${PEER_PORT}: ${m.peer.kind}`;
     const leaf = m.tls.chain[0];
-    const data = { indirect: true, endpoint: m.endpoint, client: m.client.kind, peer: m.peer.kind, tls: m.tls.kind, servedSubject: leaf?.subject ?? null, servedNotAfter: leaf?.notAfter.toISOString() ?? null, verifyError: m.tls.verifyError };
+    const data = {
+      indirect: true,
+      endpoint: m.endpoint,
+      client: m.client.kind,
+      peer: m.peer.kind,
+      tls: m.tls.kind,
+      servedSubject: leaf?.subject ?? null,
+      servedNotAfter: leaf?.notAfter.toISOString() ?? null,
+      verifyError: m.tls.verifyError,
+    };
     if (!m.serving) {
-      const why = m.client.kind !== 'ok' ? `client port ${m.clientPort}: ${m.client.kind}` : `accepts TCP on ${m.clientPort} but completes no TLS handshake (${m.tls.kind})`;
-      return finding('etcd-member-unreachable', subject, `indirect: ${why}; ${peer}`, data, m.tls.kind === 'timeout' || m.client.kind === 'timeout' ? [`etcd ${m.endpoint}`] : undefined);
+      const why =
+        m.client.kind !== 'ok'
+          ? `client port ${m.clientPort}: ${m.client.kind}`
+          : `accepts TCP on ${m.clientPort} but completes no TLS handshake (${m.tls.kind})`;
+      return finding(
+        'etcd-member-unreachable',
+        subject,
+        `indirect: ${why}; ${peer}`,
+        data,
+        m.tls.kind === 'timeout' || m.client.kind === 'timeout' ? [`etcd ${m.endpoint}`] : undefined,
+      );
     }
     const served = leaf ? `serves ${leaf.subject}, valid until ${leaf.notAfter.toISOString().slice(0, 10)}` : 'serves TLS';
     return { status: 'ok' as const, subject, message: `indirect: accepts TLS on ${m.clientPort} (${served}); ${peer}`, data };

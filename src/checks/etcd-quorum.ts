@@ -49,7 +49,11 @@ export function quorumFigures(view: EtcdView): QuorumFigures {
   const voters = view.members.filter((m) => m.voter);
   const healthy = voters.filter((m) => m.up).length;
   const quorum = quorumOf(voters.length);
-  const leaders = new Set(leaderReports(view).map((r) => r.leader).filter((l) => l !== '0'));
+  const leaders = new Set(
+    leaderReports(view)
+      .map((r) => r.leader)
+      .filter((l) => l !== '0'),
+  );
   const leader = leaders.size === 1 ? labelOfId(view, [...leaders][0]!) : null;
   return {
     members: view.members.length,
@@ -76,7 +80,12 @@ export function judgeQuorum(view: EtcdView): Finding[] {
     const why = f.voters === 1 ? 'a single member tolerates no failure' : 'one more failure and the cluster becomes read-only';
     findings.push(finding('etcd-quorum-at-risk', 'etcd', `${counted}, quorum ${f.quorum}: ${why}${goneText}`, data));
   } else {
-    findings.push({ status: 'ok', subject: 'etcd', message: `${counted}, quorum ${f.quorum}, tolerates ${plural(f.tolerance, 'more failure')}${f.leader ? `, leader ${f.leader}` : ''}`, data });
+    findings.push({
+      status: 'ok',
+      subject: 'etcd',
+      message: `${counted}, quorum ${f.quorum}, tolerates ${plural(f.tolerance, 'more failure')}${f.leader ? `, leader ${f.leader}` : ''}`,
+      data,
+    });
   }
 
   // Only members that answer can tell us about the leader.
@@ -84,10 +93,18 @@ export function judgeQuorum(view: EtcdView): Finding[] {
   const leaderless = reports.filter((r) => r.leader === '0');
   const named = new Set(reports.filter((r) => r.leader !== '0').map((r) => r.leader));
   if (leaderless.length > 0) {
-    findings.push(finding('etcd-no-leader', 'etcd', `${leaderless.map((r) => r.label).join(', ')} ${leaderless.length === 1 ? 'reports' : 'report'} no leader`, { noLeader: leaderless.map((r) => r.label) }));
+    findings.push(
+      finding('etcd-no-leader', 'etcd', `${leaderless.map((r) => r.label).join(', ')} ${leaderless.length === 1 ? 'reports' : 'report'} no leader`, {
+        noLeader: leaderless.map((r) => r.label),
+      }),
+    );
   } else if (named.size > 1) {
     const seen = reports.map((r) => `${r.label} → ${labelOfId(view, r.leader)}`).join(', ');
-    findings.push(finding('etcd-no-leader', 'etcd', `members disagree on the leader: ${seen}`, { leaders: Object.fromEntries(reports.map((r) => [r.label, labelOfId(view, r.leader)])) }));
+    findings.push(
+      finding('etcd-no-leader', 'etcd', `members disagree on the leader: ${seen}`, {
+        leaders: Object.fromEntries(reports.map((r) => [r.label, labelOfId(view, r.leader)])),
+      }),
+    );
   }
   return findings;
 }

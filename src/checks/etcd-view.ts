@@ -171,7 +171,9 @@ export function buildView(answers: EndpointAnswer[]): EtcdView {
     });
   }
 
-  const credentialFailures = answers.flatMap((a) => (a.status.kind !== 'ok' && isCredentialFailure(a.status) ? [{ endpoint: a.endpoint, failure: a.status }] : []));
+  const credentialFailures = answers.flatMap((a) =>
+    a.status.kind !== 'ok' && isCredentialFailure(a.status) ? [{ endpoint: a.endpoint, failure: a.status }] : [],
+  );
   return { members, membershipKnown: list !== null, answers, credentialFailures };
 }
 
@@ -206,7 +208,9 @@ export function prewarmEtcdView(ctx: CheckContext): void {
 }
 
 /** What a check that needs the direct view reports without etcd client credentials (etcd-quorum says why, once). */
-export const NO_CREDENTIALS_SKIP: readonly Finding[] = [{ status: 'skip', subject: 'etcd', message: 'needs an etcd client certificate (see etcd-no-credentials)' }];
+export const NO_CREDENTIALS_SKIP: readonly Finding[] = [
+  { status: 'skip', subject: 'etcd', message: 'needs an etcd client certificate (see etcd-no-credentials)' },
+];
 
 /** A view nobody could be asked in: every failure is about our credentials. */
 export function credentialsRejected(view: EtcdView): boolean {

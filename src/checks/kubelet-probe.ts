@@ -5,9 +5,7 @@ import type { CheckContext } from '../engine/types.js';
 import type { Failure } from '../probes/types.js';
 import { tcpOnce, tlsOnce } from './probe-once.js';
 
-export type KubeletAnswer =
-  | { up: true; tcpMs: number; tlsMs: number }
-  | { up: false; stage: 'tcp' | 'tls'; failure: Failure; ms: number };
+export type KubeletAnswer = { up: true; tcpMs: number; tlsMs: number } | { up: false; stage: 'tcp' | 'tls'; failure: Failure; ms: number };
 
 export async function kubeletAnswer(ctx: CheckContext, address: string, port: number): Promise<KubeletAnswer> {
   const tcp = await tcpOnce(ctx, address, port);

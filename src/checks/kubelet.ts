@@ -13,10 +13,7 @@ const DEFAULT_KUBELET_PORT = 10250;
 const FORBIDDEN_WHY = 'healthz not checked: needs get nodes/proxy';
 const STOP_KINDS = new Set(['forbidden', 'unauthorized', 'timeout', 'refused']);
 
-type Healthz =
-  | { kind: 'ok' }
-  | { kind: 'unhealthy'; text: string; status: 'warn' | 'crit' }
-  | { kind: 'not-checked'; why: string };
+type Healthz = { kind: 'ok' } | { kind: 'unhealthy'; text: string; status: 'warn' | 'crit' } | { kind: 'not-checked'; why: string };
 
 interface Probed {
   host: HostTarget;
@@ -32,14 +29,24 @@ function nodeIsReady(node: NodeSummary | undefined): boolean | null {
 }
 
 function firstLine(text: string | undefined): string {
-  return (text ?? '').split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 200) ?? '';
+  return (
+    (text ?? '')
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim()
+      .slice(0, 200) ?? ''
+  );
 }
 
 function judgeHealthz(outcome: KubeOutcome): Healthz {
   if (outcome.kind === 'ok') return { kind: 'ok' };
   if (outcome.kind === 'forbidden') return { kind: 'not-checked', why: FORBIDDEN_WHY };
   if (outcome.kind === 'http' && (outcome.status === 502 || outcome.status === 503)) {
-    return { kind: 'unhealthy', status: 'warn', text: `the API server cannot reach this kubelet through the nodes proxy (HTTP ${outcome.status}: ${firstLine(outcome.body)}), though k8sdoc can: is a firewall between the control plane and the node?` };
+    return {
+      kind: 'unhealthy',
+      status: 'warn',
+      text: `the API server cannot reach this kubelet through the nodes proxy (HTTP ${outcome.status}: ${firstLine(outcome.body)}), though k8sdoc can: is a firewall between the control plane and the node?`,
+    };
   }
   if (outcome.kind === 'http') return { kind: 'unhealthy', status: 'crit', text: `its /healthz fails (HTTP ${outcome.status}: ${firstLine(outcome.body)})` };
   return { kind: 'not-checked', why: `healthz not checked: ${outcome.message}` };
@@ -95,9 +102,11 @@ function finding(ctx: CheckContext, p: Probed): Finding {
     };
   }
   const answered = `answers TLS on ${p.port} (${p.answer.tcpMs + p.answer.tlsMs} ms)`;
-  const notReady = ready === false ? `, yet node ${name} is NotReady: the kubelet runs but cannot report to the control plane, or the host is starved (see nodes-ready)` : '';
+  const notReady =
+    ready === false ? `, yet node ${name} is NotReady: the kubelet runs but cannot report to the control plane, or the host is starved (see nodes-ready)` : '';
   const data = { ...base, kubelet: 'up', tcpMs: p.answer.tcpMs, tlsMs: p.answer.tlsMs, healthz: p.healthz.kind };
-  if (p.healthz.kind === 'unhealthy') return { status: p.healthz.status, subject, code: 'kubelet-unhealthy', message: `${answered}, but ${p.healthz.text}${notReady}`, data };
+  if (p.healthz.kind === 'unhealthy')
+    return { status: p.healthz.status, subject, code: 'kubelet-unhealthy', message: `${answered}, but ${p.healthz.text}${notReady}`, data };
   const healthz = p.healthz.kind === 'ok' ? '; healthz ok' : `; ${p.healthz.why}`;
   return { status: 'ok', subject, message: `${answered}${healthz}${notReady}`, data };
 }
@@ -118,7 +127,8 @@ export const kubelet: Check = {
     if (hosts.length === 0) return [{ status: 'skip', subject: 'kubelet', message: 'no hosts known: the node list is not readable and no --hosts given' }];
     // Without the `nodes` need (it works from --hosts alone): an API server already known to be
     // down or hung must not cost another --timeout for the list.
-    const list: NodeListOutcome = (await NEEDS.api(ctx)) === null ? await nodeList(ctx) : { kind: 'failed', message: 'API server unreachable', timedOut: false };
+    const list: NodeListOutcome =
+      (await NEEDS.api(ctx)) === null ? await nodeList(ctx) : { kind: 'failed', message: 'API server unreachable', timedOut: false };
     const byAddress = new Map(list.kind === 'ok' ? list.nodes.filter((n) => n.address).map((n) => [n.address!, n]) : []);
     const askHealthz = healthzAsker(ctx, list.kind === 'ok');
     const probed: Probed[] = await Promise.all(
@@ -126,7 +136,8 @@ export const kubelet: Check = {
         const node = byAddress.get(host.address);
         const port = node?.kubeletPort ?? DEFAULT_KUBELET_PORT;
         const answer = await kubeletAnswer(ctx, host.address, port);
-        const healthz: Healthz = answer.up && node ? await askHealthz(node) : { kind: 'not-checked', why: 'healthz not checked: the node is not known to the API' };
+        const healthz: Healthz =
+          answer.up && node ? await askHealthz(node) : { kind: 'not-checked', why: 'healthz not checked: the node is not known to the API' };
         return { host, node, port, answer, healthz };
       }),
     );

@@ -9,9 +9,7 @@ export interface NodeLease {
   durationSeconds: number;
 }
 
-export type LeaseListOutcome =
-  | { kind: 'ok'; leases: Map<string, NodeLease>; serverNow: Date | null }
-  | { kind: 'forbidden' | 'failed'; message: string };
+export type LeaseListOutcome = { kind: 'ok'; leases: Map<string, NodeLease>; serverNow: Date | null } | { kind: 'forbidden' | 'failed'; message: string };
 
 const DEFAULT_LEASE_SECONDS = 40;
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
@@ -35,7 +33,12 @@ function keepLease(raw: RawLease): NodeLease | null {
 
 export function nodeLeases(ctx: CheckContext): Promise<LeaseListOutcome> {
   return ctx.shared.once('nodes:leases', async () => {
-    const outcome = await listPaged(ctx, `/apis/coordination.k8s.io/v1/namespaces/${NODE_LEASE_NAMESPACE}/leases`, keepLease, `needs list leases in namespace ${NODE_LEASE_NAMESPACE}`);
+    const outcome = await listPaged(
+      ctx,
+      `/apis/coordination.k8s.io/v1/namespaces/${NODE_LEASE_NAMESPACE}/leases`,
+      keepLease,
+      `needs list leases in namespace ${NODE_LEASE_NAMESPACE}`,
+    );
     if (outcome.kind === 'ok') return { kind: 'ok', leases: new Map(outcome.items.map((l) => [l.node, l])), serverNow: outcome.serverNow };
     return { kind: outcome.kind, message: outcome.message };
   });

@@ -30,7 +30,13 @@ export interface NodeSummary {
 }
 
 export type NodeListOutcome =
-  | { kind: 'ok'; nodes: NodeSummary[]; pages: number; ms: number; /** The server's clock (Date header), to judge ages without client clock skew. */ serverNow: Date | null }
+  | {
+      kind: 'ok';
+      nodes: NodeSummary[];
+      pages: number;
+      ms: number;
+      /** The server's clock (Date header), to judge ages without client clock skew. */ serverNow: Date | null;
+    }
   | { kind: 'forbidden'; message: string }
   | { kind: 'failed'; message: string; timedOut: boolean };
 

@@ -49,7 +49,12 @@ function judgeNode(node: NodeSummary, extraTypes: readonly string[]): Finding {
   const data = { ...base, conditions: problems.map((p) => p.type), ...(absent.length > 0 ? { conditionsNotReported: absent } : {}) };
   if (problems.length === 0) {
     const watched = extraTypes.filter((t) => !KNOWN_TYPES.has(t) && !absent.includes(t));
-    return { status: 'ok', subject, message: `no memory, disk or PID pressure; network available${watched.length > 0 ? `; ${watched.join(', ')} not true` : ''}`, data };
+    return {
+      status: 'ok',
+      subject,
+      message: `no memory, disk or PID pressure; network available${watched.length > 0 ? `; ${watched.join(', ')} not true` : ''}`,
+      data,
+    };
   }
   const worst = problems.some((p) => p.status === 'crit') ? 'crit' : 'warn';
   return { status: worst, subject, code: problems[0]!.code, message: problems.map((p) => p.text).join('; '), data };

@@ -32,13 +32,21 @@ function leaseView(node: NodeSummary, leases: LeaseListOutcome, fallbackNow: Dat
   const stale = leaseIsStale(lease, now);
   const ago = lease.renewTime ? now.getTime() - lease.renewTime.getTime() : null;
   const when = ago === null ? 'never renewed' : `last renewed ${formatAge(ago)} ago`;
-  return { renewedAgoMs: ago, stale, text: stale ? `lease ${when}: the kubelet stopped heartbeating (lease duration ${lease.durationSeconds}s)` : `lease ${when}, still renewing` };
+  return {
+    renewedAgoMs: ago,
+    stale,
+    text: stale ? `lease ${when}: the kubelet stopped heartbeating (lease duration ${lease.durationSeconds}s)` : `lease ${when}, still renewing`,
+  };
 }
 
 async function kubeletOf(ctx: CheckContext, node: NodeSummary): Promise<{ answer: KubeletAnswer | null; text: string }> {
   if (!node.address) return { answer: null, text: 'kubelet not probed (the node has no InternalIP)' };
   const answer = await kubeletAnswer(ctx, node.address, node.kubeletPort);
-  if (answer.up) return { answer, text: `its kubelet answers on ${node.kubeletPort}, so the kubelet runs but cannot report to the control plane, or the host is starved (memory, container runtime, CNI)` };
+  if (answer.up)
+    return {
+      answer,
+      text: `its kubelet answers on ${node.kubeletPort}, so the kubelet runs but cannot report to the control plane, or the host is starved (memory, container runtime, CNI)`,
+    };
   return { answer, text: `kubelet: ${describeKubeletDown(answer, node.kubeletPort, ctx.options.timeoutMs)}` };
 }
 
@@ -50,7 +58,11 @@ function kubeletData(answer: KubeletAnswer | null): Record<string, unknown> {
 async function judgeNode(ctx: CheckContext, node: NodeSummary, leases: LeaseListOutcome, now: Date): Promise<Finding> {
   const ready = node.conditions.find((c) => c.type === 'Ready');
   const lease = leaseView(node, leases, now);
-  const leaseData = { leaseRenewedSecondsAgo: lease.renewedAgoMs === null ? null : Math.round(lease.renewedAgoMs / 1000), leaseStale: lease.stale, ...(lease.unknown ? { leaseUnknown: lease.unknown } : {}) };
+  const leaseData = {
+    leaseRenewedSecondsAgo: lease.renewedAgoMs === null ? null : Math.round(lease.renewedAgoMs / 1000),
+    leaseStale: lease.stale,
+    ...(lease.unknown ? { leaseUnknown: lease.unknown } : {}),
+  };
   const cordon = node.unschedulable ? '; cordoned (SchedulingDisabled)' : '';
 
   if (ready?.status === 'True') {
@@ -66,9 +78,20 @@ async function judgeNode(ctx: CheckContext, node: NodeSummary, leases: LeaseList
       };
     }
     if (node.unschedulable) {
-      return { status: 'ok', subject: subjectOf(node), code: 'node-cordoned', message: 'Ready, cordoned (SchedulingDisabled): no new pods are scheduled here; kubectl uncordon when maintenance is over', data: { ...baseData(node), ready: 'True', ...leaseData } };
+      return {
+        status: 'ok',
+        subject: subjectOf(node),
+        code: 'node-cordoned',
+        message: 'Ready, cordoned (SchedulingDisabled): no new pods are scheduled here; kubectl uncordon when maintenance is over',
+        data: { ...baseData(node), ready: 'True', ...leaseData },
+      };
     }
-    return { status: 'ok', subject: subjectOf(node), message: `Ready${node.kubeletVersion ? ` (kubelet ${node.kubeletVersion})` : ''}`, data: { ...baseData(node), ready: 'True', ...leaseData } };
+    return {
+      status: 'ok',
+      subject: subjectOf(node),
+      message: `Ready${node.kubeletVersion ? ` (kubelet ${node.kubeletVersion})` : ''}`,
+      data: { ...baseData(node), ready: 'True', ...leaseData },
+    };
   }
 
   const kubelet = await kubeletOf(ctx, node);
@@ -78,7 +101,7 @@ async function judgeNode(ctx: CheckContext, node: NodeSummary, leases: LeaseList
     ? `NotReady${since !== null ? ` for ${formatAge(since)}` : ''} (Ready=${ready.status}${ready.reason ? `, ${ready.reason}` : ''}${ready.message ? `: ${ready.message.replace(/\.$/, '')}` : ''})`
     : 'NotReady (no Ready condition: the kubelet has never posted status)';
   const parts = [state, lease.text, kubelet.text];
-  if (memory) parts.push('MemoryPressure is True: the host\'s memory is full');
+  if (memory) parts.push("MemoryPressure is True: the host's memory is full");
   return {
     status: 'crit',
     subject: subjectOf(node),

@@ -80,7 +80,8 @@ async function probePort(ctx: CheckContext, t: PortTarget): Promise<Finding> {
   const subject = `port ${where}${t.name ? ` (${t.name})` : ''}`;
   const data = { ...(t.name ? { node: t.name } : {}), host: t.address, port: t.port, service };
   const outcome = await tcpOnce(ctx, t.address, t.port);
-  if (outcome.kind === 'ok') return { status: 'ok', subject, message: `open: ${service} listens (${outcome.ms} ms)`, data: { ...data, outcome: 'open', ms: outcome.ms } };
+  if (outcome.kind === 'ok')
+    return { status: 'ok', subject, message: `open: ${service} listens (${outcome.ms} ms)`, data: { ...data, outcome: 'open', ms: outcome.ms } };
   return {
     status: 'crit',
     subject,

@@ -14,5 +14,7 @@ export function tcpOnce(ctx: CheckContext, host: string, port: number): Promise<
  * for kubelets), so the certificate and reachability checks share one connection.
  */
 export function tlsOnce(ctx: CheckContext, host: string, port: number, role?: 'kubelet'): Promise<TlsInspection> {
-  return ctx.shared.once(`tls:${host}:${port}${role ? `:${role}` : ''}`, () => ctx.probes.tls(host, port, { timeoutMs: ctx.options.timeoutMs, signal: ctx.signal, ca: ctx.targets.clusterCa ?? undefined }));
+  return ctx.shared.once(`tls:${host}:${port}${role ? `:${role}` : ''}`, () =>
+    ctx.probes.tls(host, port, { timeoutMs: ctx.options.timeoutMs, signal: ctx.signal, ca: ctx.targets.clusterCa ?? undefined }),
+  );
 }

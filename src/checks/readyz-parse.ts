@@ -38,12 +38,14 @@ export function parseVerboseHealth(body: string): VerboseHealth {
 
 /** What a failing named check means for the person on call; null when we have nothing to add. */
 export function meaningOfFailingCheck(name: string): string | null {
-  if (name === 'etcd' || name === 'etcd-readiness') return 'the API server cannot reach etcd (etcd down or without quorum, or the apiserver-etcd-client certificate rejected)';
+  if (name === 'etcd' || name === 'etcd-readiness')
+    return 'the API server cannot reach etcd (etcd down or without quorum, or the apiserver-etcd-client certificate rejected)';
   if (name === 'shutdown') return 'the API server is shutting down';
   if (name === 'informer-sync') return 'its informers have not synced yet (it has just started, or etcd is slow)';
   if (name === 'ping' || name === 'log') return 'the API server process itself is unhealthy';
   if (name.startsWith('kms-provider')) return 'it cannot reach the KMS plugin that decrypts secrets';
-  if (name.startsWith('poststarthook/')) return `start-up hook ${name.slice('poststarthook/'.length)} has not finished (recently restarted, or waiting for etcd)`;
+  if (name.startsWith('poststarthook/'))
+    return `start-up hook ${name.slice('poststarthook/'.length)} has not finished (recently restarted, or waiting for etcd)`;
   return null;
 }
 

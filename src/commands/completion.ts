@@ -48,7 +48,9 @@ function valuesOfSpec(spec: OptionSpec): Values {
       return { kind: 'words', words: spec.choices ?? [], commaList: false };
     case 'list':
       // --only/--skip take check ids and components; other lists are free text (hosts, URLs).
-      return spec.name === 'only' || spec.name === 'skip' ? { kind: 'words', words: [...new Set([...CHECK_INFO.map((c) => c.id), ...COMPONENTS])], commaList: true } : NONE;
+      return spec.name === 'only' || spec.name === 'skip'
+        ? { kind: 'words', words: [...new Set([...CHECK_INFO.map((c) => c.id), ...COMPONENTS])], commaList: true }
+        : NONE;
     default:
       return NONE;
   }
@@ -73,7 +75,12 @@ const visibleOptions = (c: Command) => c.options.filter((o) => !o.hidden && o.lo
 export function completionModel(program: Command): CompletionModel {
   const commands = program.commands
     .filter((c) => !(c as Command & { _hidden?: boolean })._hidden && !c.name().startsWith('_'))
-    .map((c) => ({ name: c.name(), description: c.description(), flags: [...visibleOptions(c).map(flagOf), { long: '--help', short: '-h', takesValue: false, description: 'show help', values: NONE }], argument: argumentOf(c) }));
+    .map((c) => ({
+      name: c.name(),
+      description: c.description(),
+      flags: [...visibleOptions(c).map(flagOf), { long: '--help', short: '-h', takesValue: false, description: 'show help', values: NONE }],
+      argument: argumentOf(c),
+    }));
   const globalFlags = [...visibleOptions(program).map(flagOf), { long: '--help', short: '-h', takesValue: false, description: 'show help', values: NONE }];
   return { program: program.name(), defaultCommand: 'check', commands, globalFlags };
 }
@@ -91,7 +98,8 @@ function bashValueCase(flags: Flag[], program: string): string {
     const v = f.values;
     let body: string;
     if (v.kind === 'files') body = 'compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur"))';
-    else if (v.kind === 'contexts') body = `COMPREPLY=($(compgen -W "$(${program} __complete contexts \${kubeconfig:+--kubeconfig "$kubeconfig"} 2>/dev/null)" -- "$cur"))`;
+    else if (v.kind === 'contexts')
+      body = `COMPREPLY=($(compgen -W "$(${program} __complete contexts \${kubeconfig:+--kubeconfig "$kubeconfig"} 2>/dev/null)" -- "$cur"))`;
     else if (v.kind === 'words' && v.commaList) body = `_${program}_comma_list "${shellWords(v.words)}"`;
     else if (v.kind === 'words') body = `COMPREPLY=($(compgen -W "${shellWords(v.words)}" -- "$cur"))`;
     else body = 'COMPREPLY=()';
@@ -252,7 +260,8 @@ function fishScript(m: CompletionModel): string {
     // Flags of the default command also apply before any command is typed.
     const condition = c.name === m.defaultCommand ? `__fish_use_subcommand; or __fish_seen_subcommand_from ${c.name}` : `__fish_seen_subcommand_from ${c.name}`;
     for (const f of c.flags) lines.push(fishFlag(p, condition, f));
-    if (c.argument.kind === 'words') lines.push(`complete -c ${p} -n ${fishQuote(`__fish_seen_subcommand_from ${c.name}`)} -a ${fishQuote(c.argument.words.join(' '))}`);
+    if (c.argument.kind === 'words')
+      lines.push(`complete -c ${p} -n ${fishQuote(`__fish_seen_subcommand_from ${c.name}`)} -a ${fishQuote(c.argument.words.join(' '))}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -9,12 +9,22 @@ const NEED_TEXT: Record<string, string> = { api: 'API reachable', nodes: 'may li
  */
 export function listChecks(format: 'table' | 'json', color: boolean): string {
   if (format === 'json') {
-    return `${JSON.stringify(CHECK_INFO.map((c) => ({ id: c.id, component: c.component, title: c.title, needs: c.needs, codes: c.codes })), null, 2)}\n`;
+    return `${JSON.stringify(
+      CHECK_INFO.map((c) => ({ id: c.id, component: c.component, title: c.title, needs: c.needs, codes: c.codes })),
+      null,
+      2,
+    )}\n`;
   }
-  const rows = [['ID', 'COMPONENT', 'NEEDS', 'LOOKS AT'], ...CHECK_INFO.map((c) => [c.id, c.component, c.needs.map((n) => NEED_TEXT[n] ?? n).join(', ') || '-', c.title])];
+  const rows = [
+    ['ID', 'COMPONENT', 'NEEDS', 'LOOKS AT'],
+    ...CHECK_INFO.map((c) => [c.id, c.component, c.needs.map((n) => NEED_TEXT[n] ?? n).join(', ') || '-', c.title]),
+  ];
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
   const lines = rows.map((r, i) => {
-    const line = `${r.slice(0, 3).map((cell, j) => cell.padEnd(widths[j]!)).join('   ')}   ${r[3]}`;
+    const line = `${r
+      .slice(0, 3)
+      .map((cell, j) => cell.padEnd(widths[j]!))
+      .join('   ')}   ${r[3]}`;
     return i === 0 && color ? `\u001b[1m${line}\u001b[22m` : line;
   });
   return `${lines.join('\n')}\n\nSelect with --only/--skip by id or component (apiserver, etcd, certs, nodes, kubelet, ports).\n`;

@@ -11,7 +11,11 @@ type RawValue = string | boolean | undefined;
  * `fromCommandLine(name)` says whether the user typed that option (commander's value
  * source), because commander fills defaults such as `color: true` for `--no-color`.
  */
-export function mergeConfigDefaults(raw: Record<string, RawValue>, config: ConfigFile | null, fromCommandLine: (name: string) => boolean): Record<string, RawValue> {
+export function mergeConfigDefaults(
+  raw: Record<string, RawValue>,
+  config: ConfigFile | null,
+  fromCommandLine: (name: string) => boolean,
+): Record<string, RawValue> {
   if (!config) return raw;
   const merged = { ...raw };
   for (const [name, value] of Object.entries(config.defaults)) {

@@ -89,7 +89,8 @@ function flagValue(flag: FlagKey, node: unknown, where: Where, configDir: string
       return String(scalar);
     }
     case 'duration': {
-      if (typeof scalar !== 'string' && typeof scalar !== 'number') throw where.error(node as Node, `'${key}' must be a duration like 500ms, 3s or 1h, not ${describe(node)}`);
+      if (typeof scalar !== 'string' && typeof scalar !== 'number')
+        throw where.error(node as Node, `'${key}' must be a duration like 500ms, 3s or 1h, not ${describe(node)}`);
       try {
         parseDuration(String(scalar), key);
       } catch (err) {
@@ -99,7 +100,8 @@ function flagValue(flag: FlagKey, node: unknown, where: Where, configDir: string
     }
     case 'choice': {
       const choices = spec.choices ?? [];
-      if (typeof scalar !== 'string' || !choices.includes(scalar)) throw where.error(node as Node, `'${key}' must be one of ${choices.join(', ')}, not ${describe(node)}`);
+      if (typeof scalar !== 'string' || !choices.includes(scalar))
+        throw where.error(node as Node, `'${key}' must be one of ${choices.join(', ')}, not ${describe(node)}`);
       return scalar;
     }
     case 'list':
@@ -143,13 +145,21 @@ function ignoreEntry(node: unknown, where: Where): IgnoreRule {
   for (const [name, pair] of keysOf(node as YAMLMap, where)) {
     if (!(IGNORE_ENTRY_KEYS as readonly string[]).includes(name)) {
       const hint = closest(name, IGNORE_ENTRY_KEYS);
-      throw where.error(pair.key as Node, `unknown key '${name}' in an 'ignore' entry${hint ? ` (did you mean '${hint}'?)` : ''}; entries take code, subjects and reason`);
+      throw where.error(
+        pair.key as Node,
+        `unknown key '${name}' in an 'ignore' entry${hint ? ` (did you mean '${hint}'?)` : ''}; entries take code, subjects and reason`,
+      );
     }
     fields.set(name, pair);
   }
   for (const required of IGNORE_ENTRY_KEYS) {
     if (!fields.has(required)) {
-      const why = required === 'reason' ? ': say why the finding is accepted, the report shows it' : required === 'subjects' ? ": list the subjects, or '*' for all of them" : '';
+      const why =
+        required === 'reason'
+          ? ': say why the finding is accepted, the report shows it'
+          : required === 'subjects'
+            ? ": list the subjects, or '*' for all of them"
+            : '';
       throw where.error(node as Node, `an 'ignore' entry needs '${required}'${why}`);
     }
   }
@@ -193,7 +203,10 @@ export function parseConfig(text: string, path: string): ConfigFile {
       throw where.error(pair.key as Node, "'config' cannot be set in a config file; pass --config on the command line");
     } else {
       const hint = closest(key, [...FLAG_KEYS.keys(), ...SECTION_KEYS]);
-      throw where.error(pair.key as Node, `unknown key '${key}'${hint ? ` (did you mean '${hint}'?)` : ''}; keys are check's long flag names, 'severity' and 'ignore'`);
+      throw where.error(
+        pair.key as Node,
+        `unknown key '${key}'${hint ? ` (did you mean '${hint}'?)` : ''}; keys are check's long flag names, 'severity' and 'ignore'`,
+      );
     }
   }
   return config;

@@ -81,12 +81,28 @@ export function snapshot(targets: Targets, nodes: readonly NodeSummary[], now: D
 
 function validEndpoint(v: unknown): v is CachedEndpoint {
   const e = v as Partial<CachedEndpoint> | null;
-  return typeof e === 'object' && e !== null && (e.scheme === 'https' || e.scheme === 'http') && typeof e.host === 'string' && HOST_PATTERN.test(e.host) && Number.isInteger(e.port) && e.port! > 0 && e.port! < 65536;
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    (e.scheme === 'https' || e.scheme === 'http') &&
+    typeof e.host === 'string' &&
+    HOST_PATTERN.test(e.host) &&
+    Number.isInteger(e.port) &&
+    e.port! > 0 &&
+    e.port! < 65536
+  );
 }
 
 function validNode(v: unknown): v is CachedNode {
   const n = v as Partial<CachedNode> | null;
-  return typeof n === 'object' && n !== null && typeof n.name === 'string' && typeof n.address === 'string' && HOST_PATTERN.test(n.address) && typeof n.controlPlane === 'boolean';
+  return (
+    typeof n === 'object' &&
+    n !== null &&
+    typeof n.name === 'string' &&
+    typeof n.address === 'string' &&
+    HOST_PATTERN.test(n.address) &&
+    typeof n.controlPlane === 'boolean'
+  );
 }
 
 /** The cache file's content, or why it cannot be used. Entries that do not parse are dropped. */
@@ -116,7 +132,11 @@ export function parseCache(text: string): DiscoveryCacheFile | { invalid: string
  * Fills what flags, manifests and the API did not give from the cache: hosts unless --hosts
  * was given, API servers unless --apiserver was, etcd endpoints when none is known.
  */
-export function restoreFromCache(targets: Targets, cache: DiscoveryCacheFile, flags: { hosts: boolean; apiservers: boolean }): Omit<DiscoveryCacheUse, 'path' | 'ageSeconds'> {
+export function restoreFromCache(
+  targets: Targets,
+  cache: DiscoveryCacheFile,
+  flags: { hosts: boolean; apiservers: boolean },
+): Omit<DiscoveryCacheUse, 'path' | 'ageSeconds'> {
   const hosts: string[] = [];
   const apiServers: string[] = [];
   const etcd: string[] = [];
@@ -226,7 +246,12 @@ function cachePath(env: NodeJS.ProcessEnv, targets: Targets): string | null {
  * probes that start before discovery (engine/early-probes). The run's own targets are
  * untouched. A null store: no cache (the demo's throwaway clusters), the flags' targets only.
  */
-export async function targetsWithCache(env: NodeJS.ProcessEnv, targets: Targets, flags: { hosts: boolean; apiservers: boolean }, store: CacheStore | null = fileCacheStore): Promise<Targets> {
+export async function targetsWithCache(
+  env: NodeJS.ProcessEnv,
+  targets: Targets,
+  flags: { hosts: boolean; apiservers: boolean },
+  store: CacheStore | null = fileCacheStore,
+): Promise<Targets> {
   const copy: Targets = { ...targets, hosts: targets.hosts.map((h) => ({ ...h })), apiServers: [...targets.apiServers], etcd: [...targets.etcd], notes: [] };
   const path = cachePath(env, targets);
   if (path === null || store === null) return copy;
@@ -235,7 +260,14 @@ export async function targetsWithCache(env: NodeJS.ProcessEnv, targets: Targets,
   return copy;
 }
 
-async function restore(targets: Targets, path: string, store: CacheStore, why: string, flags: { hosts: boolean; apiservers: boolean }, now: Date): Promise<void> {
+async function restore(
+  targets: Targets,
+  path: string,
+  store: CacheStore,
+  why: string,
+  flags: { hosts: boolean; apiservers: boolean },
+  now: Date,
+): Promise<void> {
   const cache = await loadCache(path, store, targets.kubeServer?.url ?? null);
   if ('unusable' in cache) {
     targets.notes.push(`discovery cache: ${cache.unusable}`);

@@ -41,7 +41,10 @@ export async function discoverFromNodes(targets: Targets, ctx: CheckContext): Pr
   } else {
     const missing = nodes.filter((n) => !n.address).map((n) => n.name);
     targets.hosts = nodes.filter((n) => n.address).map((n) => ({ address: n.address!, name: n.name, controlPlane: n.controlPlane }));
-    if (missing.length > 0) targets.notes.push(`control-plane discovery: ${missing.length} node(s) without an InternalIP, not probed: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ' …' : ''}`);
+    if (missing.length > 0)
+      targets.notes.push(
+        `control-plane discovery: ${missing.length} node(s) without an InternalIP, not probed: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ' …' : ''}`,
+      );
   }
   if (ctx.options.apiservers.length === 0) {
     const seen = new Set([targets.kubeServer?.url, ...targets.apiServers.map((e) => e.url)]);

@@ -28,7 +28,11 @@ export function etcdServersOf(pod: PodLike): string[] | null {
   for (const c of pod.spec?.containers ?? []) {
     for (const arg of [...(c.command ?? []), ...(c.args ?? [])]) {
       const match = /^--etcd-servers=(.+)$/.exec(arg.trim());
-      if (match) return match[1]!.split(',').map((s) => s.trim()).filter(Boolean);
+      if (match)
+        return match[1]!
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
     }
   }
   return null;
@@ -51,7 +55,7 @@ async function fromManifest(ctx: CheckContext, notes: string[]): Promise<Endpoin
   const read = await ctx.probes.files.read(path);
   if (read.kind !== 'ok') return [];
   try {
-    const servers = etcdServersOf(await parseYamlLazily(read.data.toString('utf8')) as PodLike);
+    const servers = etcdServersOf((await parseYamlLazily(read.data.toString('utf8'))) as PodLike);
     return servers ? toEndpoints(servers, 'manifest', notes) : [];
   } catch (e) {
     notes.push(`etcd: ${path} is not valid YAML (${(e as Error).message.split('\n')[0]})`);
@@ -93,7 +97,13 @@ async function fromControlPlaneNodes(ctx: CheckContext, targets: Targets, notes:
     return ip ? [{ address: ip, name: n.metadata?.name }] : [];
   });
   const hosts = fromApi.length > 0 ? fromApi : targets.hosts.filter((h) => h.controlPlane).map((h) => ({ address: h.address, name: h.name }));
-  return hosts.flatMap((h) => toEndpoints([`https://${h.address.includes(':') ? `[${h.address}]` : h.address}:${ETCD_CLIENT_PORT}`], h.name ? `node ${h.name}` : 'control-plane host', notes));
+  return hosts.flatMap((h) =>
+    toEndpoints(
+      [`https://${h.address.includes(':') ? `[${h.address}]` : h.address}:${ETCD_CLIENT_PORT}`],
+      h.name ? `node ${h.name}` : 'control-plane host',
+      notes,
+    ),
+  );
 }
 
 async function readable(ctx: CheckContext, path: string): Promise<boolean> {

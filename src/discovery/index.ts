@@ -12,7 +12,9 @@ const KUBEADM_PKI_DIR = '/etc/kubernetes/pki';
 
 /** Targets from flags and the kubeconfig alone: no network. */
 export function targetsFromFlags(options: CheckOptions, kubeconfig: ResolvedKubeconfig | null): Targets {
-  const kubeServer = kubeconfig ? parseEndpoint(kubeconfig.cluster.server, `kubeconfig server of context '${kubeconfig.contextName}'`, 'kubeconfig', 443) : null;
+  const kubeServer = kubeconfig
+    ? parseEndpoint(kubeconfig.cluster.server, `kubeconfig server of context '${kubeconfig.contextName}'`, 'kubeconfig', 443)
+    : null;
   const apiServers = options.apiservers.map((u) => parseEndpoint(u, '--apiserver', '--apiserver', 6443));
   const etcd = options.etcd.map((u) => parseEndpoint(u, '--etcd', '--etcd', 2379));
   const pkiDir = options.pkiDir ?? (existsSync(KUBEADM_PKI_DIR) ? KUBEADM_PKI_DIR : null);

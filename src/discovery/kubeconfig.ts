@@ -87,7 +87,9 @@ function readKubeconfigFile(file: string, mustExist: boolean): unknown | undefin
     throw new UsageError(`kubeconfig ${file} cannot be read (${code ?? 'error'}); check the path and its permissions`);
   }
   if (size > MAX_KUBECONFIG_BYTES) {
-    throw new UsageError(`kubeconfig ${file} is ${Math.round(size / 1024 / 1024)} MB, too large for a kubeconfig; check that --kubeconfig names the right file`);
+    throw new UsageError(
+      `kubeconfig ${file} is ${Math.round(size / 1024 / 1024)} MB, too large for a kubeconfig; check that --kubeconfig names the right file`,
+    );
   }
   let text: string;
   try {
@@ -113,7 +115,12 @@ function readKubeconfigFile(file: string, mustExist: boolean): unknown | undefin
   return doc;
 }
 
-function namedList(doc: Record<string, unknown>, key: 'clusters' | 'users' | 'contexts', inner: 'cluster' | 'user' | 'context', file: string): Named<Record<string, unknown>>[] {
+function namedList(
+  doc: Record<string, unknown>,
+  key: 'clusters' | 'users' | 'contexts',
+  inner: 'cluster' | 'user' | 'context',
+  file: string,
+): Named<Record<string, unknown>>[] {
   const list = doc[key];
   if (list === undefined || list === null) return [];
   if (!Array.isArray(list)) throw new UsageError(`kubeconfig ${file}: '${key}' must be a list`);

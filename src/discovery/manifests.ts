@@ -91,7 +91,7 @@ async function readPod(ctx: CheckContext, path: string): Promise<PodLike | null>
   const read = await ctx.probes.files.read(path);
   if (read.kind !== 'ok') return null;
   try {
-    const doc = await parseYamlLazily(read.data.toString('utf8')) as unknown;
+    const doc = (await parseYamlLazily(read.data.toString('utf8'))) as unknown;
     return typeof doc === 'object' && doc !== null ? (doc as PodLike) : null;
   } catch (e) {
     ctx.targets.notes.push(`manifests: ${path} is not valid YAML (${(e as Error).message.split('\n')[0]})`);
@@ -100,7 +100,11 @@ async function readPod(ctx: CheckContext, path: string): Promise<PodLike | null>
 }
 
 /** Adds the manifests' control-plane hosts and API servers to what flags and the API gave. */
-export function applyManifests(targets: Targets, found: ControlPlaneFromManifests, flags: { hosts: boolean; apiservers: boolean }): { hosts: number; apiServers: number } {
+export function applyManifests(
+  targets: Targets,
+  found: ControlPlaneFromManifests,
+  flags: { hosts: boolean; apiservers: boolean },
+): { hosts: number; apiServers: number } {
   let hosts = 0;
   let apiServers = 0;
   if (!flags.hosts) {
@@ -136,6 +140,8 @@ export const manifestsDiscoverer: Discoverer = {
     const found = controlPlaneFromManifests(apiServer, etcd);
     const added = applyManifests(targets, found, { hosts: ctx.options.hosts.length > 0, apiservers: ctx.options.apiservers.length > 0 });
     const names = found.hosts.map((h) => h.name ?? h.address).join(', ');
-    targets.notes.push(`manifests: ${found.hosts.length} control-plane host(s) in ${manifestsDirOf(targets.pkiDir)} (${names}): ${added.hosts} host(s) and ${added.apiServers} API server(s) added`);
+    targets.notes.push(
+      `manifests: ${found.hosts.length} control-plane host(s) in ${manifestsDirOf(targets.pkiDir)} (${names}): ${added.hosts} host(s) and ${added.apiServers} API server(s) added`,
+    );
   },
 };

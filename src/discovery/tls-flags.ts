@@ -20,7 +20,11 @@ function checkPemFile(path: string, flag: string, expect: Expect): void {
   const hasCert = text.includes('-----BEGIN CERTIFICATE-----');
   const hasKey = /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/.test(text);
   if (expect === 'certificate' && !hasCert) {
-    throw new UsageError(hasKey ? `${flag}: ${path} holds a private key, not a certificate; pass the .crt file here and the key with --etcd-key` : `${flag}: ${path} holds no PEM certificate`);
+    throw new UsageError(
+      hasKey
+        ? `${flag}: ${path} holds a private key, not a certificate; pass the .crt file here and the key with --etcd-key`
+        : `${flag}: ${path} holds no PEM certificate`,
+    );
   }
   if (expect === 'key' && !hasKey) {
     throw new UsageError(hasCert ? `${flag}: ${path} holds a certificate, not a private key; pass the .key file` : `${flag}: ${path} holds no PEM private key`);

@@ -23,7 +23,14 @@ function resultsFrom(check: Check, findings: Finding[], durationMs: number): Res
   }
   return findings.map((f) => {
     if ((f.status === 'warn' || f.status === 'crit') && f.code === undefined) {
-      return { check: check.id, component: check.component, subject: f.subject, status: 'error', message: `check reported '${f.status}' without a catalogue code (a bug in k8sdoc): ${f.message}`, durationMs };
+      return {
+        check: check.id,
+        component: check.component,
+        subject: f.subject,
+        status: 'error',
+        message: `check reported '${f.status}' without a catalogue code (a bug in k8sdoc): ${f.message}`,
+        durationMs,
+      };
     }
     return { ...f, check: check.id, component: check.component, durationMs };
   });
@@ -68,7 +75,9 @@ async function runCheckGuarded(check: Check, ctx: CheckContext, options: RunOpti
   } catch (err) {
     const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
     ctx.log(`check ${check.id} failed: ${err instanceof Error ? (err.stack ?? message) : message}`);
-    return [{ check: check.id, component: check.component, subject: check.component, status: 'error', message: `check failed: ${message}`, durationMs: elapsed() }];
+    return [
+      { check: check.id, component: check.component, subject: check.component, status: 'error', message: `check failed: ${message}`, durationMs: elapsed() },
+    ];
   }
 }
 

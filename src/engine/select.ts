@@ -4,7 +4,10 @@ import { COMPONENTS, type Check } from './types.js';
 /** --only / --skip by check id or component; an unknown name is a usage error. */
 export function selectChecks(all: readonly Check[], only: readonly string[], skip: readonly string[]): Check[] {
   const known = new Set<string>([...COMPONENTS, ...all.map((c) => c.id)]);
-  for (const [flag, names] of [['--only', only], ['--skip', skip]] as const) {
+  for (const [flag, names] of [
+    ['--only', only],
+    ['--skip', skip],
+  ] as const) {
     for (const name of names) {
       if (!known.has(name)) throw new UsageError(`${flag}: unknown check or component '${name}'; run 'k8sdoc checks' to list them`);
     }

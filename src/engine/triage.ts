@@ -68,7 +68,14 @@ const certificateIs =
 /** Certificates without which the control plane itself stops: the API server or etcd. */
 const CONTROL_PLANE_CERTIFICATE = certificateIs('cluster-ca', 'apiserver-serving', 'apiserver-etcd-client', 'etcd');
 
-const API_DOWN: readonly Code[] = ['apiserver-refused', 'apiserver-timeout', 'apiserver-not-ready', 'apiserver-not-live', 'apiserver-latency-high', 'apiserver-bad-response'];
+const API_DOWN: readonly Code[] = [
+  'apiserver-refused',
+  'apiserver-timeout',
+  'apiserver-not-ready',
+  'apiserver-not-live',
+  'apiserver-latency-high',
+  'apiserver-bad-response',
+];
 const API_FAILING: readonly Code[] = [...API_DOWN, 'apiserver-tls-error'];
 const CERT_INVALID: readonly Code[] = ['cert-expired', 'cert-not-yet-valid'];
 const PORT_CLOSED: readonly Code[] = ['port-refused', 'port-timeout', 'port-unreachable'];
@@ -76,24 +83,95 @@ const PORT_CLOSED: readonly Code[] = ['port-refused', 'port-timeout', 'port-unre
 const SERVICE_DOWN: readonly Code[] = ['apiserver-refused', 'apiserver-timeout', 'kubelet-unreachable', 'etcd-member-unreachable'];
 
 export const RULES: readonly Rule[] = [
-  { cause: ['etcd-quorum-lost'], explains: [...API_DOWN, 'etcd-no-leader', 'etcd-quorum-at-risk', 'etcd-member-unreachable', 'etcd-raft-lagging'], scope: 'any', why: 'without quorum etcd refuses reads and writes, so the API servers cannot serve or start' },
-  { cause: ['etcd-alarm-nospace'], explains: ['apiserver-not-ready', 'apiserver-latency-high', 'etcd-db-near-quota'], scope: 'any', why: 'a NOSPACE alarm makes etcd read-only' },
+  {
+    cause: ['etcd-quorum-lost'],
+    explains: [...API_DOWN, 'etcd-no-leader', 'etcd-quorum-at-risk', 'etcd-member-unreachable', 'etcd-raft-lagging'],
+    scope: 'any',
+    why: 'without quorum etcd refuses reads and writes, so the API servers cannot serve or start',
+  },
+  {
+    cause: ['etcd-alarm-nospace'],
+    explains: ['apiserver-not-ready', 'apiserver-latency-high', 'etcd-db-near-quota'],
+    scope: 'any',
+    why: 'a NOSPACE alarm makes etcd read-only',
+  },
   { cause: ['etcd-alarm-corrupt'], explains: ['apiserver-not-ready'], scope: 'any', why: 'a CORRUPT alarm stops writes' },
   { cause: ['etcd-no-leader'], explains: API_DOWN, scope: 'any', why: 'etcd without a leader cannot serve requests' },
-  { cause: ['etcd-member-unreachable'], explains: ['etcd-quorum-at-risk', 'etcd-raft-lagging'], scope: 'any', why: 'a lost member takes away the fault tolerance' },
-  { cause: ['etcd-even-members'], explains: ['control-plane-not-ha'], scope: 'any', why: 'an even etcd membership is the reason an even control plane adds no fault tolerance' },
-  { cause: CERT_INVALID, causeIf: certificateIs('apiserver-etcd-client'), explains: API_DOWN, scope: 'any', why: 'etcd rejects the API server: it reports not ready, then exits and restarts' },
-  { cause: [...CERT_INVALID, 'cert-untrusted'], causeIf: certificateIs('apiserver-serving'), explains: ['apiserver-tls-error'], scope: 'host', why: 'clients reject the certificate the API server serves' },
-  { cause: CERT_INVALID, causeIf: certificateIs('cluster-ca'), explains: ['apiserver-tls-error', 'apiserver-unauthorized', 'cert-untrusted'], scope: 'any', why: 'nothing the cluster CA signed verifies any more' },
-  { cause: [...CERT_INVALID, 'cert-untrusted'], causeIf: certificateIs('etcd'), explains: ['etcd-quorum-lost', 'etcd-no-leader', 'etcd-member-unreachable', 'etcd-quorum-at-risk', 'etcd-auth-failed'], scope: 'host', why: 'etcd members and their clients reject the certificate' },
-  { cause: CERT_INVALID, causeIf: certificateIs('etcd-healthcheck-client'), explains: ['etcd-auth-failed'], scope: 'any', why: 'etcd rejects the client certificate k8sdoc authenticates with' },
-  { cause: CERT_INVALID, causeIf: certificateIs('kubeconfig-client'), explains: ['apiserver-unauthorized'], scope: 'any', why: 'the API server answers an expired client certificate with 401' },
-  { cause: [...CERT_INVALID, 'cert-expiring'], explains: [...CERT_INVALID, 'cert-expiring'], scope: 'certificate', why: 'one certificate, found on disk and served on the wire' },
+  {
+    cause: ['etcd-member-unreachable'],
+    explains: ['etcd-quorum-at-risk', 'etcd-raft-lagging'],
+    scope: 'any',
+    why: 'a lost member takes away the fault tolerance',
+  },
+  {
+    cause: ['etcd-even-members'],
+    explains: ['control-plane-not-ha'],
+    scope: 'any',
+    why: 'an even etcd membership is the reason an even control plane adds no fault tolerance',
+  },
+  {
+    cause: CERT_INVALID,
+    causeIf: certificateIs('apiserver-etcd-client'),
+    explains: API_DOWN,
+    scope: 'any',
+    why: 'etcd rejects the API server: it reports not ready, then exits and restarts',
+  },
+  {
+    cause: [...CERT_INVALID, 'cert-untrusted'],
+    causeIf: certificateIs('apiserver-serving'),
+    explains: ['apiserver-tls-error'],
+    scope: 'host',
+    why: 'clients reject the certificate the API server serves',
+  },
+  {
+    cause: CERT_INVALID,
+    causeIf: certificateIs('cluster-ca'),
+    explains: ['apiserver-tls-error', 'apiserver-unauthorized', 'cert-untrusted'],
+    scope: 'any',
+    why: 'nothing the cluster CA signed verifies any more',
+  },
+  {
+    cause: [...CERT_INVALID, 'cert-untrusted'],
+    causeIf: certificateIs('etcd'),
+    explains: ['etcd-quorum-lost', 'etcd-no-leader', 'etcd-member-unreachable', 'etcd-quorum-at-risk', 'etcd-auth-failed'],
+    scope: 'host',
+    why: 'etcd members and their clients reject the certificate',
+  },
+  {
+    cause: CERT_INVALID,
+    causeIf: certificateIs('etcd-healthcheck-client'),
+    explains: ['etcd-auth-failed'],
+    scope: 'any',
+    why: 'etcd rejects the client certificate k8sdoc authenticates with',
+  },
+  {
+    cause: CERT_INVALID,
+    causeIf: certificateIs('kubeconfig-client'),
+    explains: ['apiserver-unauthorized'],
+    scope: 'any',
+    why: 'the API server answers an expired client certificate with 401',
+  },
+  {
+    cause: [...CERT_INVALID, 'cert-expiring'],
+    explains: [...CERT_INVALID, 'cert-expiring'],
+    scope: 'certificate',
+    why: 'one certificate, found on disk and served on the wire',
+  },
   { cause: API_FAILING, explains: API_FAILING, scope: 'backends', why: 'the load balancer has no healthy API server to forward to' },
   { cause: PORT_CLOSED, explains: SERVICE_DOWN, scope: 'endpoint', why: 'the same closed port, probed by two checks' },
   { cause: SERVICE_DOWN, explains: PORT_CLOSED, scope: 'endpoint', why: 'the same closed port, probed by two checks' },
-  { cause: ['kubelet-unreachable', 'kubelet-unhealthy'], explains: ['node-not-ready', 'node-lease-stale'], scope: 'host', why: 'a stopped kubelet stops posting node status and renewing its lease' },
-  { cause: ['node-memory-pressure', 'node-disk-pressure', 'node-pid-pressure'], explains: ['node-not-ready', 'kubelet-unhealthy'], scope: 'host', why: 'a host short of memory, disk or processes stalls its kubelet' },
+  {
+    cause: ['kubelet-unreachable', 'kubelet-unhealthy'],
+    explains: ['node-not-ready', 'node-lease-stale'],
+    scope: 'host',
+    why: 'a stopped kubelet stops posting node status and renewing its lease',
+  },
+  {
+    cause: ['node-memory-pressure', 'node-disk-pressure', 'node-pid-pressure'],
+    explains: ['node-not-ready', 'kubelet-unhealthy'],
+    scope: 'host',
+    why: 'a host short of memory, disk or processes stalls its kubelet',
+  },
   { cause: ['node-lease-stale'], explains: ['node-not-ready'], scope: 'host', why: 'the node controller marks a node NotReady when its lease stops renewing' },
 ];
 

@@ -39,7 +39,10 @@ const TLS_DESCRIPTIONS: Record<string, string> = {
 
 export class ProbeTimeoutError extends Error {
   override readonly name = 'ProbeTimeoutError';
-  constructor(readonly timeoutMs: number, what: string) {
+  constructor(
+    readonly timeoutMs: number,
+    what: string,
+  ) {
     super(`${what} did not answer within ${timeoutMs} ms`);
   }
 }
@@ -85,7 +88,11 @@ export function classifyNetworkError(err: unknown, what: string): Failure {
       return { kind: 'reset', message: `${what}: connection reset by peer`, detail: code };
   }
   if (TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) {
-    return { kind: 'tls', message: `${what}: TLS handshake failed: ${code === 'EPROTO' ? describeProtocolError(e?.message ?? '') : describeTlsCode(code)}`, detail: code };
+    return {
+      kind: 'tls',
+      message: `${what}: TLS handshake failed: ${code === 'EPROTO' ? describeProtocolError(e?.message ?? '') : describeTlsCode(code)}`,
+      detail: code,
+    };
   }
   if (/socket disconnected before secure TLS connection/i.test(e?.message ?? '')) {
     return { kind: 'reset', message: `${what}: connection closed during the TLS handshake`, detail: code || 'ECONNRESET' };

@@ -12,16 +12,7 @@
 import { request, Agent } from 'node:https';
 import { request as plainRequest, Agent as PlainAgent, type ClientRequest, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import type {
-  EtcdAlarm,
-  EtcdEndpointProbe,
-  EtcdMember,
-  EtcdOutcome,
-  EtcdProbeFactory,
-  EtcdStatus,
-  Failure,
-  ProbeDeadline,
-} from './types.js';
+import type { EtcdAlarm, EtcdEndpointProbe, EtcdMember, EtcdOutcome, EtcdProbeFactory, EtcdStatus, Failure, ProbeDeadline } from './types.js';
 import { classifyNetworkError } from './errors.js';
 import { readFileSync } from 'node:fs';
 import type { EtcdTls } from '../discovery/targets.js';
@@ -38,7 +29,8 @@ export interface EtcdClientCredentials {
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const SOCKETS_PER_MEMBER = 4;
 // OpenSSL's names for the alerts a server sends when it does not accept the client certificate.
-const CLIENT_CERT_REJECTED = /ALERT_(BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_REQUIRED|CERTIFICATE_EXPIRED|CERTIFICATE_UNKNOWN|CERTIFICATE_REVOKED|UNSUPPORTED_CERTIFICATE|ACCESS_DENIED)/;
+const CLIENT_CERT_REJECTED =
+  /ALERT_(BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_REQUIRED|CERTIFICATE_EXPIRED|CERTIFICATE_UNKNOWN|CERTIFICATE_REVOKED|UNSUPPORTED_CERTIFICATE|ACCESS_DENIED)/;
 
 /** etcd's 64-bit ids come as decimal strings over JSON; etcdctl prints them in hex. */
 export function etcdIdToHex(decimal: unknown): string {
@@ -236,7 +228,11 @@ class GatewayEndpointProbe implements EtcdEndpointProbe {
     if (raw.kind !== 'ok') {
       // Connected, asked, and no answer in time: the member is up but cannot commit.
       if (raw.kind === 'timeout' && raw.phase === 'answer') {
-        return { kind: 'ok', value: { healthy: false, reason: `linearizable read did not complete within ${deadline.timeoutMs} ms (no quorum reachable)` }, ms: raw.ms };
+        return {
+          kind: 'ok',
+          value: { healthy: false, reason: `linearizable read did not complete within ${deadline.timeoutMs} ms (no quorum reachable)` },
+          ms: raw.ms,
+        };
       }
       return stripPhase(raw);
     }

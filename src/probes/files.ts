@@ -9,12 +9,14 @@ export const filesProbe: FilesProbe = {
     try {
       const st = await stat(path);
       if (!st.isFile()) return { kind: 'not-a-file', message: `${path} is not a regular file` };
-      if (st.size > MAX_FILE_BYTES) return { kind: 'unreadable', message: `${path} is ${Math.round(st.size / 1024 / 1024)} MB, too large to be a certificate or kubeconfig` };
+      if (st.size > MAX_FILE_BYTES)
+        return { kind: 'unreadable', message: `${path} is ${Math.round(st.size / 1024 / 1024)} MB, too large to be a certificate or kubeconfig` };
       return { kind: 'ok', data: await readFile(path) };
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing', message: `${path} does not exist` };
-      if (code === 'EACCES' || code === 'EPERM') return { kind: 'unreadable', message: `${path} cannot be read: permission denied (needs read access, e.g. run as root)` };
+      if (code === 'EACCES' || code === 'EPERM')
+        return { kind: 'unreadable', message: `${path} cannot be read: permission denied (needs read access, e.g. run as root)` };
       return { kind: 'unreadable', message: `${path} cannot be read (${code ?? 'error'})` };
     }
   },

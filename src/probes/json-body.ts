@@ -9,7 +9,10 @@ export function parseJsonBody<T>(outcome: Extract<KubeOutcome, { kind: 'ok' }>, 
     const sample = outcome.body.slice(0, 40).replace(/\s+/g, ' ');
     const excerpt = `'${sample}${outcome.body.length > 40 ? '…' : ''}'`;
     if (startsLikeJson(outcome.body) && endsEarly(outcome.body)) {
-      return { ok: false, message: `${what}: answered with JSON that stops after ${Buffer.byteLength(outcome.body)} bytes, cut short by the server or a proxy (${excerpt})` };
+      return {
+        ok: false,
+        message: `${what}: answered with JSON that stops after ${Buffer.byteLength(outcome.body)} bytes, cut short by the server or a proxy (${excerpt})`,
+      };
     }
     return { ok: false, message: `${what}: answered with something that is not JSON (${excerpt})` };
   }

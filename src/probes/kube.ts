@@ -99,7 +99,11 @@ export function createKubeProbe(config: ResolvedKubeconfig, options: KubeProbeOp
     try {
       authOptions = await auth();
     } catch (err) {
-      return { kind: 'error', message: `credentials for context '${config.contextName}' could not be obtained: ${(err as Error).message.split('\n')[0]}`, ms: ms() };
+      return {
+        kind: 'error',
+        message: `credentials for context '${config.contextName}' could not be obtained: ${(err as Error).message.split('\n')[0]}`,
+        ms: ms(),
+      };
     }
     const host = bareHost(url.hostname);
     const port = url.port === '' ? 443 : Number(url.port);
@@ -183,7 +187,12 @@ export function createKubeProbe(config: ResolvedKubeconfig, options: KubeProbeOp
           if (status >= 200 && status < 300) {
             settle({ kind: 'ok', status, headers: res.headers, body, ms: ms(), truncated: false });
           } else if (status >= 300 && status < 400) {
-            settle({ kind: 'bad-response', message: `${what}: redirected (HTTP ${status}) to ${firstLine(res.headers.location ?? 'elsewhere').slice(0, 200)}; not followed, credentials are never sent on`, status, ms: ms() });
+            settle({
+              kind: 'bad-response',
+              message: `${what}: redirected (HTTP ${status}) to ${firstLine(res.headers.location ?? 'elsewhere').slice(0, 200)}; not followed, credentials are never sent on`,
+              status,
+              ms: ms(),
+            });
           } else {
             const kind = failureKindForStatus(status);
             settle({ kind, message: `${what}: HTTP ${status}${kindSuffix(kind)}`, detail: `HTTP ${status}`, status, body: body.slice(0, 64 * 1024), ms: ms() });

@@ -4,19 +4,7 @@ import type { PeerCertificate } from 'node:tls';
 
 /** How a network attempt ended, in our own words (see probes/errors.ts). */
 export type OutcomeKind =
-  | 'ok'
-  | 'refused'
-  | 'timeout'
-  | 'dns'
-  | 'unreachable'
-  | 'reset'
-  | 'tls'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'http'
-  | 'bad-response'
-  | 'aborted'
-  | 'error';
+  'ok' | 'refused' | 'timeout' | 'dns' | 'unreachable' | 'reset' | 'tls' | 'unauthorized' | 'forbidden' | 'http' | 'bad-response' | 'aborted' | 'error';
 
 export interface Failure {
   kind: Exclude<OutcomeKind, 'ok'>;

@@ -5,13 +5,15 @@ import type { RenderOptions } from './options.js';
 
 function xml(text: string): string {
   // XML 1.0 forbids most control characters even escaped; drop them.
-  return text
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
+  return (
+    text
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+  );
 }
 
 function details(r: ReportResult): string {
@@ -29,7 +31,8 @@ function testcase(r: ReportResult, failOn: RenderOptions['failOn']): string {
   if (failing) body = `<failure message="${xml(r.message)}" type="${xml(r.code ?? r.status)}">${xml(details(r))}</failure>`;
   else if (r.status === 'error') body = `<error message="${xml(r.message)}" type="error">${xml(r.message)}</error>`;
   else if (r.status === 'skip') body = `<skipped message="${xml(r.message)}"/>`;
-  else if (r.status === 'warn' || r.status === 'crit') body = `<system-out>${xml(`${r.status.toUpperCase()}${r.ignored ? ' (ignored)' : ''} ${r.code}: ${details(r)}`)}</system-out>`;
+  else if (r.status === 'warn' || r.status === 'crit')
+    body = `<system-out>${xml(`${r.status.toUpperCase()}${r.ignored ? ' (ignored)' : ''} ${r.code}: ${details(r)}`)}</system-out>`;
   return body === '' ? `    <testcase ${attrs}/>` : `    <testcase ${attrs}>${body}</testcase>`;
 }
 

@@ -24,7 +24,10 @@ function num(value: number): string {
 
 /** camelCase data keys become snake_case label values. */
 function snake(key: string): string {
-  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[^a-zA-Z0-9_]/g, '_').toLowerCase();
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/[^a-zA-Z0-9_]/g, '_')
+    .toLowerCase();
 }
 
 export function renderPrometheus(report: Report): string {
@@ -33,7 +36,9 @@ export function renderPrometheus(report: Report): string {
   out.push('# TYPE k8sdoc_check_status gauge');
   for (const r of report.results) {
     for (const s of STATUSES) {
-      out.push(`k8sdoc_check_status${labels({ check: r.check, component: r.component, subject: r.subject, code: r.code ?? '', status: s })} ${r.status === s ? 1 : 0}`);
+      out.push(
+        `k8sdoc_check_status${labels({ check: r.check, component: r.component, subject: r.subject, code: r.code ?? '', status: s })} ${r.status === s ? 1 : 0}`,
+      );
     }
   }
   out.push('# HELP k8sdoc_check_duration_seconds Time a check took.');

@@ -29,7 +29,9 @@ function paintStatus(c: ChalkInstance, status: Status, text = LABEL[status]): st
 const SEVERITY_ORDER: Record<Status, number> = { crit: 0, warn: 1, error: 2, skip: 3, ok: 4 };
 
 function byComponent(a: ReportResult, b: ReportResult): number {
-  return COMPONENTS.indexOf(a.component) - COMPONENTS.indexOf(b.component) || a.check.localeCompare(b.check) || SEVERITY_ORDER[a.status] - SEVERITY_ORDER[b.status];
+  return (
+    COMPONENTS.indexOf(a.component) - COMPONENTS.indexOf(b.component) || a.check.localeCompare(b.check) || SEVERITY_ORDER[a.status] - SEVERITY_ORDER[b.status]
+  );
 }
 
 function header(report: Report, c: ChalkInstance): string {
@@ -50,7 +52,10 @@ function mostLikelyCause(report: Report, c: ChalkInstance): string[] {
   if (!first) return [];
   const result = report.results.find((r) => r.code === first.code && r.subject === first.subject);
   const entry = entryFor(first.code);
-  const lines = [c.bold('Most likely cause'), `  ${paintStatus(c, result?.status ?? entry.severity, `${first.code}`)}  ${first.subject}${result ? `: ${result.message}` : ''}`];
+  const lines = [
+    c.bold('Most likely cause'),
+    `  ${paintStatus(c, result?.status ?? entry.severity, `${first.code}`)}  ${first.subject}${result ? `: ${result.message}` : ''}`,
+  ];
   // The same fault on several subjects (every master refusing, explaining the same kinds of
   // findings) is one cause, said once; an unrelated finding with the same code is not.
   const kinds = (o: RootCause) => o.explains.join(',');
@@ -61,7 +66,13 @@ function mostLikelyCause(report: Report, c: ChalkInstance): string[] {
   const explained = [first, ...same].flatMap((o) => o.explainsFindings);
   if (explained.length > 0) lines.push(`  Explains: ${listed([...new Set(explained.map((e) => `${e.code} (${e.subject})`))])}`);
   const others = report.rootCauses.slice(1).filter((o) => !same.includes(o));
-  if (others.length > 0) lines.push(`  Also independent: ${listed(others.map((o) => `${o.code} (${o.subject})`), 3)}`);
+  if (others.length > 0)
+    lines.push(
+      `  Also independent: ${listed(
+        others.map((o) => `${o.code} (${o.subject})`),
+        3,
+      )}`,
+    );
   return [...lines, ''];
 }
 
@@ -71,7 +82,10 @@ function cacheNote(report: Report, c: ChalkInstance): string[] {
   if (!cache) return [];
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const taken = [plural(cache.hosts.length, 'host'), plural(cache.apiServers.length, 'API server'), plural(cache.etcd.length, 'etcd endpoint')].join(', ');
-  return [c.dim(`The API server did not list the nodes: ${taken} from the discovery cache ${cache.path}, written ${formatAge(cache.ageSeconds * 1000)} ago.`), ''];
+  return [
+    c.dim(`The API server did not list the nodes: ${taken} from the discovery cache ${cache.path}, written ${formatAge(cache.ageSeconds * 1000)} ago.`),
+    '',
+  ];
 }
 
 function resultsTable(results: ReportResult[], c: ChalkInstance, width: number): string {
@@ -113,7 +127,7 @@ function runKey(r: ReportResult): string {
  */
 function foldRuns(sorted: ReportResult[]): ReportResult[] {
   const rows: ReportResult[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     const r = sorted[i]!;
     const key = runKey(r);
     let j = i + 1;
@@ -133,7 +147,9 @@ function foldRuns(sorted: ReportResult[]): ReportResult[] {
 }
 
 function problemDetails(results: ReportResult[], c: ChalkInstance): string[] {
-  const problems = results.filter((r) => (r.status === 'crit' || r.status === 'warn') && !r.ignored).sort((a, b) => SEVERITY_ORDER[a.status] - SEVERITY_ORDER[b.status] || byComponent(a, b));
+  const problems = results
+    .filter((r) => (r.status === 'crit' || r.status === 'warn') && !r.ignored)
+    .sort((a, b) => SEVERITY_ORDER[a.status] - SEVERITY_ORDER[b.status] || byComponent(a, b));
   if (problems.length === 0) return [];
   const lines = ['', c.bold('Problems')];
   // The same code on many subjects (50 NotReady nodes) prints its catalogue text once.
@@ -151,7 +167,10 @@ function problemDetails(results: ReportResult[], c: ChalkInstance): string[] {
     if (n > ROWS_PER_PROBLEM) {
       if (n === ROWS_PER_PROBLEM + 1) {
         const rest = total.get(r.code!)!.slice(ROWS_PER_PROBLEM);
-        const names = rest.slice(0, 20).map((x) => x.subject).join(', ');
+        const names = rest
+          .slice(0, 20)
+          .map((x) => x.subject)
+          .join(', ');
         lines.push('', c.dim(`… and ${rest.length} more with ${r.code}: ${names}${rest.length > 20 ? ', …' : ''}`));
       }
       continue;

@@ -77,7 +77,11 @@ function matches(list: string[], value: string): boolean {
 export function allowed(identity: Identity, a: RequestAttributes): boolean {
   if (identity.rules === 'all') return true;
   const target = a.kind === 'path' ? a.path : a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
-  return identity.rules.some((r) => matches(r.verbs, a.verb) && (matches(r.resources, target) || (a.kind === 'path' && r.resources.some((p) => p.endsWith('*') && target.startsWith(p.slice(0, -1))))));
+  return identity.rules.some(
+    (r) =>
+      matches(r.verbs, a.verb) &&
+      (matches(r.resources, target) || (a.kind === 'path' && r.resources.some((p) => p.endsWith('*') && target.startsWith(p.slice(0, -1))))),
+  );
 }
 
 /** apiserver's responsewriters.forbiddenMessage wrapped by apierrors.NewForbidden. */

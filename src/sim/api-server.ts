@@ -150,7 +150,10 @@ interface Selector {
 function parseLabelSelector(raw: string | null): Selector | Error {
   if (!raw) return { test: () => true };
   const terms: ((l: Record<string, string>) => boolean)[] = [];
-  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     let m: RegExpExecArray | null;
     if ((m = /^([\w./-]+)\s*!=\s*([\w.-]*)$/.exec(part))) {
       const [, k, v] = m as unknown as [string, string, string];
@@ -182,7 +185,10 @@ const FIELD_PATHS: Record<string, (o: KubeObject) => string | undefined> = {
 function parseFieldSelector(raw: string | null): ((o: KubeObject) => boolean) | Error {
   if (!raw) return () => true;
   const terms: ((o: KubeObject) => boolean)[] = [];
-  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^([\w.]+)\s*(!=|==|=)\s*(.*)$/.exec(part);
     const read = m ? FIELD_PATHS[m[1]!] : undefined;
     if (!m || !read) return new Error(`"${part}" is not a known field selector: only "${Object.keys(FIELD_PATHS).join('", "')}"`);
@@ -231,8 +237,23 @@ export function resourceAttributes(method: string, path: string, query: URLSearc
   }
   const [resource, name, ...sub] = rest as [string, string | undefined, ...string[]];
   const subresource = sub[0];
-  const verb = method === 'GET' ? (name ? 'get' : query.get('watch') === 'true' || query.get('watch') === '1' ? 'watch' : 'list') : (METHOD_VERBS[method] ?? method.toLowerCase());
-  return { kind: 'resource', verb: method === 'DELETE' && !name ? 'deletecollection' : verb, group, resource, ...(subresource ? { subresource } : {}), ...(namespace ? { namespace } : {}), ...(name ? { name } : {}) };
+  const verb =
+    method === 'GET'
+      ? name
+        ? 'get'
+        : query.get('watch') === 'true' || query.get('watch') === '1'
+          ? 'watch'
+          : 'list'
+      : (METHOD_VERBS[method] ?? method.toLowerCase());
+  return {
+    kind: 'resource',
+    verb: method === 'DELETE' && !name ? 'deletecollection' : verb,
+    group,
+    resource,
+    ...(subresource ? { subresource } : {}),
+    ...(namespace ? { namespace } : {}),
+    ...(name ? { name } : {}),
+  };
 }
 
 const PUBLIC_PATHS = [/^\/(healthz|livez|readyz)(\/.*)?$/, /^\/version\/?$/];
@@ -380,7 +401,9 @@ export class SimApiServer {
     const isDiscovery = !resource && DISCOVERY_PATHS.some((p) => p.test(path));
     const denied = this.faults.forbidden.includes(target) || (!isPublic && !isDiscovery && !allowed(identity, attributes));
     if (denied) {
-      const details = resource ? { ...(resource.name ? { name: resource.name } : {}), ...(resource.group ? { group: resource.group } : {}), kind: resource.resource } : {};
+      const details = resource
+        ? { ...(resource.name ? { name: resource.name } : {}), ...(resource.group ? { group: resource.group } : {}), kind: resource.resource }
+        : {};
       return json(403, statusError(403, 'Forbidden', forbiddenMessage(identity.user, attributes), details));
     }
 
@@ -482,10 +505,14 @@ export class SimApiServer {
       out.push(`apiserver_request_duration_seconds_sum{${labels}} ${(quick * fast + slow * p99).toFixed(6)}`);
       out.push(`apiserver_request_duration_seconds_count{${labels}} ${s.count}`);
     }
-    out.push('# HELP apiserver_request_total [STABLE] Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.');
+    out.push(
+      '# HELP apiserver_request_total [STABLE] Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.',
+    );
     out.push('# TYPE apiserver_request_total counter');
     for (const s of series) {
-      out.push(`apiserver_request_total{code="200",component="apiserver",dry_run="",group="${s.group}",resource="${s.resource}",scope="${s.scope}",subresource="",verb="${s.verb}",version="${s.version}"} ${s.count}`);
+      out.push(
+        `apiserver_request_total{code="200",component="apiserver",dry_run="",group="${s.group}",resource="${s.resource}",scope="${s.scope}",subresource="",verb="${s.verb}",version="${s.version}"} ${s.count}`,
+      );
     }
     return out.join('\n') + '\n';
   }
@@ -526,8 +553,26 @@ export class SimApiServer {
     const include = parseIncludeObject(query.get('includeObject'));
     if (a.name) {
       const found = objects[0];
-      if (!found) return json(404, statusError(404, 'NotFound', `${a.group ? `${a.resource}.${a.group}` : a.resource} "${a.name}" not found`, { name: a.name, ...(a.group ? { group: a.group } : {}), kind: a.resource }));
-      if (wantsTable(accept)) return json(200, table(kind.printer.columns, [found], (o) => kind.printer.cells(o, now), { include, kind: kind.kind, apiVersion: kind.apiVersion, listMeta: { resourceVersion: found.metadata.resourceVersion } }), TABLE_TYPE);
+      if (!found)
+        return json(
+          404,
+          statusError(404, 'NotFound', `${a.group ? `${a.resource}.${a.group}` : a.resource} "${a.name}" not found`, {
+            name: a.name,
+            ...(a.group ? { group: a.group } : {}),
+            kind: a.resource,
+          }),
+        );
+      if (wantsTable(accept))
+        return json(
+          200,
+          table(kind.printer.columns, [found], (o) => kind.printer.cells(o, now), {
+            include,
+            kind: kind.kind,
+            apiVersion: kind.apiVersion,
+            listMeta: { resourceVersion: found.metadata.resourceVersion },
+          }),
+          TABLE_TYPE,
+        );
       return json(200, { kind: kind.kind, apiVersion: kind.apiVersion, ...found });
     }
 
@@ -542,7 +587,8 @@ export class SimApiServer {
     let listRv = state.resourceVersion;
     if (token) {
       const decoded = decodeContinue(token);
-      if (!decoded) return json(400, statusError(400, 'BadRequest', 'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)'));
+      if (!decoded)
+        return json(400, statusError(400, 'BadRequest', 'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)'));
       startAfter = decoded.startAfter;
       listRv = decoded.resourceVersion;
     }
@@ -553,18 +599,28 @@ export class SimApiServer {
       // Large clusters: page over the sorted node models and render only the page.
       const filtering = query.get('labelSelector') || query.get('fieldSelector');
       if (filtering) {
-        const all = state.nodes().map((n) => state.nodeObject(n, now)).filter((o) => labels.test(o.metadata.labels ?? {}) && fields(o));
+        const all = state
+          .nodes()
+          .map((n) => state.nodeObject(n, now))
+          .filter((o) => labels.test(o.metadata.labels ?? {}) && fields(o));
         page = paginate(all, keyOf, limit, startAfter, listRv);
       } else {
         const models = paginate(state.nodes(), (n) => n.name, limit, startAfter, listRv);
         page = { ...models, items: models.items.map((n) => state.nodeObject(n, now)) };
       }
     } else {
-      const sorted = objects.filter((o) => labels.test(o.metadata.labels ?? {}) && fields(o)).sort((x, y) => (keyOf(x) < keyOf(y) ? -1 : keyOf(x) > keyOf(y) ? 1 : 0));
+      const sorted = objects
+        .filter((o) => labels.test(o.metadata.labels ?? {}) && fields(o))
+        .sort((x, y) => (keyOf(x) < keyOf(y) ? -1 : keyOf(x) > keyOf(y) ? 1 : 0));
       page = paginate(sorted, keyOf, limit, startAfter, listRv);
     }
     const listMeta = { resourceVersion: String(listRv), ...(page.continue ? { continue: page.continue, remainingItemCount: page.remainingItemCount } : {}) };
-    if (wantsTable(accept)) return json(200, table(kind.printer.columns, page.items, (o) => kind.printer.cells(o, now), { include, kind: kind.kind, apiVersion: kind.apiVersion, listMeta }), TABLE_TYPE);
+    if (wantsTable(accept))
+      return json(
+        200,
+        table(kind.printer.columns, page.items, (o) => kind.printer.cells(o, now), { include, kind: kind.kind, apiVersion: kind.apiVersion, listMeta }),
+        TABLE_TYPE,
+      );
     return json(200, { kind: kind.listKind, apiVersion: kind.apiVersion, metadata: listMeta, items: page.items });
   }
 
@@ -595,7 +651,11 @@ export class SimApiServer {
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
             clearTimeout(timer);
-            resolve({ status: res.statusCode ?? 502, contentType: String(res.headers['content-type'] ?? TEXT_TYPE), body: Buffer.concat(chunks).toString('utf8') });
+            resolve({
+              status: res.statusCode ?? 502,
+              contentType: String(res.headers['content-type'] ?? TEXT_TYPE),
+              body: Buffer.concat(chunks).toString('utf8'),
+            });
           });
         },
       );

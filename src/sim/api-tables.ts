@@ -3,8 +3,10 @@
 import { column, humanDuration, type TableColumn } from './api-wire.js';
 import type { KubeObject } from './cluster-state.js';
 
-const NAME_DOC = 'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names';
-const AGE_DOC = 'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata';
+const NAME_DOC =
+  'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names';
+const AGE_DOC =
+  'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata';
 
 export interface Printer {
   columns: TableColumn[];
@@ -63,7 +65,18 @@ export const NODE_PRINTER: Printer = {
   ],
   cells(o, now) {
     const info = (o as unknown as NodeShape).status?.nodeInfo ?? {};
-    return [o.metadata.name, nodeStatus(o), nodeRoles(o), age(o, now), info.kubeletVersion ?? '', address(o, 'InternalIP'), address(o, 'ExternalIP'), info.osImage ?? '<unknown>', info.kernelVersion ?? '<unknown>', info.containerRuntimeVersion ?? '<unknown>'];
+    return [
+      o.metadata.name,
+      nodeStatus(o),
+      nodeRoles(o),
+      age(o, now),
+      info.kubeletVersion ?? '',
+      address(o, 'InternalIP'),
+      address(o, 'ExternalIP'),
+      info.osImage ?? '<unknown>',
+      info.kernelVersion ?? '<unknown>',
+      info.containerRuntimeVersion ?? '<unknown>',
+    ];
   },
 };
 
@@ -109,12 +122,26 @@ export const POD_PRINTER: Printer = {
     }
     const restartText = lastRestart > 0 ? `${restarts} (${humanDuration(now.getTime() - lastRestart)} ago)` : String(restarts);
     const ready = `${containers.filter((c) => c.ready).length}/${containers.length}`;
-    return [o.metadata.name, ready, reason, restartText, age(o, now), status.podIP ?? '<none>', (o as unknown as PodShape).spec?.nodeName ?? '<none>', '<none>', '<none>'];
+    return [
+      o.metadata.name,
+      ready,
+      reason,
+      restartText,
+      age(o, now),
+      status.podIP ?? '<none>',
+      (o as unknown as PodShape).spec?.nodeName ?? '<none>',
+      '<none>',
+      '<none>',
+    ];
   },
 };
 
 export const LEASE_PRINTER: Printer = {
-  columns: [column('Name', NAME_DOC, { format: 'name' }), column('Holder', 'holderIdentity contains the identity of the holder of a current lease.'), column('Age', AGE_DOC)],
+  columns: [
+    column('Name', NAME_DOC, { format: 'name' }),
+    column('Holder', 'holderIdentity contains the identity of the holder of a current lease.'),
+    column('Age', AGE_DOC),
+  ],
   cells(o, now) {
     return [o.metadata.name, (o.spec as { holderIdentity?: string } | undefined)?.holderIdentity ?? '<unknown>', age(o, now)];
   },

@@ -202,7 +202,14 @@ export interface ApiResource {
 const FULL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 export const CORE_V1_RESOURCES: ApiResource[] = [
-  { name: 'namespaces', singularName: 'namespace', namespaced: false, kind: 'Namespace', verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], shortNames: ['ns'] },
+  {
+    name: 'namespaces',
+    singularName: 'namespace',
+    namespaced: false,
+    kind: 'Namespace',
+    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+    shortNames: ['ns'],
+  },
   { name: 'namespaces/status', singularName: '', namespaced: false, kind: 'Namespace', verbs: ['get', 'patch', 'update'] },
   { name: 'nodes', singularName: 'node', namespaced: false, kind: 'Node', verbs: FULL_VERBS, shortNames: ['no'] },
   { name: 'nodes/proxy', singularName: '', namespaced: false, kind: 'NodeProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] },
@@ -212,9 +219,7 @@ export const CORE_V1_RESOURCES: ApiResource[] = [
   { name: 'pods/status', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get', 'patch', 'update'] },
 ];
 
-export const COORDINATION_V1_RESOURCES: ApiResource[] = [
-  { name: 'leases', singularName: 'lease', namespaced: true, kind: 'Lease', verbs: FULL_VERBS },
-];
+export const COORDINATION_V1_RESOURCES: ApiResource[] = [{ name: 'leases', singularName: 'lease', namespaced: true, kind: 'Lease', verbs: FULL_VERBS }];
 
 export function apiVersions(serverAddress: string) {
   return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };

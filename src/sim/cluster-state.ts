@@ -30,7 +30,16 @@ export interface RuntimeView {
 export interface KubeObject {
   apiVersion?: string;
   kind?: string;
-  metadata: { name: string; namespace?: string; uid: string; resourceVersion: string; creationTimestamp: string; labels?: Record<string, string>; annotations?: Record<string, string>; [k: string]: unknown };
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid: string;
+    resourceVersion: string;
+    creationTimestamp: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    [k: string]: unknown;
+  };
   [k: string]: unknown;
 }
 
@@ -132,16 +141,35 @@ export class ClusterState {
     if (n.stoppedPostingAt) {
       // What the node lifecycle controller writes once the kubelet's lease runs out.
       const lost = kubeTime(new Date(n.stoppedPostingAt.getTime() + LEASE_DURATION_SECONDS * 1000));
-      const unknown = (type: string): Condition => ({ type, status: 'Unknown', lastHeartbeatTime: heartbeat, lastTransitionTime: lost, reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' });
+      const unknown = (type: string): Condition => ({
+        type,
+        status: 'Unknown',
+        lastHeartbeatTime: heartbeat,
+        lastTransitionTime: lost,
+        reason: 'NodeStatusUnknown',
+        message: 'Kubelet stopped posting node status.',
+      });
       conditions = [unknown('MemoryPressure'), unknown('DiskPressure'), unknown('PIDPressure'), unknown('Ready')];
-      taints.push({ key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule', timeAdded: lost }, { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute', timeAdded: lost });
+      taints.push(
+        { key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule', timeAdded: lost },
+        { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute', timeAdded: lost },
+      );
     } else {
-      const cond = (type: string, status: 'True' | 'False', reason: string, message: string): Condition => ({ type, status, lastHeartbeatTime: heartbeat, lastTransitionTime: created, reason, message });
+      const cond = (type: string, status: 'True' | 'False', reason: string, message: string): Condition => ({
+        type,
+        status,
+        lastHeartbeatTime: heartbeat,
+        lastTransitionTime: created,
+        reason,
+        message,
+      });
       conditions = [
         n.pressure.memory
           ? cond('MemoryPressure', 'True', 'KubeletHasInsufficientMemory', 'kubelet has insufficient memory available')
           : cond('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
-        n.pressure.disk ? cond('DiskPressure', 'True', 'KubeletHasDiskPressure', 'kubelet has disk pressure') : cond('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
+        n.pressure.disk
+          ? cond('DiskPressure', 'True', 'KubeletHasDiskPressure', 'kubelet has disk pressure')
+          : cond('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
         n.pressure.pid
           ? cond('PIDPressure', 'True', 'KubeletHasInsufficientPID', 'kubelet has insufficient PID available')
           : cond('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
@@ -211,7 +239,14 @@ export class ClusterState {
   }
 
   private containerState(running: 'ready' | 'not-ready' | 'crashloop' | 'unknown', startedAt: string, name: string, image: string, now: Date) {
-    const base = { name, image, imageID: `${image.split(':')[0]}@sha256:${createHash('sha256').update(image).digest('hex')}`, containerID: `containerd://${createHash('sha256').update(name + startedAt).digest('hex')}` };
+    const base = {
+      name,
+      image,
+      imageID: `${image.split(':')[0]}@sha256:${createHash('sha256').update(image).digest('hex')}`,
+      containerID: `containerd://${createHash('sha256')
+        .update(name + startedAt)
+        .digest('hex')}`,
+    };
     if (running === 'crashloop') {
       const finished = kubeTime(new Date(now.getTime() - 90_000));
       return {
@@ -220,13 +255,27 @@ export class ClusterState {
         restartCount: 7,
         started: false,
         state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off 5m0s restarting failed container=${name}` } },
-        lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: kubeTime(new Date(now.getTime() - 95_000)), finishedAt: finished, containerID: base.containerID } },
+        lastState: {
+          terminated: {
+            exitCode: 1,
+            reason: 'Error',
+            startedAt: kubeTime(new Date(now.getTime() - 95_000)),
+            finishedAt: finished,
+            containerID: base.containerID,
+          },
+        },
       };
     }
     return { ...base, ready: running === 'ready', restartCount: 0, started: true, state: { running: { startedAt } }, lastState: {} };
   }
 
-  private podStatus(node: SimNode, ready: 'ready' | 'not-ready' | 'crashloop' | 'unknown', containers: { name: string; image: string }[], podIP: string, now: Date) {
+  private podStatus(
+    node: SimNode,
+    ready: 'ready' | 'not-ready' | 'crashloop' | 'unknown',
+    containers: { name: string; image: string }[],
+    podIP: string,
+    now: Date,
+  ) {
     const start = kubeTime(node.createdAt);
     const isReady = ready === 'ready' ? 'True' : 'False';
     const condition = (type: string, status: string) => ({ type, status, lastProbeTime: null, lastTransitionTime: start });
@@ -286,13 +335,29 @@ export class ClusterState {
         },
         ownerReferences: [{ apiVersion: 'v1', controller: true, kind: 'Node', name: n.name, uid: uid(`node/${n.name}`) }],
       },
-      spec: { ...manifest.spec, nodeName: n.name, dnsPolicy: 'ClusterFirst', enableServiceLinks: true, restartPolicy: 'Always', schedulerName: 'default-scheduler', terminationGracePeriodSeconds: 30, tolerations: [{ effect: 'NoExecute', operator: 'Exists' }] },
+      spec: {
+        ...manifest.spec,
+        nodeName: n.name,
+        dnsPolicy: 'ClusterFirst',
+        enableServiceLinks: true,
+        restartPolicy: 'Always',
+        schedulerName: 'default-scheduler',
+        terminationGracePeriodSeconds: 30,
+        tolerations: [{ effect: 'NoExecute', operator: 'Exists' }],
+      },
       status: this.podStatus(n, this.readiness(n, component), spec.containers, n.address, now),
     };
   }
 
   /** Metadata of a kube-system pod owned by a controller: its generateName is the owner's name and a dash. */
-  private ownedPodMetadata(name: string, n: SimNode, labels: Record<string, string>, ownerKind: string, ownerName: string, ownerUidKey: string): KubeObject['metadata'] {
+  private ownedPodMetadata(
+    name: string,
+    n: SimNode,
+    labels: Record<string, string>,
+    ownerKind: string,
+    ownerName: string,
+    ownerUidKey: string,
+  ): KubeObject['metadata'] {
     return {
       name,
       namespace: 'kube-system',
@@ -310,8 +375,23 @@ export class ClusterState {
     const name = `kube-proxy-${suffix}`;
     const image = `registry.k8s.io/kube-proxy:${KUBERNETES_VERSION}`;
     return {
-      metadata: this.ownedPodMetadata(name, n, { 'controller-revision-hash': '7b8f5b6c4d', 'k8s-app': 'kube-proxy', 'pod-template-generation': '1' }, 'DaemonSet', 'kube-proxy', 'ds/kube-proxy'),
-      spec: { containers: [{ name: 'kube-proxy', image, command: ['/usr/local/bin/kube-proxy', '--config=/var/lib/kube-proxy/config.conf', '--hostname-override=$(NODE_NAME)'] }], hostNetwork: true, nodeName: n.name, priorityClassName: 'system-node-critical', serviceAccountName: 'kube-proxy' },
+      metadata: this.ownedPodMetadata(
+        name,
+        n,
+        { 'controller-revision-hash': '7b8f5b6c4d', 'k8s-app': 'kube-proxy', 'pod-template-generation': '1' },
+        'DaemonSet',
+        'kube-proxy',
+        'ds/kube-proxy',
+      ),
+      spec: {
+        containers: [
+          { name: 'kube-proxy', image, command: ['/usr/local/bin/kube-proxy', '--config=/var/lib/kube-proxy/config.conf', '--hostname-override=$(NODE_NAME)'] },
+        ],
+        hostNetwork: true,
+        nodeName: n.name,
+        priorityClassName: 'system-node-critical',
+        serviceAccountName: 'kube-proxy',
+      },
       status: this.podStatus(n, this.readiness(n, 'kube-proxy'), [{ name: 'kube-proxy', image }], n.address, now),
     };
   }
@@ -321,7 +401,12 @@ export class ClusterState {
     const image = 'registry.k8s.io/coredns/coredns:v1.11.3';
     return {
       metadata: this.ownedPodMetadata(name, n, { 'k8s-app': 'kube-dns', 'pod-template-hash': '668d6bf9bc' }, 'ReplicaSet', 'coredns-668d6bf9bc', 'rs/coredns'),
-      spec: { containers: [{ name: 'coredns', image, args: ['-conf', '/etc/coredns/Corefile'] }], nodeName: n.name, priorityClassName: 'system-cluster-critical', serviceAccountName: 'coredns' },
+      spec: {
+        containers: [{ name: 'coredns', image, args: ['-conf', '/etc/coredns/Corefile'] }],
+        nodeName: n.name,
+        priorityClassName: 'system-cluster-critical',
+        serviceAccountName: 'coredns',
+      },
       status: this.podStatus(n, this.readiness(n, 'coredns'), [{ name: 'coredns', image }], `10.244.${this.nodeList.indexOf(n) % 256}.${2 + i}`, now),
     };
   }
@@ -333,7 +418,9 @@ export class ClusterState {
     if (namespace === 'kube-system') {
       const leader = this.nodeList.find((n) => n.role === 'control-plane' && !n.stoppedPostingAt) ?? this.nodeList[0];
       if (!leader) return [];
-      return ['kube-controller-manager', 'kube-scheduler'].map((name) => this.lease('kube-system', name, `${leader.name}_${uid(`${name}/${leader.name}`)}`, 15, new Date(now.getTime() - 1_500), this.createdAt));
+      return ['kube-controller-manager', 'kube-scheduler'].map((name) =>
+        this.lease('kube-system', name, `${leader.name}_${uid(`${name}/${leader.name}`)}`, 15, new Date(now.getTime() - 1_500), this.createdAt),
+      );
     }
     return [];
   }
@@ -363,7 +450,13 @@ export class ClusterState {
 
   namespaces(): KubeObject[] {
     return NAMESPACES.map((name) => ({
-      metadata: { name, uid: uid(`ns/${name}`), resourceVersion: this.rvOf(`ns/${name}`), creationTimestamp: kubeTime(this.createdAt), labels: { 'kubernetes.io/metadata.name': name } },
+      metadata: {
+        name,
+        uid: uid(`ns/${name}`),
+        resourceVersion: this.rvOf(`ns/${name}`),
+        creationTimestamp: kubeTime(this.createdAt),
+        labels: { 'kubernetes.io/metadata.name': name },
+      },
       spec: { finalizers: ['kubernetes'] },
       status: { phase: 'Active' },
     }));

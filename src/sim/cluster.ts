@@ -108,7 +108,11 @@ async function writeKubeconfigs(dir: string, pki: KubeadmPki, server: string, lo
   const issued = await Promise.all(files.map((f) => issue(ca, { commonName: f.cn, organization: f.o, usage: 'client', validity })));
   await Promise.all(
     files.map((f, i) =>
-      writeFile(join(dir, f.file), kubeconfigYaml({ server: f.server, caPem: ca.certPem, user: { certPem: issued[i]!.certPem, keyPem: issued[i]!.keyPem }, userName: f.user }), { mode: 0o600 }),
+      writeFile(
+        join(dir, f.file),
+        kubeconfigYaml({ server: f.server, caPem: ca.certPem, user: { certPem: issued[i]!.certPem, keyPem: issued[i]!.keyPem }, userName: f.user }),
+        { mode: 0o600 },
+      ),
     ),
   );
   return join(dir, 'admin.conf');
@@ -163,7 +167,14 @@ export async function startCluster(scenario: ScenarioName | ScenarioSpec, opts: 
       overrides: spec.pki,
     });
     await mkdir(manifestsDir, { recursive: true });
-    const kubeconfigPath = await writeKubeconfigs(kubernetesDir, pki, server, `https://${controlPlane[0]!.address}:${API_SERVER_PORT}`, controlPlane[0]!.name, spec);
+    const kubeconfigPath = await writeKubeconfigs(
+      kubernetesDir,
+      pki,
+      server,
+      `https://${controlPlane[0]!.address}:${API_SERVER_PORT}`,
+      controlPlane[0]!.name,
+      spec,
+    );
 
     const etcdMembers = controlPlane.map((h) => ({ name: h.name, host: h.address }));
     const layout: ControlPlaneLayout = {
@@ -172,7 +183,9 @@ export async function startCluster(scenario: ScenarioName | ScenarioSpec, opts: 
       etcdServers: etcdMembers.map((m) => `https://${m.host}:2379`),
       etcdInitialCluster: etcdMembers.map((m) => `${m.name}=https://${m.host}:2380`).join(','),
     };
-    await Promise.all(STATIC_COMPONENTS.map((c) => writeFile(join(manifestsDir, `${c}.yaml`), stringify(staticPodManifest(c, controlPlane[0]!, layout)), { mode: 0o600 })));
+    await Promise.all(
+      STATIC_COMPONENTS.map((c) => writeFile(join(manifestsDir, `${c}.yaml`), stringify(staticPodManifest(c, controlPlane[0]!, layout)), { mode: 0o600 })),
+    );
 
     // etcd takes the longest: let it elect a leader while the rest starts.
     etcdStarting = withEtcd
@@ -194,12 +207,19 @@ export async function startCluster(scenario: ScenarioName | ScenarioSpec, opts: 
         unschedulable: n?.unschedulable ?? false,
       };
     });
-    const state = new ClusterState(nodes, layout, {
-      etcdMember: (name) => etcd?.members.find((m) => m.name === name)?.state ?? null,
-      apiServer: (name) => apiServers.find((a) => a.nodeName === name)?.mode ?? null,
-    }, createdAt);
+    const state = new ClusterState(
+      nodes,
+      layout,
+      {
+        etcdMember: (name) => etcd?.members.find((m) => m.name === name)?.state ?? null,
+        apiServer: (name) => apiServers.find((a) => a.nodeName === name)?.mode ?? null,
+      },
+      createdAt,
+    );
 
-    const kubeletClient = pki.certs['apiserver-kubelet-client'] ?? (await issue(pki.authorities.ca, { commonName: 'kube-apiserver-kubelet-client', organization: ['kubeadm:cluster-admins'], usage: 'client' }));
+    const kubeletClient =
+      pki.certs['apiserver-kubelet-client'] ??
+      (await issue(pki.authorities.ca, { commonName: 'kube-apiserver-kubelet-client', organization: ['kubeadm:cluster-admins'], usage: 'client' }));
     const etcdClient = pki.certs['apiserver-etcd-client'];
     if (withEtcd && etcdClient) {
       etcdReadiness = new EtcdReadiness({
@@ -234,8 +254,20 @@ export async function startCluster(scenario: ScenarioName | ScenarioSpec, opts: 
     }
 
     const kubeletHosts = spec.kubelets === 'none' ? [] : spec.kubelets === 'control-plane' ? controlPlane : hosts;
-    const kubeletCerts = await Promise.all(kubeletHosts.map((h) => issue(pki.authorities.ca, { commonName: `system:node:${h.name}`, organization: ['system:nodes'], dnsNames: [h.name], ipAddresses: [h.address], usage: 'server' })));
-    kubeletHosts.forEach((h, i) => kubelets.push(new SimKubelet({ nodeName: h.name, host: h.address, clientCaPem: pki.authorities.ca.certPem, serving: kubeletCerts[i]!, requestLog })));
+    const kubeletCerts = await Promise.all(
+      kubeletHosts.map((h) =>
+        issue(pki.authorities.ca, {
+          commonName: `system:node:${h.name}`,
+          organization: ['system:nodes'],
+          dnsNames: [h.name],
+          ipAddresses: [h.address],
+          usage: 'server',
+        }),
+      ),
+    );
+    kubeletHosts.forEach((h, i) =>
+      kubelets.push(new SimKubelet({ nodeName: h.name, host: h.address, clientCaPem: pki.authorities.ca.certPem, serving: kubeletCerts[i]!, requestLog })),
+    );
 
     const apiServerMode = (name: string): ListenMode => ({ ...spec.apiServers, ...spec.apiServer?.[name] }).mode ?? 'up';
     await Promise.all([
@@ -243,7 +275,11 @@ export async function startCluster(scenario: ScenarioName | ScenarioSpec, opts: 
       ...kubelets.map((k) => k.setMode(spec.nodes?.[k.nodeName]?.kubelet ?? 'up')),
     ]);
     if (useLoadBalancer) {
-      loadBalancer = new SimLoadBalancer(plan.loadBalancer, API_SERVER_PORT, apiServers.map((a) => ({ host: a.host, port: a.port })));
+      loadBalancer = new SimLoadBalancer(
+        plan.loadBalancer,
+        API_SERVER_PORT,
+        apiServers.map((a) => ({ host: a.host, port: a.port })),
+      );
       await loadBalancer.start();
     }
 
@@ -261,7 +297,18 @@ export async function startCluster(scenario: ScenarioName | ScenarioSpec, opts: 
       apiServers.map((a) => a.url).join(','),
       '--pki-dir',
       pkiDir,
-      ...(etcd ? ['--etcd', etcd.endpoints.join(','), '--etcd-cacert', etcd.clientTls.caFile, '--etcd-cert', etcd.clientTls.certFile, '--etcd-key', etcd.clientTls.keyFile] : []),
+      ...(etcd
+        ? [
+            '--etcd',
+            etcd.endpoints.join(','),
+            '--etcd-cacert',
+            etcd.clientTls.caFile,
+            '--etcd-cert',
+            etcd.clientTls.certFile,
+            '--etcd-key',
+            etcd.clientTls.keyFile,
+          ]
+        : []),
     ];
 
     let tokenFiles = 0;
@@ -270,7 +317,9 @@ export async function startCluster(scenario: ScenarioName | ScenarioSpec, opts: 
       async kubeconfig(grant, o = {}) {
         const token = tokens.add(grant);
         const path = join(workDir, o.fileName ?? `token-${++tokenFiles}.conf`);
-        await writeFile(path, kubeconfigYaml({ server: o.server ?? server, caPem: pki.authorities.ca.certPem, user: { token }, userName: grant.user }), { mode: 0o600 });
+        await writeFile(path, kubeconfigYaml({ server: o.server ?? server, caPem: pki.authorities.ca.certPem, user: { token }, userName: grant.user }), {
+          mode: 0o600,
+        });
         return { token, path };
       },
     };

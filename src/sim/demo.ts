@@ -42,7 +42,10 @@ export async function startDemo(name: string, o: DemoOptions = {}): Promise<Demo
   if (!isScenarioName(name)) throw new UnknownScenarioError(name);
   const withEtcd = o.etcd ?? etcdAvailable();
   const cluster = await startCluster(name, { block: o.block ?? 0, etcd: withEtcd });
-  const notes = [`scenario ${name}: ${cluster.scenario.description}`, `started in ${(cluster.startupMs / 1000).toFixed(1)} s on ${cluster.hosts.length} simulated hosts (127.${cluster.block}.0.0/16)`];
+  const notes = [
+    `scenario ${name}: ${cluster.scenario.description}`,
+    `started in ${(cluster.startupMs / 1000).toFixed(1)} s on ${cluster.hosts.length} simulated hosts (127.${cluster.block}.0.0/16)`,
+  ];
   const checkArgv = [...cluster.checkArgs];
   if (!cluster.etcd) {
     notes.push('etcd not installed: the etcd part is skipped; install it with `apt-get install etcd-server` to see real etcd members');
@@ -52,7 +55,9 @@ export async function startDemo(name: string, o: DemoOptions = {}): Promise<Demo
   if (kubeletHosts.length > 0 && kubeletHosts.length < cluster.hosts.length) {
     // Hosts without a simulated kubelet would read as thousands of dead kubelets.
     checkArgv.push('--hosts', kubeletHosts.join(','));
-    notes.push(`only ${kubeletHosts.length} of ${cluster.hosts.length} nodes run a simulated kubelet: kubelets and ports are probed on those hosts (--hosts); every node is still judged from the API`);
+    notes.push(
+      `only ${kubeletHosts.length} of ${cluster.hosts.length} nodes run a simulated kubelet: kubelets and ports are probed on those hosts (--hosts); every node is still judged from the API`,
+    );
   }
   if (o.keep) {
     notes.push(`kubeconfig: ${cluster.kubeconfigPath}`);

@@ -355,7 +355,10 @@ export async function startEtcdCluster(o: EtcdClusterOptions): Promise<EtcdClust
     },
 
     logTail(lines = 10) {
-      return members.filter((m) => m.state !== 'unstarted').map((m) => `--- ${m.name} (${m.state})\n${tail(logFile(m), lines)}`).join('\n');
+      return members
+        .filter((m) => m.state !== 'unstarted')
+        .map((m) => `--- ${m.name} (${m.state})\n${tail(logFile(m), lines)}`)
+        .join('\n');
     },
 
     async stop() {

@@ -119,7 +119,17 @@ export async function startHostileServer(o: HostileServerOptions): Promise<Hosti
       bodyBytesSent: 0,
     };
     seen.push(entry);
-    requestLog.record({ at: new Date(), server: `${o.host}:${port}`, method: entry.method, path: entry.path, identity: subject ?? 'system:anonymous', groups: [], status, durationMs: 0, userAgent: entry.userAgent });
+    requestLog.record({
+      at: new Date(),
+      server: `${o.host}:${port}`,
+      method: entry.method,
+      path: entry.path,
+      identity: subject ?? 'system:anonymous',
+      groups: [],
+      status,
+      durationMs: 0,
+      userAgent: entry.userAgent,
+    });
     return entry;
   };
 
@@ -196,8 +206,16 @@ export async function startHostileServer(o: HostileServerOptions): Promise<Hosti
     });
   } else {
     const serving = await issue(o.ca, { commonName: 'kube-apiserver', usage: 'server', ...servingNames(o.mode, o.host) });
-    const legacy = o.mode === 'tls10-only' ? { minVersion: 'TLSv1' as const, maxVersion: 'TLSv1' as const, ciphers: 'DEFAULT@SECLEVEL=0' } : o.maxTlsVersion ? { maxVersion: o.maxTlsVersion } : {};
-    server = createHttpsServer({ cert: serving.certPem, key: serving.keyPem, ca: o.ca.certPem, requestCert: true, rejectUnauthorized: false, ...legacy }, answer);
+    const legacy =
+      o.mode === 'tls10-only'
+        ? { minVersion: 'TLSv1' as const, maxVersion: 'TLSv1' as const, ciphers: 'DEFAULT@SECLEVEL=0' }
+        : o.maxTlsVersion
+          ? { maxVersion: o.maxTlsVersion }
+          : {};
+    server = createHttpsServer(
+      { cert: serving.certPem, key: serving.keyPem, ca: o.ca.certPem, requestCert: true, rejectUnauthorized: false, ...legacy },
+      answer,
+    );
     server.on('tlsClientError', () => undefined);
     server.on('secureConnection', (socket: TLSSocket) => handshakes.push(clientSubject(socket)));
   }

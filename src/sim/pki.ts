@@ -287,7 +287,13 @@ export async function writeKubeadmPki(dir: string, options: KubeadmPkiOptions): 
     issue(etcdCa, { commonName: 'kube-etcd-healthcheck-client', usage: 'client', validity: validityOf('etcd/healthcheck-client', year) }),
   ]);
   const [apiserver, kubeletClient, etcdClient, frontProxyClient, etcdServer, etcdPeer, healthcheck] = leaves as [
-    Issued, Issued, Issued, Issued, Issued, Issued, Issued,
+    Issued,
+    Issued,
+    Issued,
+    Issued,
+    Issued,
+    Issued,
+    Issued,
   ];
 
   const minted: Record<Exclude<KubeadmCertName, 'sa'>, Issued> = {
@@ -348,10 +354,7 @@ export function kubeconfigYaml(o: KubeconfigInput): string {
   const clusterName = o.clusterName ?? 'kubernetes';
   const userName = o.userName ?? 'kubernetes-admin';
   const contextName = o.contextName ?? `${userName}@${clusterName}`;
-  const user =
-    'token' in o.user
-      ? { token: o.user.token }
-      : { 'client-certificate-data': base64(o.user.certPem), 'client-key-data': base64(o.user.keyPem) };
+  const user = 'token' in o.user ? { token: o.user.token } : { 'client-certificate-data': base64(o.user.certPem), 'client-key-data': base64(o.user.keyPem) };
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',

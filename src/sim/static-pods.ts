@@ -216,7 +216,11 @@ export function staticPodManifest(component: StaticComponent, host: ControlPlane
         name: component,
         resources: { requests: REQUESTS[component] },
         ...PROBES[component](host.address),
-        volumeMounts: volumes.map((v) => ({ mountPath: v.hostPath.path, name: v.name, ...(v.name === 'kubeconfig' || v.name.endsWith('certs') ? { readOnly: true } : {}) })),
+        volumeMounts: volumes.map((v) => ({
+          mountPath: v.hostPath.path,
+          name: v.name,
+          ...(v.name === 'kubeconfig' || v.name.endsWith('certs') ? { readOnly: true } : {}),
+        })),
       },
       volumes,
     ),

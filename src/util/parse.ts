@@ -24,12 +24,24 @@ export function parseDuration(value: string, flag: string): number {
 }
 
 const BYTE_UNITS: Record<string, number> = {
-  '': 1, b: 1,
-  kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12,
-  k: 1024, ki: 1024, kib: 1024,
-  m: 1024 ** 2, mi: 1024 ** 2, mib: 1024 ** 2,
-  g: 1024 ** 3, gi: 1024 ** 3, gib: 1024 ** 3,
-  t: 1024 ** 4, ti: 1024 ** 4, tib: 1024 ** 4,
+  '': 1,
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  k: 1024,
+  ki: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mi: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gi: 1024 ** 3,
+  gib: 1024 ** 3,
+  t: 1024 ** 4,
+  ti: 1024 ** 4,
+  tib: 1024 ** 4,
 };
 
 /** `8589934592`, `2GiB`, `2Gi`, `512MB`. */

@@ -3,7 +3,17 @@
 import type { CheckContext } from '../../src/engine/types.js';
 import type { CheckOptions } from '../../src/options.js';
 import type { Targets } from '../../src/discovery/targets.js';
-import type { EtcdEndpointProbe, EtcdMember, EtcdOutcome, EtcdStatus, Failure, Probes, ServedCertificate, TcpOutcome, TlsInspection } from '../../src/probes/types.js';
+import type {
+  EtcdEndpointProbe,
+  EtcdMember,
+  EtcdOutcome,
+  EtcdStatus,
+  Failure,
+  Probes,
+  ServedCertificate,
+  TcpOutcome,
+  TlsInspection,
+} from '../../src/probes/types.js';
 import { createSharedCache } from '../../src/engine/shared-cache.js';
 import { filesProbe } from '../../src/probes/files.js';
 
@@ -77,7 +87,8 @@ export function fakeEtcdProbe(members: FakeMember[], endpoint: string): EtcdEndp
     memberList: () => answer(() => (m!.sees ? members.filter((x) => m!.sees!.includes(x.name)) : members).map(listEntry)),
     alarms: () => answer(() => (m!.alarms ?? []).map((a) => ({ memberId: fakeId(a.member), alarm: a.alarm }))),
     health: () => answer(() => ({ healthy: true })),
-    metrics: () => answer(() => (m!.quotaFromMetrics ? `# TYPE etcd_server_quota_backend_bytes gauge\netcd_server_quota_backend_bytes ${m!.quotaFromMetrics}\n` : '')),
+    metrics: () =>
+      answer(() => (m!.quotaFromMetrics ? `# TYPE etcd_server_quota_backend_bytes gauge\netcd_server_quota_backend_bytes ${m!.quotaFromMetrics}\n` : '')),
   };
 }
 
@@ -153,7 +164,17 @@ export function fakeContext(input: FakeContextInput): CheckContext {
 }
 
 export function servedEtcdCertificate(): ServedCertificate {
-  return { subject: 'CN=etcd-server', issuer: 'CN=etcd-ca', sans: [], notBefore: new Date(0), notAfter: new Date('2030-01-01T00:00:00Z'), serial: '1', fingerprint256: 'x', selfSigned: false, pem: '' };
+  return {
+    subject: 'CN=etcd-server',
+    issuer: 'CN=etcd-ca',
+    sans: [],
+    notBefore: new Date(0),
+    notAfter: new Date('2030-01-01T00:00:00Z'),
+    serial: '1',
+    fingerprint256: 'x',
+    selfSigned: false,
+    pem: '',
+  };
 }
 
 /** `n` members named m1..mn, the first `healthy` up, the rest refusing. */

@@ -11,7 +11,19 @@ export function defaultOptions(overrides: Partial<CheckOptions> = {}): CheckOpti
 }
 
 export function emptyTargets(overrides: Partial<Targets> = {}): Targets {
-  return { context: null, kubeServer: null, clusterCa: null, apiServers: [], etcd: [], etcdTls: {}, hosts: [], pkiDir: null, etcdBackupDir: null, notes: [], ...overrides };
+  return {
+    context: null,
+    kubeServer: null,
+    clusterCa: null,
+    apiServers: [],
+    etcd: [],
+    etcdTls: {},
+    hosts: [],
+    pkiDir: null,
+    etcdBackupDir: null,
+    notes: [],
+    ...overrides,
+  };
 }
 
 const unused = () => {
@@ -29,7 +41,9 @@ export function fakeProbes(overrides: Partial<Probes> = {}): Probes {
   };
 }
 
-export function fakeContext(overrides: { probes?: Partial<Probes>; targets?: Partial<Targets>; options?: Partial<CheckOptions>; now?: Date } = {}): CheckContext {
+export function fakeContext(
+  overrides: { probes?: Partial<Probes>; targets?: Partial<Targets>; options?: Partial<CheckOptions>; now?: Date } = {},
+): CheckContext {
   const options = defaultOptions(overrides.options);
   return {
     targets: emptyTargets(overrides.targets),

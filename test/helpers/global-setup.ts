@@ -22,7 +22,10 @@ export default function setup(): () => void {
     rmSync(dir, { recursive: true, force: true });
     const writes = requests.filter((r) => !READS.has(r.method) && r.userAgent !== DELIBERATE_WRITE_USER_AGENT);
     if (writes.length > 0) {
-      const sample = writes.slice(0, 5).map((w) => `${w.method} ${w.server}${w.path} (${w.identity})`).join('; ');
+      const sample = writes
+        .slice(0, 5)
+        .map((w) => `${w.method} ${w.server}${w.path} (${w.identity})`)
+        .join('; ');
       // vitest reports an error thrown here but still exits 0: set the exit code too.
       process.exitCode = 1;
       throw new Error(`${writes.length} of ${requests.length} requests to simulated servers were not GET or HEAD: ${sample}`);

@@ -29,14 +29,19 @@ describe('apiserver component on the simulator', () => {
     for (const id of ['apiserver-reachable', 'apiserver-health', 'apiserver-latency']) {
       const results = byCheck(report.results, id);
       expect(results.map((r) => r.data?.['endpoint']).sort(), id).toEqual([...endpoints].sort());
-      expect(results.every((r) => r.status === 'ok'), JSON.stringify(results, null, 1)).toBe(true);
+      expect(
+        results.every((r) => r.status === 'ok'),
+        JSON.stringify(results, null, 1),
+      ).toBe(true);
     }
     // The simulator puts its p99 (40 ms) in the (25 ms, 50 ms] bucket; PromQL interpolates inside it.
     const latency = byCheck(report.results, 'apiserver-latency')[0]!;
     expect(latency.data).toMatchObject({ samples: 5 });
     expect(latency.data!['p99Ms']).toBeGreaterThan(25);
     expect(latency.data!['p99Ms']).toBeLessThanOrEqual(50);
-    expect(byCheck(report.results, 'control-plane-ha')).toEqual([expect.objectContaining({ status: 'ok', data: expect.objectContaining({ controlPlaneNodes: 3, names: ['cp-1', 'cp-2', 'cp-3'] }) })]);
+    expect(byCheck(report.results, 'control-plane-ha')).toEqual([
+      expect.objectContaining({ status: 'ok', data: expect.objectContaining({ controlPlaneNodes: 3, names: ['cp-1', 'cp-2', 'cp-3'] }) }),
+    ]);
   });
 
   it('lb-partial: the dead master is named, the load balancer and the other masters are fine', async () => {
@@ -46,7 +51,14 @@ describe('apiserver component on the simulator', () => {
     expect(run.code).toBe(1);
     const reachable = byCheck(report.results, 'apiserver-reachable');
     const problems = reachable.filter((r) => r.status !== 'ok');
-    expect(problems).toEqual([expect.objectContaining({ status: 'crit', code: 'apiserver-refused', subject: `apiserver ${dead.url}`, data: expect.objectContaining({ node: 'cp-3', host: dead.host }) })]);
+    expect(problems).toEqual([
+      expect.objectContaining({
+        status: 'crit',
+        code: 'apiserver-refused',
+        subject: `apiserver ${dead.url}`,
+        data: expect.objectContaining({ node: 'cp-3', host: dead.host }),
+      }),
+    ]);
     expect(reachable.find((r) => r.data?.['endpoint'] === c.server)).toMatchObject({ status: 'ok', subject: `apiserver ${c.server} (kubeconfig)` });
     // The dead master is reported once: health and latency skip it rather than repeat it.
     expect(byCheck(report.results, 'apiserver-health').find((r) => r.data?.['endpoint'] === dead.url)).toMatchObject({ status: 'skip' });

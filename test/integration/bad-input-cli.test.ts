@@ -37,7 +37,15 @@ describe('every flag of check with a wrong value: exit 2, one line naming the fl
   const key = () => file('key.pem', '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIBk=\n-----END PRIVATE KEY-----\n');
   const wrong: Record<string, { args: () => string[]; message: RegExp }> = {
     kubeconfig: { args: () => ['--kubeconfig', join(dir, 'missing.yaml')], message: /kubeconfig .*missing\.yaml does not exist/ },
-    context: { args: () => ['--kubeconfig', file('one.yaml', kubeconfigYaml({ server: 'https://127.133.0.1:6443', caPem: ca.certPem, user: { token: TOKEN } })), '--context', 'nope'], message: /context 'nope' not found/ },
+    context: {
+      args: () => [
+        '--kubeconfig',
+        file('one.yaml', kubeconfigYaml({ server: 'https://127.133.0.1:6443', caPem: ca.certPem, user: { token: TOKEN } })),
+        '--context',
+        'nope',
+      ],
+      message: /context 'nope' not found/,
+    },
     apiserver: { args: () => ['--apiserver', '10.0.0.1:6443'], message: /--apiserver: '10\.0\.0\.1:6443' has no scheme/ },
     etcd: { args: () => ['--etcd', 'https://[::1:2379'], message: /--etcd: .* not a valid URL/ },
     etcdCacert: { args: () => ['--etcd', 'https://127.133.0.1:2379', '--etcd-cacert', key()], message: /--etcd-cacert/ },
@@ -78,9 +86,12 @@ describe('every flag of check with a wrong value: exit 2, one line naming the fl
 });
 
 describe('certificate files that are something else', () => {
-  it("a kubeconfig whose certificate-authority file holds a private key: exit 2, naming the file", async () => {
+  it('a kubeconfig whose certificate-authority file holds a private key: exit 2, naming the file', async () => {
     const keyFile = file('ca-is-a-key.pem', (await issue(ca, { commonName: 'x', usage: 'client' })).keyPem);
-    const kc = file('ca-key.yaml', `apiVersion: v1\nkind: Config\ncurrent-context: c\nclusters:\n- name: c\n  cluster: {server: "https://127.133.0.1:6443", certificate-authority: ${keyFile}}\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\nusers:\n- name: u\n  user: {token: ${TOKEN}}\n`);
+    const kc = file(
+      'ca-key.yaml',
+      `apiVersion: v1\nkind: Config\ncurrent-context: c\nclusters:\n- name: c\n  cluster: {server: "https://127.133.0.1:6443", certificate-authority: ${keyFile}}\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\nusers:\n- name: u\n  user: {token: ${TOKEN}}\n`,
+    );
     const run = await runCli(['check', '--kubeconfig', kc]);
     expectUsageError(run, /certificate-authority .*ca-is-a-key\.pem holds no PEM certificate/);
   });
@@ -100,7 +111,9 @@ describe('endpoints', () => {
     const run = await runCli(['check', '--kubeconfig', kc, '--apiserver', server, '--only', 'apiserver-reachable', '-o', 'json']);
     const report = parseJsonReport(run);
     expect(report.target.server).toBe(server);
-    expect(report.results).toEqual([expect.objectContaining({ status: 'ok', message: 'reachable, Kubernetes v1.32.0', subject: `apiserver ${server} (kubeconfig)` })]);
+    expect(report.results).toEqual([
+      expect.objectContaining({ status: 'ok', message: 'reachable, Kubernetes v1.32.0', subject: `apiserver ${server} (kubeconfig)` }),
+    ]);
     expect(ipv6Server.seen.map((r) => [r.path, r.authorization])).toContainEqual(['/version', `Bearer ${TOKEN}`]);
   });
 

@@ -32,14 +32,23 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'k8sdoc-certs-cli-'));
   const etcKubernetes = join(root, 'etc', 'kubernetes');
   await mkdir(etcKubernetes, { recursive: true });
-  pki = await writeKubeadmPki(join(etcKubernetes, 'pki'), { apiServerHosts: [host], etcdHosts: [host], overrides: { apiserver: { validity: expiredSince(10) } } });
+  pki = await writeKubeadmPki(join(etcKubernetes, 'pki'), {
+    apiServerHosts: [host],
+    etcdHosts: [host],
+    overrides: { apiserver: { validity: expiredSince(10) } },
+  });
   const apiserver = pki.certs.apiserver!;
   server = createServer({ cert: apiserver.certPem, key: apiserver.keyPem }, (socket) => socket.end());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(6443, host, () => resolve());
   });
-  client = await issue(pki.authorities.ca, { commonName: 'kubernetes-admin', organization: ['kubeadm:cluster-admins'], usage: 'client', validity: expiredSince(2) });
+  client = await issue(pki.authorities.ca, {
+    commonName: 'kubernetes-admin',
+    organization: ['kubeadm:cluster-admins'],
+    usage: 'client',
+    validity: expiredSince(2),
+  });
   kubeconfig = join(root, 'admin-copy.yaml');
   await writeFile(kubeconfig, kubeconfigYaml({ server: `https://${host}:6443`, caPem: pki.authorities.ca.certPem, user: client }));
   const common = ['check', '--kubeconfig', kubeconfig, '--pki-dir', pki.dir, '--timeout', '2s', '--no-color'];
@@ -56,7 +65,11 @@ describe('an API server serving an expired certificate (spawned CLI, JSON)', () 
     const report = parseJsonReport(jsonRun);
     expect(jsonRun.code, jsonRun.stderr).toBe(1);
     const served = report.results.find((r) => r.check === 'certs-served' && r.subject === `apiserver ${host}:6443 (kubeconfig)`);
-    expect(served).toMatchObject({ status: 'crit', code: 'cert-expired', data: { host, notAfter: pki.certs.apiserver!.notAfter.toISOString(), daysLeft: -10 } });
+    expect(served).toMatchObject({
+      status: 'crit',
+      code: 'cert-expired',
+      data: { host, notAfter: pki.certs.apiserver!.notAfter.toISOString(), daysLeft: -10 },
+    });
     expect(served?.fix).toContain('kubeadm certs renew all');
     const tls = report.results.find((r) => r.check === 'apiserver-reachable');
     expect(tls).toMatchObject({ status: 'crit', code: 'apiserver-tls-error' });
@@ -73,7 +86,11 @@ describe('an API server serving an expired certificate (spawned CLI, JSON)', () 
   it("reports the kubeconfig's expired embedded client certificate", () => {
     const report = parseJsonReport(jsonRun);
     const own = report.results.find((r) => r.check === 'certs-kubeconfig' && r.subject.includes('client certificate'));
-    expect(own).toMatchObject({ status: 'crit', code: 'cert-expired', data: { subject: 'O=kubeadm:cluster-admins, CN=kubernetes-admin', notAfter: client.notAfter.toISOString() } });
+    expect(own).toMatchObject({
+      status: 'crit',
+      code: 'cert-expired',
+      data: { subject: 'O=kubeadm:cluster-admins, CN=kubernetes-admin', notAfter: client.notAfter.toISOString() },
+    });
   });
 
   it('prints no key material', () => {
@@ -82,7 +99,7 @@ describe('an API server serving an expired certificate (spawned CLI, JSON)', () 
 });
 
 describe('--only certs as a kubeadm-like table (spawned CLI)', () => {
-  it('has kubeadm\'s columns and one row per certificate', () => {
+  it("has kubeadm's columns and one row per certificate", () => {
     expect(tableRun.code, tableRun.stderr).toBe(1);
     for (const column of ['CERTIFICATE', 'EXPIRES', 'RESIDUAL', 'CERTIFICATE', 'AUTHORITY', 'SOURCE', 'STATUS']) expect(tableRun.stdout).toContain(column);
     expect(tableRun.stdout).toMatch(/│ apiserver-etcd-client\s+│ \w{3} \d{2}, \d{4} \d{2}:\d{2}:\d{2} UTC\s+│ \d+d\s+│ etcd-ca\s+│/);

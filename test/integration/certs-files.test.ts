@@ -46,7 +46,10 @@ beforeAll(async () => {
   adminCert = await issue(ca, { commonName: 'kubernetes-admin', organization: ['kubeadm:cluster-admins'], usage: 'client', validity: expiredSince(2) });
   const server = 'https://127.50.0.11:6443';
   await writeFile(join(etcKubernetes, 'admin.conf'), kubeconfigYaml({ server, caPem: ca.certPem, user: adminCert }));
-  for (const [file, cn] of [['controller-manager.conf', 'system:kube-controller-manager'], ['scheduler.conf', 'system:kube-scheduler']] as const) {
+  for (const [file, cn] of [
+    ['controller-manager.conf', 'system:kube-controller-manager'],
+    ['scheduler.conf', 'system:kube-scheduler'],
+  ] as const) {
     const cert = await issue(ca, { commonName: cn, usage: 'client' });
     await writeFile(join(etcKubernetes, file), kubeconfigYaml({ server, caPem: ca.certPem, user: cert, userName: cn }));
   }
@@ -94,14 +97,25 @@ describe('certs-files on a kubeadm-like folder', () => {
   });
 
   it('finds every other kubeadm certificate valid, CAs included', () => {
-    for (const name of ['ca', 'apiserver', 'apiserver-kubelet-client', 'front-proxy-ca', 'etcd/ca', 'etcd/server', 'etcd/peer', 'etcd/healthcheck-client'] as const) {
+    for (const name of [
+      'ca',
+      'apiserver',
+      'apiserver-kubelet-client',
+      'front-proxy-ca',
+      'etcd/ca',
+      'etcd/server',
+      'etcd/peer',
+      'etcd/healthcheck-client',
+    ] as const) {
       expect(bySubject(pki.path(name, 'crt')).status, name).toBe('ok');
     }
     expect(bySubject(pki.path('ca', 'crt')).data).toMatchObject({ name: 'ca', isCa: true });
   });
 
   it('prints the same expiry dates as openssl x509 -enddate on the same files', () => {
-    const compared = findings.filter((f) => typeof f.data?.['notAfter'] === 'string' && String(f.data['source']).startsWith(`file ${pkiDir}`) && !f.subject.includes('['));
+    const compared = findings.filter(
+      (f) => typeof f.data?.['notAfter'] === 'string' && String(f.data['source']).startsWith(`file ${pkiDir}`) && !f.subject.includes('['),
+    );
     expect(compared.length).toBeGreaterThanOrEqual(8);
     for (const f of compared) {
       expect(new Date(String(f.data!['notAfter'])), f.subject).toEqual(opensslEndDate(f.subject));
@@ -159,7 +173,11 @@ describe('certs-files on a kubeadm-like folder', () => {
 describe('certs-files with a CA that expires before its leaves', () => {
   it('gives the CA a line of its own naming the certificates that outlive it', async () => {
     const dir = join(root, 'short-ca', 'pki');
-    const shortPki = await writeKubeadmPki(dir, { apiServerHosts: ['127.50.0.11'], etcdHosts: ['127.50.0.11'], overrides: { 'front-proxy-ca': { validity: validFor(60) } } });
+    const shortPki = await writeKubeadmPki(dir, {
+      apiServerHosts: ['127.50.0.11'],
+      etcdHosts: ['127.50.0.11'],
+      overrides: { 'front-proxy-ca': { validity: validFor(60) } },
+    });
     const result = await certsFiles.run(fakeContext({ probes: { files: filesProbe }, targets: { pkiDir: dir }, now: new Date() }));
     const first = result.filter((f) => f.code === 'cert-ca-expires-first');
     expect(first).toHaveLength(1);

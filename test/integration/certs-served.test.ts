@@ -172,7 +172,10 @@ describe('certs-served on etcd and kubelets', () => {
   it('inspects etcd client (2379) and peer (2380) ports and verifies them against the etcd CA', () => {
     const client = only(`etcd ${cp(0)}:2379 (client)`);
     const peer = only(`etcd ${cp(0)}:2380 (peer)`);
-    expect(client).toMatchObject({ status: 'ok', data: { subject: 'CN=etcd-server', issuer: 'CN=etcd-ca', verified: true, source: `endpoint ${cp(0)}:2379 (etcd client)` } });
+    expect(client).toMatchObject({
+      status: 'ok',
+      data: { subject: 'CN=etcd-server', issuer: 'CN=etcd-ca', verified: true, source: `endpoint ${cp(0)}:2379 (etcd client)` },
+    });
     expect(peer).toMatchObject({ status: 'ok', data: { subject: 'CN=etcd-peer', verified: true } });
   });
 

@@ -26,7 +26,35 @@ describe('k8sdoc basics', () => {
     for (const cmd of ['check', 'checks', 'explain']) expect(top.stdout).toContain(cmd);
     const check = await runCli(['check', '--help']);
     expect(check.code).toBe(0);
-    for (const flag of ['--kubeconfig', '--context', '--apiserver', '--etcd', '--etcd-cacert', '--etcd-cert', '--etcd-key', '--pki-dir', '--etcd-backup-dir', '--backup-max-age', '--etcd-quota', '--latency-warn', '--node-conditions', '--hosts', '--only', '--skip', '--output', '--timeout', '--concurrency', '--warn-days', '--crit-days', '--fail-on', '--no-color', '--insecure-skip-tls-verify', '--wait', '--config', '--debug']) {
+    for (const flag of [
+      '--kubeconfig',
+      '--context',
+      '--apiserver',
+      '--etcd',
+      '--etcd-cacert',
+      '--etcd-cert',
+      '--etcd-key',
+      '--pki-dir',
+      '--etcd-backup-dir',
+      '--backup-max-age',
+      '--etcd-quota',
+      '--latency-warn',
+      '--node-conditions',
+      '--hosts',
+      '--only',
+      '--skip',
+      '--output',
+      '--timeout',
+      '--concurrency',
+      '--warn-days',
+      '--crit-days',
+      '--fail-on',
+      '--no-color',
+      '--insecure-skip-tls-verify',
+      '--wait',
+      '--config',
+      '--debug',
+    ]) {
       expect(check.stdout).toContain(flag);
     }
     expect(check.stdout).toMatch(/Exit codes: 0 .* 1 .* 2/);
@@ -56,7 +84,10 @@ describe('k8sdoc basics', () => {
 });
 
 describe('bad input: one line on stderr, exit 2, no stack trace', () => {
-  const kubeconfig = file('ok.yaml', 'apiVersion: v1\nkind: Config\ncurrent-context: c\nclusters:\n- name: c\n  cluster: {server: "https://127.1.200.250:6443"}\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\nusers:\n- name: u\n  user: {token: canary-token-do-not-print}\n');
+  const kubeconfig = file(
+    'ok.yaml',
+    'apiVersion: v1\nkind: Config\ncurrent-context: c\nclusters:\n- name: c\n  cluster: {server: "https://127.1.200.250:6443"}\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\nusers:\n- name: u\n  user: {token: canary-token-do-not-print}\n',
+  );
   const unreadable = file('unreadable.yaml', 'x: 1');
   chmodSync(unreadable, 0o000);
   const cases: [string, string[], RegExp][] = [

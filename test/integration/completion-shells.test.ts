@@ -18,7 +18,11 @@ const KUBECONFIG = join(dir, 'two-contexts.conf');
 
 /** Runs `script` in `shell` with k8sdoc on PATH (as an installed package puts it). */
 function inShell(shell: string, args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(shell, args, { encoding: 'utf8', env: { PATH: [bin, dirname(process.execPath), process.env.PATH].join(delimiter), HOME: emptyHome(), ...env }, timeout: 30_000 });
+  const r = spawnSync(shell, args, {
+    encoding: 'utf8',
+    env: { PATH: [bin, dirname(process.execPath), process.env.PATH].join(delimiter), HOME: emptyHome(), ...env },
+    timeout: 30_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -28,7 +32,10 @@ beforeAll(async () => {
   mkdirSync(bin);
   symlinkSync(BIN, join(bin, 'k8sdoc'));
   const context = (name: string) => `- name: ${name}\n  context: {cluster: c, user: u}\n`;
-  writeFileSync(KUBECONFIG, `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: 'https://127.0.0.1:6443'}\nusers:\n- name: u\n  user: {}\ncontexts:\n${context('prod-eu')}${context('staging')}current-context: staging\n`);
+  writeFileSync(
+    KUBECONFIG,
+    `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: 'https://127.0.0.1:6443'}\nusers:\n- name: u\n  user: {}\ncontexts:\n${context('prod-eu')}${context('staging')}current-context: staging\n`,
+  );
   for (const shell of ['bash', 'zsh', 'fish']) {
     const run = await runCli(['completion', shell]);
     expect(run.code).toBe(0);

@@ -34,7 +34,8 @@ describe('config file against a cluster with expiring certificates', () => {
   beforeAll(async () => {
     cluster = await startCluster('expiring-soon', { block: BLOCKS.configCli, etcd: false });
     const lines: string[] = [];
-    for (let i = 0; i < cluster.checkArgs.length; i += 2) lines.push(`${cluster.checkArgs[i]!.replace(/^--/, '')}: ${JSON.stringify(cluster.checkArgs[i + 1])}`);
+    for (let i = 0; i < cluster.checkArgs.length; i += 2)
+      lines.push(`${cluster.checkArgs[i]!.replace(/^--/, '')}: ${JSON.stringify(cluster.checkArgs[i + 1])}`);
     clusterKeys = `${lines.join('\n')}\nonly: [certs]\ntimeout: 2s\n`;
   });
   afterAll(async () => {
@@ -69,7 +70,9 @@ describe('config file against a cluster with expiring certificates', () => {
 
   it('an ignore hides chosen subjects from the status and exit code, and keeps them in JSON with the reason', async () => {
     const reason = 'kubeconfigs are re-issued by the nightly job';
-    const cwd = folderWith({ '.k8sdoc.yaml': `${clusterKeys}output: json\nignore:\n  - code: cert-expiring\n    subjects: ['*.conf']\n    reason: ${reason}\n` });
+    const cwd = folderWith({
+      '.k8sdoc.yaml': `${clusterKeys}output: json\nignore:\n  - code: cert-expiring\n    subjects: ['*.conf']\n    reason: ${reason}\n`,
+    });
     const report = parseJsonReport(await runCli(['check'], { cwd }));
     const ignored = report.results.filter((r) => r.ignored);
     expect(ignored.length).toBeGreaterThanOrEqual(4);
@@ -134,7 +137,10 @@ describe('config file errors: exit 2, one line naming the file, the line and the
 
   it('a value refused only once all options are known names the flag and where the file set it', async () => {
     const run = await runCli(['check'], { cwd: folderWith({ '.k8sdoc.yaml': 'warn-days: 10\ncrit-days: 20\n' }) });
-    expectConfigError(run, /--crit-days \(20\) must not be larger than --warn-days \(10\) \(set in config file .*: 'warn-days' on line 1, 'crit-days' on line 2\)/);
+    expectConfigError(
+      run,
+      /--crit-days \(20\) must not be larger than --warn-days \(10\) \(set in config file .*: 'warn-days' on line 1, 'crit-days' on line 2\)/,
+    );
   });
 
   it('--config naming a missing file', async () => {

@@ -103,7 +103,11 @@ describe.skipIf(!etcdAvailable())('k8sdoc check --only etcd against real etcd', 
     const m3 = fx.cluster.members[2]!;
     const report = parseJsonReport(await check(['-o', 'json']));
     const [quorum] = find(report.results, 'etcd-quorum');
-    expect(quorum).toMatchObject({ status: 'warn', code: 'etcd-quorum-at-risk', data: { members: 3, voters: 3, healthy: 2, quorum: 2, tolerance: 0, gone: ['m3'] } });
+    expect(quorum).toMatchObject({
+      status: 'warn',
+      code: 'etcd-quorum-at-risk',
+      data: { members: 3, voters: 3, healthy: 2, quorum: 2, tolerance: 0, gone: ['m3'] },
+    });
     expect(quorum!.message).toContain('one more failure and the cluster becomes read-only');
     const [gone] = find(report.results, 'etcd-members', 'etcd-member-unreachable');
     expect(gone!.message).toContain(`member m3 (id ${m3.id}) unreachable: connection refused`);
@@ -139,7 +143,11 @@ describe.skipIf(!etcdAvailable())('k8sdoc check --only etcd against real etcd', 
       await new Promise((r) => setTimeout(r, 250));
     }
     const [noLeader] = find(report!.results, 'etcd-quorum', 'etcd-no-leader');
-    expect(noLeader, JSON.stringify(find(report!.results, 'etcd-quorum'))).toMatchObject({ status: 'crit', message: 'm1 reports no leader', data: { noLeader: ['m1'] } });
+    expect(noLeader, JSON.stringify(find(report!.results, 'etcd-quorum'))).toMatchObject({
+      status: 'crit',
+      message: 'm1 reports no leader',
+      data: { noLeader: ['m1'] },
+    });
     expect(report!.rootCauses[0]).toMatchObject({ code: 'etcd-quorum-lost' });
     expect(report!.rootCauses[0]!.explains).toContain('etcd-no-leader');
   });

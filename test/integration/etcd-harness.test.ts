@@ -31,7 +31,17 @@ function etcdctl(fx: EtcdFixture, ...args: string[]): CtlResult {
   const tls = fx.cluster.clientTls;
   const r = spawnSync(
     'etcdctl',
-    [`--endpoints=${fx.cluster.endpoints.join(',')}`, `--cacert=${tls.caFile}`, `--cert=${tls.certFile}`, `--key=${tls.keyFile}`, '--dial-timeout=500ms', '--command-timeout=1500ms', ...args, '-w', 'json'],
+    [
+      `--endpoints=${fx.cluster.endpoints.join(',')}`,
+      `--cacert=${tls.caFile}`,
+      `--cert=${tls.certFile}`,
+      `--key=${tls.keyFile}`,
+      '--dial-timeout=500ms',
+      '--command-timeout=1500ms',
+      ...args,
+      '-w',
+      'json',
+    ],
     { encoding: 'utf8', env: { ...process.env, ETCDCTL_API: '3' }, timeout: 20_000 },
   );
   return { code: r.status, json: r.stdout.trim() ? parseEtcdctlJson(r.stdout) : null, stderr: r.stderr };

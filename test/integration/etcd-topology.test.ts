@@ -9,7 +9,23 @@ import { startEtcdFixture, type EtcdFixture } from '../helpers/etcd-fixture.js';
 
 async function diagnose(fx: EtcdFixture): Promise<{ code: number | null; report: Report }> {
   const t = fx.cluster.clientTls;
-  const run = await runCli(['check', '--only', 'etcd', '--etcd', fx.cluster.endpoints.join(','), '--timeout', '3s', '--etcd-cacert', t.caFile, '--etcd-cert', t.certFile, '--etcd-key', t.keyFile, '-o', 'json']);
+  const run = await runCli([
+    'check',
+    '--only',
+    'etcd',
+    '--etcd',
+    fx.cluster.endpoints.join(','),
+    '--timeout',
+    '3s',
+    '--etcd-cacert',
+    t.caFile,
+    '--etcd-cert',
+    t.certFile,
+    '--etcd-key',
+    t.keyFile,
+    '-o',
+    'json',
+  ]);
   const report = parseJsonReport(run);
   return { code: run.code, report };
 }

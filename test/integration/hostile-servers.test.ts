@@ -101,12 +101,24 @@ describe('a body announced as too large is not read at all', () => {
   it('Content-Length of 200 MB: refused before the first byte is read, in-process through the kube probe', async () => {
     const announced = await startHostileServer({ mode: 'huge-body', announceLength: true, host: plan.spare(40), ca });
     const probe = createKubeProbe(
-      { contextName: 'hostile', clusterName: 'hostile', userName: 'admin', cluster: { server: announced.url, caPem: ca.certPem, insecureSkipTlsVerify: false, tlsServerName: null }, user: { token: TOKEN }, files: [], inCluster: false },
+      {
+        contextName: 'hostile',
+        clusterName: 'hostile',
+        userName: 'admin',
+        cluster: { server: announced.url, caPem: ca.certPem, insecureSkipTlsVerify: false, tlsServerName: null },
+        user: { token: TOKEN },
+        files: [],
+        inCluster: false,
+      },
       { insecureSkipTlsVerify: false, concurrency: 1 },
     );
     try {
       const outcome = await probe.get('/api/v1/nodes', { timeoutMs: 5000 });
-      expect(outcome).toMatchObject({ kind: 'bad-response', status: 200, message: `GET ${plan.spare(40)}:6443/api/v1/nodes: response larger than 64 MB, not read (it announces 200 MB)` });
+      expect(outcome).toMatchObject({
+        kind: 'bad-response',
+        status: 200,
+        message: `GET ${plan.spare(40)}:6443/api/v1/nodes: response larger than 64 MB, not read (it announces 200 MB)`,
+      });
       expect(outcome.ms).toBeLessThan(2000);
     } finally {
       probe.close();

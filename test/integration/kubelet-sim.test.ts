@@ -11,7 +11,10 @@ let cluster: SimCluster;
 
 beforeAll(async () => {
   cluster = await startCluster(
-    { ...buildScenario('healthy'), nodes: { 'worker-1': { kubelet: 'hang', stoppedPostingMinutesAgo: 3 }, 'worker-3': { kubelet: 'down', stoppedPostingMinutesAgo: 3 } } },
+    {
+      ...buildScenario('healthy'),
+      nodes: { 'worker-1': { kubelet: 'hang', stoppedPostingMinutesAgo: 3 }, 'worker-3': { kubelet: 'down', stoppedPostingMinutesAgo: 3 } },
+    },
     { block: BLOCKS.kubeletSim, etcd: false },
   );
 });
@@ -22,13 +25,29 @@ afterAll(async () => {
 
 describe('kubelet', () => {
   it('a hung kubelet and a stopped one: each named for what it is, each decided within --timeout', async () => {
-    const run = await runCli(['check', '--kubeconfig', cluster.kubeconfigPath, '--only', 'kubelet,nodes-ready,ports', '--timeout', `${TIMEOUT_MS}ms`, '-o', 'json']);
+    const run = await runCli([
+      'check',
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+      '--only',
+      'kubelet,nodes-ready,ports',
+      '--timeout',
+      `${TIMEOUT_MS}ms`,
+      '-o',
+      'json',
+    ]);
     const report = parseJsonReport(run);
     const kubelet = (node: string) => report.results.find((r) => r.check === 'kubelet' && r.data?.['node'] === node)!;
     const nodeReady = (node: string) => report.results.find((r) => r.check === 'nodes-ready' && r.data?.['node'] === node)!;
 
-    expect(kubelet('worker-1')).toMatchObject({ status: 'crit', code: 'kubelet-unreachable', data: expect.objectContaining({ kubelet: 'timeout', stage: 'tls' }) });
-    expect(kubelet('worker-1').message).toBe(`port 10250 accepts TCP but the TLS handshake never completes within ${TIMEOUT_MS} ms: the kubelet is hung; this is why node worker-1 is NotReady`);
+    expect(kubelet('worker-1')).toMatchObject({
+      status: 'crit',
+      code: 'kubelet-unreachable',
+      data: expect.objectContaining({ kubelet: 'timeout', stage: 'tls' }),
+    });
+    expect(kubelet('worker-1').message).toBe(
+      `port 10250 accepts TCP but the TLS handshake never completes within ${TIMEOUT_MS} ms: the kubelet is hung; this is why node worker-1 is NotReady`,
+    );
     expect(kubelet('worker-3').message).toBe('port 10250 refuses connections: the kubelet is not running; this is why node worker-3 is NotReady');
     expect(nodeReady('worker-1').message).toContain('kubelet: port 10250 accepts TCP but the TLS handshake never completes');
     expect(nodeReady('worker-3').message).toContain('kubelet: port 10250 refuses connections');

@@ -25,7 +25,10 @@ describe('nodes and kubelets on the simulator', () => {
     for (const id of ['nodes-ready', 'nodes-pressure', 'kubelet']) {
       const results = report.results.filter((r) => r.check === id);
       expect(results.map((r) => r.data?.['node']).sort(), id).toEqual(names);
-      expect(results.every((r) => r.status === 'ok'), id).toBe(true);
+      expect(
+        results.every((r) => r.status === 'ok'),
+        id,
+      ).toBe(true);
     }
     expect(report.results.find((r) => r.check === 'kubelet')!.message).toMatch(/^answers TLS on 10250 \(\d+ ms\); healthz ok$/);
   });
@@ -43,15 +46,24 @@ describe('nodes and kubelets on the simulator', () => {
     const notReady = report.results.find((r) => r.code === 'node-not-ready')!;
     // The kubelet stopped 10 minutes ago; the node controller noticed 40 s later. Ages are taken
     // on the server's clock, whose Date header has whole seconds.
-    expect(notReady.message).toMatch(/^NotReady for 9m[12]\ds \(Ready=Unknown, NodeStatusUnknown: Kubelet stopped posting node status\); lease last renewed (9m5\ds|10m) ago: the kubelet stopped heartbeating/);
+    expect(notReady.message).toMatch(
+      /^NotReady for 9m[12]\ds \(Ready=Unknown, NodeStatusUnknown: Kubelet stopped posting node status\); lease last renewed (9m5\ds|10m) ago: the kubelet stopped heartbeating/,
+    );
     expect(notReady.message).toContain('kubelet: port 10250 refuses connections: the kubelet is not running');
     expect(notReady.data).toMatchObject({ ready: 'Unknown', leaseStale: true, kubelet: 'refused' });
     expect(notReady.fix!.join('\n')).toMatch(/systemctl restart kubelet[\s\S]*free -m/);
-    expect(report.results.find((r) => r.code === 'kubelet-unreachable')!.message).toBe('port 10250 refuses connections: the kubelet is not running; this is why node worker-2 is NotReady');
+    expect(report.results.find((r) => r.code === 'kubelet-unreachable')!.message).toBe(
+      'port 10250 refuses connections: the kubelet is not running; this is why node worker-2 is NotReady',
+    );
     // The pressure conditions of a node that stopped posting are unknown, not "fine".
     expect(report.results.find((r) => r.check === 'nodes-pressure' && r.data?.['node'] === 'worker-2')).toMatchObject({ status: 'skip' });
     expect(report.rootCauses).toEqual([
-      expect.objectContaining({ code: 'kubelet-unreachable', subject: 'kubelet worker-2', explains: ['node-not-ready'], explainsFindings: [{ code: 'node-not-ready', subject: 'node worker-2' }] }),
+      expect.objectContaining({
+        code: 'kubelet-unreachable',
+        subject: 'kubelet worker-2',
+        explains: ['node-not-ready'],
+        explainsFindings: [{ code: 'node-not-ready', subject: 'node worker-2' }],
+      }),
     ]);
   });
 
@@ -59,9 +71,17 @@ describe('nodes and kubelets on the simulator', () => {
     const c = await start('memory-pressure');
     const { report } = await check(c.kubeconfigPath, 'nodes');
     expect(problems(report.results)).toEqual([
-      expect.objectContaining({ check: 'nodes-pressure', status: 'warn', code: 'node-memory-pressure', subject: 'node worker-1', data: expect.objectContaining({ node: 'worker-1', conditions: ['MemoryPressure'] }) }),
+      expect.objectContaining({
+        check: 'nodes-pressure',
+        status: 'warn',
+        code: 'node-memory-pressure',
+        subject: 'node worker-1',
+        data: expect.objectContaining({ node: 'worker-1', conditions: ['MemoryPressure'] }),
+      }),
     ]);
-    expect(problems(report.results)[0]!.message).toBe("MemoryPressure (the host's memory is nearly full: pods are being evicted) [KubeletHasInsufficientMemory: kubelet has insufficient memory available]");
+    expect(problems(report.results)[0]!.message).toBe(
+      "MemoryPressure (the host's memory is nearly full: pods are being evicted) [KubeletHasInsufficientMemory: kubelet has insufficient memory available]",
+    );
   });
 
   it('a cordoned node is information, not a problem', async () => {
@@ -75,7 +95,9 @@ describe('nodes and kubelets on the simulator', () => {
     const c = await start({ ...buildScenario('healthy'), apiServers: { forbidden: ['nodes'] } });
     const { report } = await check(c.kubeconfigPath, 'nodes,control-plane-ha,kubelet', ['--hosts', c.hosts.map((h) => h.address).join(',')]);
     for (const id of ['nodes-ready', 'nodes-pressure', 'control-plane-ha']) {
-      expect(report.results.filter((r) => r.check === id)).toEqual([expect.objectContaining({ status: 'skip', message: 'needs list nodes (RBAC: the credentials may not list nodes)' })]);
+      expect(report.results.filter((r) => r.check === id)).toEqual([
+        expect.objectContaining({ status: 'skip', message: 'needs list nodes (RBAC: the credentials may not list nodes)' }),
+      ]);
     }
     // The kubelets are still probed from --hosts: a missing permission narrows the view, it does not end it.
     const kubelets = report.results.filter((r) => r.check === 'kubelet');

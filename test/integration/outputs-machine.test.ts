@@ -105,10 +105,13 @@ describe('machine outputs against a cluster whose certificates expire in 5 days'
   });
 
   const promtoolTitle = 'Prometheus: promtool check metrics accepts the exposition with no lint problem';
-  it.skipIf(!promtool)(promtool ? promtoolTitle : `${promtoolTitle} (skipped: promtool is not installed; it comes with the Debian package prometheus, which .ci/run installs)`, async () => {
-    const run = await check(['-o', 'prometheus']);
-    const lint = spawnSync('promtool', ['check', 'metrics'], { input: run.stdout, encoding: 'utf8' });
-    expect(`${lint.stdout}${lint.stderr}`.trim()).toBe('');
-    expect(lint.status).toBe(0);
-  });
+  it.skipIf(!promtool)(
+    promtool ? promtoolTitle : `${promtoolTitle} (skipped: promtool is not installed; it comes with the Debian package prometheus, which .ci/run installs)`,
+    async () => {
+      const run = await check(['-o', 'prometheus']);
+      const lint = spawnSync('promtool', ['check', 'metrics'], { input: run.stdout, encoding: 'utf8' });
+      expect(`${lint.stdout}${lint.stderr}`.trim()).toBe('');
+      expect(lint.status).toBe(0);
+    },
+  );
 });

@@ -56,7 +56,18 @@ describe('kubectl k8sdoc', () => {
   });
 
   it("kubectl k8sdoc check takes kubectl's --kubeconfig and --context", async () => {
-    const result = await kubectl(['k8sdoc', 'check', '--kubeconfig', cluster.kubeconfigPath, '--context', 'kubernetes-admin@kubernetes', '--only', 'apiserver', '-o', 'json']);
+    const result = await kubectl([
+      'k8sdoc',
+      'check',
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+      '--context',
+      'kubernetes-admin@kubernetes',
+      '--only',
+      'apiserver',
+      '-o',
+      'json',
+    ]);
     const report = parseJsonReport(result);
     expect(result.code).toBe(0);
     expect(report.target).toEqual({ context: 'kubernetes-admin@kubernetes', server: cluster.server });

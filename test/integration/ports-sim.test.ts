@@ -23,7 +23,11 @@ let kubelet: Server;
  * is full. The kernel then silently drops new connection attempts, exactly as a DROP rule does.
  */
 async function startBlackHole(host: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-e', `require('net').createServer().listen({ host: '${host}', port: ${port}, backlog: 1 }, () => process.stdout.write('ready'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    ['-e', `require('net').createServer().listen({ host: '${host}', port: ${port}, backlog: 1 }, () => process.stdout.write('ready'))`],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   await new Promise((resolve) => child.stdout!.once('data', resolve));
   child.kill('SIGSTOP');
   for (let i = 0; i < 4; i++) fillers.push(connect(port, host).on('error', () => undefined));
@@ -53,15 +57,27 @@ describe('ports', () => {
     expect(byTarget.size).toBe(12);
 
     const dropped = byTarget.get(`${dropping}:6443`)!;
-    expect(dropped).toMatchObject({ status: 'crit', code: 'port-timeout', message: `no answer within ${TIMEOUT_MS} ms: a firewall drops the packets, or the host is down`, timedOut: [`tcp ${dropping}:6443`] });
+    expect(dropped).toMatchObject({
+      status: 'crit',
+      code: 'port-timeout',
+      message: `no answer within ${TIMEOUT_MS} ms: a firewall drops the packets, or the host is down`,
+      timedOut: [`tcp ${dropping}:6443`],
+    });
     expect(dropped.data!['ms']).toBeGreaterThanOrEqual(TIMEOUT_MS - 5);
     expect(dropped.data!['ms']).toBeLessThan(TIMEOUT_MS + 300);
     expect(dropped.fix!.join('\n')).toContain('30000–32767 (NodePort services)');
 
     const refused = byTarget.get(`${refusing}:6443`)!;
-    expect(refused).toMatchObject({ status: 'crit', code: 'port-refused', message: 'refused: nothing listens, kube-apiserver is down (or bound to another address)' });
+    expect(refused).toMatchObject({
+      status: 'crit',
+      code: 'port-refused',
+      message: 'refused: nothing listens, kube-apiserver is down (or bound to another address)',
+    });
     expect(refused.data!['ms']).toBeLessThan(200);
-    expect(byTarget.get(`${refusing}:2380`)).toMatchObject({ code: 'port-refused', message: 'refused: nothing listens, etcd (peers) is down (or bound to another address)' });
+    expect(byTarget.get(`${refusing}:2380`)).toMatchObject({
+      code: 'port-refused',
+      message: 'refused: nothing listens, etcd (peers) is down (or bound to another address)',
+    });
 
     expect(byTarget.get(`${open}:10250`)).toMatchObject({ status: 'ok', message: expect.stringMatching(/^open: kubelet listens \(\d+ ms\)$/) });
     // All probes run at once: the whole run takes about one --timeout, not one per closed port.

@@ -36,11 +36,21 @@ function manifests(file: string): Manifest[] {
 
 /** Rules of every Role and ClusterRole bound to the ServiceAccount, as the simulator's RBAC reads them. */
 function boundRules(docs: Manifest[]): (AccessRule & { from: string })[] {
-  const bindings = docs.filter((d) => (d.kind === 'RoleBinding' || d.kind === 'ClusterRoleBinding') && d.subjects?.some((s) => s.kind === 'ServiceAccount' && s.name === SERVICE_ACCOUNT.name && s.namespace === SERVICE_ACCOUNT.namespace));
+  const bindings = docs.filter(
+    (d) =>
+      (d.kind === 'RoleBinding' || d.kind === 'ClusterRoleBinding') &&
+      d.subjects?.some((s) => s.kind === 'ServiceAccount' && s.name === SERVICE_ACCOUNT.name && s.namespace === SERVICE_ACCOUNT.namespace),
+  );
   return bindings.flatMap((b) => {
-    const role = docs.find((d) => d.kind === b.roleRef!.kind && d.metadata.name === b.roleRef!.name && (d.kind === 'ClusterRole' || d.metadata.namespace === b.metadata.namespace))!;
+    const role = docs.find(
+      (d) => d.kind === b.roleRef!.kind && d.metadata.name === b.roleRef!.name && (d.kind === 'ClusterRole' || d.metadata.namespace === b.metadata.namespace),
+    )!;
     expect(role, `${b.kind} ${b.metadata.name} binds a role that deploy/ defines`).toBeDefined();
-    return role.rules!.map((r) => ({ verbs: r.verbs, resources: [...(r.resources ?? []), ...(r.nonResourceURLs ?? [])], from: `${role.kind} ${role.metadata.namespace ?? ''}/${role.metadata.name}` }));
+    return role.rules!.map((r) => ({
+      verbs: r.verbs,
+      resources: [...(r.resources ?? []), ...(r.nonResourceURLs ?? [])],
+      from: `${role.kind} ${role.metadata.namespace ?? ''}/${role.metadata.name}`,
+    }));
   });
 }
 
@@ -75,13 +85,17 @@ describe('deploy/ RBAC against the simulator', () => {
     const sa = manifests('deploy/serviceaccount.yaml')[0]!;
     expect(sa.metadata).toMatchObject(SERVICE_ACCOUNT);
     const built = execFileSync('kubectl', ['kustomize', 'deploy'], { encoding: 'utf8' });
-    for (const kind of ['Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'CronJob']) expect(built).toContain(`kind: ${kind}\n`);
+    for (const kind of ['Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'CronJob'])
+      expect(built).toContain(`kind: ${kind}\n`);
     for (const rule of docs.flatMap((d) => d.rules ?? [])) expect(rule.verbs.every((v) => v === 'get' || v === 'list')).toBe(true);
   });
 
   it("the CronJob's check with a token bound to exactly those rules: no 403, no permission skip, only GET, every rule used", async () => {
     const rules = boundRules(docs);
-    const { path } = await cluster.tokens.kubeconfig({ user: SA_USER, groups: ['system:serviceaccounts', `system:serviceaccounts:${SERVICE_ACCOUNT.namespace}`], rules }, { fileName: 'service-account.conf' });
+    const { path } = await cluster.tokens.kubeconfig(
+      { user: SA_USER, groups: ['system:serviceaccounts', `system:serviceaccounts:${SERVICE_ACCOUNT.namespace}`], rules },
+      { fileName: 'service-account.conf' },
+    );
     cluster.requestLog.clear();
     const run = await runCli([...podSpec.containers[0]!.args, '--kubeconfig', path], { killAfterMs: 50_000 });
     const report = parseJsonReport(run);
@@ -95,7 +109,10 @@ describe('deploy/ RBAC against the simulator', () => {
     expect([...new Set(ours.map((e) => e.method))]).toEqual(['GET']);
     expect(ours.filter((e) => e.status === 401 || e.status === 403)).toEqual([]);
     for (const rule of rules) {
-      expect(ours.some((e) => usedBy(rule, e)), `${rule.from}: ${rule.verbs.join(',')} ${rule.resources.join(',')} is granted but never used`).toBe(true);
+      expect(
+        ours.some((e) => usedBy(rule, e)),
+        `${rule.from}: ${rule.verbs.join(',')} ${rule.resources.join(',')} is granted but never used`,
+      ).toBe(true);
     }
   });
 

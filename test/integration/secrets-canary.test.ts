@@ -46,7 +46,10 @@ function filesUnder(root: string): string[] {
 }
 
 beforeAll(async () => {
-  cluster = await startCluster({ name: 'canary', description: 'one control plane and one worker, no etcd', controlPlanes: 1, workers: 1 }, { block: BLOCKS.secretsCanary, etcd: false });
+  cluster = await startCluster(
+    { name: 'canary', description: 'one control plane and one worker, no etcd', controlPlanes: 1, workers: 1 },
+    { block: BLOCKS.secretsCanary, etcd: false },
+  );
   cluster.tokens.table.add({ user: 'canary-admin', groups: ['system:masters'], rules: [] }, TOKEN);
   cluster.tokens.table.add({ user: 'canary-exec', groups: ['system:masters'], rules: [] }, EXEC_TOKEN);
   key = await issue(cluster.pki.authorities.ca, { commonName: 'canary-admin', organization: ['system:masters'], usage: 'client' });
@@ -74,7 +77,10 @@ beforeAll(async () => {
         { name: 'down', context: { cluster: 'down', user: 'everything' } },
       ],
       users: [
-        { name: 'everything', user: { token: TOKEN, 'client-certificate-data': b64(key.certPem), 'client-key-data': b64(key.keyPem), username: 'admin', password: PASSWORD } },
+        {
+          name: 'everything',
+          user: { token: TOKEN, 'client-certificate-data': b64(key.certPem), 'client-key-data': b64(key.keyPem), username: 'admin', password: PASSWORD },
+        },
         { name: 'password', user: { username: 'admin', password: PASSWORD } },
         { name: 'exec', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, interactiveMode: 'Never' } } },
       ],
@@ -127,7 +133,11 @@ describe('secrets in the kubeconfig never come out', () => {
     writeFileSync(broken, `apiVersion: v1\nusers:\n- name: u\n  user: {token: "${TOKEN}\n`);
     const badKey = join(dir, 'bad-key.yaml');
     writeFileSync(badKey, readFileSync(kubeconfig, 'utf8').replace(b64(key.keyPem), `${PASSWORD}!!`));
-    for (const args of [['--kubeconfig', kubeconfig, '--context', 'nope'], ['--kubeconfig', broken], ['--kubeconfig', badKey]]) {
+    for (const args of [
+      ['--kubeconfig', kubeconfig, '--context', 'nope'],
+      ['--kubeconfig', broken],
+      ['--kubeconfig', badKey],
+    ]) {
       const r = await run([...args, '--debug']);
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toMatch(/^k8sdoc: /);

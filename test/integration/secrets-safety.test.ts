@@ -92,7 +92,9 @@ describe('TLS verification is on by default', () => {
 describe('--insecure-skip-tls-verify', () => {
   it('prints one warning line on stderr, talks to the server, and still says why it would fail', async () => {
     const run = await runCli(['check', '--kubeconfig', kubeconfigFor(impostor13), '--only', 'apiserver-reachable', '--insecure-skip-tls-verify', '-o', 'json']);
-    expect(run.stderr.trim().split('\n')).toEqual(['k8sdoc: warning: --insecure-skip-tls-verify: server certificates are not verified (findings still say why they would fail)']);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      'k8sdoc: warning: --insecure-skip-tls-verify: server certificates are not verified (findings still say why they would fail)',
+    ]);
     const r = parseJsonReport(run).results[0]!;
     expect(r.status).toBe('ok');
     expect(r.message).toMatch(/TLS not verified: .*unknown authority|self-signed/);
@@ -119,7 +121,7 @@ describe('the inspection handshake carries no credentials', () => {
 });
 
 describe('the suite-wide request log', () => {
-  it('holds the requests a spawned k8sdoc made to this file\'s servers, with their User-Agent', async () => {
+  it("holds the requests a spawned k8sdoc made to this file's servers, with their User-Agent", async () => {
     const file = process.env[REQUEST_LOG_FILE_ENV];
     expect(file).toBeTruthy();
     await runCli(['check', '--kubeconfig', kubeconfigFor(trusted), '--only', 'apiserver-reachable', '-o', 'json']);

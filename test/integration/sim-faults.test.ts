@@ -31,14 +31,19 @@ function get(url: string, creds: Credentials = {}, method = 'GET'): Promise<Answ
       ca: cluster.pki.authorities.ca.certPem,
       ...(creds.cert ? { cert: creds.cert, key: creds.key } : {}),
       // The suite fails on any write that does not say it is deliberate (global-setup.ts).
-      headers: { ...(method !== 'GET' ? { 'user-agent': DELIBERATE_WRITE_USER_AGENT } : {}), ...(creds.token ? { authorization: `Bearer ${creds.token}` } : {}) },
+      headers: {
+        ...(method !== 'GET' ? { 'user-agent': DELIBERATE_WRITE_USER_AGENT } : {}),
+        ...(creds.token ? { authorization: `Bearer ${creds.token}` } : {}),
+      },
       agent: false,
       timeout: 10_000,
     });
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type']), body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type']), body: Buffer.concat(chunks).toString('utf8') }),
+      );
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
@@ -60,7 +65,14 @@ function tcpOutcome(host: string, port: number): Promise<'connected' | string> {
 /** The certificate a server presents, read without trusting it, plus what verification says. */
 function servedBy(host: string, port: number): Promise<{ cert: PeerCertificate; verifyError: string | undefined }> {
   return new Promise((resolve, reject) => {
-    const s = tlsConnect({ host, port, servername: undefined, rejectUnauthorized: false, ca: cluster.pki.authorities.ca.certPem, checkServerIdentity: () => undefined });
+    const s = tlsConnect({
+      host,
+      port,
+      servername: undefined,
+      rejectUnauthorized: false,
+      ca: cluster.pki.authorities.ca.certPem,
+      checkServerIdentity: () => undefined,
+    });
     s.once('secureConnect', () => {
       const cert = s.getPeerCertificate();
       const verifyError = s.authorizationError ? String((s.authorizationError as unknown as { code?: string }).code ?? s.authorizationError) : undefined;
@@ -195,7 +207,15 @@ describe('authentication and authorization', () => {
     const url = cluster.apiServers[0]!.url;
     const nodes = await get(`${url}/api/v1/nodes`);
     expect(nodes.status).toBe(401);
-    expect(JSON.parse(nodes.body)).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+    expect(JSON.parse(nodes.body)).toEqual({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'Unauthorized',
+      reason: 'Unauthorized',
+      code: 401,
+    });
     expect((await get(`${url}/readyz`)).body).toBe('ok');
   });
 
@@ -212,7 +232,8 @@ describe('authentication and authorization', () => {
     expect(JSON.parse(leases.body)).toMatchObject({
       reason: 'Forbidden',
       code: 403,
-      message: 'leases.coordination.k8s.io is forbidden: User "node-reader" cannot list resource "leases" in API group "coordination.k8s.io" in the namespace "kube-node-lease"',
+      message:
+        'leases.coordination.k8s.io is forbidden: User "node-reader" cannot list resource "leases" in API group "coordination.k8s.io" in the namespace "kube-node-lease"',
       details: { group: 'coordination.k8s.io', kind: 'leases' },
     });
     const metrics = await get(`${url}/metrics`, { token });
@@ -247,7 +268,13 @@ describe('authentication and authorization', () => {
     await get(`${url}/version`);
     const log = cluster.requestLog.entries().map((e) => ({ method: e.method, path: e.path, identity: e.identity, status: e.status, server: e.server }));
     expect(log).toEqual([
-      { method: 'DELETE', path: '/api/v1/nodes/worker-1', identity: 'kube-apiserver-kubelet-client', status: 405, server: `${cluster.apiServers[0]!.host}:6443` },
+      {
+        method: 'DELETE',
+        path: '/api/v1/nodes/worker-1',
+        identity: 'kube-apiserver-kubelet-client',
+        status: 405,
+        server: `${cluster.apiServers[0]!.host}:6443`,
+      },
       { method: 'GET', path: '/api/v1/nodes?limit=1', identity: 'ci-bot', status: 200, server: `${cluster.apiServers[0]!.host}:6443` },
       { method: 'GET', path: '/version', identity: 'system:anonymous', status: 200, server: `${cluster.apiServers[0]!.host}:6443` },
     ]);
@@ -328,7 +355,10 @@ describe('kubelets', () => {
     expect(await tcpOutcome(kubelet.host, kubelet.port)).toBe('ECONNREFUSED');
     const proxied = await get(`${cluster.apiServers[0]!.url}/api/v1/nodes/worker-2/proxy/healthz`, admin);
     expect(proxied.status).toBe(503);
-    expect(JSON.parse(proxied.body)).toMatchObject({ reason: 'ServiceUnavailable', message: `error trying to reach service: dial tcp ${kubelet.host}:10250: connect: connection refused` });
+    expect(JSON.parse(proxied.body)).toMatchObject({
+      reason: 'ServiceUnavailable',
+      message: `error trying to reach service: dial tcp ${kubelet.host}:10250: connect: connection refused`,
+    });
     await cluster.setKubelet('worker-2', 'up');
   });
 });

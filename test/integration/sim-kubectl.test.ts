@@ -21,7 +21,9 @@ interface KubectlResult {
 async function kubectl(kubeconfig: string, args: string[]): Promise<KubectlResult> {
   const cacheDir = await mkdtemp(join(tmpdir(), 'k8sdoc-kubectl-cache-'));
   try {
-    const { stdout, stderr } = await run('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', cacheDir, '--request-timeout=20s', ...args], { maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await run('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', cacheDir, '--request-timeout=20s', ...args], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string };
@@ -32,7 +34,10 @@ async function kubectl(kubeconfig: string, args: string[]): Promise<KubectlResul
 }
 
 function rows(table: string): string[][] {
-  return table.trim().split('\n').map((l) => l.trim().split(/\s{2,}/));
+  return table
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s{2,}/));
 }
 
 describe('kubectl against the healthy scenario', () => {
@@ -95,7 +100,12 @@ describe('kubectl against the healthy scenario', () => {
     expect(r.code).toBe(0);
     const command = JSON.parse(r.stdout) as string[];
     const flag = command.find((c) => c.startsWith('--etcd-servers='));
-    expect(flag).toBe(`--etcd-servers=${cluster.hosts.filter((h) => h.role === 'control-plane').map((h) => `https://${h.address}:2379`).join(',')}`);
+    expect(flag).toBe(
+      `--etcd-servers=${cluster.hosts
+        .filter((h) => h.role === 'control-plane')
+        .map((h) => `https://${h.address}:2379`)
+        .join(',')}`,
+    );
   });
 
   it('get leases -n kube-node-lease shows one lease per node held by that node', async () => {
@@ -110,7 +120,9 @@ describe('kubectl against the healthy scenario', () => {
     const { path } = await cluster.tokens.kubeconfig({ user: 'reader', rules: [{ verbs: ['get', 'list'], resources: ['pods'] }] });
     const r = await kubectl(path, ['get', 'nodes']);
     expect(r.code).not.toBe(0);
-    expect(r.stderr.trim()).toBe('Error from server (Forbidden): nodes is forbidden: User "reader" cannot list resource "nodes" in API group "" at the cluster scope');
+    expect(r.stderr.trim()).toBe(
+      'Error from server (Forbidden): nodes is forbidden: User "reader" cannot list resource "nodes" in API group "" at the cluster scope',
+    );
     const pods = await kubectl(path, ['get', 'pods', '-n', 'kube-system']);
     expect(pods.code).toBe(0);
     expect(cluster.requestLog.entries((e) => e.identity === 'reader' && e.path.startsWith('/api/v1/nodes')).map((e) => e.status)).toContain(403);

@@ -13,7 +13,11 @@ const expired = expiredSince(4);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'k8sdoc-pki-openssl-'));
-  pki = await writeKubeadmPki(dir, { apiServerHosts: ['127.10.0.10', '127.10.0.11'], etcdHosts: ['127.10.0.11'], overrides: { apiserver: { validity: expired } } });
+  pki = await writeKubeadmPki(dir, {
+    apiServerHosts: ['127.10.0.10', '127.10.0.11'],
+    etcdHosts: ['127.10.0.11'],
+    overrides: { apiserver: { validity: expired } },
+  });
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -33,7 +37,9 @@ function opensslEndDate(output: string): Date {
 it('openssl reads the expiry and SANs that were asked for', () => {
   const out = openssl(['x509', '-noout', '-enddate', '-ext', 'subjectAltName', '-in', pki.path('apiserver', 'crt')]);
   expect(opensslEndDate(out)).toEqual(expired.notAfter);
-  expect(out).toContain('DNS:kubernetes, DNS:kubernetes.default, DNS:kubernetes.default.svc, DNS:kubernetes.default.svc.cluster.local, IP Address:10.96.0.1, IP Address:127.10.0.10, IP Address:127.10.0.11');
+  expect(out).toContain(
+    'DNS:kubernetes, DNS:kubernetes.default, DNS:kubernetes.default.svc, DNS:kubernetes.default.svc.cluster.local, IP Address:10.96.0.1, IP Address:127.10.0.10, IP Address:127.10.0.11',
+  );
 });
 
 it('openssl verifies the etcd chain and reads the PKCS#8 key', () => {

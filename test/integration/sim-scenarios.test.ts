@@ -69,7 +69,10 @@ function listeningInBlock(): string[] {
       const fields = line.trim().split(/\s+/);
       if (fields[3] !== '0A') continue;
       const [hexIp, hexPort] = (fields[1] ?? '').split(':') as [string, string];
-      const ip = (hexIp.match(/../g) ?? []).reverse().map((h) => parseInt(h, 16)).join('.');
+      const ip = (hexIp.match(/../g) ?? [])
+        .reverse()
+        .map((h) => parseInt(h, 16))
+        .join('.');
       if (ip.startsWith(`127.${BLOCK}.`)) found.push(`${ip}:${parseInt(hexPort, 16)}`);
     }
   }
@@ -88,15 +91,31 @@ function alive(pid: number): boolean {
 async function etcdctl(cluster: SimCluster, args: string[]): Promise<string> {
   const tls = cluster.etcd!.clientTls;
   // etcdctl prints `endpoint health` on stderr and the rest on stdout.
-  const { stdout, stderr } = await run('etcdctl', [`--endpoints=${cluster.etcd!.members.filter((m) => m.state === 'running').map((m) => m.clientUrl).join(',')}`, `--cacert=${tls.caFile}`, `--cert=${tls.certFile}`, `--key=${tls.keyFile}`, '--dial-timeout=2s', '--command-timeout=3s', ...args], {
-    env: { ...process.env, ETCDCTL_API: '3' },
-  });
+  const { stdout, stderr } = await run(
+    'etcdctl',
+    [
+      `--endpoints=${cluster
+        .etcd!.members.filter((m) => m.state === 'running')
+        .map((m) => m.clientUrl)
+        .join(',')}`,
+      `--cacert=${tls.caFile}`,
+      `--cert=${tls.certFile}`,
+      `--key=${tls.keyFile}`,
+      '--dial-timeout=2s',
+      '--command-timeout=3s',
+      ...args,
+    ],
+    {
+      env: { ...process.env, ETCDCTL_API: '3' },
+    },
+  );
   return stdout + stderr;
 }
 
 const readyz = (c: SimCluster, i = 0) => adminGet(c, `${c.apiServers[i]!.url}/readyz?verbose`);
 const node = async (c: SimCluster, name: string) => JSON.parse((await adminGet(c, `${c.apiServers[0]!.url}/api/v1/nodes/${name}`)).body);
-const condition = (n: { status: { conditions: { type: string; status: string; reason: string }[] } }, type: string) => n.status.conditions.find((c) => c.type === type);
+const condition = (n: { status: { conditions: { type: string; status: string; reason: string }[] } }, type: string) =>
+  n.status.conditions.find((c) => c.type === type);
 
 /** What each scenario is named for, checked while it runs. */
 const SHOWS: Record<ScenarioName, (c: SimCluster) => Promise<void>> = {
@@ -203,7 +222,12 @@ describe.each(SCENARIO_NAMES.map((n) => [n]))('scenario %s', (name) => {
       await cluster.stop();
     }
     expect(listeningInBlock()).toEqual([]);
-    const ports = [...cluster.hosts.map((h) => [h.address, 10250] as const), ...cluster.hosts.filter((h) => h.role === 'control-plane').flatMap((h) => [[h.address, 6443] as const, [h.address, 2379] as const, [h.address, 2380] as const])].slice(0, 40);
+    const ports = [
+      ...cluster.hosts.map((h) => [h.address, 10250] as const),
+      ...cluster.hosts
+        .filter((h) => h.role === 'control-plane')
+        .flatMap((h) => [[h.address, 6443] as const, [h.address, 2379] as const, [h.address, 2380] as const]),
+    ].slice(0, 40);
     for (const [host, port] of ports) expect(await refused(host, port)).toBe(true);
     expect(pids.filter(alive)).toEqual([]);
     expect(existsSync(cluster.workDir)).toBe(false);

@@ -26,7 +26,11 @@ const OPTIONAL_IN_TRY = new Set([
 function runAlone(file: string, args: string[]): Promise<CliRun> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [file, ...args], { cwd: dirname(file), env: { PATH: dirname(process.execPath), HOME: emptyHome() }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [file, ...args], {
+      cwd: dirname(file),
+      env: { PATH: dirname(process.execPath), HOME: emptyHome() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -81,7 +85,9 @@ describe('dist/k8sdoc-standalone.mjs, alone in an empty folder', () => {
     const deadMember = cluster.etcd!.members.find((m) => m.name === 'cp-3')!;
     expect(report.results.find((r) => r.code === 'etcd-quorum-at-risk')).toMatchObject({ status: 'warn', data: { healthy: 2, quorum: 2 } });
     const deadClient = new URL(deadMember.clientUrl);
-    expect(report.results.find((r) => r.code === 'port-refused' && r.data?.host === deadClient.hostname && r.data?.port === Number(deadClient.port))).toMatchObject({ status: 'crit' });
+    expect(
+      report.results.find((r) => r.code === 'port-refused' && r.data?.host === deadClient.hostname && r.data?.port === Number(deadClient.port)),
+    ).toMatchObject({ status: 'crit' });
   });
 });
 
@@ -97,7 +103,11 @@ describe('Dockerfile and CronJob agree with the single-file build', () => {
     const user = /^USER (\d+):(\d+)$/m.exec(finalStage);
     expect(user, 'USER must be numeric for runAsNonRoot').not.toBeNull();
     expect(Number(user![1])).toBeGreaterThan(0);
-    const pod = (parse(readFileSync('deploy/cronjob.yaml', 'utf8')) as { spec: { jobTemplate: { spec: { template: { spec: { securityContext: { runAsUser: number; runAsNonRoot: boolean } } } } } } }).spec.jobTemplate.spec.template.spec;
+    const pod = (
+      parse(readFileSync('deploy/cronjob.yaml', 'utf8')) as {
+        spec: { jobTemplate: { spec: { template: { spec: { securityContext: { runAsUser: number; runAsNonRoot: boolean } } } } } };
+      }
+    ).spec.jobTemplate.spec.template.spec;
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: Number(user![1]) });
   });
 });

@@ -66,7 +66,10 @@ describe.skipIf(!etcdAvailable())('every control-plane host black-holes 6443', (
   let run: Diagnosis;
 
   beforeAll(async () => {
-    cluster = await startCluster({ ...buildScenario('healthy'), name: 'black-hole-6443', apiServers: { mode: 'down' } }, { block: BLOCKS.triageBlackHole, etcd: true });
+    cluster = await startCluster(
+      { ...buildScenario('healthy'), name: 'black-hole-6443', apiServers: { mode: 'down' } },
+      { block: BLOCKS.triageBlackHole, etcd: true },
+    );
     for (const a of cluster.apiServers) holes.push(await blackHole(a.host, PORT));
     run = await diagnose('black-holed 6443', cluster.checkArgs, TIMEOUT_MS);
   });
@@ -79,7 +82,12 @@ describe.skipIf(!etcdAvailable())('every control-plane host black-holes 6443', (
   it('finishes within --timeout × the longest probe chain, and names apiserver-timeout on a master first', () => {
     expect(run.table.code).toBe(1);
     expect(run.cause[0]).toMatch(new RegExp(`^  apiserver-timeout  apiserver ${cluster.apiServers[0]!.url.replace(/\./g, '\\.')}: `));
-    expect(run.cause[1]).toBe(`  Same on: ${cluster.apiServers.slice(1).map((a) => `apiserver ${a.url}`).join(', ')}`);
+    expect(run.cause[1]).toBe(
+      `  Same on: ${cluster.apiServers
+        .slice(1)
+        .map((a) => `apiserver ${a.url}`)
+        .join(', ')}`,
+    );
     expect(run.report.rootCauses.map((r) => `${r.code} ${r.subject}`)).toEqual(cluster.apiServers.map((a) => `apiserver-timeout apiserver ${a.url}`));
     expect(run.report.rootCauses[0]!.explainsFindings).toContainEqual({ code: 'apiserver-timeout', subject: `apiserver ${cluster.server} (kubeconfig)` });
   });
@@ -88,8 +96,15 @@ describe.skipIf(!etcdAvailable())('every control-plane host black-holes 6443', (
     for (const a of cluster.apiServers) {
       const probe = `tcp ${a.host}:${PORT}`;
       expect(run.report.timedOut).toContain(probe);
-      expect(run.report.results.find((r) => r.check === 'ports' && r.data?.['host'] === a.host && r.data?.['port'] === PORT)).toMatchObject({ status: 'crit', code: 'port-timeout', timedOut: [probe] });
-      expect(run.report.results.find((r) => r.check === 'apiserver-reachable' && r.data?.['host'] === a.host)).toMatchObject({ code: 'apiserver-timeout', timedOut: [probe] });
+      expect(run.report.results.find((r) => r.check === 'ports' && r.data?.['host'] === a.host && r.data?.['port'] === PORT)).toMatchObject({
+        status: 'crit',
+        code: 'port-timeout',
+        timedOut: [probe],
+      });
+      expect(run.report.results.find((r) => r.check === 'apiserver-reachable' && r.data?.['host'] === a.host)).toMatchObject({
+        code: 'apiserver-timeout',
+        timedOut: [probe],
+      });
     }
     const timedOutLine = run.table.stdout.split('\n').find((l) => l.startsWith('Timed out: '));
     for (const a of cluster.apiServers) expect(timedOutLine).toContain(`tcp ${a.host}:${PORT}`);

@@ -25,7 +25,9 @@ describe.skipIf(!etcdAvailable())('triage of a control plane that does not answe
     const c = await start('apiserver-down');
     const { table, report, cause } = await diagnose('apiserver-down', c.checkArgs, TIMEOUT_MS);
     expect(table.code).toBe(1);
-    expect(cause[0]).toMatch(new RegExp(`^  apiserver-refused  apiserver https://${c.hosts[0]!.address.replace(/\./g, '\\.')}:6443: tcp .*connection refused$`));
+    expect(cause[0]).toMatch(
+      new RegExp(`^  apiserver-refused  apiserver https://${c.hosts[0]!.address.replace(/\./g, '\\.')}:6443: tcp .*connection refused$`),
+    );
     expect(cause).toContain(`  Same on: ${masters(c).slice(1).join(', ')}`);
     expect(cause).toContain('  First step: journalctl -u kube-apiserver --since -1h   # systemd-managed API server');
     expect(table.stdout).toContain('$ crictl ps -a | grep kube-apiserver');
@@ -34,10 +36,18 @@ describe.skipIf(!etcdAvailable())('triage of a control plane that does not answe
     expect(report.rootCauses[0]!.explainsFindings).toContainEqual({ code: 'apiserver-refused', subject: `apiserver ${c.server} (kubeconfig)` });
     // Still diagnosed from outside: etcd quorum asked directly, each master's port and served
     // certificate (none answers), the PKI files' expiry.
-    expect(byCheck(report.results, 'etcd-quorum')).toEqual([expect.objectContaining({ status: 'ok', data: expect.objectContaining({ healthy: 3, quorum: 2 }) })]);
+    expect(byCheck(report.results, 'etcd-quorum')).toEqual([
+      expect.objectContaining({ status: 'ok', data: expect.objectContaining({ healthy: 3, quorum: 2 }) }),
+    ]);
     for (const a of c.apiServers) {
-      expect(report.results.find((r) => r.check === 'ports' && r.data?.['host'] === a.host && r.data?.['port'] === 6443)).toMatchObject({ status: 'crit', code: 'port-refused' });
-      expect(report.results.find((r) => r.check === 'certs-served' && r.data?.['host'] === a.host && r.data?.['port'] === 6443)).toMatchObject({ status: 'skip', message: expect.stringMatching(/^no certificate to inspect: .*connection refused/) });
+      expect(report.results.find((r) => r.check === 'ports' && r.data?.['host'] === a.host && r.data?.['port'] === 6443)).toMatchObject({
+        status: 'crit',
+        code: 'port-refused',
+      });
+      expect(report.results.find((r) => r.check === 'certs-served' && r.data?.['host'] === a.host && r.data?.['port'] === 6443)).toMatchObject({
+        status: 'skip',
+        message: expect.stringMatching(/^no certificate to inspect: .*connection refused/),
+      });
     }
     expect(byCheck(report.results, 'certs-files').every((r) => r.status === 'ok')).toBe(true);
     // Checks that need the API say so once each, not once per node.
@@ -51,11 +61,14 @@ describe.skipIf(!etcdAvailable())('triage of a control plane that does not answe
     const { table, report, cause } = await diagnose('quorum-lost', c.checkArgs, TIMEOUT_MS);
     expect(table.code).toBe(1);
     expect(cause[0]).toMatch(/^ {2}etcd-quorum-lost {2}etcd: 1 of 3 voting members healthy: quorum needs 2/);
-    expect(cause).toContain('  First step: bring the stopped members back first: systemctl start etcd, or check the etcd static pods with crictl ps -a | grep etcd');
+    expect(cause).toContain(
+      '  First step: bring the stopped members back first: systemctl start etcd, or check the etcd static pods with crictl ps -a | grep etcd',
+    );
     expect(report.rootCauses.map((r) => r.code)).toEqual(['etcd-quorum-lost']);
     const explained = report.rootCauses[0]!.explainsFindings;
     for (const m of [`apiserver ${c.server} (kubeconfig)`, ...masters(c)]) expect(explained).toContainEqual({ code: 'apiserver-not-ready', subject: m });
-    for (const name of c.scenario.etcd!.kill!) expect(explained).toContainEqual({ code: 'etcd-member-unreachable', subject: expect.stringContaining(`etcd member ${name} `) });
+    for (const name of c.scenario.etcd!.kill!)
+      expect(explained).toContainEqual({ code: 'etcd-member-unreachable', subject: expect.stringContaining(`etcd member ${name} `) });
   });
 
   const expiredEtcdClient: [string, Partial<ScenarioSpec>][] = [
@@ -64,7 +77,12 @@ describe.skipIf(!etcdAvailable())('triage of a control plane that does not answe
   ];
 
   it.each(expiredEtcdClient)('an expired apiserver-etcd-client certificate is the cause, %s', async (how, shape) => {
-    const c = await start({ ...buildScenario('healthy'), name: 'etcd-client-expired', ...shape, pki: { 'apiserver-etcd-client': { validity: expiredSince(2) } } });
+    const c = await start({
+      ...buildScenario('healthy'),
+      name: 'etcd-client-expired',
+      ...shape,
+      pki: { 'apiserver-etcd-client': { validity: expiredSince(2) } },
+    });
     const { table, report, cause } = await diagnose(`apiserver-etcd-client expired, ${how}`, c.checkArgs, TIMEOUT_MS);
     expect(table.code).toBe(1);
     expect(cause[0]).toMatch(new RegExp(`^  cert-expired  ${c.pkiDir}/apiserver-etcd-client\\.crt: CN=kube-apiserver-etcd-client expired 2d0h ago`));

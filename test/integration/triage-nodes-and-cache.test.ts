@@ -33,7 +33,9 @@ describe.skipIf(!etcdAvailable())('triage on nodes, and discovery from the cache
     const worker = c.hosts.find((h) => h.name === 'worker-1')!;
     const { table, report, cause } = await diagnose('kubelet stopped on worker-1', c.checkArgs, TIMEOUT_MS);
     expect(table.code).toBe(1);
-    expect(cause[0]).toBe('  kubelet-unreachable  kubelet worker-1: port 10250 refuses connections: the kubelet is not running; this is why node worker-1 is NotReady');
+    expect(cause[0]).toBe(
+      '  kubelet-unreachable  kubelet worker-1: port 10250 refuses connections: the kubelet is not running; this is why node worker-1 is NotReady',
+    );
     expect(cause).toContain('  First step: systemctl status kubelet; journalctl -u kubelet --since -30m');
     expect(report.rootCauses).toEqual([
       {
@@ -66,7 +68,8 @@ describe.skipIf(!etcdAvailable())('triage on nodes, and discovery from the cache
       const path = join(dir, file);
       expect(statSync(path).mode & 0o777, file).toBe(0o600);
       const text = readFileSync(path, 'utf8');
-      for (const secret of [...secretsOf(c.kubeconfigPath), ...secretsOf(token.path), token.token]) expect(text.includes(secret), `${file} holds a credential`).toBe(false);
+      for (const secret of [...secretsOf(c.kubeconfigPath), ...secretsOf(token.path), token.token])
+        expect(text.includes(secret), `${file} holds a credential`).toBe(false);
       expect(text).not.toMatch(/BEGIN|PRIVATE|token|password/i);
     }
     const cached = JSON.parse(readFileSync(adminCache, 'utf8'));
@@ -76,15 +79,28 @@ describe.skipIf(!etcdAvailable())('triage on nodes, and discovery from the cache
     await Promise.all(c.apiServers.map((a) => a.setMode('down')));
     const { table, report, cause } = await diagnose('API down, targets from the cache', ['--kubeconfig', c.kubeconfigPath], TIMEOUT_MS, { env });
     expect(table.code).toBe(1);
-    expect(report.discoveryCache).toMatchObject({ path: adminCache, writtenAt: cached.writtenAt, hosts: c.hosts.map((h) => h.address), apiServers: c.apiServers.map((a) => a.url), etcd: c.etcd!.endpoints });
+    expect(report.discoveryCache).toMatchObject({
+      path: adminCache,
+      writtenAt: cached.writtenAt,
+      hosts: c.hosts.map((h) => h.address),
+      apiServers: c.apiServers.map((a) => a.url),
+      etcd: c.etcd!.endpoints,
+    });
     expect(report.discoveryCache!.ageSeconds).toBeLessThan(60);
-    expect(table.stdout).toMatch(new RegExp(`The API server did not list the nodes: ${c.hosts.length} hosts, ${c.apiServers.length} API servers, ${c.etcd!.members.length} etcd endpoints from the discovery cache ${adminCache.replace(/[.@]/g, '\\$&')}, written \\d+s ago\\.`));
+    expect(table.stdout).toMatch(
+      new RegExp(
+        `The API server did not list the nodes: ${c.hosts.length} hosts, ${c.apiServers.length} API servers, ${c.etcd!.members.length} etcd endpoints from the discovery cache ${adminCache.replace(/[.@]/g, '\\$&')}, written \\d+s ago\\.`,
+      ),
+    );
     expect(cause[0]).toMatch(/^ {2}apiserver-refused {2}apiserver https:\/\/\S+:6443: tcp .*connection refused$/);
 
     // What the cache made possible: each master probed on its own, every kubelet and port asked.
-    for (const a of c.apiServers) expect(report.results.find((r) => r.check === 'apiserver-reachable' && r.data?.['endpoint'] === a.url)).toMatchObject({ code: 'apiserver-refused' });
+    for (const a of c.apiServers)
+      expect(report.results.find((r) => r.check === 'apiserver-reachable' && r.data?.['endpoint'] === a.url)).toMatchObject({ code: 'apiserver-refused' });
     expect(report.results.filter((r) => r.check === 'kubelet' && r.status === 'ok').map((r) => r.data?.['node'])).toEqual(c.hosts.map((h) => h.name));
-    const withoutCache = parseJsonReport(await runCli(['check', '--kubeconfig', c.kubeconfigPath, '-o', 'json', '--timeout', `${TIMEOUT_MS}ms`], { env: { HOME: emptyHome() } }));
+    const withoutCache = parseJsonReport(
+      await runCli(['check', '--kubeconfig', c.kubeconfigPath, '-o', 'json', '--timeout', `${TIMEOUT_MS}ms`], { env: { HOME: emptyHome() } }),
+    );
     expect(withoutCache.discoveryCache).toBeUndefined();
     expect(withoutCache.results.find((r) => r.check === 'kubelet')).toMatchObject({ status: 'skip', message: expect.stringMatching(/^no hosts known/) });
   });
@@ -101,7 +117,10 @@ describe.skipIf(!etcdAvailable())('triage on nodes, and discovery from the cache
     const report = parseJsonReport(run);
     expect(report.discoveryCache).toBeDefined();
     const worker = c.hosts.find((h) => h.name === 'worker-1')!;
-    expect(report.results.find((r) => r.check === 'kubelet' && r.data?.['node'] === 'worker-1')).toMatchObject({ code: 'kubelet-unreachable', timedOut: [`tls ${worker.address}:10250`] });
+    expect(report.results.find((r) => r.check === 'kubelet' && r.data?.['node'] === 'worker-1')).toMatchObject({
+      code: 'kubelet-unreachable',
+      timedOut: [`tls ${worker.address}:10250`],
+    });
     expect(report.results.filter((r) => r.check === 'kubelet' && r.status === 'ok')).toHaveLength(c.hosts.length - 1);
     // The hung kubelet's handshake was asked for before discovery gave up on the API server...
     const asked = new RegExp(`^debug: probe \\+(\\d+) ms tls ${worker.address.replace(/\./g, '\\.')}:10250: timeout`, 'm').exec(run.stderr);

@@ -40,7 +40,9 @@ export async function diagnose(name: string, args: string[], timeoutMs: number, 
   const bound = timeBound(timeoutMs);
   const table = await runCli(full, { killAfterMs: bound * 2, ...options });
   const json = await runCli([...full, '-o', 'json'], { killAfterMs: bound * 2, ...options });
-  console.log(`[triage] ${name}: table ${table.ms} ms, json ${json.ms} ms (bound ${bound} ms = ${LONGEST_PROBE_CHAIN} × --timeout ${timeoutMs} ms + ${MARGIN_MS} ms)`);
+  console.log(
+    `[triage] ${name}: table ${table.ms} ms, json ${json.ms} ms (bound ${bound} ms = ${LONGEST_PROBE_CHAIN} × --timeout ${timeoutMs} ms + ${MARGIN_MS} ms)`,
+  );
   expect(table.ms, `${name}: table run`).toBeLessThan(bound);
   expect(json.ms, `${name}: json run`).toBeLessThan(bound);
   return { table, json, report: parseJsonReport(json), cause: mostLikelyCause(table.stdout) };

@@ -30,18 +30,22 @@ function fakeKube(route: Route): KubeProbe & { asked: string[] } {
 }
 
 const VERSION = JSON.stringify({ gitVersion: 'v1.32.0' });
-const READYZ_ETCD_FAILED = '[+]ping ok\n[+]log ok\n[-]etcd failed: reason withheld\n[-]etcd-readiness failed: reason withheld\n[+]informer-sync ok\n[+]shutdown ok\nreadyz check failed\n';
+const READYZ_ETCD_FAILED =
+  '[+]ping ok\n[+]log ok\n[-]etcd failed: reason withheld\n[-]etcd-readiness failed: reason withheld\n[+]informer-sync ok\n[+]shutdown ok\nreadyz check failed\n';
 const LIVEZ_OK = '[+]ping ok\n[+]log ok\n[+]etcd ok\nlivez check passed\n';
 const READYZ_OK = '[+]ping ok\n[+]log ok\n[+]etcd ok\n[+]etcd-readiness ok\n[+]informer-sync ok\n[+]shutdown ok\nreadyz check passed\n';
 
 const reachableProbes = (refusing: string[] = []) => ({
-  tcp: async (host: string) => (refusing.includes(host) ? { kind: 'refused' as const, message: `tcp ${host}:6443: connection refused`, ms: 0 } : { kind: 'ok' as const, ms: 1 }),
+  tcp: async (host: string) =>
+    refusing.includes(host) ? { kind: 'refused' as const, message: `tcp ${host}:6443: connection refused`, ms: 0 } : { kind: 'ok' as const, ms: 1 },
   tls: async (): Promise<TlsInspection> => ({ kind: 'ok', ms: 2, chain: [], verifyError: null }),
 });
 
 function metricsWithP99(seconds: number): string {
   const bounds = [0.05, 0.1, 0.5, 1, 2, 5];
-  const lines = bounds.map((le) => `apiserver_request_duration_seconds_bucket{verb="LIST",resource="nodes",le="${le}"} ${(le >= 0.05 ? 95 : 0) + (le >= seconds ? 5 : 0)}`);
+  const lines = bounds.map(
+    (le) => `apiserver_request_duration_seconds_bucket{verb="LIST",resource="nodes",le="${le}"} ${(le >= 0.05 ? 95 : 0) + (le >= seconds ? 5 : 0)}`,
+  );
   lines.push('apiserver_request_duration_seconds_bucket{verb="LIST",resource="nodes",le="+Inf"} 100');
   lines.push('apiserver_request_duration_seconds_bucket{verb="WATCH",resource="pods",le="+Inf"} 9999');
   return lines.join('\n') + '\n';
@@ -52,10 +56,14 @@ describe('apiserver-health', () => {
     const kube = fakeKube((path, server) => {
       if (path === '/version') return ok(VERSION);
       if (path === '/livez?verbose') return ok(LIVEZ_OK);
-      if (path === '/readyz?verbose') return server === CP(2).url ? { kind: 'http', status: 500, message: 'HTTP 500', body: READYZ_ETCD_FAILED, ms: 3 } : ok(READYZ_OK);
+      if (path === '/readyz?verbose')
+        return server === CP(2).url ? { kind: 'http', status: 500, message: 'HTTP 500', body: READYZ_ETCD_FAILED, ms: 3 } : ok(READYZ_OK);
       return undefined;
     });
-    const ctx = fakeContext({ probes: { kube, ...reachableProbes() }, targets: { kubeServer: LB, apiServers: [CP(1), CP(2)], hosts: [{ address: '10.0.0.12', name: 'cp-2', controlPlane: true }] } });
+    const ctx = fakeContext({
+      probes: { kube, ...reachableProbes() },
+      targets: { kubeServer: LB, apiServers: [CP(1), CP(2)], hosts: [{ address: '10.0.0.12', name: 'cp-2', controlPlane: true }] },
+    });
     const findings = await apiserverHealth.run(ctx);
     expect(findings.map((f) => [f.subject, f.status, f.code])).toEqual([
       ['apiserver https://10.0.0.10:6443 (kubeconfig)', 'ok', undefined],
@@ -80,7 +88,9 @@ describe('apiserver-health', () => {
 
   it('skips an endpoint that apiserver-reachable already reports down, without asking it again', async () => {
     const kube = fakeKube((path) => (path === '/version' ? ok(VERSION) : path.includes('z?verbose') ? ok(READYZ_OK) : undefined));
-    const findings = await apiserverHealth.run(fakeContext({ probes: { kube, ...reachableProbes(['10.0.0.13']) }, targets: { kubeServer: LB, apiServers: [CP(3)] } }));
+    const findings = await apiserverHealth.run(
+      fakeContext({ probes: { kube, ...reachableProbes(['10.0.0.13']) }, targets: { kubeServer: LB, apiServers: [CP(3)] } }),
+    );
     expect(findings[1]).toMatchObject({ status: 'skip', subject: 'apiserver https://10.0.0.13:6443' });
     expect(findings[1]!.message).toContain('apiserver-refused');
     expect(kube.asked.filter((a) => a.startsWith(CP(3).url))).toEqual([]);
@@ -93,7 +103,12 @@ describe('apiserver-health prewarm', () => {
     const ctx = fakeContext({ probes: { kube, ...reachableProbes(['10.0.0.13']) }, targets: { kubeServer: LB, apiServers: [CP(1), CP(3)] } });
     apiserverHealth.prewarm!(ctx);
     await new Promise((r) => setImmediate(r));
-    expect(kube.asked.filter((a) => a.includes('z?verbose')).sort()).toEqual([`${LB.url}/livez?verbose`, `${LB.url}/readyz?verbose`, `${CP(1).url}/livez?verbose`, `${CP(1).url}/readyz?verbose`]);
+    expect(kube.asked.filter((a) => a.includes('z?verbose')).sort()).toEqual([
+      `${LB.url}/livez?verbose`,
+      `${LB.url}/readyz?verbose`,
+      `${CP(1).url}/livez?verbose`,
+      `${CP(1).url}/readyz?verbose`,
+    ]);
     const findings = await apiserverHealth.run(ctx);
     expect(findings.map((f) => f.status)).toEqual(['ok', 'ok', 'skip']);
     expect(kube.asked.filter((a) => a.includes('z?verbose'))).toHaveLength(4);
@@ -122,7 +137,8 @@ describe('apiserver-latency', () => {
   const latencyKube = (p99Seconds: number | 'forbidden', versionMs = 4) =>
     fakeKube((path) => {
       if (path === '/version') return ok(VERSION, versionMs);
-      if (path === '/metrics') return p99Seconds === 'forbidden' ? { kind: 'forbidden', status: 403, message: 'HTTP 403', ms: 1 } : ok(metricsWithP99(p99Seconds));
+      if (path === '/metrics')
+        return p99Seconds === 'forbidden' ? { kind: 'forbidden', status: 403, message: 'HTTP 403', ms: 1 } : ok(metricsWithP99(p99Seconds));
       return undefined;
     });
 
@@ -136,15 +152,23 @@ describe('apiserver-latency', () => {
   });
 
   it('raises apiserver-latency-high when the p99 exceeds --latency-warn', async () => {
-    const [f] = await apiserverLatency.run(fakeContext({ probes: { kube: latencyKube(2), ...reachableProbes() }, targets: { kubeServer: LB }, options: { latencyWarnMs: 1000 } }));
+    const [f] = await apiserverLatency.run(
+      fakeContext({ probes: { kube: latencyKube(2), ...reachableProbes() }, targets: { kubeServer: LB }, options: { latencyWarnMs: 1000 } }),
+    );
     // Rank 99 of 100 lies in (1 s, 2 s], which holds the slowest 5: 1 + 1 × 4/5, as PromQL computes it.
     expect(f).toMatchObject({ status: 'warn', code: 'apiserver-latency-high', data: { p99Ms: 1800 } });
     expect(f!.message).toMatch(/^the server's p99 for GET\/LIST is 1\.80 s, above --latency-warn 1\.00 s/);
   });
 
   it('judges the round trip alone when /metrics is forbidden, and says why the p99 is missing', async () => {
-    const [f] = await apiserverLatency.run(fakeContext({ probes: { kube: latencyKube('forbidden', 300), ...reachableProbes() }, targets: { kubeServer: LB }, options: { latencyWarnMs: 200 } }));
-    expect(f).toMatchObject({ status: 'warn', code: 'apiserver-latency-high', data: { medianMs: 300, p99Ms: null, p99Unknown: 'p99 not read: needs get on the non-resource URL /metrics' } });
+    const [f] = await apiserverLatency.run(
+      fakeContext({ probes: { kube: latencyKube('forbidden', 300), ...reachableProbes() }, targets: { kubeServer: LB }, options: { latencyWarnMs: 200 } }),
+    );
+    expect(f).toMatchObject({
+      status: 'warn',
+      code: 'apiserver-latency-high',
+      data: { medianMs: 300, p99Ms: null, p99Unknown: 'p99 not read: needs get on the non-resource URL /metrics' },
+    });
   });
 });
 
@@ -157,10 +181,15 @@ describe('control-plane-ha', () => {
       })),
       metadata: {},
     });
-  const run = (cps: number, kubeServer: Endpoint) => controlPlaneHa.run(fakeContext({ probes: { kube: fakeKube((p) => (p.startsWith('/api/v1/nodes') ? ok(nodesBody(cps)) : undefined)) }, targets: { kubeServer } }));
+  const run = (cps: number, kubeServer: Endpoint) =>
+    controlPlaneHa.run(
+      fakeContext({ probes: { kube: fakeKube((p) => (p.startsWith('/api/v1/nodes') ? ok(nodesBody(cps)) : undefined)) }, targets: { kubeServer } }),
+    );
 
   it('three masters behind a load balancer are fine', async () => {
-    expect(await run(3, LB)).toEqual([expect.objectContaining({ status: 'ok', message: '3 control-plane nodes (cp-1, cp-2, cp-3), reached through https://10.0.0.10:6443' })]);
+    expect(await run(3, LB)).toEqual([
+      expect.objectContaining({ status: 'ok', message: '3 control-plane nodes (cp-1, cp-2, cp-3), reached through https://10.0.0.10:6443' }),
+    ]);
   });
 
   it('a single master that the kubeconfig points at directly: both problems, one warning', async () => {

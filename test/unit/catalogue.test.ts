@@ -8,12 +8,32 @@ import { catalogueDocsPage, checkInfoModule } from '../../src/catalogue/docs-pag
 import { CHECK_INFO } from '../../src/checks/info.generated.js';
 
 const CONTRACT_CODES = [
-  'apiserver-refused', 'apiserver-timeout', 'apiserver-tls-error', 'apiserver-unauthorized', 'apiserver-not-ready', 'apiserver-latency-high', 'control-plane-not-ha',
-  'etcd-quorum-lost', 'etcd-quorum-at-risk', 'etcd-even-members', 'etcd-member-unreachable', 'etcd-no-leader', 'etcd-alarm-nospace', 'etcd-alarm-corrupt', 'etcd-db-near-quota', 'etcd-backup-stale',
-  'cert-expired', 'cert-expiring', 'cert-not-yet-valid',
-  'node-not-ready', 'node-memory-pressure', 'node-disk-pressure', 'node-pid-pressure',
+  'apiserver-refused',
+  'apiserver-timeout',
+  'apiserver-tls-error',
+  'apiserver-unauthorized',
+  'apiserver-not-ready',
+  'apiserver-latency-high',
+  'control-plane-not-ha',
+  'etcd-quorum-lost',
+  'etcd-quorum-at-risk',
+  'etcd-even-members',
+  'etcd-member-unreachable',
+  'etcd-no-leader',
+  'etcd-alarm-nospace',
+  'etcd-alarm-corrupt',
+  'etcd-db-near-quota',
+  'etcd-backup-stale',
+  'cert-expired',
+  'cert-expiring',
+  'cert-not-yet-valid',
+  'node-not-ready',
+  'node-memory-pressure',
+  'node-disk-pressure',
+  'node-pid-pressure',
   'kubelet-unreachable',
-  'port-refused', 'port-timeout',
+  'port-refused',
+  'port-timeout',
 ];
 
 describe('catalogue', () => {

@@ -115,7 +115,7 @@ describe('a CA that expires before its leaves', () => {
 });
 
 describe('served versus disk', () => {
-  it('an older issue of the same certificate is stale; another host\'s certificate is not', async () => {
+  it("an older issue of the same certificate is stale; another host's certificate is not", async () => {
     const served = await leaf(3);
     const renewed = await leaf(365);
     const otherMaster = await leaf(365, ca, ['127.0.0.2']);

@@ -74,7 +74,10 @@ describe('certs-files', () => {
 
   it('reads a folder not laid out by kubeadm (k3s server/tls) for what it holds, expecting nothing', async () => {
     const dir = '/var/lib/rancher/k3s/server/tls';
-    const findings = await run({ [`${dir}/server-ca.crt`]: ca.certPem, [`${dir}/serving-kube-apiserver.crt`]: leaf.certPem, [`${dir}/serving-kube-apiserver.key`]: leaf.keyPem }, dir);
+    const findings = await run(
+      { [`${dir}/server-ca.crt`]: ca.certPem, [`${dir}/serving-kube-apiserver.crt`]: leaf.certPem, [`${dir}/serving-kube-apiserver.key`]: leaf.keyPem },
+      dir,
+    );
     expect(findings.map((f) => [f.subject, f.status])).toEqual([
       [`${dir}/server-ca.crt`, 'ok'],
       [`${dir}/serving-kube-apiserver.crt`, 'ok'],

@@ -68,7 +68,10 @@ describe('certs-kubeconfig', () => {
 
   it('says a token user has no client certificate, and still judges the CA', async () => {
     const findings = await runOn('token.yaml', kubeconfigYaml({ server: 'https://127.0.0.1:6443', caPem: ca.certPem, user: { token: 'abc.def' } }));
-    expect(findings[0]).toMatchObject({ status: 'skip', message: "user 'kubernetes-admin' of context 'kubernetes-admin@kubernetes' authenticates with a bearer token: no client certificate to check" });
+    expect(findings[0]).toMatchObject({
+      status: 'skip',
+      message: "user 'kubernetes-admin' of context 'kubernetes-admin@kubernetes' authenticates with a bearer token: no client certificate to check",
+    });
     expect(findings[1]).toMatchObject({ status: 'ok', subject: "cluster 'kubernetes' CA" });
     expect(JSON.stringify(findings)).not.toContain('abc.def');
   });

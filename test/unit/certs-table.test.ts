@@ -15,7 +15,14 @@ const certResults: Result[] = [
     code: 'cert-expiring',
     message: 'CN=kube-apiserver expires in 19d',
     durationMs: 1,
-    data: { name: 'apiserver', source: 'file /etc/kubernetes/pki/apiserver.crt', subject: 'CN=kube-apiserver', issuer: 'CN=kubernetes', notAfter: '2026-12-15T17:43:40.000Z', residualTime: '19d' },
+    data: {
+      name: 'apiserver',
+      source: 'file /etc/kubernetes/pki/apiserver.crt',
+      subject: 'CN=kube-apiserver',
+      issuer: 'CN=kubernetes',
+      notAfter: '2026-12-15T17:43:40.000Z',
+      residualTime: '19d',
+    },
   },
   {
     check: 'certs-files',
@@ -24,7 +31,14 @@ const certResults: Result[] = [
     status: 'ok',
     message: 'CN=kubernetes valid until 2036',
     durationMs: 1,
-    data: { name: 'ca', source: 'file /etc/kubernetes/pki/ca.crt', subject: 'CN=kubernetes', issuer: 'CN=kubernetes', notAfter: '2036-11-22T17:43:40.000Z', residualTime: '9y' },
+    data: {
+      name: 'ca',
+      source: 'file /etc/kubernetes/pki/ca.crt',
+      subject: 'CN=kubernetes',
+      issuer: 'CN=kubernetes',
+      notAfter: '2036-11-22T17:43:40.000Z',
+      residualTime: '9y',
+    },
   },
   {
     check: 'certs-files',
@@ -38,7 +52,8 @@ const certResults: Result[] = [
   },
 ];
 
-const report = (results: Result[]) => buildReport({ version: '0.1.0', context: null, server: null, startedAt: new Date('2026-11-25T10:00:00Z'), durationMs: 5, results });
+const report = (results: Result[]) =>
+  buildReport({ version: '0.1.0', context: null, server: null, startedAt: new Date('2026-11-25T10:00:00Z'), durationMs: 5, results });
 
 describe('certificates table', () => {
   it('formats the expiry as kubeadm does, with seconds', () => {
@@ -48,7 +63,9 @@ describe('certificates table', () => {
   it('replaces the generic table when every result is about certificates', () => {
     const out = renderTable(report(certResults), { color: false, width: 160 });
     const lines = out.split('\n');
-    expect(lines.find((l) => l.includes('CERTIFICATE') && l.includes('EXPIRES'))).toMatch(/│ CERTIFICATE\s+│ EXPIRES\s+│ RESIDUAL\s+│ CERTIFICATE\s+│ SOURCE\s+│ STATUS\s+│/);
+    expect(lines.find((l) => l.includes('CERTIFICATE') && l.includes('EXPIRES'))).toMatch(
+      /│ CERTIFICATE\s+│ EXPIRES\s+│ RESIDUAL\s+│ CERTIFICATE\s+│ SOURCE\s+│ STATUS\s+│/,
+    );
     expect(out).toMatch(/│ apiserver\s+│ Dec 15, 2026 17:43:40 UTC\s+│ 19d\s+│ kubernetes\s+│ \/etc\/kubernetes\/pki\/apiserver\.crt\s+│ WARN\s+│/);
     expect(out).toMatch(/│ ca\s+│ Nov 22, 2036 17:43:40 UTC\s+│ 9y\s+│ \(self-signed\)\s+│/);
     expect(out).toMatch(/│ front-proxy-client\s+│ missing\s+│ -\s+│ -\s+│ \/etc\/kubernetes\/pki\/front-proxy-client\.crt\s+│ WARN\s+│/);

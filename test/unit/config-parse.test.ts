@@ -126,11 +126,31 @@ describe('config file errors name the file, the line and the key', () => {
     ['severity of an unknown code', 'severity:\n  etcd-on-fire: crit\n', "line 2: severity: 'etcd-on-fire' is not a catalogue code"],
     ['severity level unknown', 'severity:\n  etcd-backup-stale: fatal\n', "line 2: severity of 'etcd-backup-stale' must be warn or crit, not 'fatal'"],
     ['ignore not a list', 'ignore: cert-expiring\n', "line 1: 'ignore' must be a list of entries with code, subjects and reason"],
-    ['ignore entry without a reason', 'ignore:\n  - code: cert-expiring\n    subjects: ["*"]\n', "line 2: an 'ignore' entry needs 'reason': say why the finding is accepted"],
-    ['ignore entry with an empty reason', 'ignore:\n  - code: cert-expiring\n    subjects: ["*"]\n    reason: ""\n', "line 4: 'reason' must be a non-empty sentence, not ''"],
-    ['ignore entry without subjects', 'ignore:\n  - code: cert-expiring\n    reason: known\n', "line 2: an 'ignore' entry needs 'subjects': list the subjects, or '*' for all of them"],
-    ['ignore entry with an unknown code', 'ignore:\n  - code: cert-sad\n    subjects: ["*"]\n    reason: known\n', "line 2: 'cert-sad' is not a catalogue code"],
-    ['ignore entry with a misspelt key', 'ignore:\n  - code: cert-expiring\n    subject: ["*"]\n    reason: known\n', "line 3: unknown key 'subject' in an 'ignore' entry (did you mean 'subjects'?)"],
+    [
+      'ignore entry without a reason',
+      'ignore:\n  - code: cert-expiring\n    subjects: ["*"]\n',
+      "line 2: an 'ignore' entry needs 'reason': say why the finding is accepted",
+    ],
+    [
+      'ignore entry with an empty reason',
+      'ignore:\n  - code: cert-expiring\n    subjects: ["*"]\n    reason: ""\n',
+      "line 4: 'reason' must be a non-empty sentence, not ''",
+    ],
+    [
+      'ignore entry without subjects',
+      'ignore:\n  - code: cert-expiring\n    reason: known\n',
+      "line 2: an 'ignore' entry needs 'subjects': list the subjects, or '*' for all of them",
+    ],
+    [
+      'ignore entry with an unknown code',
+      'ignore:\n  - code: cert-sad\n    subjects: ["*"]\n    reason: known\n',
+      "line 2: 'cert-sad' is not a catalogue code",
+    ],
+    [
+      'ignore entry with a misspelt key',
+      'ignore:\n  - code: cert-expiring\n    subject: ["*"]\n    reason: known\n',
+      "line 3: unknown key 'subject' in an 'ignore' entry (did you mean 'subjects'?)",
+    ],
   ];
   for (const [what, text, message] of cases) {
     it(what, () => {

@@ -8,9 +8,33 @@ import { buildReport, exitCodeFor } from '../../src/engine/report.js';
 import type { Result } from '../../src/engine/types.js';
 
 const results: Result[] = [
-  { check: 'certs-files', component: 'certs', subject: '/etc/kubernetes/pki/front-proxy-client.crt', status: 'warn', code: 'cert-expiring', message: 'expires in 20 days', durationMs: 3 },
-  { check: 'certs-files', component: 'certs', subject: '/etc/kubernetes/pki/apiserver.crt', status: 'warn', code: 'cert-expiring', message: 'expires in 21 days', durationMs: 3 },
-  { check: 'etcd-backup', component: 'etcd', subject: '/var/backups/etcd', status: 'warn', code: 'etcd-backup-stale', message: 'newest snapshot is 3 h old', durationMs: 1 },
+  {
+    check: 'certs-files',
+    component: 'certs',
+    subject: '/etc/kubernetes/pki/front-proxy-client.crt',
+    status: 'warn',
+    code: 'cert-expiring',
+    message: 'expires in 20 days',
+    durationMs: 3,
+  },
+  {
+    check: 'certs-files',
+    component: 'certs',
+    subject: '/etc/kubernetes/pki/apiserver.crt',
+    status: 'warn',
+    code: 'cert-expiring',
+    message: 'expires in 21 days',
+    durationMs: 3,
+  },
+  {
+    check: 'etcd-backup',
+    component: 'etcd',
+    subject: '/var/backups/etcd',
+    status: 'warn',
+    code: 'etcd-backup-stale',
+    message: 'newest snapshot is 3 h old',
+    durationMs: 1,
+  },
   { check: 'etcd-quorum', component: 'etcd', subject: 'etcd', status: 'ok', message: '3 of 3 members healthy', durationMs: 9 },
 ];
 
@@ -32,7 +56,10 @@ describe('subject patterns', () => {
 
 describe('applying a config policy', () => {
   it('an ignore hides only the chosen subjects, keeps them with the reason, and stops them failing the run', () => {
-    const r = report({ severity: new Map(), ignores: [{ code: 'cert-expiring', subjects: ['*/front-proxy-*'], reason: 'rotated by the vendor agent', line: 3 }] });
+    const r = report({
+      severity: new Map(),
+      ignores: [{ code: 'cert-expiring', subjects: ['*/front-proxy-*'], reason: 'rotated by the vendor agent', line: 3 }],
+    });
     const frontProxy = r.results.find((x) => x.subject.endsWith('front-proxy-client.crt'))!;
     expect(frontProxy).toMatchObject({ status: 'warn', ignored: true, ignoreReason: 'rotated by the vendor agent', code: 'cert-expiring' });
     expect(r.results.find((x) => x.subject.endsWith('apiserver.crt'))!.ignored).toBeUndefined();

@@ -10,7 +10,9 @@ const GiB = 1024 * MiB;
 
 describe('etcd-alarms', () => {
   it('ok when no alarm is raised', async () => {
-    expect(await etcdAlarms.run(fakeContext({ members: membersWithHealthy(3, 3) }))).toEqual([{ status: 'ok', subject: 'etcd', message: 'no alarm raised (asked 3 members)' }]);
+    expect(await etcdAlarms.run(fakeContext({ members: membersWithHealthy(3, 3) }))).toEqual([
+      { status: 'ok', subject: 'etcd', message: 'no alarm raised (asked 3 members)' },
+    ]);
   });
 
   it('NOSPACE from the alarm list is critical, names the member and says the cluster is read-only', async () => {
@@ -42,7 +44,9 @@ describe('etcd-db-size', () => {
   });
 
   it('ok well below the default quota, with the largest database in the message', async () => {
-    const [f] = await etcdDbSize.run(fakeContext({ members: membersWithHealthy(3, 3).map((m, i) => ({ ...m, dbSize: (i + 1) * 100 * MiB, dbSizeInUse: (i + 1) * 90 * MiB })) }));
+    const [f] = await etcdDbSize.run(
+      fakeContext({ members: membersWithHealthy(3, 3).map((m, i) => ({ ...m, dbSize: (i + 1) * 100 * MiB, dbSizeInUse: (i + 1) * 90 * MiB })) }),
+    );
     expect(f).toMatchObject({ status: 'ok', message: 'largest database 300 MiB on m3: 14.6 % of the 2.0 GiB quota' });
   });
 

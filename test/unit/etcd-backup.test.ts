@@ -31,7 +31,11 @@ describe('etcd-backup', () => {
     write('snapshot-new.db', 2048, 20);
     write('notes.txt', 10, 1);
     const [f] = await run(dir);
-    expect(f).toMatchObject({ status: 'ok', message: 'newest snapshot snapshot-new.db: 2.0 KiB, 20 min old', data: { newest: 'snapshot-new.db', snapshots: 2 } });
+    expect(f).toMatchObject({
+      status: 'ok',
+      message: 'newest snapshot snapshot-new.db: 2.0 KiB, 20 min old',
+      data: { newest: 'snapshot-new.db', snapshots: 2 },
+    });
   });
 
   it('stale when the newest snapshot is older than --backup-max-age', async () => {
@@ -51,6 +55,9 @@ describe('etcd-backup', () => {
   it('missing when the folder holds no snapshot, or does not exist', async () => {
     write('readme.txt', 10, 1);
     expect((await run(dir))[0]).toMatchObject({ code: 'etcd-backup-missing', message: `no snapshot file in ${dir} (1 other file)` });
-    expect((await run(join(dir, 'nope')))[0]).toMatchObject({ code: 'etcd-backup-missing', message: `${join(dir, 'nope')} does not exist: no snapshot to restore from` });
+    expect((await run(join(dir, 'nope')))[0]).toMatchObject({
+      code: 'etcd-backup-missing',
+      message: `${join(dir, 'nope')} does not exist: no snapshot to restore from`,
+    });
   });
 });

@@ -47,8 +47,13 @@ describe('etcd discovery', () => {
   });
 
   it('uses the kube-apiserver pod when there is no manifest, and leaves the key alone when only the certificate is readable', async () => {
-    const pods = { items: [{ metadata: { name: 'kube-apiserver-cp1' }, spec: { containers: [{ command: ['kube-apiserver', '--etcd-servers=https://10.1.0.5:2379'] }] } }] };
-    const ctx = context({ [KUBEADM_ETCD_TLS.certFile]: 'c' }, { '/api/v1/namespaces/kube-system/pods?labelSelector=component%3Dkube-apiserver': { status: 200, body: JSON.stringify(pods) } });
+    const pods = {
+      items: [{ metadata: { name: 'kube-apiserver-cp1' }, spec: { containers: [{ command: ['kube-apiserver', '--etcd-servers=https://10.1.0.5:2379'] }] } }],
+    };
+    const ctx = context(
+      { [KUBEADM_ETCD_TLS.certFile]: 'c' },
+      { '/api/v1/namespaces/kube-system/pods?labelSelector=component%3Dkube-apiserver': { status: 200, body: JSON.stringify(pods) } },
+    );
     await etcdDiscoverer.discover(ctx.targets, ctx);
     expect(ctx.targets.etcd.map((e) => [e.url, e.source])).toEqual([['https://10.1.0.5:2379', 'pod kube-apiserver-cp1']]);
     expect(ctx.targets.etcdTls).toEqual({});
@@ -56,15 +61,35 @@ describe('etcd discovery', () => {
   });
 
   it('falls back to the control-plane nodes on :2379', async () => {
-    const nodes = { items: [{ metadata: { name: 'cp1' }, status: { addresses: [{ type: 'Hostname', address: 'cp1' }, { type: 'InternalIP', address: '10.2.0.11' }] } }] };
+    const nodes = {
+      items: [
+        {
+          metadata: { name: 'cp1' },
+          status: {
+            addresses: [
+              { type: 'Hostname', address: 'cp1' },
+              { type: 'InternalIP', address: '10.2.0.11' },
+            ],
+          },
+        },
+      ],
+    };
     const ctx = context({}, { '/api/v1/nodes?labelSelector=node-role.kubernetes.io%2Fcontrol-plane': { status: 200, body: JSON.stringify(nodes) } });
     await etcdDiscoverer.discover(ctx.targets, ctx);
     expect(ctx.targets.etcd.map((e) => [e.url, e.source])).toEqual([['https://10.2.0.11:2379', 'node cp1']]);
   });
 
   it('does not ask an API server that is down (each question would cost another --timeout)', async () => {
-    const pods = { items: [{ metadata: { name: 'kube-apiserver-cp1' }, spec: { containers: [{ command: ['kube-apiserver', '--etcd-servers=https://10.1.0.5:2379'] }] } }] };
-    const ctx = context({}, { '/version': { status: 503, body: '' }, '/api/v1/namespaces/kube-system/pods?labelSelector=component%3Dkube-apiserver': { status: 200, body: JSON.stringify(pods) } });
+    const pods = {
+      items: [{ metadata: { name: 'kube-apiserver-cp1' }, spec: { containers: [{ command: ['kube-apiserver', '--etcd-servers=https://10.1.0.5:2379'] }] } }],
+    };
+    const ctx = context(
+      {},
+      {
+        '/version': { status: 503, body: '' },
+        '/api/v1/namespaces/kube-system/pods?labelSelector=component%3Dkube-apiserver': { status: 200, body: JSON.stringify(pods) },
+      },
+    );
     const asked: string[] = [];
     const kube = ctx.probes.kube!;
     ctx.probes.kube = { server: kube.server, get: (path, o) => (asked.push(path), kube.get(path, o)) };

@@ -20,7 +20,13 @@ describe('etcd-members', () => {
     expect(gone.message).toContain(`member m3 (id ${fakeId('m3')}) unreachable: refused`);
     expect(gone.message).toContain('peer URL https://m3.test:2380');
     expect(gone.message).toContain(`etcdctl member remove ${fakeId('m3')}`);
-    expect(gone.data).toMatchObject({ name: 'm3', id: fakeId('m3'), clientURLs: ['https://m3.test:2379'], peerURLs: ['https://m3.test:2380'], failure: 'refused' });
+    expect(gone.data).toMatchObject({
+      name: 'm3',
+      id: fakeId('m3'),
+      clientURLs: ['https://m3.test:2379'],
+      peerURLs: ['https://m3.test:2380'],
+      failure: 'refused',
+    });
   });
 
   it('marks a hung member as timed out', async () => {
@@ -48,17 +54,25 @@ describe('etcd-members', () => {
   it('reports members whose member lists differ', async () => {
     const members: FakeMember[] = [{ name: 'm1' }, { name: 'm2' }, { name: 'm3', sees: ['m1', 'm3'] }];
     const disagree = (await etcdMembers.run(fakeContext({ members }))).find((f) => f.code === 'etcd-members-disagree')!;
-    expect(disagree.message).toBe('members disagree on the member list: https://m1.test:2379 lists 3, https://m2.test:2379 lists 3, https://m3.test:2379 lists 2');
+    expect(disagree.message).toBe(
+      'members disagree on the member list: https://m1.test:2379 lists 3, https://m2.test:2379 lists 3, https://m3.test:2379 lists 2',
+    );
   });
 
   it('reports endpoints that belong to different clusters', async () => {
     const members: FakeMember[] = [{ name: 'm1' }, { name: 'm2' }, { name: 'm3', clusterId: 'beef' }];
     const findings = await etcdMembers.run(fakeContext({ members }));
-    expect(findings.find((f) => f.code === 'etcd-members-disagree' && f.message.includes('different etcd clusters'))!.message).toContain('cluster beef: https://m3.test:2379');
+    expect(findings.find((f) => f.code === 'etcd-members-disagree' && f.message.includes('different etcd clusters'))!.message).toContain(
+      'cluster beef: https://m3.test:2379',
+    );
   });
 
   it('reports a member whose raft index is far behind, not one a few entries behind', async () => {
-    const members: FakeMember[] = [{ name: 'm1', raftIndex: 50_000 }, { name: 'm2', raftIndex: 49_990 }, { name: 'm3', raftIndex: 50_000 - RAFT_INDEX_GAP - 1 }];
+    const members: FakeMember[] = [
+      { name: 'm1', raftIndex: 50_000 },
+      { name: 'm2', raftIndex: 49_990 },
+      { name: 'm3', raftIndex: 50_000 - RAFT_INDEX_GAP - 1 },
+    ];
     const lagging = (await etcdMembers.run(fakeContext({ members }))).filter((f) => f.code === 'etcd-raft-lagging');
     expect(lagging.map((f) => f.subject)).toEqual(['etcd member m3 (https://m3.test:2379)']);
     expect(lagging[0]!.message).toBe(`m3 lags: ${RAFT_INDEX_GAP + 1} entries behind the most advanced member (index ${50_000 - RAFT_INDEX_GAP - 1} vs 50000)`);
@@ -76,10 +90,17 @@ describe('etcd-members', () => {
       members: membersWithHealthy(3, 3),
       credentials: false,
       tcp: (host, port) => (host === 'm2.test' ? { kind: 'refused', message: 'refused', ms: 1 } : { kind: 'ok', ms: port }),
-      tls: (host) => (host === 'm2.test' ? { kind: 'refused', ms: 1, chain: [], verifyError: null } : { kind: 'ok', ms: 1, chain: [servedEtcdCertificate()], verifyError: null }),
+      tls: (host) =>
+        host === 'm2.test'
+          ? { kind: 'refused', ms: 1, chain: [], verifyError: null }
+          : { kind: 'ok', ms: 1, chain: [servedEtcdCertificate()], verifyError: null },
     });
     const findings = await etcdMembers.run(ctx);
-    expect(findings.map((f) => [f.status, f.code])).toEqual([['ok', undefined], ['warn', 'etcd-member-unreachable'], ['ok', undefined]]);
+    expect(findings.map((f) => [f.status, f.code])).toEqual([
+      ['ok', undefined],
+      ['warn', 'etcd-member-unreachable'],
+      ['ok', undefined],
+    ]);
     expect(findings[1]!.message).toBe('indirect: client port 2379: refused; peer port 2380: refused');
     expect(findings[0]!.message).toBe('indirect: accepts TLS on 2379 (serves CN=etcd-server, valid until 2030-01-01); peer port 2380 open');
   });

@@ -55,7 +55,7 @@ describe('etcd-quorum', () => {
     expect(f!.message).toMatch(/added, never started/);
   });
 
-  it('takes an endpoint on an unstarted member\'s host to be that member, not a sixth one', async () => {
+  it("takes an endpoint on an unstarted member's host to be that member, not a sixth one", async () => {
     const members: FakeMember[] = [...membersWithHealthy(4, 4), { name: 'm5', unstarted: true }];
     const endpoints = ['m1', 'm2', 'm3', 'm4', 'm5'].map(urlOf);
     const [f] = await etcdQuorum.run(fakeContext({ members, endpoints }));
@@ -76,7 +76,11 @@ describe('etcd-quorum', () => {
   });
 
   it('reports members that disagree on the leader', async () => {
-    const members: FakeMember[] = [{ name: 'm1', leader: 'm1' }, { name: 'm2', leader: 'm2' }, { name: 'm3', leader: 'm1' }];
+    const members: FakeMember[] = [
+      { name: 'm1', leader: 'm1' },
+      { name: 'm2', leader: 'm2' },
+      { name: 'm3', leader: 'm1' },
+    ];
     const findings = await etcdQuorum.run(fakeContext({ members }));
     expect(findings.find((x) => x.code === 'etcd-no-leader')!.message).toBe('members disagree on the leader: m1 → m1, m2 → m2, m3 → m1');
     expect(findings[0]!.data).toMatchObject({ leader: null });

@@ -10,12 +10,30 @@ function bucketLines(labels: string, counts: [string, number][]): string {
 const PAGE = [
   `# HELP ${METRIC} [STABLE] Response latency distribution in seconds for each verb, dry run value, group, version, resource, subresource, scope and component.`,
   `# TYPE ${METRIC} histogram`,
-  bucketLines('component="apiserver",dry_run="",group="",resource="nodes",scope="cluster",subresource="",verb="LIST",version="v1"', [['0.05', 50], ['0.1', 80], ['0.5', 95], ['1', 100], ['+Inf', 100]]),
+  bucketLines('component="apiserver",dry_run="",group="",resource="nodes",scope="cluster",subresource="",verb="LIST",version="v1"', [
+    ['0.05', 50],
+    ['0.1', 80],
+    ['0.5', 95],
+    ['1', 100],
+    ['+Inf', 100],
+  ]),
   `${METRIC}_sum{component="apiserver",dry_run="",group="",resource="nodes",scope="cluster",subresource="",verb="LIST",version="v1"} 9.5`,
   `${METRIC}_count{component="apiserver",dry_run="",group="",resource="nodes",scope="cluster",subresource="",verb="LIST",version="v1"} 100`,
-  bucketLines('component="apiserver",dry_run="",group="",resource="pods",scope="namespace",subresource="",verb="GET",version="v1"', [['0.05', 100], ['0.1', 100], ['0.5', 100], ['1', 100], ['+Inf', 100]]),
+  bucketLines('component="apiserver",dry_run="",group="",resource="pods",scope="namespace",subresource="",verb="GET",version="v1"', [
+    ['0.05', 100],
+    ['0.1', 100],
+    ['0.5', 100],
+    ['1', 100],
+    ['+Inf', 100],
+  ]),
   // Long-running WATCH requests would swamp the quantile: they must be filtered out.
-  bucketLines('component="apiserver",dry_run="",group="",resource="pods",scope="namespace",subresource="",verb="WATCH",version="v1"', [['0.05', 0], ['0.1', 0], ['0.5', 0], ['1', 0], ['+Inf', 500]]),
+  bucketLines('component="apiserver",dry_run="",group="",resource="pods",scope="namespace",subresource="",verb="WATCH",version="v1"', [
+    ['0.05', 0],
+    ['0.1', 0],
+    ['0.5', 0],
+    ['1', 0],
+    ['+Inf', 500],
+  ]),
   'apiserver_request_total{code="200",verb="GET"} 4',
   '',
 ].join('\n');
@@ -49,13 +67,27 @@ describe('histogramQuantile (PromQL semantics)', () => {
   });
 
   it('answers the highest finite bound when the rank falls into +Inf', () => {
-    const slow = [{ le: 0.1, count: 1 }, { le: 1, count: 2 }, { le: Infinity, count: 100 }];
+    const slow = [
+      { le: 0.1, count: 1 },
+      { le: 1, count: 2 },
+      { le: Infinity, count: 100 },
+    ];
     expect(histogramQuantile(0.99, slow)).toBe(1);
   });
 
   it('is null without observations or without a +Inf bucket', () => {
-    expect(histogramQuantile(0.99, [{ le: 1, count: 0 }, { le: Infinity, count: 0 }])).toBeNull();
-    expect(histogramQuantile(0.99, [{ le: 1, count: 3 }, { le: 2, count: 3 }])).toBeNull();
+    expect(
+      histogramQuantile(0.99, [
+        { le: 1, count: 0 },
+        { le: Infinity, count: 0 },
+      ]),
+    ).toBeNull();
+    expect(
+      histogramQuantile(0.99, [
+        { le: 1, count: 3 },
+        { le: 2, count: 3 },
+      ]),
+    ).toBeNull();
     expect(histogramCount(buckets)).toBe(200);
   });
 });

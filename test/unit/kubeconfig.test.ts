@@ -67,7 +67,10 @@ describe('kubeconfig merging as kubectl does it', () => {
     writeFileSync(join(sa, 'token'), 'sa-token');
     writeFileSync(join(sa, 'ca.crt'), '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
     const home = mkdtempSync(join(tmpdir(), 'k8sdoc-home-'));
-    const kc = loadKubeconfig({ explicitPath: null, env: { KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' }, home, serviceAccountDir: sa }, null)!;
+    const kc = loadKubeconfig(
+      { explicitPath: null, env: { KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' }, home, serviceAccountDir: sa },
+      null,
+    )!;
     expect(kc.inCluster).toBe(true);
     expect(kc.cluster.server).toBe('https://10.96.0.1:443');
     expect(kc.user.tokenFile).toBe(join(sa, 'token'));
@@ -78,7 +81,12 @@ describe('kubeconfig merging as kubectl does it', () => {
     mkdirSync(sub, { recursive: true });
     writeFileSync(join(sub, 'ca.crt'), '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
     const path = join(sub, 'rel.yaml');
-    writeFileSync(path, config({ current: 'r', cluster: 'r', server: 'https://h', context: 'r', user: 'u' }).replace('{server: "https://h"}', '{server: "https://h", certificate-authority: ca.crt}').replace('{token: tok}', '{client-certificate: c.crt, client-key: c.key}'));
+    writeFileSync(
+      path,
+      config({ current: 'r', cluster: 'r', server: 'https://h', context: 'r', user: 'u' })
+        .replace('{server: "https://h"}', '{server: "https://h", certificate-authority: ca.crt}')
+        .replace('{token: tok}', '{client-certificate: c.crt, client-key: c.key}'),
+    );
     const kc = loadKubeconfig({ explicitPath: path, env: {} }, null)!;
     expect(kc.cluster.caPem).toContain('BEGIN CERTIFICATE');
     expect(kc.user['client-certificate']).toBe(join(sub, 'c.crt'));
@@ -93,11 +101,77 @@ describe('kubeconfig errors are one clear line', () => {
     ['malformed YAML', () => loadKubeconfig({ explicitPath: file('bad.yaml', 'clusters: [\n  - name: x\n  cluster: {'), env: {} }, null), /is not valid YAML/],
     ['binary file', () => loadKubeconfig({ explicitPath: file('bin.yaml', 'a\u0000b'), env: {} }, null), /binary file/],
     ['scalar document', () => loadKubeconfig({ explicitPath: file('scalar.yaml', 'just text'), env: {} }, null), /not a kubeconfig/],
-    ['missing cluster', () => loadKubeconfig({ explicitPath: file('nocluster.yaml', config({ current: 'c', cluster: 'x', server: 'https://h', context: 'c', user: 'u' }).replace('context: {cluster: x', 'context: {cluster: ghost')), env: {} }, null), /points to cluster 'ghost', which is not defined/],
-    ['missing user', () => loadKubeconfig({ explicitPath: file('nouser.yaml', config({ current: 'c', cluster: 'x', server: 'https://h', context: 'c', user: 'u' }).replace('user: u}', 'user: ghost}')), env: {} }, null), /points to user 'ghost'/],
-    ['bad CA base64', () => loadKubeconfig({ explicitPath: file('badca.yaml', config({ current: 'c', cluster: 'x', server: 'https://h', context: 'c', user: 'u' }).replace('{server: "https://h"}', '{server: "https://h", certificate-authority-data: "!!notbase64!!"}')), env: {} }, null), /certificate-authority-data is not valid base64/],
-    ['CA data that is not a certificate', () => loadKubeconfig({ explicitPath: file('notcert.yaml', config({ current: 'c', cluster: 'x', server: 'https://h', context: 'c', user: 'u' }).replace('{server: "https://h"}', `{server: "https://h", certificate-authority-data: "${Buffer.from('hello').toString('base64')}"}`)), env: {} }, null), /does not decode to a PEM certificate/],
-    ['no current context', () => loadKubeconfig({ explicitPath: file('nocurrent.yaml', config({ cluster: 'x', server: 'https://h', context: 'c', user: 'u' })), env: {} }, null), /no current-context set .* pass --context \(one of: c\)/],
+    [
+      'missing cluster',
+      () =>
+        loadKubeconfig(
+          {
+            explicitPath: file(
+              'nocluster.yaml',
+              config({ current: 'c', cluster: 'x', server: 'https://h', context: 'c', user: 'u' }).replace('context: {cluster: x', 'context: {cluster: ghost'),
+            ),
+            env: {},
+          },
+          null,
+        ),
+      /points to cluster 'ghost', which is not defined/,
+    ],
+    [
+      'missing user',
+      () =>
+        loadKubeconfig(
+          {
+            explicitPath: file(
+              'nouser.yaml',
+              config({ current: 'c', cluster: 'x', server: 'https://h', context: 'c', user: 'u' }).replace('user: u}', 'user: ghost}'),
+            ),
+            env: {},
+          },
+          null,
+        ),
+      /points to user 'ghost'/,
+    ],
+    [
+      'bad CA base64',
+      () =>
+        loadKubeconfig(
+          {
+            explicitPath: file(
+              'badca.yaml',
+              config({ current: 'c', cluster: 'x', server: 'https://h', context: 'c', user: 'u' }).replace(
+                '{server: "https://h"}',
+                '{server: "https://h", certificate-authority-data: "!!notbase64!!"}',
+              ),
+            ),
+            env: {},
+          },
+          null,
+        ),
+      /certificate-authority-data is not valid base64/,
+    ],
+    [
+      'CA data that is not a certificate',
+      () =>
+        loadKubeconfig(
+          {
+            explicitPath: file(
+              'notcert.yaml',
+              config({ current: 'c', cluster: 'x', server: 'https://h', context: 'c', user: 'u' }).replace(
+                '{server: "https://h"}',
+                `{server: "https://h", certificate-authority-data: "${Buffer.from('hello').toString('base64')}"}`,
+              ),
+            ),
+            env: {},
+          },
+          null,
+        ),
+      /does not decode to a PEM certificate/,
+    ],
+    [
+      'no current context',
+      () => loadKubeconfig({ explicitPath: file('nocurrent.yaml', config({ cluster: 'x', server: 'https://h', context: 'c', user: 'u' })), env: {} }, null),
+      /no current-context set .* pass --context \(one of: c\)/,
+    ],
   ];
   it.each(cases)('%s', (_name, load, message) => {
     let error: unknown;
@@ -123,7 +197,10 @@ describe('merge property', () => {
     const names = fc.constantFrom('a', 'b', 'c', 'd');
     fc.assert(
       fc.property(fc.array(fc.array(names, { maxLength: 4 }), { minLength: 1, maxLength: 5 }), (files) => {
-        const docs = files.map((clusterNames, i) => ({ file: `f${i}`, doc: { clusters: clusterNames.map((n) => ({ name: n, cluster: { server: `https://f${i}` } })) } }));
+        const docs = files.map((clusterNames, i) => ({
+          file: `f${i}`,
+          doc: { clusters: clusterNames.map((n) => ({ name: n, cluster: { server: `https://f${i}` } })) },
+        }));
         const merged = mergeKubeconfigs(docs);
         for (const [name, entry] of merged.clusters) {
           const first = files.findIndex((f) => (f as string[]).includes(name));

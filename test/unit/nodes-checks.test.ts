@@ -21,9 +21,17 @@ interface NodeFixture {
 
 function nodeObject(name: string, f: NodeFixture = {}) {
   const since = new Date(SERVER_NOW.getTime() - (f.sinceMinutes ?? 60 * 24) * 60_000).toISOString();
-  const cond = (type: string, status: string, reason = '', message = '') => ({ type, status, reason, message, lastTransitionTime: since, lastHeartbeatTime: since });
+  const cond = (type: string, status: string, reason = '', message = '') => ({
+    type,
+    status,
+    reason,
+    message,
+    lastTransitionTime: since,
+    lastHeartbeatTime: since,
+  });
   const unknown = f.ready === 'Unknown';
-  const pressure = (type: string) => cond(type, unknown ? 'Unknown' : (f.true ?? []).includes(type) ? 'True' : 'False', unknown ? 'NodeStatusUnknown' : `Kubelet${type}`);
+  const pressure = (type: string) =>
+    cond(type, unknown ? 'Unknown' : (f.true ?? []).includes(type) ? 'True' : 'False', unknown ? 'NodeStatusUnknown' : `Kubelet${type}`);
   return {
     metadata: { name, labels: f.controlPlane ? { 'node-role.kubernetes.io/control-plane': '' } : {} },
     spec: f.unschedulable ? { unschedulable: true } : {},
@@ -35,7 +43,9 @@ function nodeObject(name: string, f: NodeFixture = {}) {
         pressure('MemoryPressure'),
         pressure('DiskPressure'),
         pressure('PIDPressure'),
-        ...(f.true ?? []).filter((t) => !['MemoryPressure', 'DiskPressure', 'PIDPressure'].includes(t)).map((t) => cond(t, 'True', `${t}Detected`, `${t} seen`)),
+        ...(f.true ?? [])
+          .filter((t) => !['MemoryPressure', 'DiskPressure', 'PIDPressure'].includes(t))
+          .map((t) => cond(t, 'True', `${t}Detected`, `${t} seen`)),
         cond('Ready', f.ready ?? 'True', f.reason ?? 'KubeletReady', f.message ?? 'kubelet is posting ready status'),
       ],
     },
@@ -47,7 +57,10 @@ function ok(body: unknown): KubeOutcome {
 }
 
 function lease(name: string, renewedSecondsAgo: number) {
-  return { metadata: { name }, spec: { holderIdentity: name, leaseDurationSeconds: 40, renewTime: new Date(SERVER_NOW.getTime() - renewedSecondsAgo * 1000).toISOString() } };
+  return {
+    metadata: { name },
+    spec: { holderIdentity: name, leaseDurationSeconds: 40, renewTime: new Date(SERVER_NOW.getTime() - renewedSecondsAgo * 1000).toISOString() },
+  };
 }
 
 /** An API that pages `nodes` by `limit`, serves `leases`, and logs every path asked. */
@@ -77,7 +90,8 @@ function fakeApi(nodes: unknown[], leases: unknown[] | 'forbidden' = []): KubePr
 
 function kubeletPorts(refusing: string[]) {
   return {
-    tcp: async (host: string): Promise<TcpOutcome> => (refusing.includes(host) ? { kind: 'refused', message: `tcp ${host}:10250: connection refused`, ms: 0 } : { kind: 'ok', ms: 1 }),
+    tcp: async (host: string): Promise<TcpOutcome> =>
+      refusing.includes(host) ? { kind: 'refused', message: `tcp ${host}:10250: connection refused`, ms: 0 } : { kind: 'ok', ms: 1 },
     tls: async (): Promise<TlsInspection> => ({ kind: 'ok', ms: 2, chain: [], verifyError: null }),
   };
 }
@@ -97,22 +111,43 @@ describe('nodeList', () => {
 
 describe('nodes-ready', () => {
   it('reports every node, ok ones too, and names cordoned nodes as information', async () => {
-    const kube = fakeApi([nodeObject('cp-1', { address: '10.0.0.11', controlPlane: true }), nodeObject('w1', { address: '10.0.0.21', unschedulable: true })], [lease('cp-1', 3), lease('w1', 5)]);
+    const kube = fakeApi(
+      [nodeObject('cp-1', { address: '10.0.0.11', controlPlane: true }), nodeObject('w1', { address: '10.0.0.21', unschedulable: true })],
+      [lease('cp-1', 3), lease('w1', 5)],
+    );
     const findings = await nodesReady.run(fakeContext({ probes: { kube } }));
     expect(findings).toHaveLength(2);
-    expect(findings[0]).toMatchObject({ status: 'ok', subject: 'node cp-1', message: 'Ready (kubelet v1.32.0)', data: { node: 'cp-1', host: '10.0.0.11', leaseStale: false } });
+    expect(findings[0]).toMatchObject({
+      status: 'ok',
+      subject: 'node cp-1',
+      message: 'Ready (kubelet v1.32.0)',
+      data: { node: 'cp-1', host: '10.0.0.11', leaseStale: false },
+    });
     expect(findings[1]).toMatchObject({ status: 'ok', code: 'node-cordoned', subject: 'node w1' });
     expect(findings[1]!.message).toContain('cordoned (SchedulingDisabled)');
   });
 
   it('a NotReady node with a stopped kubelet: reason, since when, stale lease, refused port', async () => {
     const kube = fakeApi(
-      [nodeObject('w1', { address: '10.0.0.21' }), nodeObject('w2', { address: '10.0.0.22', ready: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', sinceMinutes: 12 })],
+      [
+        nodeObject('w1', { address: '10.0.0.21' }),
+        nodeObject('w2', {
+          address: '10.0.0.22',
+          ready: 'Unknown',
+          reason: 'NodeStatusUnknown',
+          message: 'Kubelet stopped posting node status.',
+          sinceMinutes: 12,
+        }),
+      ],
       [lease('w1', 4), lease('w2', 13 * 60)],
     );
     const findings = await nodesReady.run(fakeContext({ probes: { kube, ...kubeletPorts(['10.0.0.22']) } }));
     const w2 = findings.find((f) => f.subject === 'node w2')!;
-    expect(w2).toMatchObject({ status: 'crit', code: 'node-not-ready', data: { node: 'w2', host: '10.0.0.22', ready: 'Unknown', reason: 'NodeStatusUnknown', sinceSeconds: 720, leaseStale: true, kubelet: 'refused' } });
+    expect(w2).toMatchObject({
+      status: 'crit',
+      code: 'node-not-ready',
+      data: { node: 'w2', host: '10.0.0.22', ready: 'Unknown', reason: 'NodeStatusUnknown', sinceSeconds: 720, leaseStale: true, kubelet: 'refused' },
+    });
     expect(w2.message).toBe(
       'NotReady for 12m (Ready=Unknown, NodeStatusUnknown: Kubelet stopped posting node status); lease last renewed 13m ago: the kubelet stopped heartbeating (lease duration 40s); kubelet: port 10250 refuses connections: the kubelet is not running',
     );
@@ -120,7 +155,19 @@ describe('nodes-ready', () => {
   });
 
   it('a NotReady node whose kubelet answers tells the other story, and names memory pressure', async () => {
-    const kube = fakeApi([nodeObject('w3', { address: '10.0.0.23', ready: 'False', reason: 'KubeletNotReady', message: 'container runtime is down', sinceMinutes: 3, true: ['MemoryPressure'] })], [lease('w3', 2)]);
+    const kube = fakeApi(
+      [
+        nodeObject('w3', {
+          address: '10.0.0.23',
+          ready: 'False',
+          reason: 'KubeletNotReady',
+          message: 'container runtime is down',
+          sinceMinutes: 3,
+          true: ['MemoryPressure'],
+        }),
+      ],
+      [lease('w3', 2)],
+    );
     const [w3] = await nodesReady.run(fakeContext({ probes: { kube, ...kubeletPorts([]) } }));
     expect(w3).toMatchObject({ status: 'crit', code: 'node-not-ready', data: { kubelet: 'up', leaseStale: false, memoryPressure: true } });
     expect(w3!.message).toContain('its kubelet answers on 10250, so the kubelet runs but cannot report to the control plane');
@@ -136,7 +183,11 @@ describe('nodes-ready', () => {
   it('leases it may not list leave the verdict standing and say what is missing', async () => {
     const kube = fakeApi([nodeObject('w1', { address: '10.0.0.21', ready: 'False', reason: 'KubeletNotReady' })], 'forbidden');
     const [w1] = await nodesReady.run(fakeContext({ probes: { kube, ...kubeletPorts([]) } }));
-    expect(w1).toMatchObject({ status: 'crit', code: 'node-not-ready', data: { leaseStale: null, leaseUnknown: 'needs list leases in namespace kube-node-lease' } });
+    expect(w1).toMatchObject({
+      status: 'crit',
+      code: 'node-not-ready',
+      data: { leaseStale: null, leaseUnknown: 'needs list leases in namespace kube-node-lease' },
+    });
     expect(w1!.message).toContain('lease not checked (needs list leases in namespace kube-node-lease)');
   });
 });
@@ -162,8 +213,14 @@ describe('nodes-pressure', () => {
     const nodes = [nodeObject('w1', { true: ['KernelDeadlock', 'FrequentKubeletRestart'] })];
     const unasked = await nodesPressure.run(fakeContext({ probes: { kube: fakeApi(nodes) } }));
     expect(unasked[0]).toMatchObject({ status: 'ok' });
-    const asked = await nodesPressure.run(fakeContext({ probes: { kube: fakeApi(nodes) }, options: { nodeConditions: ['KernelDeadlock', 'ReadonlyFilesystem'] } }));
-    expect(asked[0]).toMatchObject({ status: 'warn', code: 'node-condition', data: { conditions: ['KernelDeadlock'], conditionsNotReported: ['ReadonlyFilesystem'] } });
+    const asked = await nodesPressure.run(
+      fakeContext({ probes: { kube: fakeApi(nodes) }, options: { nodeConditions: ['KernelDeadlock', 'ReadonlyFilesystem'] } }),
+    );
+    expect(asked[0]).toMatchObject({
+      status: 'warn',
+      code: 'node-condition',
+      data: { conditions: ['KernelDeadlock'], conditionsNotReported: ['ReadonlyFilesystem'] },
+    });
     expect(asked[0]!.message).toBe('KernelDeadlock [KernelDeadlockDetected: KernelDeadlock seen]');
   });
 

@@ -5,8 +5,14 @@ import type { KubeOutcome, KubeProbe, TlsInspection } from '../../src/probes/typ
 import { fakeContext } from '../helpers/fake-context.js';
 
 const ITEMS = [
-  { metadata: { name: 'cp-1', labels: { 'node-role.kubernetes.io/control-plane': '' } }, status: { addresses: [{ type: 'InternalIP', address: '10.0.0.11' }] } },
-  { metadata: { name: 'cp-2', labels: { 'node-role.kubernetes.io/control-plane': '' } }, status: { addresses: [{ type: 'InternalIP', address: '10.0.0.12' }] } },
+  {
+    metadata: { name: 'cp-1', labels: { 'node-role.kubernetes.io/control-plane': '' } },
+    status: { addresses: [{ type: 'InternalIP', address: '10.0.0.11' }] },
+  },
+  {
+    metadata: { name: 'cp-2', labels: { 'node-role.kubernetes.io/control-plane': '' } },
+    status: { addresses: [{ type: 'InternalIP', address: '10.0.0.12' }] },
+  },
   { metadata: { name: 'w1', labels: {} }, status: { addresses: [{ type: 'InternalIP', address: '10.0.0.21' }] } },
   { metadata: { name: 'ghost', labels: {} }, status: { addresses: [{ type: 'Hostname', address: 'ghost' }] } },
 ];
@@ -19,7 +25,8 @@ function api(versionDown = false): KubeProbe & { paths: string[] } {
     paths,
     async get(path) {
       paths.push(path);
-      if (path === '/version') return versionDown ? { kind: 'refused', message: 'tcp 10.0.0.10:6443: connection refused', ms: 0 } : ok({ gitVersion: 'v1.32.0' });
+      if (path === '/version')
+        return versionDown ? { kind: 'refused', message: 'tcp 10.0.0.10:6443: connection refused', ms: 0 } : ok({ gitVersion: 'v1.32.0' });
       return ok({ items: ITEMS, metadata: {} });
     },
   };
@@ -47,11 +54,21 @@ describe('control-plane discovery', () => {
     const given = { url: 'https://10.9.9.9:6443', host: '10.9.9.9', port: 6443, source: '--apiserver' };
     const ctx = fakeContext({
       probes: { kube: api(), tls },
-      targets: { kubeServer: KUBE_SERVER, apiServers: [given], hosts: [{ address: '10.0.0.21', controlPlane: true }, { address: '10.0.0.99', controlPlane: true }] },
+      targets: {
+        kubeServer: KUBE_SERVER,
+        apiServers: [given],
+        hosts: [
+          { address: '10.0.0.21', controlPlane: true },
+          { address: '10.0.0.99', controlPlane: true },
+        ],
+      },
       options: { hosts: ['10.0.0.21', '10.0.0.99'], apiservers: [given.url] },
     });
     await discoverFromNodes(ctx.targets, ctx);
-    expect(ctx.targets.hosts).toEqual([{ address: '10.0.0.21', name: 'w1', controlPlane: true }, { address: '10.0.0.99', controlPlane: true }]);
+    expect(ctx.targets.hosts).toEqual([
+      { address: '10.0.0.21', name: 'w1', controlPlane: true },
+      { address: '10.0.0.99', controlPlane: true },
+    ]);
     expect(ctx.targets.apiServers).toEqual([given]);
   });
 

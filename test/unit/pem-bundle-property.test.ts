@@ -46,11 +46,15 @@ describe('parsePemBundle', () => {
 
   it('never throws, whatever the text', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 400 }), fc.string({ maxLength: 200 }).filter((t) => !t.includes('-----')), (before, inside) => {
-        const parsed = parsePemBundle(`${before}-----BEGIN CERTIFICATE-----\n${inside}\n-----END CERTIFICATE-----\n${before}`);
-        // The block in the middle is found; whatever surrounds it may hold more blocks or none.
-        expect(parsed.certificates.length + parsed.invalid).toBeGreaterThanOrEqual(1);
-      }),
+      fc.property(
+        fc.string({ maxLength: 400 }),
+        fc.string({ maxLength: 200 }).filter((t) => !t.includes('-----')),
+        (before, inside) => {
+          const parsed = parsePemBundle(`${before}-----BEGIN CERTIFICATE-----\n${inside}\n-----END CERTIFICATE-----\n${before}`);
+          // The block in the middle is found; whatever surrounds it may hold more blocks or none.
+          expect(parsed.certificates.length + parsed.invalid).toBeGreaterThanOrEqual(1);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -14,7 +14,13 @@ const plan = (ctx: ReturnType<typeof fakeContext>) => portPlan(ctx).map((t) => `
 
 describe('portPlan', () => {
   it('control-plane hosts get 6443, 2379, 2380 and 10250; workers 10250', () => {
-    expect(plan(fakeContext({ targets: { hosts: [CP, W] } }))).toEqual(['10.0.0.11:6443', '10.0.0.11:2379', '10.0.0.11:2380', '10.0.0.11:10250', '10.0.0.21:10250']);
+    expect(plan(fakeContext({ targets: { hosts: [CP, W] } }))).toEqual([
+      '10.0.0.11:6443',
+      '10.0.0.11:2379',
+      '10.0.0.11:2380',
+      '10.0.0.11:10250',
+      '10.0.0.21:10250',
+    ]);
   });
 
   it('--hosts probes every port on every host given', () => {
@@ -24,7 +30,13 @@ describe('portPlan', () => {
 
   it('an external etcd cluster gets the etcd ports instead of the control-plane hosts', () => {
     const etcd = [{ url: 'https://10.0.5.1:2379', host: '10.0.5.1', port: 2379, source: '--etcd' }];
-    expect(plan(fakeContext({ targets: { hosts: [CP, W], etcd } }))).toEqual(['10.0.0.11:6443', '10.0.0.11:10250', '10.0.0.21:10250', '10.0.5.1:2379', '10.0.5.1:2380']);
+    expect(plan(fakeContext({ targets: { hosts: [CP, W], etcd } }))).toEqual([
+      '10.0.0.11:6443',
+      '10.0.0.11:10250',
+      '10.0.0.21:10250',
+      '10.0.5.1:2379',
+      '10.0.5.1:2380',
+    ]);
   });
 });
 
@@ -48,8 +60,14 @@ describe('ports', () => {
       ['port 10.0.0.11:10250 (cp-1)', 'ok', 'ok'],
       ['port nohost.invalid:10250', 'crit', 'port-dns'],
     ]);
-    expect(findings[0]).toMatchObject({ message: 'refused: nothing listens, kube-apiserver is down (or bound to another address)', data: { node: 'cp-1', host: '10.0.0.11', port: 6443 } });
-    expect(findings[1]).toMatchObject({ message: 'no answer within 500 ms: a firewall drops the packets, or the host is down', timedOut: ['tcp 10.0.0.11:2379'] });
+    expect(findings[0]).toMatchObject({
+      message: 'refused: nothing listens, kube-apiserver is down (or bound to another address)',
+      data: { node: 'cp-1', host: '10.0.0.11', port: 6443 },
+    });
+    expect(findings[1]).toMatchObject({
+      message: 'no answer within 500 ms: a firewall drops the packets, or the host is down',
+      timedOut: ['tcp 10.0.0.11:2379'],
+    });
     expect(findings[3]!.message).toBe('open: kubelet listens (1 ms)');
   });
 

@@ -38,7 +38,9 @@ describe('parseVerboseHealth', () => {
 
 describe('describeFailingChecks', () => {
   it('gives checks that mean the same thing one explanation', () => {
-    expect(describeFailingChecks(['etcd', 'etcd-readiness', 'vendor-thing'])).toBe('[-]etcd, [-]etcd-readiness failed: the API server cannot reach etcd (etcd down or without quorum, or the apiserver-etcd-client certificate rejected); [-]vendor-thing failed');
+    expect(describeFailingChecks(['etcd', 'etcd-readiness', 'vendor-thing'])).toBe(
+      '[-]etcd, [-]etcd-readiness failed: the API server cannot reach etcd (etcd down or without quorum, or the apiserver-etcd-client certificate rejected); [-]vendor-thing failed',
+    );
   });
 
   it('says that a failing etcd check means the API server cannot reach etcd', () => {

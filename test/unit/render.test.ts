@@ -13,7 +13,12 @@ describe('report model', () => {
   it('summarises, ranks root causes and sets the worst status', () => {
     expect(report.summary).toEqual({ ok: 1, warn: 1, crit: 2, skip: 1, error: 1 });
     expect(report.status).toBe('crit');
-    expect(report.rootCauses[0]).toEqual({ code: 'etcd-quorum-lost', subject: 'etcd', explains: ['apiserver-refused'], explainsFindings: [{ code: 'apiserver-refused', subject: 'apiserver https://10.0.1.10:6443' }] });
+    expect(report.rootCauses[0]).toEqual({
+      code: 'etcd-quorum-lost',
+      subject: 'etcd',
+      explains: ['apiserver-refused'],
+      explainsFindings: [{ code: 'apiserver-refused', subject: 'apiserver https://10.0.1.10:6443' }],
+    });
   });
 
   it('maps --fail-on to exit codes', () => {
@@ -74,7 +79,14 @@ describe('junit renderer', () => {
     expect(XMLValidator.validate(xml)).toBe(true);
     const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(xml);
     const suites = [doc.testsuites.testsuite].flat();
-    expect(suites.map((s: { name: string }) => s.name)).toEqual(['k8sdoc.apiserver', 'k8sdoc.etcd', 'k8sdoc.certs', 'k8sdoc.nodes', 'k8sdoc.kubelet', 'k8sdoc.ports']);
+    expect(suites.map((s: { name: string }) => s.name)).toEqual([
+      'k8sdoc.apiserver',
+      'k8sdoc.etcd',
+      'k8sdoc.certs',
+      'k8sdoc.nodes',
+      'k8sdoc.kubelet',
+      'k8sdoc.ports',
+    ]);
     expect(doc.testsuites.failures).toBe('2');
     const etcd = suites.find((s: { name: string }) => s.name === 'k8sdoc.etcd');
     expect(etcd.testcase.failure.type).toBe('etcd-quorum-lost');
@@ -101,7 +113,10 @@ describe('prometheus renderer', () => {
   });
 
   it('declares every metric family once with HELP and TYPE, and every sample line parses', () => {
-    const families = text.split('\n').filter((l) => l.startsWith('# TYPE')).map((l) => l.split(' ')[2]);
+    const families = text
+      .split('\n')
+      .filter((l) => l.startsWith('# TYPE'))
+      .map((l) => l.split(' ')[2]);
     expect(new Set(families).size).toBe(families.length);
     for (const line of text.trim().split('\n')) {
       if (line.startsWith('#')) continue;

@@ -12,28 +12,48 @@ const guard = { checkTimeoutMs: 200 };
 
 describe('runner', () => {
   it('passes findings through, tagged with check, component and duration', async () => {
-    const results = await runCheck(check('good', async () => [{ status: 'ok', subject: 'etcd', message: 'fine' }]), fakeContext(), guard);
+    const results = await runCheck(
+      check('good', async () => [{ status: 'ok', subject: 'etcd', message: 'fine' }]),
+      fakeContext(),
+      guard,
+    );
     expect(results).toEqual([expect.objectContaining({ check: 'good', component: 'etcd', status: 'ok', message: 'fine', durationMs: expect.any(Number) })]);
   });
 
   it('keeps a failing finding with its code', async () => {
-    const [r] = await runCheck(check('bad', async () => [{ status: 'crit', subject: 'etcd', message: '1 of 3', code: 'etcd-quorum-lost' }]), fakeContext(), guard);
+    const [r] = await runCheck(
+      check('bad', async () => [{ status: 'crit', subject: 'etcd', message: '1 of 3', code: 'etcd-quorum-lost' }]),
+      fakeContext(),
+      guard,
+    );
     expect(r).toMatchObject({ status: 'crit', code: 'etcd-quorum-lost' });
   });
 
   it('turns a thrown error into an error result instead of crashing the run', async () => {
     const results = await runChecks(
-      [check('boom', async () => { throw new Error('kaput\nsecond line'); }), check('fine', async () => [{ status: 'ok', subject: 's', message: 'm' }])],
+      [
+        check('boom', async () => {
+          throw new Error('kaput\nsecond line');
+        }),
+        check('fine', async () => [{ status: 'ok', subject: 's', message: 'm' }]),
+      ],
       fakeContext(),
       guard,
     );
-    expect(results.map((r) => [r.check, r.status])).toEqual([['boom', 'error'], ['fine', 'ok']]);
+    expect(results.map((r) => [r.check, r.status])).toEqual([
+      ['boom', 'error'],
+      ['fine', 'ok'],
+    ]);
     expect(results[0]!.message).toBe('check failed: kaput');
   });
 
   it('cuts off a check that outlives its guard', async () => {
     const started = Date.now();
-    const [r] = await runCheck(check('slow', () => new Promise(() => undefined)), fakeContext(), { checkTimeoutMs: 100 });
+    const [r] = await runCheck(
+      check('slow', () => new Promise(() => undefined)),
+      fakeContext(),
+      { checkTimeoutMs: 100 },
+    );
     expect(r).toMatchObject({ status: 'error', message: expect.stringContaining('did not finish within 100 ms') });
     expect(Date.now() - started).toBeLessThan(1000);
   });
@@ -63,12 +83,20 @@ describe('runner', () => {
   });
 
   it('reports a warn without a catalogue code as a bug, not as a silent warning', async () => {
-    const [r] = await runCheck(check('sloppy', async () => [{ status: 'warn', subject: 's', message: 'hmm' }]), fakeContext(), guard);
+    const [r] = await runCheck(
+      check('sloppy', async () => [{ status: 'warn', subject: 's', message: 'hmm' }]),
+      fakeContext(),
+      guard,
+    );
     expect(r).toMatchObject({ status: 'error', message: expect.stringContaining('without a catalogue code') });
   });
 
   it('reports a check with nothing to say as one ok line', async () => {
-    const results = await runCheck(check('quiet', async () => []), fakeContext(), guard);
+    const results = await runCheck(
+      check('quiet', async () => []),
+      fakeContext(),
+      guard,
+    );
     expect(results).toEqual([expect.objectContaining({ status: 'ok', message: 'nothing to report' })]);
   });
 });

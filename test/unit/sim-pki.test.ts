@@ -4,16 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import {
-  createCa,
-  expiredSince,
-  issue,
-  kubeconfigYaml,
-  notYetValidFor,
-  validFor,
-  writeKubeadmPki,
-  type KubeadmPki,
-} from '../../src/sim/pki.js';
+import { createCa, expiredSince, issue, kubeconfigYaml, notYetValidFor, validFor, writeKubeadmPki, type KubeadmPki } from '../../src/sim/pki.js';
 
 const DAY = 86_400_000;
 
@@ -39,7 +30,14 @@ describe('issue', () => {
   it('signs a leaf the CA verifies, with the exact window, SANs and extended key usage', async () => {
     const ca = await createCa('test-ca');
     const validity = validFor(5);
-    const leaf = await issue(ca, { commonName: 'kube-apiserver', organization: ['ops'], dnsNames: ['cp1', 'kubernetes'], ipAddresses: ['127.0.0.11'], usage: 'server', validity });
+    const leaf = await issue(ca, {
+      commonName: 'kube-apiserver',
+      organization: ['ops'],
+      dnsNames: ['cp1', 'kubernetes'],
+      ipAddresses: ['127.0.0.11'],
+      usage: 'server',
+      validity,
+    });
     const caCert = new X509Certificate(ca.certPem);
     const cert = new X509Certificate(leaf.certPem);
     expect(caCert.ca).toBe(true);
@@ -89,7 +87,18 @@ describe('writeKubeadmPki', () => {
   });
 
   it('lays the files out like /etc/kubernetes/pki with private keys readable by the owner only', async () => {
-    for (const rel of ['ca.crt', 'apiserver.crt', 'apiserver-kubelet-client.crt', 'apiserver-etcd-client.crt', 'front-proxy-ca.crt', 'etcd/ca.crt', 'etcd/server.crt', 'etcd/peer.crt', 'etcd/healthcheck-client.crt', 'sa.pub']) {
+    for (const rel of [
+      'ca.crt',
+      'apiserver.crt',
+      'apiserver-kubelet-client.crt',
+      'apiserver-etcd-client.crt',
+      'front-proxy-ca.crt',
+      'etcd/ca.crt',
+      'etcd/server.crt',
+      'etcd/peer.crt',
+      'etcd/healthcheck-client.crt',
+      'sa.pub',
+    ]) {
       await expect(stat(join(dir, rel))).resolves.toBeTruthy();
     }
     for (const rel of ['ca.key', 'apiserver.key', 'etcd/peer.key', 'sa.key']) {

@@ -77,7 +77,11 @@ describe('content negotiation', () => {
 
 describe('node STATUS column', () => {
   const node = (ready: string | null, unschedulable = false) =>
-    ({ metadata: { name: 'n', uid: 'u', resourceVersion: '1', creationTimestamp: '' }, spec: { unschedulable }, status: { conditions: ready ? [{ type: 'Ready', status: ready }] : [] } }) as unknown as KubeObject;
+    ({
+      metadata: { name: 'n', uid: 'u', resourceVersion: '1', creationTimestamp: '' },
+      spec: { unschedulable },
+      status: { conditions: ready ? [{ type: 'Ready', status: ready }] : [] },
+    }) as unknown as KubeObject;
   it.each([
     ['True', false, 'Ready'],
     ['False', false, 'NotReady'],
@@ -93,9 +97,29 @@ describe('request attributes and RBAC', () => {
   const q = new URLSearchParams();
   it('parse resource paths into verb, group, resource, namespace and name', () => {
     expect(resourceAttributes('GET', '/api/v1/nodes', q)).toEqual({ kind: 'resource', verb: 'list', group: '', resource: 'nodes' });
-    expect(resourceAttributes('GET', '/api/v1/nodes/cp-1/proxy/healthz', q)).toEqual({ kind: 'resource', verb: 'get', group: '', resource: 'nodes', name: 'cp-1', subresource: 'proxy' });
-    expect(resourceAttributes('GET', '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/w1', q)).toEqual({ kind: 'resource', verb: 'get', group: 'coordination.k8s.io', resource: 'leases', namespace: 'kube-node-lease', name: 'w1' });
-    expect(resourceAttributes('GET', '/api/v1/namespaces/kube-system', q)).toEqual({ kind: 'resource', verb: 'get', group: '', resource: 'namespaces', name: 'kube-system' });
+    expect(resourceAttributes('GET', '/api/v1/nodes/cp-1/proxy/healthz', q)).toEqual({
+      kind: 'resource',
+      verb: 'get',
+      group: '',
+      resource: 'nodes',
+      name: 'cp-1',
+      subresource: 'proxy',
+    });
+    expect(resourceAttributes('GET', '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/w1', q)).toEqual({
+      kind: 'resource',
+      verb: 'get',
+      group: 'coordination.k8s.io',
+      resource: 'leases',
+      namespace: 'kube-node-lease',
+      name: 'w1',
+    });
+    expect(resourceAttributes('GET', '/api/v1/namespaces/kube-system', q)).toEqual({
+      kind: 'resource',
+      verb: 'get',
+      group: '',
+      resource: 'namespaces',
+      name: 'kube-system',
+    });
     expect(resourceAttributes('DELETE', '/api/v1/nodes', q)?.verb).toBe('deletecollection');
     expect(resourceAttributes('GET', '/version', q)).toBeNull();
   });

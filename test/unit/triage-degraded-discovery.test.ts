@@ -1,7 +1,18 @@
 // Discovery when the API server cannot list the nodes: the static pod manifests of a
 // control-plane node and the discovery cache of the last run that could.
 import { describe, expect, it } from 'vitest';
-import { cacheDir, cacheFileName, discoveryCacheDiscoverer, parseCache, restoreFromCache, readOnce, snapshot, targetsWithCache, type CacheStore, type DiscoveryCacheFile } from '../../src/discovery/cache.js';
+import {
+  cacheDir,
+  cacheFileName,
+  discoveryCacheDiscoverer,
+  parseCache,
+  restoreFromCache,
+  readOnce,
+  snapshot,
+  targetsWithCache,
+  type CacheStore,
+  type DiscoveryCacheFile,
+} from '../../src/discovery/cache.js';
 import { controlPlaneFromManifests, manifestPath, manifestsDiscoverer, type PodLike } from '../../src/discovery/manifests.js';
 import type { Targets } from '../../src/discovery/targets.js';
 import type { FilesProbe } from '../../src/probes/types.js';
@@ -13,7 +24,12 @@ function pod(...command: string[]): PodLike {
   return { spec: { containers: [{ name: 'c', command }] } };
 }
 
-const ETCD_POD = pod('etcd', '--name=cp-1', '--initial-cluster=cp-1=https://10.0.0.11:2380,cp-2=https://10.0.0.12:2380,cp-3=https://[fd00::13]:2380', '--listen-client-urls=https://127.0.0.1:2379,https://10.0.0.11:2379');
+const ETCD_POD = pod(
+  'etcd',
+  '--name=cp-1',
+  '--initial-cluster=cp-1=https://10.0.0.11:2380,cp-2=https://10.0.0.12:2380,cp-3=https://[fd00::13]:2380',
+  '--listen-client-urls=https://127.0.0.1:2379,https://10.0.0.11:2379',
+);
 const APISERVER_POD = pod('kube-apiserver', '--advertise-address=10.0.0.11', '--secure-port=6443', '--etcd-servers=https://10.0.0.11:2379');
 
 function memoryStore(initial: Record<string, string> = {}): CacheStore & { files: Record<string, string> } {
@@ -29,14 +45,20 @@ function memoryStore(initial: Record<string, string> = {}): CacheStore & { files
 
 const NODES = {
   items: [
-    { metadata: { name: 'cp-1', labels: { 'node-role.kubernetes.io/control-plane': '' } }, status: { addresses: [{ type: 'InternalIP', address: '10.0.0.11' }] } },
+    {
+      metadata: { name: 'cp-1', labels: { 'node-role.kubernetes.io/control-plane': '' } },
+      status: { addresses: [{ type: 'InternalIP', address: '10.0.0.11' }] },
+    },
     { metadata: { name: 'worker-1' }, status: { addresses: [{ type: 'InternalIP', address: '10.0.0.21' }] } },
     { metadata: { name: 'no-address' }, status: { addresses: [] } },
   ],
 };
 
 function context(api: 'up' | 'down', now = new Date('2026-11-25T12:00:00Z')) {
-  const kube: Record<string, { status: number; body: string }> = api === 'up' ? { '/version': { status: 200, body: '{"gitVersion":"v1.32.0"}' }, '/api/v1/nodes?limit=500': { status: 200, body: JSON.stringify(NODES) } } : { '/version': { status: 503, body: '' } };
+  const kube: Record<string, { status: number; body: string }> =
+    api === 'up'
+      ? { '/version': { status: 200, body: '{"gitVersion":"v1.32.0"}' }, '/api/v1/nodes?limit=500': { status: 200, body: JSON.stringify(NODES) } }
+      : { '/version': { status: 503, body: '' } };
   const ctx = fakeContext({ endpoints: [], kube, now, options: { hosts: [], apiservers: [] } });
   ctx.targets.context = 'arn:aws:eks:eu-west-1:1234:cluster/prod';
   ctx.targets.kubeServer = null;
@@ -66,7 +88,10 @@ describe('static pod manifests', () => {
       ],
       apiServerPort: 6443,
     });
-    expect(controlPlaneFromManifests(pod('kube-apiserver', '--advertise-address=10.1.0.5', '--secure-port=8443'), null)).toEqual({ hosts: [{ address: '10.1.0.5' }], apiServerPort: 8443 });
+    expect(controlPlaneFromManifests(pod('kube-apiserver', '--advertise-address=10.1.0.5', '--secure-port=8443'), null)).toEqual({
+      hosts: [{ address: '10.1.0.5' }],
+      apiServerPort: 8443,
+    });
   });
 
   it('live beside --pki-dir (a copy of /etc/kubernetes), else in /etc/kubernetes/manifests', () => {
@@ -86,8 +111,16 @@ describe('static pod manifests', () => {
     const down = context('down');
     down.probes.files = files;
     await manifestsDiscoverer.discover(down.targets, down);
-    expect(down.targets.hosts.map((h) => `${h.name} ${h.address} ${h.controlPlane}`)).toEqual(['cp-1 10.0.0.11 true', 'cp-2 10.0.0.12 true', 'cp-3 fd00::13 true']);
-    expect(down.targets.apiServers.map((e) => `${e.url} ${e.source}`)).toEqual(['https://10.0.0.11:6443 manifest', 'https://10.0.0.12:6443 manifest', 'https://[fd00::13]:6443 manifest']);
+    expect(down.targets.hosts.map((h) => `${h.name} ${h.address} ${h.controlPlane}`)).toEqual([
+      'cp-1 10.0.0.11 true',
+      'cp-2 10.0.0.12 true',
+      'cp-3 fd00::13 true',
+    ]);
+    expect(down.targets.apiServers.map((e) => `${e.url} ${e.source}`)).toEqual([
+      'https://10.0.0.11:6443 manifest',
+      'https://10.0.0.12:6443 manifest',
+      'https://[fd00::13]:6443 manifest',
+    ]);
 
     const up = context('up');
     up.probes.files = files;
@@ -112,14 +145,32 @@ describe('discovery cache', () => {
   });
 
   it('keeps names, addresses, ports and schemes only: credentials in a URL never reach it', () => {
-    const targets = { context: 'prod', kubeServer: null, apiServers: [{ url: 'https://admin:s3cret@10.0.0.11:6443/?token=abc', host: '10.0.0.11', port: 6443, source: '--apiserver' }], etcd: [{ url: 'http://10.0.0.11:2379', host: '10.0.0.11', port: 2379, source: 'manifest' }] } as unknown as Targets;
-    const text = JSON.stringify(snapshot(targets, [{ name: 'cp-1', address: '10.0.0.11', controlPlane: true, unschedulable: false, kubeletPort: 10250, kubeletVersion: 'v1.32.0', conditions: [] }], new Date(0)));
+    const targets = {
+      context: 'prod',
+      kubeServer: null,
+      apiServers: [{ url: 'https://admin:s3cret@10.0.0.11:6443/?token=abc', host: '10.0.0.11', port: 6443, source: '--apiserver' }],
+      etcd: [{ url: 'http://10.0.0.11:2379', host: '10.0.0.11', port: 2379, source: 'manifest' }],
+    } as unknown as Targets;
+    const text = JSON.stringify(
+      snapshot(
+        targets,
+        [{ name: 'cp-1', address: '10.0.0.11', controlPlane: true, unschedulable: false, kubeletPort: 10250, kubeletVersion: 'v1.32.0', conditions: [] }],
+        new Date(0),
+      ),
+    );
     expect(text).not.toMatch(/s3cret|admin|token|abc|v1\.32|conditions/);
-    expect(JSON.parse(text)).toMatchObject({ apiServers: [{ scheme: 'https', host: '10.0.0.11', port: 6443 }], etcd: [{ scheme: 'http', host: '10.0.0.11', port: 2379 }] });
+    expect(JSON.parse(text)).toMatchObject({
+      apiServers: [{ scheme: 'https', host: '10.0.0.11', port: 6443 }],
+      etcd: [{ scheme: 'http', host: '10.0.0.11', port: 2379 }],
+    });
   });
 
   it('drops entries that do not parse and refuses files of another format', () => {
-    const text = JSON.stringify({ ...CACHE, nodes: [...CACHE.nodes, { name: 'evil', address: '10.0.0.9/32 --flag', controlPlane: true }], etcd: [{ scheme: 'ftp', host: 'x', port: 1 }] });
+    const text = JSON.stringify({
+      ...CACHE,
+      nodes: [...CACHE.nodes, { name: 'evil', address: '10.0.0.9/32 --flag', controlPlane: true }],
+      etcd: [{ scheme: 'ftp', host: 'x', port: 1 }],
+    });
     const parsed = parseCache(text) as DiscoveryCacheFile;
     expect(parsed.nodes.map((n) => n.name)).toEqual(['cp-1', 'worker-1']);
     expect(parsed.etcd).toEqual([]);
@@ -155,11 +206,20 @@ describe('discovery cache', () => {
     const down = context('down', new Date('2026-11-25T12:05:00Z'));
     await discoverer.discover(down.targets, down);
     expect(down.targets.hosts.map((h) => h.name)).toEqual(['cp-1', 'worker-1']);
-    expect(down.targets.fromCache).toEqual({ path, writtenAt: '2026-11-25T10:00:00.000Z', ageSeconds: 7500, hosts: ['10.0.0.11', '10.0.0.21'], apiServers: [], etcd: [] });
-    expect(down.targets.notes.at(-1)).toMatch(/^discovery cache: API server unreachable .*; took 2 hosts, 0 API servers, 0 etcd endpoints from .*, written 2h5m ago \(2026-11-25T10:00:00.000Z\)$/);
+    expect(down.targets.fromCache).toEqual({
+      path,
+      writtenAt: '2026-11-25T10:00:00.000Z',
+      ageSeconds: 7500,
+      hosts: ['10.0.0.11', '10.0.0.21'],
+      apiServers: [],
+      etcd: [],
+    });
+    expect(down.targets.notes.at(-1)).toMatch(
+      /^discovery cache: API server unreachable .*; took 2 hosts, 0 API servers, 0 etcd endpoints from .*, written 2h5m ago \(2026-11-25T10:00:00.000Z\)$/,
+    );
   });
 
-  it('gives the early probes a copy of the targets with the cache folded in, and leaves the run\'s own alone', async () => {
+  it("gives the early probes a copy of the targets with the cache folded in, and leaves the run's own alone", async () => {
     const store = memoryStore();
     const discoverer = discoveryCacheDiscoverer({ HOME: '/home/me' }, store);
     const up = context('up');

@@ -8,11 +8,29 @@ import { renderTable } from '../../src/render/table.js';
 
 function refused(host: string, source: string): Result {
   const endpoint = `https://${host}:6443`;
-  return { check: 'apiserver-reachable', component: 'apiserver', subject: `apiserver ${endpoint}${source === 'kubeconfig' ? ' (kubeconfig)' : ''}`, status: 'crit', code: 'apiserver-refused', message: `tcp ${host}:6443: connection refused`, durationMs: 1, data: { endpoint, host, port: 6443, source } };
+  return {
+    check: 'apiserver-reachable',
+    component: 'apiserver',
+    subject: `apiserver ${endpoint}${source === 'kubeconfig' ? ' (kubeconfig)' : ''}`,
+    status: 'crit',
+    code: 'apiserver-refused',
+    message: `tcp ${host}:6443: connection refused`,
+    durationMs: 1,
+    data: { endpoint, host, port: 6443, source },
+  };
 }
 
 function expiredFile(name: string): Result {
-  return { check: 'certs-files', component: 'certs', subject: `/etc/kubernetes/pki/${name}.crt`, status: 'crit', code: 'cert-expired', message: `CN=${name} expired`, durationMs: 1, data: { name, serial: name, issuer: 'CN=kubernetes' } };
+  return {
+    check: 'certs-files',
+    component: 'certs',
+    subject: `/etc/kubernetes/pki/${name}.crt`,
+    status: 'crit',
+    code: 'cert-expired',
+    message: `CN=${name} expired`,
+    durationMs: 1,
+    data: { name, serial: name, issuer: 'CN=kubernetes' },
+  };
 }
 
 function block(results: Result[], extra: Partial<Parameters<typeof buildReport>[0]> = {}): string[] {
@@ -23,7 +41,12 @@ function block(results: Result[], extra: Partial<Parameters<typeof buildReport>[
 
 describe('the Most likely cause block', () => {
   it('says every master refusing once, with the load balancer it explains', () => {
-    const lines = block([refused('10.0.0.10', 'kubeconfig'), refused('10.0.0.11', '--apiserver'), refused('10.0.0.12', '--apiserver'), refused('10.0.0.13', '--apiserver')]);
+    const lines = block([
+      refused('10.0.0.10', 'kubeconfig'),
+      refused('10.0.0.11', '--apiserver'),
+      refused('10.0.0.12', '--apiserver'),
+      refused('10.0.0.13', '--apiserver'),
+    ]);
     expect(lines.slice(lines.indexOf('Most likely cause'))).toEqual([
       'Most likely cause',
       '  apiserver-refused  apiserver https://10.0.0.11:6443: tcp 10.0.0.11:6443: connection refused',
@@ -42,9 +65,18 @@ describe('the Most likely cause block', () => {
   });
 
   it('opens with where the targets came from when the cache stood in for the API server', () => {
-    const discoveryCache = { path: '/home/me/.cache/k8sdoc/prod.json', writtenAt: '1970-01-01T00:00:00.000Z', ageSeconds: 7500, hosts: ['10.0.0.11', '10.0.0.21'], apiServers: ['https://10.0.0.11:6443'], etcd: [] };
+    const discoveryCache = {
+      path: '/home/me/.cache/k8sdoc/prod.json',
+      writtenAt: '1970-01-01T00:00:00.000Z',
+      ageSeconds: 7500,
+      hosts: ['10.0.0.11', '10.0.0.21'],
+      apiServers: ['https://10.0.0.11:6443'],
+      etcd: [],
+    };
     const lines = block([refused('10.0.0.11', '--apiserver')], { discoveryCache });
-    expect(lines[2]).toBe('The API server did not list the nodes: 2 hosts, 1 API server, 0 etcd endpoints from the discovery cache /home/me/.cache/k8sdoc/prod.json, written 2h5m ago.');
+    expect(lines[2]).toBe(
+      'The API server did not list the nodes: 2 hosts, 1 API server, 0 etcd endpoints from the discovery cache /home/me/.cache/k8sdoc/prod.json, written 2h5m ago.',
+    );
     expect(lines[4]).toBe('Most likely cause');
   });
 });

@@ -5,7 +5,14 @@ import type { Code } from '../../src/catalogue/codes.js';
 import { certificateRole, triage } from '../../src/engine/triage.js';
 import type { Component, Result, Status } from '../../src/engine/types.js';
 
-function result(check: string, component: Component, subject: string, code: Code | undefined, data: Record<string, unknown> = {}, status: Status = 'crit'): Result {
+function result(
+  check: string,
+  component: Component,
+  subject: string,
+  code: Code | undefined,
+  data: Record<string, unknown> = {},
+  status: Status = 'crit',
+): Result {
   return { check, component, subject, status, message: subject, durationMs: 1, data, ...(code ? { code } : {}) };
 }
 
@@ -14,33 +21,67 @@ const CP = ['10.0.0.11', '10.0.0.12', '10.0.0.13'];
 
 function apiReachable(host: string, code: Code | undefined, source = '--apiserver'): Result {
   const endpoint = `https://${host}:6443`;
-  return result('apiserver-reachable', 'apiserver', `apiserver ${endpoint}${source === 'kubeconfig' ? ' (kubeconfig)' : ''}`, code, { endpoint, host, port: 6443, source }, code ? 'crit' : 'ok');
+  return result(
+    'apiserver-reachable',
+    'apiserver',
+    `apiserver ${endpoint}${source === 'kubeconfig' ? ' (kubeconfig)' : ''}`,
+    code,
+    { endpoint, host, port: 6443, source },
+    code ? 'crit' : 'ok',
+  );
 }
 
 function apiHealth(host: string, code: Code | undefined, source = '--apiserver'): Result {
   const endpoint = `https://${host}:6443`;
-  return result('apiserver-health', 'apiserver', `apiserver ${endpoint}${source === 'kubeconfig' ? ' (kubeconfig)' : ''}`, code, { endpoint, host, port: 6443, source }, code ? 'crit' : 'ok');
+  return result(
+    'apiserver-health',
+    'apiserver',
+    `apiserver ${endpoint}${source === 'kubeconfig' ? ' (kubeconfig)' : ''}`,
+    code,
+    { endpoint, host, port: 6443, source },
+    code ? 'crit' : 'ok',
+  );
 }
 
 function port(host: string, portNumber: number, code: Code | undefined, node?: string): Result {
-  return result('ports', 'ports', `port ${host}:${portNumber}${node ? ` (${node})` : ''}`, code, { ...(node ? { node } : {}), host, port: portNumber }, code ? 'crit' : 'ok');
+  return result(
+    'ports',
+    'ports',
+    `port ${host}:${portNumber}${node ? ` (${node})` : ''}`,
+    code,
+    { ...(node ? { node } : {}), host, port: portNumber },
+    code ? 'crit' : 'ok',
+  );
 }
 
 function certFile(name: string, code: Code, serial = `serial-${name}`): Result {
-  return result('certs-files', 'certs', `/etc/kubernetes/pki/${name}.crt`, code, { name, source: `file /etc/kubernetes/pki/${name}.crt`, serial, issuer: 'CN=kubernetes' });
+  return result('certs-files', 'certs', `/etc/kubernetes/pki/${name}.crt`, code, {
+    name,
+    source: `file /etc/kubernetes/pki/${name}.crt`,
+    serial,
+    issuer: 'CN=kubernetes',
+  });
 }
 
 const summary = (results: Result[]) => triage(results).map((c) => `${c.code} ${c.subject}`);
 
 describe('triage', () => {
-  it('four etcd members: the even membership explains the even control plane (the seed\'s war story)', () => {
-    const results = [result('etcd-members', 'etcd', 'etcd', 'etcd-even-members', {}, 'warn'), result('control-plane-ha', 'apiserver', 'control plane', 'control-plane-not-ha', {}, 'warn')];
+  it("four etcd members: the even membership explains the even control plane (the seed's war story)", () => {
+    const results = [
+      result('etcd-members', 'etcd', 'etcd', 'etcd-even-members', {}, 'warn'),
+      result('control-plane-ha', 'apiserver', 'control plane', 'control-plane-not-ha', {}, 'warn'),
+    ];
     expect(summary(results)).toEqual(['etcd-even-members etcd']);
     expect(triage(results)[0]!.explains).toEqual(['control-plane-not-ha']);
   });
 
   it('API servers refused with healthy etcd: the API server process on each master is the cause, the load balancer is explained', () => {
-    const results = [apiReachable('10.0.0.10', 'apiserver-refused', 'kubeconfig'), ...CP.map((h) => apiReachable(h, 'apiserver-refused')), ...CP.map((h) => port(h, 6443, 'port-refused')), result('etcd-quorum', 'etcd', 'etcd', undefined, {}, 'ok')];
+    const results = [
+      apiReachable('10.0.0.10', 'apiserver-refused', 'kubeconfig'),
+      ...CP.map((h) => apiReachable(h, 'apiserver-refused')),
+      ...CP.map((h) => port(h, 6443, 'port-refused')),
+      result('etcd-quorum', 'etcd', 'etcd', undefined, {}, 'ok'),
+    ];
     const causes = triage(results);
     expect(causes.map((c) => `${c.code} ${c.subject}`)).toEqual(CP.map((h) => `apiserver-refused apiserver https://${h}:6443`));
     expect(causes[0]!.explainsFindings).toEqual([
@@ -50,13 +91,25 @@ describe('triage', () => {
   });
 
   it('the load balancer stays a cause of its own while one API server behind it still answers', () => {
-    const results = [apiReachable('10.0.0.10', 'apiserver-timeout', 'kubeconfig'), apiReachable(CP[0]!, 'apiserver-refused'), apiReachable(CP[1]!, undefined), apiReachable(CP[2]!, undefined)];
+    const results = [
+      apiReachable('10.0.0.10', 'apiserver-timeout', 'kubeconfig'),
+      apiReachable(CP[0]!, 'apiserver-refused'),
+      apiReachable(CP[1]!, undefined),
+      apiReachable(CP[2]!, undefined),
+    ];
     expect(summary(results)).toEqual([`apiserver-refused apiserver https://${CP[0]}:6443`, `apiserver-timeout apiserver ${LB} (kubeconfig)`]);
   });
 
   it('quorum lost: explains not-ready API servers, the missing leader, the dead members and their closed ports', () => {
     const member = (name: string, host: string) =>
-      result('etcd-members', 'etcd', `etcd member ${name} (https://${host}:2379)`, 'etcd-member-unreachable', { name, clientURLs: [`https://${host}:2379`], peerURLs: [`https://${host}:2380`] }, 'warn');
+      result(
+        'etcd-members',
+        'etcd',
+        `etcd member ${name} (https://${host}:2379)`,
+        'etcd-member-unreachable',
+        { name, clientURLs: [`https://${host}:2379`], peerURLs: [`https://${host}:2380`] },
+        'warn',
+      );
     const results = [
       apiHealth('10.0.0.10', 'apiserver-not-ready', 'kubeconfig'),
       ...CP.map((h) => apiHealth(h, 'apiserver-not-ready')),
@@ -76,7 +129,12 @@ describe('triage', () => {
   });
 
   it('an expired apiserver-etcd-client certificate explains refused and not-ready API servers; another expired file does not', () => {
-    const results = [certFile('apiserver-etcd-client', 'cert-expired'), certFile('front-proxy-client', 'cert-expired'), ...CP.map((h) => apiHealth(h, 'apiserver-not-ready')), apiReachable('10.0.0.10', 'apiserver-refused', 'kubeconfig')];
+    const results = [
+      certFile('apiserver-etcd-client', 'cert-expired'),
+      certFile('front-proxy-client', 'cert-expired'),
+      ...CP.map((h) => apiHealth(h, 'apiserver-not-ready')),
+      apiReachable('10.0.0.10', 'apiserver-refused', 'kubeconfig'),
+    ];
     const causes = triage(results);
     expect(causes.map((c) => c.subject)).toEqual(['/etc/kubernetes/pki/apiserver-etcd-client.crt', '/etc/kubernetes/pki/front-proxy-client.crt']);
     expect(causes[0]!.explains).toEqual(['apiserver-not-ready', 'apiserver-refused']);
@@ -85,8 +143,21 @@ describe('triage', () => {
 
   it('the served certificate and its file are one fact: the file is the cause of every TLS error', () => {
     const served = (host: string, source: string) =>
-      result('certs-served', 'certs', `apiserver ${host}:6443`, 'cert-expired', { role: 'apiserver', host, port: 6443, serial: 'serial-apiserver', issuer: 'CN=kubernetes', source });
-    const results = [certFile('apiserver', 'cert-expired'), served('10.0.0.10', 'endpoint (kubeconfig server)'), ...CP.map((h) => served(h, 'endpoint')), ...CP.map((h) => apiReachable(h, 'apiserver-tls-error')), apiReachable('10.0.0.10', 'apiserver-tls-error', 'kubeconfig')];
+      result('certs-served', 'certs', `apiserver ${host}:6443`, 'cert-expired', {
+        role: 'apiserver',
+        host,
+        port: 6443,
+        serial: 'serial-apiserver',
+        issuer: 'CN=kubernetes',
+        source,
+      });
+    const results = [
+      certFile('apiserver', 'cert-expired'),
+      served('10.0.0.10', 'endpoint (kubeconfig server)'),
+      ...CP.map((h) => served(h, 'endpoint')),
+      ...CP.map((h) => apiReachable(h, 'apiserver-tls-error')),
+      apiReachable('10.0.0.10', 'apiserver-tls-error', 'kubeconfig'),
+    ];
     const causes = triage(results);
     expect(summary(results)).toEqual(['cert-expired /etc/kubernetes/pki/apiserver.crt']);
     expect(causes[0]!.explains).toEqual(['cert-expired', 'apiserver-tls-error']);
@@ -109,7 +180,10 @@ describe('triage', () => {
   });
 
   it('memory pressure explains its own node being NotReady', () => {
-    const results = [result('nodes-pressure', 'nodes', 'node worker-1', 'node-memory-pressure', { node: 'worker-1' }, 'warn'), result('nodes-ready', 'nodes', 'node worker-1', 'node-not-ready', { node: 'worker-1' })];
+    const results = [
+      result('nodes-pressure', 'nodes', 'node worker-1', 'node-memory-pressure', { node: 'worker-1' }, 'warn'),
+      result('nodes-ready', 'nodes', 'node worker-1', 'node-not-ready', { node: 'worker-1' }),
+    ];
     expect(summary(results)).toEqual(['node-memory-pressure node worker-1']);
   });
 
@@ -129,15 +203,31 @@ describe('triage', () => {
   });
 
   it('lost quorum comes before everything else, and explains the API servers that fail with it', () => {
-    const results = [certFile('apiserver', 'cert-expired'), apiReachable(CP[0]!, 'apiserver-refused'), result('etcd-quorum', 'etcd', 'etcd', 'etcd-quorum-lost')];
+    const results = [
+      certFile('apiserver', 'cert-expired'),
+      apiReachable(CP[0]!, 'apiserver-refused'),
+      result('etcd-quorum', 'etcd', 'etcd', 'etcd-quorum-lost'),
+    ];
     const causes = triage(results);
     expect(causes.map((c) => c.code)).toEqual(['etcd-quorum-lost', 'cert-expired']);
     expect(causes[0]!.explains).toEqual(['apiserver-refused']);
   });
 
   it('an expired kubeconfig client certificate explains the 401', () => {
-    const own = result('certs-kubeconfig', 'certs', "kubeconfig user 'admin' client certificate", 'cert-expired', { source: "kubeconfig user 'admin' client certificate", serial: 'k1', issuer: 'CN=kubernetes' });
-    const results = [own, result('apiserver-reachable', 'apiserver', `apiserver ${LB} (kubeconfig)`, 'apiserver-unauthorized', { endpoint: LB, host: '10.0.0.10', port: 6443, source: 'kubeconfig' })];
+    const own = result('certs-kubeconfig', 'certs', "kubeconfig user 'admin' client certificate", 'cert-expired', {
+      source: "kubeconfig user 'admin' client certificate",
+      serial: 'k1',
+      issuer: 'CN=kubernetes',
+    });
+    const results = [
+      own,
+      result('apiserver-reachable', 'apiserver', `apiserver ${LB} (kubeconfig)`, 'apiserver-unauthorized', {
+        endpoint: LB,
+        host: '10.0.0.10',
+        port: 6443,
+        source: 'kubeconfig',
+      }),
+    ];
     expect(summary(results)).toEqual(["cert-expired kubeconfig user 'admin' client certificate"]);
   });
 

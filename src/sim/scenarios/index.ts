@@ -25,7 +25,11 @@ export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 const HA = { controlPlanes: 3, workers: 3 };
 
 const BUILDERS: Record<ScenarioName, () => ScenarioSpec> = {
-  healthy: () => ({ name: 'healthy', description: 'Three control-plane nodes behind a load balancer, three workers, a three-member etcd: nothing wrong.', ...HA }),
+  healthy: () => ({
+    name: 'healthy',
+    description: 'Three control-plane nodes behind a load balancer, three workers, a three-member etcd: nothing wrong.',
+    ...HA,
+  }),
   'apiserver-down': () => ({
     name: 'apiserver-down',
     description: 'Every API server refuses connections (the load balancer has no backend left); etcd is healthy.',
