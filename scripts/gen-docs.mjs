@@ -1,10 +1,10 @@
-// Regenerates docs/catalogue.md and src/checks/info.generated.ts from the catalogue and the
+// Regenerates docs/catalogue.md and src/registry/info.generated.ts from the catalogue and the
 // check registry (bundled on the fly with esbuild).
 import { build } from 'esbuild';
 import { writeFileSync } from 'node:fs';
 
 const out = await build({
-  entryPoints: ['src/catalogue/docs-page.ts'],
+  entryPoints: ['src/registry/docs-page.ts'],
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -16,5 +16,5 @@ const out = await build({
 });
 const mod = await import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
 writeFileSync('docs/catalogue.md', mod.catalogueDocsPage());
-writeFileSync('src/checks/info.generated.ts', mod.checkInfoModule());
-console.log('wrote docs/catalogue.md and src/checks/info.generated.ts');
+writeFileSync('src/registry/info.generated.ts', mod.checkInfoModule());
+console.log('wrote docs/catalogue.md and src/registry/info.generated.ts');

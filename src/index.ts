@@ -1,7 +1,7 @@
 // The programmatic API: what the CLI calls, and what other tools can import. No side
 // effects on import, no process.exit, no writes to stdout.
 import { setMaxListeners } from 'node:events';
-import { CHECKS } from './checks/index.js';
+import { CHECKS } from './registry/index.js';
 import { DISCOVERERS, discoverersFor, discoverTargets } from './discovery/discover.js';
 import { targetsFromFlags } from './discovery/index.js';
 import { loadKubeconfig } from './discovery/kubeconfig.js';
@@ -25,7 +25,7 @@ import type { Targets } from './discovery/targets.js';
 
 export type { Check, Finding, Report, Result } from './engine/types.js';
 export type { CheckOptions } from './options.js';
-export { CHECKS } from './checks/index.js';
+export { CHECKS } from './registry/index.js';
 export { buildReport, exitCodeFor } from './engine/report.js';
 export { render } from './render/index.js';
 export { VERSION } from './version.js';

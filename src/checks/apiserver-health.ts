@@ -7,7 +7,7 @@ import type { Endpoint } from '../discovery/targets.js';
 import type { Check, CheckContext, Finding } from '../engine/types.js';
 import type { KubeOutcome } from '../probes/types.js';
 import { apiEndpoints, apiSubject, endpointData, NETWORK_CODES, reachEndpoint, speaksHttp } from './apiserver-reachable.js';
-import { describeFailingChecks, parseVerboseHealth } from './readyz-parse.js';
+import { describeFailingChecks, parseVerboseHealth } from '../judge/readyz.js';
 
 type HealthPath = 'livez' | 'readyz';
 

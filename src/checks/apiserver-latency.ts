@@ -5,7 +5,7 @@
 import type { Endpoint } from '../discovery/targets.js';
 import type { Check, CheckContext, Finding } from '../engine/types.js';
 import { apiEndpoints, apiSubject, endpointData, prewarmApiEndpoints, reachEndpoint } from './apiserver-reachable.js';
-import { histogramBuckets, histogramCount, histogramQuantile } from './histogram.js';
+import { histogramBuckets, histogramCount, histogramQuantile } from '../judge/histogram.js';
 
 /** Requests per endpoint: enough for a median that one slow handshake does not move. */
 export const LATENCY_SAMPLES = 5;

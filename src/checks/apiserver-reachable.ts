@@ -7,9 +7,9 @@ import type { Check, CheckContext, Finding } from '../engine/types.js';
 import type { Failure } from '../probes/types.js';
 import { kubeconfigServerVersion, serverVersion } from '../engine/needs.js';
 import { parseJsonBody } from '../probes/json-body.js';
-import { hostPort } from '../util/endpoint.js';
-import { nodeNameAt } from './node-list.js';
-import { tcpOnce, tlsOnce } from './probe-once.js';
+import { hostPort } from '../judge/url.js';
+import { nodeNameAt } from '../observe/nodes.js';
+import { tcpOnce, tlsOnce } from '../observe/sockets.js';
 
 export const NETWORK_CODES: Partial<Record<Failure['kind'], Code>> = {
   refused: 'apiserver-refused',

@@ -7,7 +7,7 @@ import { clientCertificatesOf, isCertificateFileName, KUBEADM_CERTIFICATES, KUBE
 import type { Check, CheckContext, Finding } from '../engine/types.js';
 import { describeCertificate, parsePemBundle } from '../probes/certificate.js';
 import type { ServedCertificate } from '../probes/types.js';
-import { caExpiresFirst, certificateFinding, type LocatedCertificate } from './cert-judge.js';
+import { caExpiresFirst, certificateFinding, type LocatedCertificate } from '../judge/certificate.js';
 
 export type CertificateFileRead =
   { kind: 'ok'; certificates: ServedCertificate[]; otherTypes: string[]; invalid: number } | { kind: 'missing' | 'unreadable' | 'invalid'; message: string };

@@ -3,7 +3,7 @@
 // or file paths; the key is never read.
 import type { Check, CheckContext, Finding } from '../engine/types.js';
 import { parsePemBundle } from '../probes/certificate.js';
-import { caExpiresFirst, type LocatedCertificate } from './cert-judge.js';
+import { caExpiresFirst, type LocatedCertificate } from '../judge/certificate.js';
 import { certificateFindings, certificatesIn, fileProblem, readCertificateFile, type CertificateFileRead } from './certs-files.js';
 
 async function clientCertificate(ctx: CheckContext, located: LocatedCertificate[]): Promise<Finding[]> {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { SERVING_FILES } from '../discovery/pki.js';
 import type { Check, CheckContext, Finding } from '../engine/types.js';
 import type { TlsInspection } from '../probes/types.js';
-import { hostPort } from '../util/endpoint.js';
+import { hostPort } from '../judge/url.js';
 import { apiEndpoints } from './apiserver-reachable.js';
 import {
   caExpiresFirst,
@@ -17,7 +17,7 @@ import {
   servesOlderThanDisk,
   staleServedFinding,
   type LocatedCertificate,
-} from './cert-judge.js';
+} from '../judge/certificate.js';
 import { readCertificateFile } from './certs-files.js';
 
 type Role = 'apiserver' | 'etcd-client' | 'etcd-peer' | 'kubelet';

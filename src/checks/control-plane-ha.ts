@@ -2,7 +2,7 @@
 // balancer such as HAProxy in front of the API servers, so that clients and workers always
 // find one. Judged from the control-plane nodes and the kubeconfig's server.
 import type { Check, CheckContext, Finding } from '../engine/types.js';
-import { nodeList, type NodeSummary } from './node-list.js';
+import { nodeList, type NodeSummary } from '../observe/nodes.js';
 
 function countProblem(count: number): string | null {
   if (count === 1) return '1 control-plane node: losing it stops the cluster; run 3 for etcd quorum';

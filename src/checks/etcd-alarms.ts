@@ -4,7 +4,7 @@
 import type { Check, Finding } from '../engine/types.js';
 import type { Code } from '../catalogue/codes.js';
 import { entryFor } from '../catalogue/index.js';
-import { etcdView, type EtcdView, prewarmEtcdView, NO_CREDENTIALS_SKIP } from './etcd-view.js';
+import { etcdView, type EtcdView, prewarmEtcdView, NO_CREDENTIALS_SKIP } from '../observe/etcd-view.js';
 
 const ALARM_CODES: Record<string, Code> = { NOSPACE: 'etcd-alarm-nospace', CORRUPT: 'etcd-alarm-corrupt' };
 

@@ -4,7 +4,7 @@
 // (size vs size in use) is a hint to defragment.
 import type { Check, Finding } from '../engine/types.js';
 import { entryFor } from '../catalogue/index.js';
-import { etcdView, memberSubject, type EtcdView, prewarmEtcdView, NO_CREDENTIALS_SKIP } from './etcd-view.js';
+import { etcdView, memberSubject, type EtcdView, prewarmEtcdView, NO_CREDENTIALS_SKIP } from '../observe/etcd-view.js';
 import { collectAlarms } from './etcd-alarms.js';
 
 export const WARN_RATIO = 0.8;

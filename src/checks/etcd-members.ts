@@ -5,8 +5,8 @@
 import type { Check, Finding } from '../engine/types.js';
 import type { Code } from '../catalogue/codes.js';
 import { entryFor } from '../catalogue/index.js';
-import { credentialsRejected, etcdView, isCredentialFailure, memberSubject, type EtcdView, type MemberView, prewarmEtcdView } from './etcd-view.js';
-import { etcdIndirectView, PEER_PORT, type IndirectView } from './etcd-indirect.js';
+import { credentialsRejected, etcdView, isCredentialFailure, memberSubject, type EtcdView, type MemberView, prewarmEtcdView } from '../observe/etcd-view.js';
+import { etcdIndirectView, PEER_PORT, type IndirectView } from '../observe/etcd-indirect.js';
 
 /**
  * Entries a member may trail the most advanced one before it counts as lagging. Status

@@ -4,8 +4,8 @@
 import type { Check, CheckContext, Finding } from '../engine/types.js';
 import { entryFor } from '../catalogue/index.js';
 import type { Code } from '../catalogue/codes.js';
-import { credentialsRejected, etcdView, type EtcdView, type MemberView, prewarmEtcdView } from './etcd-view.js';
-import { describeApiServerView, etcdIndirectView, type IndirectView } from './etcd-indirect.js';
+import { credentialsRejected, etcdView, type EtcdView, type MemberView, prewarmEtcdView } from '../observe/etcd-view.js';
+import { describeApiServerView, etcdIndirectView, type IndirectView } from '../observe/etcd-indirect.js';
 
 export function quorumOf(voters: number): number {
   return Math.floor(voters / 2) + 1;

@@ -5,9 +5,9 @@
 import type { Check, CheckContext, Finding } from '../engine/types.js';
 import type { HostTarget } from '../discovery/targets.js';
 import type { KubeOutcome } from '../probes/types.js';
-import { describeKubeletDown, kubeletAnswer, type KubeletAnswer } from './kubelet-probe.js';
+import { describeKubeletDown, kubeletAnswer, type KubeletAnswer } from '../observe/kubelet.js';
 import { NEEDS } from '../engine/needs.js';
-import { nodeList, type NodeListOutcome, type NodeSummary } from './node-list.js';
+import { nodeList, type NodeListOutcome, type NodeSummary } from '../observe/nodes.js';
 
 const DEFAULT_KUBELET_PORT = 10250;
 const FORBIDDEN_WHY = 'healthz not checked: needs get nodes/proxy';

@@ -4,7 +4,7 @@
 // vary, so reporting them unasked would raise false alarms.
 import type { Code } from '../catalogue/codes.js';
 import type { Check, Finding, Status } from '../engine/types.js';
-import { nodeList, type NodeCondition, type NodeSummary } from './node-list.js';
+import { nodeList, type NodeCondition, type NodeSummary } from '../observe/nodes.js';
 
 interface KnownCondition {
   type: string;

@@ -3,10 +3,10 @@
 // because "kubelet down" and "kubelet up but cut off or starved" are fixed differently.
 // Cordoned nodes are named as information, not as a problem.
 import type { Check, CheckContext, Finding } from '../engine/types.js';
-import { ageOf, formatAge } from './age.js';
-import { describeKubeletDown, kubeletAnswer, type KubeletAnswer } from './kubelet-probe.js';
-import { leaseIsStale, nodeLeases, type LeaseListOutcome } from './node-leases.js';
-import { nodeList, type NodeSummary } from './node-list.js';
+import { ageOf, formatAge } from '../judge/age.js';
+import { describeKubeletDown, kubeletAnswer, type KubeletAnswer } from '../observe/kubelet.js';
+import { leaseIsStale, nodeLeases, type LeaseListOutcome } from '../observe/leases.js';
+import { nodeList, type NodeSummary } from '../observe/nodes.js';
 
 function subjectOf(node: NodeSummary): string {
   return `node ${node.name}`;

@@ -7,8 +7,8 @@ import type { Code } from '../catalogue/codes.js';
 import type { HostTarget } from '../discovery/targets.js';
 import type { Check, CheckContext, Finding } from '../engine/types.js';
 import type { Failure } from '../probes/types.js';
-import { hostPort } from '../util/endpoint.js';
-import { tcpOnce } from './probe-once.js';
+import { hostPort } from '../judge/url.js';
+import { tcpOnce } from '../observe/sockets.js';
 
 export const SERVICE_PORTS: Readonly<Record<number, string>> = {
   6443: 'kube-apiserver',

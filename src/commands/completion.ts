@@ -4,7 +4,7 @@
 // completion time through the hidden `k8sdoc __complete contexts`.
 import type { Command, Option } from 'commander';
 import { ALL_CODES } from '../catalogue/codes.js';
-import { CHECK_INFO } from '../checks/info.generated.js';
+import { CHECK_INFO } from '../registry/info.generated.js';
 import { COMPONENTS } from '../engine/types.js';
 import { CHECK_OPTIONS, type OptionSpec } from '../options.js';
 

@@ -1,6 +1,6 @@
 // `k8sdoc explain`: catalogue entries by code, or the best matches for words from an error.
 import { Chalk, type ChalkInstance } from 'chalk';
-import { CHECK_INFO } from '../checks/info.generated.js';
+import { CHECK_INFO } from '../registry/info.generated.js';
 import { ALL_CODES, entryFor, lookup, type Code } from '../catalogue/index.js';
 import { isCommand } from '../catalogue/fix-step.js';
 

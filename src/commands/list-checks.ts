@@ -1,4 +1,4 @@
-import { CHECK_INFO } from '../checks/info.generated.js';
+import { CHECK_INFO } from '../registry/info.generated.js';
 
 const NEED_TEXT: Record<string, string> = { api: 'API reachable', nodes: 'may list nodes', etcd: 'etcd endpoints' };
 

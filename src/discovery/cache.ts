@@ -7,9 +7,9 @@
 import { createHash } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
-import { formatAge } from '../checks/age.js';
-import { nodeList, type NodeSummary } from '../checks/node-list.js';
-import { hostPort } from '../util/endpoint.js';
+import { formatAge } from '../judge/age.js';
+import { nodeList, type NodeSummary } from '../observe/nodes.js';
+import { hostPort } from '../judge/url.js';
 import { nodesUnknown } from './degraded.js';
 import type { Discoverer } from './discover.js';
 import type { DiscoveryCacheUse, Endpoint, Targets } from './targets.js';

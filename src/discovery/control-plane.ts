@@ -3,10 +3,10 @@
 // :6443 an API server to probe on its own, so that a dead master behind a healthy load
 // balancer shows. Flags win: --hosts and --apiserver are kept as given; their addresses are
 // only named after the node they belong to. The list is the one the node checks reuse.
-import { nodeList, type NodeSummary } from '../checks/node-list.js';
+import { nodeList, type NodeSummary } from '../observe/nodes.js';
 import { NEEDS } from '../engine/needs.js';
 import type { CheckContext } from '../engine/types.js';
-import { hostPort } from '../util/endpoint.js';
+import { hostPort } from '../judge/url.js';
 import type { Discoverer } from './discover.js';
 import type { Targets } from './targets.js';
 

@@ -1,7 +1,7 @@
 // Whether the API server told us the cluster's machines. When it did not (down, hung, 401,
 // or up but unable to list because etcd is gone), discovery falls back to what is still at
 // hand: static pod manifests and the discovery cache.
-import { nodeList } from '../checks/node-list.js';
+import { nodeList } from '../observe/nodes.js';
 import { NEEDS } from '../engine/needs.js';
 import type { CheckContext } from '../engine/types.js';
 

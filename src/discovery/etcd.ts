@@ -7,7 +7,7 @@ import { NEEDS } from '../engine/needs.js';
 import type { CheckContext } from '../engine/types.js';
 import type { Endpoint, Targets } from './targets.js';
 import type { Discoverer } from './discover.js';
-import { parseEndpoint } from '../util/endpoint.js';
+import { parseEndpoint } from '../judge/url.js';
 import { manifestPath } from './manifests.js';
 
 export const APISERVER_MANIFEST = '/etc/kubernetes/manifests/kube-apiserver.yaml';

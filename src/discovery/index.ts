@@ -2,7 +2,7 @@
 // and files give; it never aborts the run.
 import { existsSync } from 'node:fs';
 import type { CheckOptions } from '../options.js';
-import { parseEndpoint } from '../util/endpoint.js';
+import { parseEndpoint } from '../judge/url.js';
 import type { ResolvedKubeconfig } from './kubeconfig.js';
 import { kubeconfigCertificatesOf } from './pki.js';
 import type { Targets } from './targets.js';

@@ -1,7 +1,7 @@
 // Preconditions shared by many checks, resolved once per run. An unmet need turns each
 // check that declares it into one `skip` line with the reason, instead of twenty failures.
-import { nodeList } from '../checks/node-list.js';
-import { tlsOnce } from '../checks/probe-once.js';
+import { nodeList } from '../observe/nodes.js';
+import { tlsOnce } from '../observe/sockets.js';
 import type { KubeOutcome, KubeProbe } from '../probes/types.js';
 import type { CheckContext, NeedId } from './types.js';
 

@@ -5,7 +5,7 @@ import { Agent, request, type RequestOptions } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { ResolvedKubeconfig } from '../discovery/kubeconfig.js';
-import { bareHost } from '../util/endpoint.js';
+import { bareHost } from '../judge/url.js';
 import { startDeadline } from './deadline.js';
 import { classifyNetworkError, firstLine } from './errors.js';
 import type { KubeOutcome, KubeProbe, KubeRequestOptions, ProbeDeadline } from './types.js';

@@ -4,7 +4,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import { entryFor } from '../catalogue/index.js';
 import { isCommand } from '../catalogue/fix-step.js';
-import { formatAge } from '../checks/age.js';
+import { formatAge } from '../judge/age.js';
 import { COMPONENTS, type Report, type ReportResult, type RootCause, type Status } from '../engine/types.js';
 import { isCertificatesOnly, renderCertsTable } from './certs-table.js';
 import type { RenderOptions } from './options.js';

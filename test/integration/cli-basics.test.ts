@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectUsageError, runCli } from '../helpers/cli.js';
-import { CHECKS } from '../../src/checks/index.js';
+import { CHECKS } from '../../src/registry/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'k8sdoc-cli-'));
 const file = (name: string, text: string | Buffer) => {

@@ -5,7 +5,7 @@ import { isCommand } from '../../src/catalogue/fix-step.js';
 import { describe, expect, it } from 'vitest';
 import type { Code } from '../../src/catalogue/codes.js';
 import { entryFor } from '../../src/catalogue/index.js';
-import { CHECKS } from '../../src/checks/index.js';
+import { CHECKS } from '../../src/registry/index.js';
 import { runCli } from '../helpers/cli.js';
 
 /** Words as typed or pasted, the entry that must come first, and others that must be offered. */

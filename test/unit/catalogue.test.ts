@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CHECKS } from '../../src/checks/index.js';
+import { CHECKS } from '../../src/registry/index.js';
 import { ALL_CODES, CODES } from '../../src/catalogue/codes.js';
 import { ENTRIES } from '../../src/catalogue/entries.js';
 import { searchCatalogue } from '../../src/catalogue/index.js';
-import { catalogueDocsPage, checkInfoModule } from '../../src/catalogue/docs-page.js';
-import { CHECK_INFO } from '../../src/checks/info.generated.js';
+import { catalogueDocsPage, checkInfoModule } from '../../src/registry/docs-page.js';
+import { CHECK_INFO } from '../../src/registry/info.generated.js';
 
 const CONTRACT_CODES = [
   'apiserver-refused',
@@ -91,8 +91,8 @@ describe('catalogue', () => {
     expect(readFileSync('docs/catalogue.md', 'utf8')).toBe(catalogueDocsPage());
   });
 
-  it('src/checks/info.generated.ts matches the check registry (run `npm run docs`)', () => {
-    expect(readFileSync('src/checks/info.generated.ts', 'utf8')).toBe(checkInfoModule());
+  it('src/registry/info.generated.ts matches the check registry (run `npm run docs`)', () => {
+    expect(readFileSync('src/registry/info.generated.ts', 'utf8')).toBe(checkInfoModule());
     expect(CHECK_INFO.map((c) => c.id)).toEqual(CHECKS.map((c) => c.id));
     expect(CHECK_INFO.find((c) => c.id === 'etcd-quorum')!.codes).toEqual(CHECKS.find((c) => c.id === 'etcd-quorum')!.codes);
   });

@@ -6,7 +6,7 @@ import { earlyShare, startEarlyProbes } from '../../src/engine/early-probes.js';
 import { createLimiter } from '../../src/engine/limit.js';
 import type { Check, CheckContext } from '../../src/engine/types.js';
 import type { TcpOutcome } from '../../src/probes/types.js';
-import { tcpOnce } from '../../src/checks/probe-once.js';
+import { tcpOnce } from '../../src/observe/sockets.js';
 import { emptyTargets, fakeContext, fakeProbes } from '../helpers/fake-context.js';
 
 const turn = () => new Promise((r) => setImmediate(r));

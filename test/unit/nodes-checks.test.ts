@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { nodesPressure } from '../../src/checks/nodes-pressure.js';
 import { nodesReady } from '../../src/checks/nodes-ready.js';
-import { nodeList } from '../../src/checks/node-list.js';
+import { nodeList } from '../../src/observe/nodes.js';
 import type { KubeOutcome, KubeProbe, TcpOutcome, TlsInspection } from '../../src/probes/types.js';
 import { fakeContext } from '../helpers/fake-context.js';
 

@@ -1,7 +1,7 @@
 // The kubelets' heartbeats: one Lease per node in kube-node-lease, renewed every 10 s by a
 // live kubelet. Listed once per run (paginated like nodes) and only when a check asks.
 import type { CheckContext } from '../engine/types.js';
-import { listPaged } from './node-list.js';
+import { listPaged } from './nodes.js';
 
 export interface NodeLease {
   node: string;

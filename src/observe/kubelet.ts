@@ -3,7 +3,7 @@
 // answer to a request: 200, 401 or 403). Memoised, so the node and kubelet checks share it.
 import type { CheckContext } from '../engine/types.js';
 import type { Failure } from '../probes/types.js';
-import { tcpOnce, tlsOnce } from './probe-once.js';
+import { tcpOnce, tlsOnce } from './sockets.js';
 
 export type KubeletAnswer = { up: true; tcpMs: number; tlsMs: number } | { up: false; stage: 'tcp' | 'tls'; failure: Failure; ms: number };
 

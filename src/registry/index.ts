@@ -1,0 +1,37 @@
+// The ordered registry of checks. Order is the order of `k8sdoc checks` and of the report.
+import type { Check } from '../engine/types.js';
+import { apiserverReachable } from '../checks/apiserver-reachable.js';
+import { apiserverHealth } from '../checks/apiserver-health.js';
+import { apiserverLatency } from '../checks/apiserver-latency.js';
+import { controlPlaneHa } from '../checks/control-plane-ha.js';
+import { nodesReady } from '../checks/nodes-ready.js';
+import { nodesPressure } from '../checks/nodes-pressure.js';
+import { kubelet } from '../checks/kubelet.js';
+import { ports } from '../checks/ports.js';
+import { etcdQuorum } from '../checks/etcd-quorum.js';
+import { etcdMembers } from '../checks/etcd-members.js';
+import { etcdAlarms } from '../checks/etcd-alarms.js';
+import { etcdDbSize } from '../checks/etcd-db-size.js';
+import { etcdBackup } from '../checks/etcd-backup.js';
+import { certsServed } from '../checks/certs-served.js';
+import { certsFiles } from '../checks/certs-files.js';
+import { certsKubeconfig } from '../checks/certs-kubeconfig.js';
+
+export const CHECKS: readonly Check[] = [
+  apiserverReachable,
+  apiserverHealth,
+  apiserverLatency,
+  controlPlaneHa,
+  etcdQuorum,
+  etcdMembers,
+  etcdAlarms,
+  etcdDbSize,
+  etcdBackup,
+  certsServed,
+  certsFiles,
+  certsKubeconfig,
+  nodesReady,
+  nodesPressure,
+  kubelet,
+  ports,
+];
