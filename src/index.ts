@@ -12,7 +12,8 @@ import { limitProbes, type ProbeTrace } from './engine/limited-probes.js';
 import { buildReport } from './engine/report.js';
 import { runChecks } from './engine/runner.js';
 import { selectChecks } from './engine/select.js';
-import { createSharedCache } from './engine/shared-cache.js';
+import { createFacts } from './observe/facts.js';
+import { createMemo, type ObserveScope } from './observe/scope.js';
 import type { Check, CheckContext, Report } from './engine/types.js';
 import type { CheckOptions } from './options.js';
 import { applyPolicy } from './config/policy.js';
@@ -93,16 +94,8 @@ export async function runDiagnosis(options: CheckOptions, environment: RunEnviro
   environment.signal?.addEventListener('abort', onAbort, { once: true });
   const limit = createLimiter(options.concurrency);
   const trace = options.debug ? probeTimeline(started, log) : undefined;
-  const ctx: CheckContext = {
-    targets,
-    probes: limitProbes(probeSet.probes, limit, trace),
-    now: startedAt,
-    signal: controller.signal,
-    options,
-    shared: createSharedCache(),
-    limit,
-    log,
-  };
+  const scope: ObserveScope = { targets, probes: limitProbes(probeSet.probes, limit, trace), options, signal: controller.signal, memo: createMemo(), log };
+  const ctx: CheckContext = { facts: createFacts(scope), targets, now: startedAt, signal: controller.signal, options, log };
   const cacheStore = environment.discoveryCache === false ? null : readOnce(fileCacheStore);
   const flagged = { hosts: options.hosts.length > 0, apiservers: options.apiservers.length > 0 };
   const early = startEarlyProbes(ctx, checks, {
@@ -110,6 +103,7 @@ export async function runDiagnosis(options: CheckOptions, environment: RunEnviro
     limit,
     trace,
     targets: () => targetsWithCache(environment.env, targets, flagged, cacheStore),
+    factsFor: (earlyTargets, probes) => createFacts({ ...scope, targets: earlyTargets, probes }),
   });
   try {
     await discoverTargets(targets, ctx, cacheStore === null ? DISCOVERERS : discoverersFor(environment.env, cacheStore));

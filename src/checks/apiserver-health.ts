@@ -6,10 +6,9 @@
 import type { Endpoint } from '../discovery/targets.js';
 import type { Check, CheckContext, Finding } from '../engine/types.js';
 import type { KubeOutcome } from '../probes/types.js';
-import { apiEndpoints, apiSubject, endpointData, NETWORK_CODES, reachEndpoint, speaksHttp } from './apiserver-reachable.js';
+import { apiEndpoints, apiSubject, endpointData, judgeApiEndpoint, NETWORK_CODES } from '../judge/api-endpoint.js';
 import { describeFailingChecks, parseVerboseHealth } from '../judge/readyz.js';
-
-type HealthPath = 'livez' | 'readyz';
+import type { HealthPath } from '../observe/api.js';
 
 type Verdict =
   | { kind: 'pass'; checks: number }
@@ -17,13 +16,9 @@ type Verdict =
   | { kind: 'absent' }
   | { kind: 'problem'; outcome: Exclude<KubeOutcome, { kind: 'ok' }> };
 
-/** Memoised per endpoint and path, so that the early probe and the check share one request. */
-function askHealth(ctx: CheckContext, e: Endpoint, path: HealthPath): Promise<Verdict> {
-  return ctx.shared.once(`health:${e.url}:${path}`, () => askHealthNow(ctx, e, path));
-}
-
-async function askHealthNow(ctx: CheckContext, e: Endpoint, path: HealthPath): Promise<Verdict> {
-  const outcome = await ctx.probes.kube!.get(`/${path}?verbose`, { timeoutMs: ctx.options.timeoutMs, signal: ctx.signal, server: e.url });
+/** The early probe and the check share one request per endpoint and path (the facts ask it once). */
+async function askHealth(ctx: CheckContext, e: Endpoint, path: HealthPath): Promise<Verdict> {
+  const outcome = await ctx.facts.api.health(e, path);
   if (outcome.kind === 'ok') return { kind: 'pass', checks: parseVerboseHealth(outcome.body).checks.length };
   if (outcome.kind === 'http' && outcome.status === 404) return { kind: 'absent' };
   if (outcome.kind === 'http' && outcome.status !== undefined && outcome.status >= 500 && outcome.body) {
@@ -68,7 +63,7 @@ function problemFinding(ctx: CheckContext, e: Endpoint, path: HealthPath, outcom
 }
 
 async function judgeEndpoint(ctx: CheckContext, e: Endpoint): Promise<Finding> {
-  const reach = await reachEndpoint(ctx, e);
+  const reach = judgeApiEndpoint(ctx, e, await ctx.facts.api.endpoint(e));
   if (reach.status === 'crit' && reach.code !== 'apiserver-unauthorized') {
     return {
       status: 'skip',
@@ -116,9 +111,10 @@ export const apiserverHealth: Check = {
   // lost etcd takes its time over /readyz, and that wait then runs alongside discovery's.
   prewarm(ctx) {
     for (const e of apiEndpoints(ctx)) {
-      void speaksHttp(ctx, e)
+      void ctx.facts.api
+        .speaksHttp(e)
         .then((speaks) => {
-          if (speaks) for (const path of ['livez', 'readyz'] as const) void askHealth(ctx, e, path).catch(() => undefined);
+          if (speaks) for (const path of ['livez', 'readyz'] as const) void ctx.facts.api.health(e, path).catch(() => undefined);
         })
         .catch(() => undefined);
     }
@@ -139,7 +135,7 @@ export const apiserverHealth: Check = {
   async run(ctx) {
     const endpoints = apiEndpoints(ctx);
     if (endpoints.length === 0) return [{ status: 'skip', subject: 'apiserver', message: 'no API server known: no kubeconfig and no --apiserver given' }];
-    if (!ctx.probes.kube) return [{ status: 'skip', subject: 'apiserver', message: 'no kubeconfig: /livez and /readyz need credentials' }];
+    if (!ctx.facts.api.configured) return [{ status: 'skip', subject: 'apiserver', message: 'no kubeconfig: /livez and /readyz need credentials' }];
     return Promise.all(endpoints.map((e) => judgeEndpoint(ctx, e)));
   },
 };

@@ -4,7 +4,7 @@
 // started). Above --latency-warn (default 1 s, the upstream SLO for the p99) is a warning.
 import type { Endpoint } from '../discovery/targets.js';
 import type { Check, CheckContext, Finding } from '../engine/types.js';
-import { apiEndpoints, apiSubject, endpointData, prewarmApiEndpoints, reachEndpoint } from './apiserver-reachable.js';
+import { apiEndpoints, apiSubject, endpointData, judgeApiEndpoint } from '../judge/api-endpoint.js';
 import { histogramBuckets, histogramCount, histogramQuantile } from '../judge/histogram.js';
 
 /** Requests per endpoint: enough for a median that one slow handshake does not move. */
@@ -22,7 +22,7 @@ function median(values: readonly number[]): number {
 type P99 = { kind: 'ok'; seconds: number; observations: number } | { kind: 'unknown'; why: string };
 
 async function serverP99(ctx: CheckContext, e: Endpoint): Promise<P99> {
-  const outcome = await ctx.probes.kube!.get('/metrics', { timeoutMs: ctx.options.timeoutMs, signal: ctx.signal, server: e.url });
+  const outcome = await ctx.facts.api.get('/metrics', { server: e.url });
   if (outcome.kind === 'forbidden') return { kind: 'unknown', why: 'p99 not read: needs get on the non-resource URL /metrics' };
   if (outcome.kind !== 'ok') return { kind: 'unknown', why: `p99 not read: ${outcome.message}` };
   const buckets = histogramBuckets(outcome.body, DURATION_METRIC, (l) => READ_VERBS.has(l['verb'] ?? ''));
@@ -36,7 +36,7 @@ function ms(value: number): string {
 }
 
 async function measure(ctx: CheckContext, e: Endpoint): Promise<Finding> {
-  const reach = await reachEndpoint(ctx, e);
+  const reach = judgeApiEndpoint(ctx, e, await ctx.facts.api.endpoint(e));
   if (reach.status === 'crit') {
     return {
       status: 'skip',
@@ -48,7 +48,7 @@ async function measure(ctx: CheckContext, e: Endpoint): Promise<Finding> {
   // One after the other: a round trip, not how well the server copes with a burst.
   const samples: number[] = [];
   for (let i = 0; i < LATENCY_SAMPLES; i++) {
-    const outcome = await ctx.probes.kube!.get('/version', { timeoutMs: ctx.options.timeoutMs, signal: ctx.signal, server: e.url });
+    const outcome = await ctx.facts.api.get('/version', { server: e.url });
     if (outcome.kind !== 'ok') {
       const timedOut = outcome.kind === 'timeout';
       return {
@@ -96,7 +96,10 @@ async function measure(ctx: CheckContext, e: Endpoint): Promise<Finding> {
 }
 
 export const apiserverLatency: Check = {
-  prewarm: prewarmApiEndpoints,
+  // Whether each endpoint answers at all, known before discovery ends.
+  prewarm(ctx) {
+    for (const e of apiEndpoints(ctx)) void ctx.facts.api.speaksHttp(e).catch(() => undefined);
+  },
   id: 'apiserver-latency',
   component: 'apiserver',
   title: 'API server request latency per endpoint: round trip (median, max) and the p99 from /metrics',
@@ -105,7 +108,7 @@ export const apiserverLatency: Check = {
   async run(ctx) {
     const endpoints = apiEndpoints(ctx);
     if (endpoints.length === 0) return [{ status: 'skip', subject: 'apiserver', message: 'no API server known: no kubeconfig and no --apiserver given' }];
-    if (!ctx.probes.kube) return [{ status: 'skip', subject: 'apiserver', message: 'no kubeconfig: latency is measured with authenticated requests' }];
+    if (!ctx.facts.api.configured) return [{ status: 'skip', subject: 'apiserver', message: 'no kubeconfig: latency is measured with authenticated requests' }];
     return Promise.all(endpoints.map((e) => measure(ctx, e)));
   },
 };

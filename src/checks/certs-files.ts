@@ -1,86 +1,10 @@
 // The certificates on disk: every file kubeadm manages in the PKI folder (a missing one is a
 // finding), any other certificate file in it (k3s, hand-made CAs), and the client
 // certificates in the kubeconfigs next to it. A bundle is read certificate by certificate.
-import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { clientCertificatesOf, isCertificateFileName, KUBEADM_CERTIFICATES, KUBEADM_KUBECONFIGS, kubeconfigDirOf, looksLikeKubeadm } from '../discovery/pki.js';
 import type { Check, CheckContext, Finding } from '../engine/types.js';
-import { describeCertificate, parsePemBundle } from '../probes/certificate.js';
-import type { ServedCertificate } from '../probes/types.js';
-import { caExpiresFirst, certificateFinding, type LocatedCertificate } from '../judge/certificate.js';
-
-export type CertificateFileRead =
-  { kind: 'ok'; certificates: ServedCertificate[]; otherTypes: string[]; invalid: number } | { kind: 'missing' | 'unreadable' | 'invalid'; message: string };
-
-/** What a certificate file holds, from its bytes: PEM (one or many blocks), else DER. */
-export function certificatesIn(data: Buffer, path: string): CertificateFileRead {
-  const blocks = parsePemBundle(data.toString('utf8'));
-  if (blocks.certificates.length > 0) return { kind: 'ok', ...blocks };
-  if (blocks.invalid > 0) return { kind: 'invalid', message: `${path}: ${blocks.invalid} certificate block(s) do not parse (truncated or corrupted)` };
-  if (blocks.otherTypes.length > 0) return { kind: 'invalid', message: `${path} holds ${[...new Set(blocks.otherTypes)].join(', ')}, not a certificate` };
-  try {
-    return { kind: 'ok', certificates: [describeCertificate(new X509Certificate(data))], otherTypes: [], invalid: 0 };
-  } catch {
-    return { kind: 'invalid', message: `${path} holds no PEM certificate (${data.length} bytes of something else)` };
-  }
-}
-
-/** Reads a certificate file once per run: the served check compares endpoints with the same files. */
-export function readCertificateFile(ctx: CheckContext, path: string): Promise<CertificateFileRead> {
-  return ctx.shared.once(`certificate-file:${path}`, async () => {
-    const read = await ctx.probes.files.read(path);
-    if (read.kind === 'ok') return certificatesIn(read.data, path);
-    if (read.kind === 'missing') return { kind: 'missing', message: read.message };
-    if (read.kind === 'not-a-file') return { kind: 'invalid', message: read.message };
-    return { kind: 'unreadable', message: read.message };
-  });
-}
-
-/** The findings for a file that yielded no certificate. */
-export function fileProblem(read: Exclude<CertificateFileRead, { kind: 'ok' }>, subject: string, name: string, source: string): Finding {
-  const data = { name, source };
-  switch (read.kind) {
-    case 'missing':
-      return { status: 'warn', code: 'cert-file-missing', subject, message: `${name}: ${read.message}`, data };
-    case 'unreadable':
-      return {
-        status: 'warn',
-        code: 'cert-file-unreadable',
-        subject,
-        message: `${name}: ${read.message}; kubeadm keeps its PKI readable by root only (sudo k8sdoc check --only certs)`,
-        data,
-      };
-    case 'invalid':
-      return { status: 'crit', code: 'cert-file-invalid', subject, message: `${name}: ${read.message}`, data };
-  }
-}
-
-/** One finding per certificate of a file (a bundle gives several), plus one for unparsable blocks. */
-export function certificateFindings(
-  read: Extract<CertificateFileRead, { kind: 'ok' }>,
-  base: { subject: string; name: string; source: string },
-  ctx: CheckContext,
-  located: LocatedCertificate[],
-): Finding[] {
-  const n = read.certificates.length;
-  const findings = read.certificates.map((cert, i) => {
-    const suffix = n > 1 ? ` [${i + 1}/${n}]` : '';
-    const entry: LocatedCertificate = { cert, name: `${base.name}${suffix}`, source: base.source };
-    located.push(entry);
-    return certificateFinding(entry, `${base.subject}${suffix}`, ctx.now, ctx.options);
-  });
-  if (read.invalid > 0) {
-    findings.push(
-      fileProblem(
-        { kind: 'invalid', message: `${read.invalid} more certificate block(s) do not parse (truncated or corrupted)` },
-        base.subject,
-        base.name,
-        base.source,
-      ),
-    );
-  }
-  return findings;
-}
+import { caExpiresFirst, certificateFindings, certificatesIn, fileProblem, type LocatedCertificate } from '../judge/certificate.js';
 
 interface FileToRead {
   path: string;
@@ -90,8 +14,8 @@ interface FileToRead {
 }
 
 async function filesOfFolder(ctx: CheckContext, pkiDir: string): Promise<{ files: FileToRead[]; kubeadm: boolean; notes: Finding[] }> {
-  const top = (await ctx.probes.files.list(pkiDir)) ?? [];
-  const etcdNames = (await ctx.probes.files.list(join(pkiDir, 'etcd'))) ?? null;
+  const top = (await ctx.facts.files.list(pkiDir)) ?? [];
+  const etcdNames = (await ctx.facts.files.list(join(pkiDir, 'etcd'))) ?? null;
   const present = [...top.filter(isCertificateFileName), ...(etcdNames ?? []).filter(isCertificateFileName).map((n) => `etcd/${n}`)];
   const kubeadm = looksLikeKubeadm(top);
   const files: FileToRead[] = [];
@@ -123,7 +47,7 @@ async function kubeconfigFindings(ctx: CheckContext, pkiDir: string, kubeadm: bo
   for (const conf of KUBEADM_KUBECONFIGS) {
     const path = join(dir, conf.name);
     const source = `kubeconfig ${path}`;
-    const read = await ctx.probes.files.read(path);
+    const read = await ctx.facts.files.read(path);
     if (read.kind === 'missing') {
       if (kubeadm && conf.required) findings.push(fileProblem({ kind: 'missing', message: read.message }, path, conf.name, source));
       continue;
@@ -150,7 +74,7 @@ async function kubeconfigFindings(ctx: CheckContext, pkiDir: string, kubeadm: bo
       const subject = parsed.clients.length > 1 ? `${path} user ${client.user}` : path;
       const clientSource = client.file ? `${source} user ${client.user} file ${client.file}` : `${source} user ${client.user}`;
       const contents =
-        client.pem !== null ? certificatesIn(Buffer.from(client.pem), `${path} (user ${client.user})`) : await readCertificateFile(ctx, client.file!);
+        client.pem !== null ? certificatesIn(Buffer.from(client.pem), `${path} (user ${client.user})`) : await ctx.facts.files.certificates(client.file!);
       const base = { subject, name: conf.name, source: clientSource };
       findings.push(
         ...(contents.kind === 'ok' ? certificateFindings(contents, base, ctx, located) : [fileProblem(contents, subject, conf.name, clientSource)]),
@@ -177,7 +101,7 @@ export const certsFiles: Check = {
         },
       ];
     }
-    const stat = await ctx.probes.files.stat(pkiDir);
+    const stat = await ctx.facts.files.stat(pkiDir);
     if (!stat?.isDirectory) {
       return [fileProblem({ kind: 'missing', message: `${pkiDir} is not a folder (--pki-dir)` }, pkiDir, 'pki', `file ${pkiDir}`)];
     }
@@ -185,7 +109,7 @@ export const certsFiles: Check = {
     const located: LocatedCertificate[] = [];
     const findings: Finding[] = [];
     for (const f of files) {
-      const read = await readCertificateFile(ctx, f.path);
+      const read = await ctx.facts.files.certificates(f.path);
       const base = { subject: f.path, name: f.name, source: `file ${f.path}` };
       findings.push(...(read.kind === 'ok' ? certificateFindings(read, base, ctx, located) : [fileProblem(read, f.path, f.name, base.source)]));
     }

@@ -3,8 +3,7 @@
 // or file paths; the key is never read.
 import type { Check, CheckContext, Finding } from '../engine/types.js';
 import { parsePemBundle } from '../probes/certificate.js';
-import { caExpiresFirst, type LocatedCertificate } from '../judge/certificate.js';
-import { certificateFindings, certificatesIn, fileProblem, readCertificateFile, type CertificateFileRead } from './certs-files.js';
+import { caExpiresFirst, certificateFindings, certificatesIn, fileProblem, type CertificateFileRead, type LocatedCertificate } from '../judge/certificate.js';
 
 async function clientCertificate(ctx: CheckContext, located: LocatedCertificate[]): Promise<Finding[]> {
   const kc = ctx.targets.kubeconfigCertificates;
@@ -17,7 +16,7 @@ async function clientCertificate(ctx: CheckContext, located: LocatedCertificate[
     read = certificatesIn(Buffer.from(kc.clientCertPem), `client-certificate-data of ${who}`);
   } else if (kc.clientCertFile !== null) {
     source += ` (file ${kc.clientCertFile})`;
-    read = await readCertificateFile(ctx, kc.clientCertFile);
+    read = await ctx.facts.files.certificates(kc.clientCertFile);
   } else {
     const how = kc.otherAuth ? `authenticates with a ${kc.otherAuth}` : 'has no credentials';
     return [{ status: 'skip', subject, message: `${who} ${how}: no client certificate to check`, data: { source } }];

@@ -8,7 +8,8 @@ import { SERVING_FILES } from '../discovery/pki.js';
 import type { Check, CheckContext, Finding } from '../engine/types.js';
 import type { TlsInspection } from '../probes/types.js';
 import { hostPort } from '../judge/url.js';
-import { apiEndpoints } from './apiserver-reachable.js';
+import { apiEndpoints } from '../judge/api-endpoint.js';
+import { PORTS } from '../judge/ports.js';
 import {
   caExpiresFirst,
   certificateFinding,
@@ -18,12 +19,8 @@ import {
   staleServedFinding,
   type LocatedCertificate,
 } from '../judge/certificate.js';
-import { readCertificateFile } from './certs-files.js';
 
 type Role = 'apiserver' | 'etcd-client' | 'etcd-peer' | 'kubelet';
-
-const ETCD_PEER_PORT = 2380;
-const KUBELET_PORT = 10250;
 
 interface ServedTarget {
   host: string;
@@ -43,15 +40,6 @@ const RESTART: Record<Exclude<Role, 'kubelet'>, string> = {
   'etcd-peer': 'restart etcd: move /etc/kubernetes/manifests/etcd.yaml out of the folder and back after 20 s',
 };
 
-async function etcdCa(ctx: CheckContext): Promise<{ pem: string | null; label: string }> {
-  const file = ctx.targets.etcdTls.caFile ?? (ctx.targets.pkiDir ? join(ctx.targets.pkiDir, 'etcd/ca.crt') : null);
-  if (file === null) return { pem: null, label: 'no etcd CA known' };
-  const read = await readCertificateFile(ctx, file);
-  return read.kind === 'ok'
-    ? { pem: read.certificates.map((c) => c.pem).join('\n'), label: `the etcd CA ${file}` }
-    : { pem: null, label: `no etcd CA (${read.message})` };
-}
-
 async function servedTargets(ctx: CheckContext): Promise<ServedTarget[]> {
   const all: ServedTarget[] = [];
   const clusterCa = ctx.targets.clusterCa;
@@ -70,10 +58,10 @@ async function servedTargets(ctx: CheckContext): Promise<ServedTarget[]> {
     });
   }
   if (ctx.targets.etcd.length > 0) {
-    const ca = await etcdCa(ctx);
+    const ca = await ctx.facts.etcd.ca();
     for (const e of ctx.targets.etcd) {
       const client = hostPort(e.host, e.port);
-      const peer = hostPort(e.host, ETCD_PEER_PORT);
+      const peer = hostPort(e.host, PORTS.etcdPeer);
       all.push({
         host: e.host,
         port: e.port,
@@ -85,7 +73,7 @@ async function servedTargets(ctx: CheckContext): Promise<ServedTarget[]> {
       });
       all.push({
         host: e.host,
-        port: ETCD_PEER_PORT,
+        port: PORTS.etcdPeer,
         role: 'etcd-peer',
         subject: `etcd ${peer} (peer)`,
         source: `endpoint ${peer} (etcd peer)`,
@@ -95,11 +83,11 @@ async function servedTargets(ctx: CheckContext): Promise<ServedTarget[]> {
     }
   }
   for (const h of ctx.targets.hosts) {
-    const hp = hostPort(h.address, KUBELET_PORT);
+    const hp = hostPort(h.address, PORTS.kubelet);
     const node = h.name ? ` node ${h.name}` : '';
     all.push({
       host: h.address,
-      port: KUBELET_PORT,
+      port: PORTS.kubelet,
       role: 'kubelet',
       subject: `kubelet ${hp}${h.name ? ` (node ${h.name})` : ''}`,
       source: `endpoint ${hp} (kubelet${node})`,
@@ -114,11 +102,9 @@ async function servedTargets(ctx: CheckContext): Promise<ServedTarget[]> {
   });
 }
 
+/** apiserver-reachable makes the very same handshake (the facts ask it once): one handshake, two checks. */
 function inspect(ctx: CheckContext, t: ServedTarget): Promise<TlsInspection> {
-  const options = { timeoutMs: ctx.options.timeoutMs, signal: ctx.signal, ca: t.ca ?? undefined };
-  // apiserver-reachable makes the very same handshake under this key: one handshake, two checks.
-  const key = t.role === 'apiserver' ? `tls:${t.host}:${t.port}` : `tls:${t.host}:${t.port}:${t.role}`;
-  return ctx.shared.once(key, () => ctx.probes.tls(t.host, t.port, options));
+  return ctx.facts.tls(t.host, t.port, t.role);
 }
 
 /** The leaf's finding; a certificate that fails verification for another reason than its dates is cert-untrusted. */
@@ -153,7 +139,7 @@ function leafFinding(ctx: CheckContext, t: ServedTarget, tls: TlsInspection, lea
 async function staleness(ctx: CheckContext, t: ServedTarget, leaf: LocatedCertificate): Promise<Finding[]> {
   if (t.role === 'kubelet' || ctx.targets.pkiDir === null) return [];
   const path = join(ctx.targets.pkiDir, SERVING_FILES[t.role]);
-  const read = await readCertificateFile(ctx, path);
+  const read = await ctx.facts.files.certificates(path);
   const onDisk = read.kind === 'ok' ? read.certificates[0] : undefined;
   if (!onDisk || !servesOlderThanDisk(leaf.cert, onDisk)) return [];
   return [staleServedFinding(leaf, { cert: onDisk, name: SERVING_FILES[t.role], source: `file ${path}` }, t.subject, RESTART[t.role], ctx.now)];

@@ -2,7 +2,7 @@
 // balancer such as HAProxy in front of the API servers, so that clients and workers always
 // find one. Judged from the control-plane nodes and the kubeconfig's server.
 import type { Check, CheckContext, Finding } from '../engine/types.js';
-import { nodeList, type NodeSummary } from '../observe/nodes.js';
+import type { NodeSummary } from '../observe/nodes.js';
 
 function countProblem(count: number): string | null {
   if (count === 1) return '1 control-plane node: losing it stops the cluster; run 3 for etcd quorum';
@@ -46,7 +46,7 @@ export const controlPlaneHa: Check = {
   needs: ['nodes'],
   codes: ['control-plane-not-ha'],
   async run(ctx) {
-    const list = await nodeList(ctx);
+    const list = await ctx.facts.nodes();
     if (list.kind !== 'ok') return [{ status: 'skip', subject: 'control plane', message: list.message }];
     const controlPlane = list.nodes.filter((n) => n.controlPlane);
     if (controlPlane.length === 0) {

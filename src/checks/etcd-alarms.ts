@@ -4,7 +4,8 @@
 import type { Check, Finding } from '../engine/types.js';
 import type { Code } from '../catalogue/codes.js';
 import { entryFor } from '../catalogue/index.js';
-import { etcdView, type EtcdView, prewarmEtcdView, NO_CREDENTIALS_SKIP } from '../observe/etcd-view.js';
+import type { EtcdView } from '../observe/etcd-view.js';
+import { NO_CREDENTIALS_SKIP } from '../judge/etcd.js';
 
 const ALARM_CODES: Record<string, Code> = { NOSPACE: 'etcd-alarm-nospace', CORRUPT: 'etcd-alarm-corrupt' };
 
@@ -65,14 +66,14 @@ export function judgeAlarms(view: EtcdView): Finding[] {
 }
 
 export const etcdAlarms: Check = {
-  prewarm: prewarmEtcdView,
+  prewarm: (ctx) => ctx.facts.etcd.prewarm(),
   id: 'etcd-alarms',
   component: 'etcd',
   title: 'etcd has no NOSPACE or CORRUPT alarm raised',
   needs: ['etcd'],
   codes: ['etcd-alarm-nospace', 'etcd-alarm-corrupt'],
   async run(ctx) {
-    const view = await etcdView(ctx);
+    const view = await ctx.facts.etcd.view();
     if (view === null) return [...NO_CREDENTIALS_SKIP];
     return judgeAlarms(view);
   },

@@ -19,7 +19,7 @@ export function formatAge(ms: number): string {
 
 export async function judgeBackups(ctx: CheckContext, dir: string): Promise<Finding[]> {
   const subject = `etcd backups in ${dir}`;
-  const stat = await ctx.probes.files.stat(dir);
+  const stat = await ctx.facts.files.stat(dir);
   if (!stat || !stat.isDirectory) {
     const code = 'etcd-backup-missing' as const;
     return [
@@ -32,10 +32,10 @@ export async function judgeBackups(ctx: CheckContext, dir: string): Promise<Find
       },
     ];
   }
-  const names = (await ctx.probes.files.list(dir)) ?? [];
+  const names = (await ctx.facts.files.list(dir)) ?? [];
   const snapshots: { name: string; size: number; mtime: Date }[] = [];
   for (const name of names.filter((n) => SNAPSHOT_NAME.test(n))) {
-    const s = await ctx.probes.files.stat(join(dir, name));
+    const s = await ctx.facts.files.stat(join(dir, name));
     if (s?.isFile) snapshots.push({ name, size: s.size, mtime: s.mtime });
   }
   if (snapshots.length === 0) {

@@ -4,7 +4,8 @@
 // (size vs size in use) is a hint to defragment.
 import type { Check, Finding } from '../engine/types.js';
 import { entryFor } from '../catalogue/index.js';
-import { etcdView, memberSubject, type EtcdView, prewarmEtcdView, NO_CREDENTIALS_SKIP } from '../observe/etcd-view.js';
+import type { EtcdView } from '../observe/etcd-view.js';
+import { memberSubject, NO_CREDENTIALS_SKIP } from '../judge/etcd.js';
 import { collectAlarms } from './etcd-alarms.js';
 
 export const WARN_RATIO = 0.8;
@@ -95,14 +96,14 @@ export function judgeDbSize(view: EtcdView, quota: QuotaSettings): Finding[] {
 }
 
 export const etcdDbSize: Check = {
-  prewarm: prewarmEtcdView,
+  prewarm: (ctx) => ctx.facts.etcd.prewarm(),
   id: 'etcd-db-size',
   component: 'etcd',
   title: 'etcd databases are well below their quota and not badly fragmented',
   needs: ['etcd'],
   codes: ['etcd-db-near-quota', 'etcd-db-fragmented'],
   async run(ctx) {
-    const view = await etcdView(ctx);
+    const view = await ctx.facts.etcd.view();
     if (view === null) return [...NO_CREDENTIALS_SKIP];
     return judgeDbSize(view, { quotaBytes: ctx.options.etcdQuotaBytes, fromFlag: ctx.options.etcdQuotaFromFlag });
   },

@@ -2,11 +2,13 @@
 // each other? Names the unreachable ones with id and URLs (the zombie case: a machine that
 // is gone but still listed), flags an even number of voters, members whose member lists or
 // cluster ids differ, and members whose raft log lags far behind the others.
+import { PORTS } from '../judge/ports.js';
 import type { Check, Finding } from '../engine/types.js';
 import type { Code } from '../catalogue/codes.js';
 import { entryFor } from '../catalogue/index.js';
-import { credentialsRejected, etcdView, isCredentialFailure, memberSubject, type EtcdView, type MemberView, prewarmEtcdView } from '../observe/etcd-view.js';
-import { etcdIndirectView, PEER_PORT, type IndirectView } from '../observe/etcd-indirect.js';
+import type { EtcdView, MemberView } from '../observe/etcd-view.js';
+import { credentialsRejected, isCredentialFailure, memberSubject } from '../judge/etcd.js';
+import type { IndirectView } from '../observe/etcd-indirect.js';
 
 /**
  * Entries a member may trail the most advanced one before it counts as lagging. Status
@@ -146,7 +148,7 @@ function judgeRaft(view: EtcdView): Finding[] {
 function judgeIndirectly(view: IndirectView): Finding[] {
   return view.members.map((m) => {
     const subject = `etcd member ${m.host} (${m.endpoint})`;
-    const peer = m.peer.kind === 'ok' ? `peer port ${PEER_PORT} open` : `peer port ${PEER_PORT}: ${m.peer.kind}`;
+    const peer = m.peer.kind === 'ok' ? `peer port ${PORTS.etcdPeer} open` : `peer port ${PORTS.etcdPeer}: ${m.peer.kind}`;
     const leaf = m.tls.chain[0];
     const data = {
       indirect: true,
@@ -177,17 +179,17 @@ function judgeIndirectly(view: IndirectView): Finding[] {
 }
 
 export const etcdMembers: Check = {
-  prewarm: prewarmEtcdView,
+  prewarm: (ctx) => ctx.facts.etcd.prewarm(),
   id: 'etcd-members',
   component: 'etcd',
   title: 'Every etcd member answers on its own, the members agree, none lags behind',
   needs: ['etcd'],
   codes: ['etcd-member-unreachable', 'etcd-even-members', 'etcd-members-disagree', 'etcd-raft-lagging', 'etcd-auth-failed'],
   async run(ctx) {
-    const view = await etcdView(ctx);
-    if (view === null) return judgeIndirectly(await etcdIndirectView(ctx));
+    const view = await ctx.facts.etcd.view();
+    if (view === null) return judgeIndirectly(await ctx.facts.etcd.indirect());
     const perMember = view.members.map(judgeMember);
-    if (credentialsRejected(view)) return [...perMember, ...judgeIndirectly(await etcdIndirectView(ctx))];
+    if (credentialsRejected(view)) return [...perMember, ...judgeIndirectly(await ctx.facts.etcd.indirect())];
     return [...perMember, ...judgeEven(view), ...judgeAgreement(view), ...judgeRaft(view)];
   },
 };

@@ -4,8 +4,10 @@
 import type { Check, CheckContext, Finding } from '../engine/types.js';
 import { entryFor } from '../catalogue/index.js';
 import type { Code } from '../catalogue/codes.js';
-import { credentialsRejected, etcdView, type EtcdView, type MemberView, prewarmEtcdView } from '../observe/etcd-view.js';
-import { describeApiServerView, etcdIndirectView, type IndirectView } from '../observe/etcd-indirect.js';
+import type { EtcdView, MemberView } from '../observe/etcd-view.js';
+import { credentialsRejected } from '../judge/etcd.js';
+import type { IndirectView } from '../observe/etcd-indirect.js';
+import { describeApiServerView } from '../judge/etcd.js';
 
 export function quorumOf(voters: number): number {
   return Math.floor(voters / 2) + 1;
@@ -145,16 +147,16 @@ export function noCredentialsFinding(ctx: CheckContext): Finding {
 }
 
 export const etcdQuorum: Check = {
-  prewarm: prewarmEtcdView,
+  prewarm: (ctx) => ctx.facts.etcd.prewarm(),
   id: 'etcd-quorum',
   component: 'etcd',
   title: 'etcd has a majority of voting members, with fault tolerance to spare',
   needs: ['etcd'],
   codes: ['etcd-quorum-lost', 'etcd-quorum-at-risk', 'etcd-no-leader', 'etcd-no-credentials'],
   async run(ctx) {
-    const view = await etcdView(ctx);
-    if (view === null) return [noCredentialsFinding(ctx), ...judgeQuorumIndirectly(await etcdIndirectView(ctx), 'no client certificate')];
-    if (credentialsRejected(view)) return judgeQuorumIndirectly(await etcdIndirectView(ctx), 'etcd rejected our credentials');
+    const view = await ctx.facts.etcd.view();
+    if (view === null) return [noCredentialsFinding(ctx), ...judgeQuorumIndirectly(await ctx.facts.etcd.indirect(), 'no client certificate')];
+    if (credentialsRejected(view)) return judgeQuorumIndirectly(await ctx.facts.etcd.indirect(), 'etcd rejected our credentials');
     return judgeQuorum(view);
   },
 };

@@ -2,14 +2,15 @@
 // any completed handshake means the process answers. Where the credentials may get
 // nodes/proxy, the kubelet's own /healthz through the API server as well. For a NotReady node
 // the message says which story it is: kubelet down, or kubelet up but cut off or starved.
+import { PORTS } from '../judge/ports.js';
 import type { Check, CheckContext, Finding } from '../engine/types.js';
 import type { HostTarget } from '../discovery/targets.js';
 import type { KubeOutcome } from '../probes/types.js';
-import { describeKubeletDown, kubeletAnswer, type KubeletAnswer } from '../observe/kubelet.js';
+import type { KubeletAnswer } from '../observe/kubelet.js';
+import { describeKubeletDown } from '../judge/kubelet.js';
 import { NEEDS } from '../engine/needs.js';
-import { nodeList, type NodeListOutcome, type NodeSummary } from '../observe/nodes.js';
+import type { NodeListOutcome, NodeSummary } from '../observe/nodes.js';
 
-const DEFAULT_KUBELET_PORT = 10250;
 const FORBIDDEN_WHY = 'healthz not checked: needs get nodes/proxy';
 const STOP_KINDS = new Set(['forbidden', 'unauthorized', 'timeout', 'refused']);
 
@@ -53,7 +54,7 @@ function judgeHealthz(outcome: KubeOutcome): Healthz {
 }
 
 function proxyHealthz(ctx: CheckContext, node: NodeSummary): Promise<KubeOutcome> {
-  return ctx.probes.kube!.get(`/api/v1/nodes/${encodeURIComponent(node.name)}/proxy/healthz`, { timeoutMs: ctx.options.timeoutMs, signal: ctx.signal });
+  return ctx.facts.api.get(`/api/v1/nodes/${encodeURIComponent(node.name)}/proxy/healthz`);
 }
 
 /**
@@ -65,7 +66,7 @@ function proxyHealthz(ctx: CheckContext, node: NodeSummary): Promise<KubeOutcome
 function healthzAsker(ctx: CheckContext, listOk: boolean): (node: NodeSummary) => Promise<Healthz> {
   let first: Promise<KubeOutcome> | null = null;
   return async (node) => {
-    if (!ctx.probes.kube || !listOk) return { kind: 'not-checked', why: 'healthz not checked: the node list is not readable' };
+    if (!ctx.facts.api.configured || !listOk) return { kind: 'not-checked', why: 'healthz not checked: the node list is not readable' };
     if (!first) {
       first = proxyHealthz(ctx, node);
       return judgeHealthz(await first);
@@ -115,7 +116,7 @@ export const kubelet: Check = {
   // The kubelet port is the node's own (from the node list) when discovery finds one; the
   // default is right for nearly every cluster, and a wrong guess only leaves a probe unused.
   prewarm(ctx) {
-    for (const h of ctx.targets.hosts) void kubeletAnswer(ctx, h.address, DEFAULT_KUBELET_PORT).catch(() => undefined);
+    for (const h of ctx.targets.hosts) void ctx.facts.kubelet(h.address, PORTS.kubelet).catch(() => undefined);
   },
   id: 'kubelet',
   component: 'kubelet',
@@ -128,14 +129,14 @@ export const kubelet: Check = {
     // Without the `nodes` need (it works from --hosts alone): an API server already known to be
     // down or hung must not cost another --timeout for the list.
     const list: NodeListOutcome =
-      (await NEEDS.api(ctx)) === null ? await nodeList(ctx) : { kind: 'failed', message: 'API server unreachable', timedOut: false };
+      (await NEEDS.api(ctx)) === null ? await ctx.facts.nodes() : { kind: 'failed', message: 'API server unreachable', timedOut: false };
     const byAddress = new Map(list.kind === 'ok' ? list.nodes.filter((n) => n.address).map((n) => [n.address!, n]) : []);
     const askHealthz = healthzAsker(ctx, list.kind === 'ok');
     const probed: Probed[] = await Promise.all(
       hosts.map(async (host) => {
         const node = byAddress.get(host.address);
-        const port = node?.kubeletPort ?? DEFAULT_KUBELET_PORT;
-        const answer = await kubeletAnswer(ctx, host.address, port);
+        const port = node?.kubeletPort ?? PORTS.kubelet;
+        const answer = await ctx.facts.kubelet(host.address, port);
         const healthz: Healthz =
           answer.up && node ? await askHealthz(node) : { kind: 'not-checked', why: 'healthz not checked: the node is not known to the API' };
         return { host, node, port, answer, healthz };

@@ -4,7 +4,7 @@
 // vary, so reporting them unasked would raise false alarms.
 import type { Code } from '../catalogue/codes.js';
 import type { Check, Finding, Status } from '../engine/types.js';
-import { nodeList, type NodeCondition, type NodeSummary } from '../observe/nodes.js';
+import type { NodeCondition, NodeSummary } from '../observe/nodes.js';
 
 interface KnownCondition {
   type: string;
@@ -67,7 +67,7 @@ export const nodesPressure: Check = {
   needs: ['nodes'],
   codes: ['node-memory-pressure', 'node-disk-pressure', 'node-pid-pressure', 'node-network-unavailable', 'node-condition'],
   async run(ctx) {
-    const list = await nodeList(ctx);
+    const list = await ctx.facts.nodes();
     if (list.kind !== 'ok') return [{ status: 'skip', subject: 'nodes', message: list.message }];
     if (list.nodes.length === 0) return [{ status: 'skip', subject: 'nodes', message: 'the cluster has no nodes registered' }];
     return list.nodes.map((node) => judgeNode(node, ctx.options.nodeConditions));

@@ -4,9 +4,11 @@
 // Cordoned nodes are named as information, not as a problem.
 import type { Check, CheckContext, Finding } from '../engine/types.js';
 import { ageOf, formatAge } from '../judge/age.js';
-import { describeKubeletDown, kubeletAnswer, type KubeletAnswer } from '../observe/kubelet.js';
-import { leaseIsStale, nodeLeases, type LeaseListOutcome } from '../observe/leases.js';
-import { nodeList, type NodeSummary } from '../observe/nodes.js';
+import type { KubeletAnswer } from '../observe/kubelet.js';
+import { describeKubeletDown } from '../judge/kubelet.js';
+import type { LeaseListOutcome } from '../observe/leases.js';
+import { leaseIsStale } from '../judge/age.js';
+import type { NodeSummary } from '../observe/nodes.js';
 
 function subjectOf(node: NodeSummary): string {
   return `node ${node.name}`;
@@ -41,7 +43,7 @@ function leaseView(node: NodeSummary, leases: LeaseListOutcome, fallbackNow: Dat
 
 async function kubeletOf(ctx: CheckContext, node: NodeSummary): Promise<{ answer: KubeletAnswer | null; text: string }> {
   if (!node.address) return { answer: null, text: 'kubelet not probed (the node has no InternalIP)' };
-  const answer = await kubeletAnswer(ctx, node.address, node.kubeletPort);
+  const answer = await ctx.facts.kubelet(node.address, node.kubeletPort);
   if (answer.up)
     return {
       answer,
@@ -134,10 +136,10 @@ export const nodesReady: Check = {
   needs: ['nodes'],
   codes: ['node-not-ready', 'node-lease-stale', 'node-cordoned'],
   async run(ctx) {
-    const list = await nodeList(ctx);
+    const list = await ctx.facts.nodes();
     if (list.kind !== 'ok') return [{ status: 'skip', subject: 'nodes', message: list.message }];
     if (list.nodes.length === 0) return [{ status: 'skip', subject: 'nodes', message: 'the cluster has no nodes registered' }];
-    const leases = await nodeLeases(ctx);
+    const leases = await ctx.facts.nodeLeases();
     const now = list.serverNow ?? ctx.now;
     return Promise.all(list.nodes.map((node) => judgeNode(ctx, node, leases, now)));
   },

@@ -8,17 +8,12 @@ import type { HostTarget } from '../discovery/targets.js';
 import type { Check, CheckContext, Finding } from '../engine/types.js';
 import type { Failure } from '../probes/types.js';
 import { hostPort } from '../judge/url.js';
-import { tcpOnce } from '../observe/sockets.js';
+import { PORT_SERVICES, PORTS } from '../judge/ports.js';
 
-export const SERVICE_PORTS: Readonly<Record<number, string>> = {
-  6443: 'kube-apiserver',
-  2379: 'etcd (clients)',
-  2380: 'etcd (peers)',
-  10250: 'kubelet',
-};
-const CONTROL_PLANE_PORTS = [6443, 2379, 2380, 10250];
-const WORKER_PORTS = [10250];
-const ETCD_PORTS = [2379, 2380];
+const SERVICE_PORTS = PORT_SERVICES;
+const CONTROL_PLANE_PORTS: readonly number[] = [PORTS.apiServer, PORTS.etcdClient, PORTS.etcdPeer, PORTS.kubelet];
+const WORKER_PORTS: readonly number[] = [PORTS.kubelet];
+const ETCD_PORTS: readonly number[] = [PORTS.etcdClient, PORTS.etcdPeer];
 
 const FAILURE_CODES: Partial<Record<Failure['kind'], Code>> = {
   refused: 'port-refused',
@@ -79,7 +74,7 @@ async function probePort(ctx: CheckContext, t: PortTarget): Promise<Finding> {
   const where = hostPort(t.address, t.port);
   const subject = `port ${where}${t.name ? ` (${t.name})` : ''}`;
   const data = { ...(t.name ? { node: t.name } : {}), host: t.address, port: t.port, service };
-  const outcome = await tcpOnce(ctx, t.address, t.port);
+  const outcome = await ctx.facts.tcp(t.address, t.port);
   if (outcome.kind === 'ok')
     return { status: 'ok', subject, message: `open: ${service} listens (${outcome.ms} ms)`, data: { ...data, outcome: 'open', ms: outcome.ms } };
   return {
@@ -95,7 +90,7 @@ async function probePort(ctx: CheckContext, t: PortTarget): Promise<Finding> {
 export const ports: Check = {
   // The plan from the hosts known so far; one that discovery changes only leaves a probe unused.
   prewarm(ctx) {
-    for (const t of portPlan(ctx)) void tcpOnce(ctx, t.address, t.port).catch(() => undefined);
+    for (const t of portPlan(ctx)) void ctx.facts.tcp(t.address, t.port).catch(() => undefined);
   },
   id: 'ports',
   component: 'ports',

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { formatAge } from '../judge/age.js';
-import { nodeList, type NodeSummary } from '../observe/nodes.js';
+import type { NodeSummary } from '../observe/nodes.js';
 import { hostPort } from '../judge/url.js';
 import { nodesUnknown } from './degraded.js';
 import type { Discoverer } from './discover.js';
@@ -293,7 +293,7 @@ export function discoveryCacheDiscoverer(env: NodeJS.ProcessEnv, store: CacheSto
       if (path === null) return;
       const why = await nodesUnknown(ctx);
       if (why === null) {
-        const list = await nodeList(ctx);
+        const list = await ctx.facts.nodes();
         if (list.kind === 'ok') await write(targets, path, store, list.nodes, ctx.now);
         return;
       }

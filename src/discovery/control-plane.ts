@@ -3,14 +3,12 @@
 // :6443 an API server to probe on its own, so that a dead master behind a healthy load
 // balancer shows. Flags win: --hosts and --apiserver are kept as given; their addresses are
 // only named after the node they belong to. The list is the one the node checks reuse.
-import { nodeList, type NodeSummary } from '../observe/nodes.js';
-import { NEEDS } from '../engine/needs.js';
+import { PORTS } from '../judge/ports.js';
+import type { NodeSummary } from '../observe/nodes.js';
 import type { CheckContext } from '../engine/types.js';
 import { hostPort } from '../judge/url.js';
 import type { Discoverer } from './discover.js';
 import type { Targets } from './targets.js';
-
-export const API_SERVER_PORT = 6443;
 
 function nameHosts(targets: Targets, nodes: readonly NodeSummary[]): void {
   const byAddress = new Map(nodes.filter((n) => n.address).map((n) => [n.address!, n]));
@@ -22,15 +20,15 @@ function nameHosts(targets: Targets, nodes: readonly NodeSummary[]): void {
 }
 
 export async function discoverFromNodes(targets: Targets, ctx: CheckContext): Promise<void> {
-  if (!ctx.probes.kube) return;
+  if (!ctx.facts.api.configured) return;
   // The same memoised GET /version the checks' `api` need makes: a down API server costs one
   // --timeout for the whole run, not one here and another later.
-  const apiDown = await NEEDS.api(ctx);
+  const apiDown = await ctx.facts.api.unavailable();
   if (apiDown) {
     targets.notes.push(`control-plane discovery: ${apiDown}`);
     return;
   }
-  const list = await nodeList(ctx);
+  const list = await ctx.facts.nodes();
   if (list.kind !== 'ok') {
     targets.notes.push(`control-plane discovery: node list not read (${list.message})`);
     return;
@@ -50,10 +48,10 @@ export async function discoverFromNodes(targets: Targets, ctx: CheckContext): Pr
     const seen = new Set([targets.kubeServer?.url, ...targets.apiServers.map((e) => e.url)]);
     for (const n of nodes) {
       if (!n.controlPlane || !n.address) continue;
-      const url = `https://${hostPort(n.address, API_SERVER_PORT)}`;
+      const url = `https://${hostPort(n.address, PORTS.apiServer)}`;
       if (seen.has(url)) continue;
       seen.add(url);
-      targets.apiServers.push({ url, host: n.address, port: API_SERVER_PORT, source: `node ${n.name}` });
+      targets.apiServers.push({ url, host: n.address, port: PORTS.apiServer, source: `node ${n.name}` });
     }
   }
   targets.notes.push(`control-plane discovery: ${nodes.length} nodes in ${list.pages} page(s), ${nodes.filter((n) => n.controlPlane).length} control-plane`);

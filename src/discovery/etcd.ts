@@ -2,8 +2,8 @@
 // kube-apiserver itself uses (--etcd-servers in its static pod manifest, else in the
 // kube-system pod), else the control-plane nodes on :2379; the client certificate kubeadm
 // leaves for health checks, when this user can read it.
+import { PORTS } from '../judge/ports.js';
 import { parseYamlLazily } from '../util/yaml.js';
-import { NEEDS } from '../engine/needs.js';
 import type { CheckContext } from '../engine/types.js';
 import type { Endpoint, Targets } from './targets.js';
 import type { Discoverer } from './discover.js';
@@ -16,7 +16,6 @@ export const KUBEADM_ETCD_TLS = {
   certFile: '/etc/kubernetes/pki/etcd/healthcheck-client.crt',
   keyFile: '/etc/kubernetes/pki/etcd/healthcheck-client.key',
 } as const;
-const ETCD_CLIENT_PORT = 2379;
 
 interface PodLike {
   metadata?: { name?: string };
@@ -41,7 +40,7 @@ export function etcdServersOf(pod: PodLike): string[] | null {
 function toEndpoints(urls: string[], source: string, notes: string[]): Endpoint[] {
   return urls.flatMap((u) => {
     try {
-      return [parseEndpoint(u, '--etcd-servers', source, ETCD_CLIENT_PORT)];
+      return [parseEndpoint(u, '--etcd-servers', source, PORTS.etcdClient)];
     } catch (e) {
       notes.push(`etcd: ignoring '${u}' from ${source}: ${(e as Error).message}`);
       return [];
@@ -52,7 +51,7 @@ function toEndpoints(urls: string[], source: string, notes: string[]): Endpoint[
 async function fromManifest(ctx: CheckContext, notes: string[]): Promise<Endpoint[]> {
   // Beside --pki-dir when given (a copy of /etc/kubernetes), else kubeadm's APISERVER_MANIFEST.
   const path = manifestPath(ctx.targets, 'kube-apiserver');
-  const read = await ctx.probes.files.read(path);
+  const read = await ctx.facts.files.read(path);
   if (read.kind !== 'ok') return [];
   try {
     const servers = etcdServersOf((await parseYamlLazily(read.data.toString('utf8'))) as PodLike);
@@ -64,11 +63,10 @@ async function fromManifest(ctx: CheckContext, notes: string[]): Promise<Endpoin
 }
 
 async function getJson<T>(ctx: CheckContext, path: string): Promise<T | null> {
-  const kube = ctx.probes.kube;
-  if (!kube) return null;
+  if (!ctx.facts.api.configured) return null;
   // An API server already known to be down or hung would cost another --timeout per question.
-  if ((await NEEDS.api(ctx)) !== null) return null;
-  const outcome = await kube.get(path, { timeoutMs: ctx.options.timeoutMs, signal: ctx.signal });
+  if ((await ctx.facts.api.unavailable()) !== null) return null;
+  const outcome = await ctx.facts.api.get(path);
   if (outcome.kind !== 'ok') return null;
   try {
     return JSON.parse(outcome.body) as T;
@@ -99,7 +97,7 @@ async function fromControlPlaneNodes(ctx: CheckContext, targets: Targets, notes:
   const hosts = fromApi.length > 0 ? fromApi : targets.hosts.filter((h) => h.controlPlane).map((h) => ({ address: h.address, name: h.name }));
   return hosts.flatMap((h) =>
     toEndpoints(
-      [`https://${h.address.includes(':') ? `[${h.address}]` : h.address}:${ETCD_CLIENT_PORT}`],
+      [`https://${h.address.includes(':') ? `[${h.address}]` : h.address}:${PORTS.etcdClient}`],
       h.name ? `node ${h.name}` : 'control-plane host',
       notes,
     ),
@@ -107,7 +105,7 @@ async function fromControlPlaneNodes(ctx: CheckContext, targets: Targets, notes:
 }
 
 async function readable(ctx: CheckContext, path: string): Promise<boolean> {
-  return (await ctx.probes.files.read(path)).kind === 'ok';
+  return (await ctx.facts.files.read(path)).kind === 'ok';
 }
 
 /** kubeadm's healthcheck client, for whichever of the files the flags left open; cert and key only as a pair. */

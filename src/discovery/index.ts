@@ -1,5 +1,6 @@
 // Turns flags and the kubeconfig into Targets. Discovery that fails degrades to what flags
 // and files give; it never aborts the run.
+import { PORTS } from '../judge/ports.js';
 import { existsSync } from 'node:fs';
 import type { CheckOptions } from '../options.js';
 import { parseEndpoint } from '../judge/url.js';
@@ -15,8 +16,8 @@ export function targetsFromFlags(options: CheckOptions, kubeconfig: ResolvedKube
   const kubeServer = kubeconfig
     ? parseEndpoint(kubeconfig.cluster.server, `kubeconfig server of context '${kubeconfig.contextName}'`, 'kubeconfig', 443)
     : null;
-  const apiServers = options.apiservers.map((u) => parseEndpoint(u, '--apiserver', '--apiserver', 6443));
-  const etcd = options.etcd.map((u) => parseEndpoint(u, '--etcd', '--etcd', 2379));
+  const apiServers = options.apiservers.map((u) => parseEndpoint(u, '--apiserver', '--apiserver', PORTS.apiServer));
+  const etcd = options.etcd.map((u) => parseEndpoint(u, '--etcd', '--etcd', PORTS.etcdClient));
   const pkiDir = options.pkiDir ?? (existsSync(KUBEADM_PKI_DIR) ? KUBEADM_PKI_DIR : null);
   validateEtcdTlsFlags(options);
   return {

@@ -4,6 +4,7 @@
 // node's API server listens (and the others, as kubeadm configures them all alike). The
 // folder is kubeadm's /etc/kubernetes/manifests, or the one beside --pki-dir
 // (`<pki-dir>/../manifests`), as kubeadm lays them out.
+import { PORTS } from '../judge/ports.js';
 import { dirname, join, resolve } from 'node:path';
 import { parseYamlLazily } from '../util/yaml.js';
 import type { CheckContext } from '../engine/types.js';
@@ -13,7 +14,6 @@ import type { Discoverer } from './discover.js';
 import type { Targets } from './targets.js';
 
 export const KUBEADM_MANIFESTS_DIR = '/etc/kubernetes/manifests';
-const DEFAULT_SECURE_PORT = 6443;
 
 export type StaticPodComponent = 'kube-apiserver' | 'etcd';
 
@@ -83,12 +83,12 @@ export function controlPlaneFromManifests(apiServer: PodLike | null, etcd: PodLi
   }
   const apiFlags = apiServer ? podFlags(apiServer) : new Map<string, string>();
   add(apiFlags.get('advertise-address') ?? null);
-  const port = Number(apiFlags.get('secure-port') ?? DEFAULT_SECURE_PORT);
-  return { hosts, apiServerPort: Number.isInteger(port) && port > 0 && port < 65536 ? port : DEFAULT_SECURE_PORT };
+  const port = Number(apiFlags.get('secure-port') ?? PORTS.apiServer);
+  return { hosts, apiServerPort: Number.isInteger(port) && port > 0 && port < 65536 ? port : PORTS.apiServer };
 }
 
 async function readPod(ctx: CheckContext, path: string): Promise<PodLike | null> {
-  const read = await ctx.probes.files.read(path);
+  const read = await ctx.facts.files.read(path);
   if (read.kind !== 'ok') return null;
   try {
     const doc = (await parseYamlLazily(read.data.toString('utf8'))) as unknown;

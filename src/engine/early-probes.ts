@@ -6,6 +6,7 @@
 // discovery; the checks then find them in flight or done. While discovery runs, a few of the
 // --concurrency slots stay free for it, so its own requests never queue behind them.
 import type { Targets } from '../discovery/targets.js';
+import type { Facts } from '../observe/facts.js';
 import type { Probes } from '../probes/types.js';
 import { limitProbes, type ProbeTrace } from './limited-probes.js';
 import { createLimiter, type Limiter } from './limit.js';
@@ -31,8 +32,11 @@ const DISCOVERY_RESERVE = 8;
 export function startEarlyProbes(
   ctx: CheckContext,
   checks: readonly Check[],
-  /** `targets`: what is known before discovery, asked only when a selected check prewarms. */
-  o: { raw: Probes; limit: Limiter; trace?: ProbeTrace; targets: () => Promise<Targets> },
+  /**
+   * `targets`: what is known before discovery, asked only when a selected check prewarms.
+   * `factsFor`: the run's facts (the same memo) over these targets and the early lane's probes.
+   */
+  o: { raw: Probes; limit: Limiter; trace?: ProbeTrace; targets: () => Promise<Targets>; factsFor: (targets: Targets, probes: Probes) => Facts },
 ): EarlyProbes {
   const concurrency = ctx.options.concurrency;
   const lane = createLimiter(earlyShare(concurrency));
@@ -46,7 +50,7 @@ export function startEarlyProbes(
   if (prewarming.length > 0) {
     void o.targets().then(
       (targets) => {
-        const earlyCtx: CheckContext = { ...ctx, targets, probes };
+        const earlyCtx: CheckContext = { ...ctx, targets, facts: o.factsFor(targets, probes) };
         for (const c of prewarming) {
           try {
             c.prewarm!(earlyCtx);

@@ -36,10 +36,16 @@ function resultsFrom(check: Check, findings: Finding[], durationMs: number): Res
   });
 }
 
+/** Each need of a run resolved once, whichever check asks first. */
+const resolvedNeeds = new WeakMap<CheckContext, Map<NeedId, Promise<string | null>>>();
+
 async function unmetNeed(check: Check, ctx: CheckContext, needs: Record<NeedId, NeedResolver>): Promise<string | null> {
+  let resolved = resolvedNeeds.get(ctx);
+  if (!resolved) resolvedNeeds.set(ctx, (resolved = new Map()));
   for (const need of check.needs) {
-    const reason = await ctx.shared.once(`need-result:${need}`, () => needs[need](ctx));
-    if (reason !== null) return reason;
+    let reason = resolved.get(need);
+    if (!reason) resolved.set(need, (reason = needs[need](ctx)));
+    if ((await reason) !== null) return reason;
   }
   return null;
 }

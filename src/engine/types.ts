@@ -1,6 +1,6 @@
 // The shapes every check, probe and renderer agrees on. Pure types: nothing here runs.
 import type { Code } from '../catalogue/codes.js';
-import type { Probes } from '../probes/types.js';
+import type { Facts } from '../observe/facts.js';
 import type { DiscoveryCacheUse, Targets } from '../discovery/targets.js';
 import type { CheckOptions } from '../options.js';
 
@@ -51,7 +51,7 @@ export interface Check {
   run(ctx: CheckContext): Promise<Finding[]>;
   /**
    * Starts, without waiting, the probes `run` will make on the targets already known before
-   * discovery (flags, the discovery cache), through the run's memo (`ctx.shared`), so that a
+   * discovery (flags, the discovery cache), through the run's facts, so that a
    * hung host's --timeout runs alongside discovery instead of after it. Only probes whose
    * outcome cannot depend on what discovery adds may start here.
    */
@@ -61,20 +61,14 @@ export interface Check {
 /** What `k8sdoc checks`, `explain` and shell completion tell about a check, without its code. */
 export type CheckInfo = Pick<Check, 'id' | 'component' | 'title' | 'needs' | 'codes'>;
 
-/** Memo shared by all checks in one run: expensive lookups (node list, member list) happen once. */
-export interface SharedCache {
-  once<T>(key: string, compute: () => Promise<T>): Promise<T>;
-}
-
 export interface CheckContext {
+  /** What the run may learn about the cluster: every observation made once, bounded and read-only. */
+  facts: Facts;
+  /** What discovery found: endpoints, hosts, files. Checks read it; only discovery adds to it. */
   targets: Targets;
-  probes: Probes;
   now: Date;
   signal: AbortSignal;
   options: CheckOptions;
-  shared: SharedCache;
-  /** Runs `fn` over `items` with at most `--concurrency` in flight across the whole run. */
-  limit: <T>(fn: () => Promise<T>) => Promise<T>;
   /** Debug log to stderr when --debug is on; never pass secrets. */
   log: (message: string) => void;
 }

@@ -1,5 +1,6 @@
 // Ages as kubectl prints them (12m, 3h5m, 2d4h): how long ago a node changed state or a
 // lease was last renewed.
+import type { NodeLease } from '../observe/leases.js';
 
 export function formatAge(ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
@@ -17,4 +18,9 @@ export function ageOf(time: string | undefined, now: Date): number | null {
   if (!time) return null;
   const t = new Date(time).getTime();
   return Number.isNaN(t) ? null : now.getTime() - t;
+}
+
+/** A lease not renewed within its duration: the node controller is about to (or did) mark the node NotReady. */
+export function leaseIsStale(lease: NodeLease, now: Date): boolean {
+  return lease.renewTime === null || now.getTime() - lease.renewTime.getTime() > lease.durationSeconds * 1000;
 }

@@ -3,7 +3,8 @@
 // still serving an older certificate than the renewed file on disk. No I/O here.
 import { X509Certificate } from 'node:crypto';
 import type { Code } from '../catalogue/codes.js';
-import type { Finding, Level } from '../engine/types.js';
+import type { CheckContext, Finding, Level } from '../engine/types.js';
+import { describeCertificate, parsePemBundle } from '../probes/certificate.js';
 import type { ServedCertificate } from '../probes/types.js';
 
 const MINUTE_MS = 60_000;
@@ -200,4 +201,66 @@ export function staleServedFinding(served: LocatedCertificate, onDisk: LocatedCe
       diskNotAfter: onDisk.cert.notAfter.toISOString(),
     },
   };
+}
+
+export type CertificateFileRead =
+  { kind: 'ok'; certificates: ServedCertificate[]; otherTypes: string[]; invalid: number } | { kind: 'missing' | 'unreadable' | 'invalid'; message: string };
+
+/** What a certificate file holds, from its bytes: PEM (one or many blocks), else DER. */
+export function certificatesIn(data: Buffer, path: string): CertificateFileRead {
+  const blocks = parsePemBundle(data.toString('utf8'));
+  if (blocks.certificates.length > 0) return { kind: 'ok', ...blocks };
+  if (blocks.invalid > 0) return { kind: 'invalid', message: `${path}: ${blocks.invalid} certificate block(s) do not parse (truncated or corrupted)` };
+  if (blocks.otherTypes.length > 0) return { kind: 'invalid', message: `${path} holds ${[...new Set(blocks.otherTypes)].join(', ')}, not a certificate` };
+  try {
+    return { kind: 'ok', certificates: [describeCertificate(new X509Certificate(data))], otherTypes: [], invalid: 0 };
+  } catch {
+    return { kind: 'invalid', message: `${path} holds no PEM certificate (${data.length} bytes of something else)` };
+  }
+}
+
+/** The findings for a file that yielded no certificate. */
+export function fileProblem(read: Exclude<CertificateFileRead, { kind: 'ok' }>, subject: string, name: string, source: string): Finding {
+  const data = { name, source };
+  switch (read.kind) {
+    case 'missing':
+      return { status: 'warn', code: 'cert-file-missing', subject, message: `${name}: ${read.message}`, data };
+    case 'unreadable':
+      return {
+        status: 'warn',
+        code: 'cert-file-unreadable',
+        subject,
+        message: `${name}: ${read.message}; kubeadm keeps its PKI readable by root only (sudo k8sdoc check --only certs)`,
+        data,
+      };
+    case 'invalid':
+      return { status: 'crit', code: 'cert-file-invalid', subject, message: `${name}: ${read.message}`, data };
+  }
+}
+
+/** One finding per certificate of a file (a bundle gives several), plus one for unparsable blocks. */
+export function certificateFindings(
+  read: Extract<CertificateFileRead, { kind: 'ok' }>,
+  base: { subject: string; name: string; source: string },
+  ctx: Pick<CheckContext, 'now' | 'options'>,
+  located: LocatedCertificate[],
+): Finding[] {
+  const n = read.certificates.length;
+  const findings = read.certificates.map((cert, i) => {
+    const suffix = n > 1 ? ` [${i + 1}/${n}]` : '';
+    const entry: LocatedCertificate = { cert, name: `${base.name}${suffix}`, source: base.source };
+    located.push(entry);
+    return certificateFinding(entry, `${base.subject}${suffix}`, ctx.now, ctx.options);
+  });
+  if (read.invalid > 0) {
+    findings.push(
+      fileProblem(
+        { kind: 'invalid', message: `${read.invalid} more certificate block(s) do not parse (truncated or corrupted)` },
+        base.subject,
+        base.name,
+        base.source,
+      ),
+    );
+  }
+  return findings;
 }

@@ -2,11 +2,11 @@
 // rejects): whether each member accepts connections on 2379/2380 and which certificate it
 // serves, and what the API server says about etcd (/readyz/etcd, the etcd static pods).
 // Everything here is an estimate and every finding built from it says so.
-import type { CheckContext } from '../engine/types.js';
 import type { TcpOutcome, TlsInspection } from '../probes/types.js';
+import { PORTS } from '../judge/ports.js';
 import { parseJsonBody } from '../probes/json-body.js';
-
-export const PEER_PORT = 2380;
+import { deadline, type ObserveScope } from './scope.js';
+import { tcpOnce, tlsOnce } from './sockets.js';
 
 export interface IndirectMember {
   endpoint: string;
@@ -40,13 +40,12 @@ interface PodList {
   }[];
 }
 
-async function apiServerView(ctx: CheckContext): Promise<ApiServerEtcdView> {
+async function apiServerView(ctx: ObserveScope): Promise<ApiServerEtcdView> {
   const kube = ctx.probes.kube;
   if (!kube) return { readyz: null, pods: null };
-  const deadline = { timeoutMs: ctx.options.timeoutMs, signal: ctx.signal };
   const [readyz, pods] = await Promise.all([
-    kube.get('/readyz/etcd', deadline),
-    kube.get('/api/v1/namespaces/kube-system/pods?labelSelector=component%3Detcd', deadline),
+    kube.get('/readyz/etcd', deadline(ctx)),
+    kube.get('/api/v1/namespaces/kube-system/pods?labelSelector=component%3Detcd', deadline(ctx)),
   ]);
   const readyzView =
     readyz.kind === 'ok'
@@ -69,24 +68,15 @@ async function apiServerView(ctx: CheckContext): Promise<ApiServerEtcdView> {
   return { readyz: readyzView, pods: podView };
 }
 
-async function readCa(ctx: CheckContext): Promise<Buffer | undefined> {
-  const caFile = ctx.targets.etcdTls.caFile;
-  if (!caFile) return undefined;
-  const read = await ctx.probes.files.read(caFile);
-  return read.kind === 'ok' ? read.data : undefined;
-}
-
-export function etcdIndirectView(ctx: CheckContext): Promise<IndirectView> {
-  return ctx.shared.once('etcd:indirect', async () => {
-    const deadline = { timeoutMs: ctx.options.timeoutMs, signal: ctx.signal };
-    const ca = await readCa(ctx);
+export function etcdIndirectView(ctx: ObserveScope): Promise<IndirectView> {
+  return ctx.memo.once('etcd:indirect', async () => {
     const [members, apiServer] = await Promise.all([
       Promise.all(
         ctx.targets.etcd.map(async (e): Promise<IndirectMember> => {
           const [client, peer, tls] = await Promise.all([
-            ctx.probes.tcp(e.host, e.port, deadline),
-            ctx.probes.tcp(e.host, PEER_PORT, deadline),
-            ctx.probes.tls(e.host, e.port, { ...deadline, ca }),
+            tcpOnce(ctx, e.host, e.port),
+            tcpOnce(ctx, e.host, PORTS.etcdPeer),
+            tlsOnce(ctx, e.host, e.port, 'etcd-client'),
           ]);
           return { endpoint: e.url, host: e.host, clientPort: e.port, client, peer, tls, serving: tls.chain.length > 0 };
         }),
@@ -95,13 +85,4 @@ export function etcdIndirectView(ctx: CheckContext): Promise<IndirectView> {
     ]);
     return { members, apiServer };
   });
-}
-
-/** One line on what the API server says, for messages. */
-export function describeApiServerView(view: ApiServerEtcdView): string {
-  const parts: string[] = [];
-  if (view.readyz) parts.push(`API server /readyz/etcd: ${view.readyz.ok ? 'ok' : `failing (${view.readyz.detail})`}`);
-  else parts.push('API server view unavailable');
-  if (view.pods && view.pods.length > 0) parts.push(`etcd pods ready: ${view.pods.filter((p) => p.ready).length} of ${view.pods.length}`);
-  return parts.join('; ');
 }

@@ -3,7 +3,9 @@
 // only appear in a member list (not among the endpoints given) are asked as soon as they
 // are discovered, so a dead or hung member costs one --timeout, not one per question.
 import { setMaxListeners } from 'node:events';
-import type { CheckContext, Finding } from '../engine/types.js';
+import type { ObserveScope } from './scope.js';
+import { isCredentialFailure } from '../judge/etcd.js';
+import { hostOf, normalizeUrl } from '../judge/url.js';
 import type { EtcdAlarm, EtcdEndpointProbe, EtcdMember, EtcdOutcome, EtcdStatus, Failure, ProbeDeadline } from '../probes/types.js';
 
 export interface EndpointAnswer {
@@ -44,27 +46,6 @@ export interface EtcdView {
   credentialFailures: { endpoint: string; failure: Failure }[];
 }
 
-export function normalizeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}`.toLowerCase();
-  } catch {
-    return url.trim().replace(/\/+$/, '').toLowerCase();
-  }
-}
-
-export function hostOf(url: string): string {
-  try {
-    return new URL(url).hostname.replace(/^\[|\]$/g, '');
-  } catch {
-    return url;
-  }
-}
-
-export function isCredentialFailure(outcome: { kind: string }): boolean {
-  return outcome.kind === 'unauthorized' || outcome.kind === 'forbidden' || outcome.kind === 'tls';
-}
-
 async function askEverything(probe: EtcdEndpointProbe, deadline: ProbeDeadline, wantMetrics: boolean): Promise<EndpointAnswer> {
   const [status, memberList, alarms, health, metrics] = await Promise.all([
     probe.status(deadline),
@@ -77,7 +58,7 @@ async function askEverything(probe: EtcdEndpointProbe, deadline: ProbeDeadline, 
 }
 
 /** Asks every endpoint, and every client URL the answers reveal, each once and all at once. */
-async function askAll(ctx: CheckContext, endpoints: string[]): Promise<EndpointAnswer[]> {
+async function askAll(ctx: ObserveScope, endpoints: string[]): Promise<EndpointAnswer[]> {
   const factory = ctx.probes.etcd!;
   // Five calls per member each listen on the signal until they end: a signal of our own,
   // without the default cap of 10 listeners (Node warns on stderr beyond it).
@@ -178,7 +159,7 @@ export function buildView(answers: EndpointAnswer[]): EtcdView {
 }
 
 /** Whether etcd can be asked directly; false means checks fall back to the indirect view. */
-export function hasEtcdCredentials(ctx: CheckContext): boolean {
+export function hasEtcdCredentials(ctx: ObserveScope): boolean {
   if (!ctx.probes.etcd) return false;
   const needsTls = ctx.targets.etcd.some((e) => e.url.startsWith('https:'));
   const { certFile, keyFile } = ctx.targets.etcdTls;
@@ -186,8 +167,8 @@ export function hasEtcdCredentials(ctx: CheckContext): boolean {
 }
 
 /** The shared view; null when there are no credentials to ask etcd directly. */
-export function etcdView(ctx: CheckContext): Promise<EtcdView | null> {
-  return ctx.shared.once('etcd:view', async () => {
+export function etcdView(ctx: ObserveScope): Promise<EtcdView | null> {
+  return ctx.memo.once('etcd:view', async () => {
     if (!hasEtcdCredentials(ctx)) return null;
     const answers = await askAll(
       ctx,
@@ -202,21 +183,7 @@ export function etcdView(ctx: CheckContext): Promise<EtcdView | null> {
  * --etcd and the client certificate and CA from the flags (discovery fills in kubeadm's files
  * only where the flags left a gap).
  */
-export function prewarmEtcdView(ctx: CheckContext): void {
+export function prewarmEtcdView(ctx: ObserveScope): void {
   const final = ctx.options.etcd.length > 0 && (ctx.targets.etcdTls.caFile !== undefined || ctx.targets.etcd.every((e) => e.url.startsWith('http:')));
   if (final && hasEtcdCredentials(ctx)) void etcdView(ctx).catch(() => undefined);
-}
-
-/** What a check that needs the direct view reports without etcd client credentials (etcd-quorum says why, once). */
-export const NO_CREDENTIALS_SKIP: readonly Finding[] = [
-  { status: 'skip', subject: 'etcd', message: 'needs an etcd client certificate (see etcd-no-credentials)' },
-];
-
-/** A view nobody could be asked in: every failure is about our credentials. */
-export function credentialsRejected(view: EtcdView): boolean {
-  return view.answers.length > 0 && view.answers.every((a) => isCredentialFailure(a.status));
-}
-
-export function memberSubject(m: MemberView): string {
-  return m.endpoint ? `etcd member ${m.label} (${m.endpoint})` : `etcd member ${m.label}`;
 }

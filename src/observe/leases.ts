@@ -1,7 +1,7 @@
 // The kubelets' heartbeats: one Lease per node in kube-node-lease, renewed every 10 s by a
 // live kubelet. Listed once per run (paginated like nodes) and only when a check asks.
-import type { CheckContext } from '../engine/types.js';
 import { listPaged } from './nodes.js';
+import type { ObserveScope } from './scope.js';
 
 export interface NodeLease {
   node: string;
@@ -31,8 +31,8 @@ function keepLease(raw: RawLease): NodeLease | null {
   };
 }
 
-export function nodeLeases(ctx: CheckContext): Promise<LeaseListOutcome> {
-  return ctx.shared.once('nodes:leases', async () => {
+export function nodeLeases(ctx: ObserveScope): Promise<LeaseListOutcome> {
+  return ctx.memo.once('nodes:leases', async () => {
     const outcome = await listPaged(
       ctx,
       `/apis/coordination.k8s.io/v1/namespaces/${NODE_LEASE_NAMESPACE}/leases`,
@@ -42,9 +42,4 @@ export function nodeLeases(ctx: CheckContext): Promise<LeaseListOutcome> {
     if (outcome.kind === 'ok') return { kind: 'ok', leases: new Map(outcome.items.map((l) => [l.node, l])), serverNow: outcome.serverNow };
     return { kind: outcome.kind, message: outcome.message };
   });
-}
-
-/** A lease not renewed within its duration: the node controller is about to (or did) mark the node NotReady. */
-export function leaseIsStale(lease: NodeLease, now: Date): boolean {
-  return lease.renewTime === null || now.getTime() - lease.renewTime.getTime() > lease.durationSeconds * 1000;
 }

@@ -2,11 +2,11 @@
 // and port check. Pages of 500 (limit + continue, as kubectl does) keep 5,000 nodes from
 // becoming one huge response, and each node is cut down to what the checks judge, so the
 // memory held is a few hundred bytes a node rather than the whole object.
-import type { CheckContext } from '../engine/types.js';
+import { PORTS } from '../judge/ports.js';
 import { parseJsonBody } from '../probes/json-body.js';
+import { deadline, type ObserveScope } from './scope.js';
 
 export const LIST_PAGE_SIZE = 500;
-const DEFAULT_KUBELET_PORT = 10250;
 const CONTROL_PLANE_LABELS = ['node-role.kubernetes.io/control-plane', 'node-role.kubernetes.io/master'];
 
 export interface NodeCondition {
@@ -68,7 +68,7 @@ export function summariseNode(raw: RawNode): NodeSummary | null {
     address: addressOf('InternalIP') ?? addressOf('ExternalIP') ?? null,
     controlPlane: CONTROL_PLANE_LABELS.some((l) => l in labels),
     unschedulable: raw.spec?.unschedulable === true,
-    kubeletPort: typeof port === 'number' && port > 0 ? port : DEFAULT_KUBELET_PORT,
+    kubeletPort: typeof port === 'number' && port > 0 ? port : PORTS.kubelet,
     kubeletVersion: raw.status?.nodeInfo?.kubeletVersion ?? null,
     conditions: (raw.status?.conditions ?? []).map((c) => ({
       type: String(c.type),
@@ -97,7 +97,7 @@ export type PagedListOutcome<T> =
  * token that expired mid-way (410 Gone) restarts the listing once, as the list would
  * otherwise mix two versions of the collection.
  */
-export async function listPaged<Raw, T>(ctx: CheckContext, path: string, keep: (raw: Raw) => T | null, forbiddenReason: string): Promise<PagedListOutcome<T>> {
+export async function listPaged<Raw, T>(ctx: ObserveScope, path: string, keep: (raw: Raw) => T | null, forbiddenReason: string): Promise<PagedListOutcome<T>> {
   const kube = ctx.probes.kube;
   if (!kube) return { kind: 'failed', message: 'no kubeconfig: cannot ask the API server', timedOut: false };
   const started = performance.now();
@@ -109,7 +109,7 @@ export async function listPaged<Raw, T>(ctx: CheckContext, path: string, keep: (
     let expired = false;
     do {
       const query = `limit=${LIST_PAGE_SIZE}${token ? `&continue=${encodeURIComponent(token)}` : ''}`;
-      const page = await kube.get(`${path}?${query}`, { timeoutMs: ctx.options.timeoutMs, signal: ctx.signal });
+      const page = await kube.get(`${path}?${query}`, deadline(ctx));
       if (page.kind === 'forbidden') return { kind: 'forbidden', message: forbiddenReason };
       if (page.kind === 'http' && page.status === 410 && token) {
         expired = true;
@@ -136,15 +136,10 @@ export async function listPaged<Raw, T>(ctx: CheckContext, path: string, keep: (
  * without the `nodes` need asks NEEDS.api first: an API server known to be down or hung would
  * cost another --timeout for the same answer.
  */
-export function nodeList(ctx: CheckContext): Promise<NodeListOutcome> {
-  return ctx.shared.once('nodes:list', async () => {
+export function nodeList(ctx: ObserveScope): Promise<NodeListOutcome> {
+  return ctx.memo.once('nodes:list', async () => {
     const outcome = await listPaged<RawNode, NodeSummary>(ctx, '/api/v1/nodes', summariseNode, 'needs list nodes (RBAC: the credentials may not list nodes)');
     if (outcome.kind !== 'ok') return outcome;
     return { kind: 'ok', nodes: outcome.items, pages: outcome.pages, ms: outcome.ms, serverNow: outcome.serverNow };
   });
-}
-
-/** The node whose address (InternalIP or --hosts entry) this is, when known. */
-export function nodeNameAt(ctx: CheckContext, address: string): string | undefined {
-  return ctx.targets.hosts.find((h) => h.address === address)?.name;
 }

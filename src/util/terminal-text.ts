@@ -4,6 +4,7 @@
 // terminal would act on is shown escaped instead, so the reader sees what was sent.
 
 // C0 controls, DEL, C1 controls, and the bidirectional overrides that reorder what is shown.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };

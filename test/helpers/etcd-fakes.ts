@@ -1,6 +1,5 @@
 // Fake etcd members for unit-testing the etcd checks' judgement: each member answers (or
 // fails) as described, the way the real probe would report it.
-import type { CheckContext } from '../../src/engine/types.js';
 import type { CheckOptions } from '../../src/options.js';
 import type { Targets } from '../../src/discovery/targets.js';
 import type {
@@ -14,7 +13,7 @@ import type {
   TcpOutcome,
   TlsInspection,
 } from '../../src/probes/types.js';
-import { createSharedCache } from '../../src/engine/shared-cache.js';
+import { contextOver, type FakeContext } from './fake-context.js';
 import { filesProbe } from '../../src/probes/files.js';
 
 export interface FakeMember {
@@ -113,7 +112,7 @@ export interface FakeContextInput {
   kube?: Record<string, { status: number; body: string }>;
 }
 
-export function fakeContext(input: FakeContextInput): CheckContext {
+export function fakeContext(input: FakeContextInput): FakeContext {
   const members = input.members ?? [];
   const endpoints = input.endpoints ?? members.filter((m) => !m.unstarted).map((m) => urlOf(m.name));
   const credentials = input.credentials ?? true;
@@ -151,16 +150,7 @@ export function fakeContext(input: FakeContextInput): CheckContext {
     etcd: credentials ? { forEndpoint: (e) => fakeEtcdProbe(members, e), close: async () => undefined } : null,
     files: filesProbe,
   };
-  return {
-    targets,
-    probes,
-    now: input.now ?? new Date(),
-    signal: new AbortController().signal,
-    options: { ...DEFAULT_OPTIONS, ...input.options } as CheckOptions,
-    shared: createSharedCache(),
-    limit: (fn) => fn(),
-    log: () => undefined,
-  };
+  return contextOver(probes, { targets, options: { ...DEFAULT_OPTIONS, ...input.options } as CheckOptions, now: input.now ?? new Date() });
 }
 
 export function servedEtcdCertificate(): ServedCertificate {

@@ -1,6 +1,6 @@
 // A CheckContext with fake probes, for testing checks and the runner as pure units.
-import { createLimiter } from '../../src/engine/limit.js';
-import { createSharedCache } from '../../src/engine/shared-cache.js';
+import { createFacts, type Facts } from '../../src/observe/facts.js';
+import { createMemo } from '../../src/observe/scope.js';
 import type { CheckContext } from '../../src/engine/types.js';
 import type { Targets } from '../../src/discovery/targets.js';
 import { resolveCheckOptions, type CheckOptions } from '../../src/options.js';
@@ -41,18 +41,29 @@ export function fakeProbes(overrides: Partial<Probes> = {}): Probes {
   };
 }
 
+/**
+ * A CheckContext whose facts run over the given probes (fakes by default), as a run builds it.
+ * `probes` stays reachable so a test can swap a probe after the context is made.
+ */
+export function contextOver(probes: Probes, o: { targets?: Targets; options?: CheckOptions; now?: Date } = {}): FakeContext {
+  const options = o.options ?? defaultOptions();
+  const targets = o.targets ?? emptyTargets();
+  const signal = new AbortController().signal;
+  const log = () => undefined;
+  const scope = { targets, probes, options, signal, memo: createMemo(), log };
+  const factsFor = (t: Targets, p: Probes) => createFacts({ ...scope, targets: t, probes: p });
+  return { facts: createFacts(scope), probes, factsFor, targets, now: o.now ?? new Date('2026-11-25T10:00:00Z'), signal, options, log };
+}
+
+/** A context, its probes, and facts over other targets and probes that share its memo (as the early probes get). */
+export type FakeContext = CheckContext & { probes: Probes; factsFor: (targets: Targets, probes: Probes) => Facts };
+
 export function fakeContext(
   overrides: { probes?: Partial<Probes>; targets?: Partial<Targets>; options?: Partial<CheckOptions>; now?: Date } = {},
-): CheckContext {
-  const options = defaultOptions(overrides.options);
-  return {
+): FakeContext {
+  return contextOver(fakeProbes(overrides.probes), {
     targets: emptyTargets(overrides.targets),
-    probes: fakeProbes(overrides.probes),
-    now: overrides.now ?? new Date('2026-11-25T10:00:00Z'),
-    signal: new AbortController().signal,
-    options,
-    shared: createSharedCache(),
-    limit: createLimiter(options.concurrency),
-    log: () => undefined,
-  };
+    options: defaultOptions(overrides.options),
+    ...(overrides.now ? { now: overrides.now } : {}),
+  });
 }

@@ -6,7 +6,6 @@ import { earlyShare, startEarlyProbes } from '../../src/engine/early-probes.js';
 import { createLimiter } from '../../src/engine/limit.js';
 import type { Check, CheckContext } from '../../src/engine/types.js';
 import type { TcpOutcome } from '../../src/probes/types.js';
-import { tcpOnce } from '../../src/observe/sockets.js';
 import { emptyTargets, fakeContext, fakeProbes } from '../helpers/fake-context.js';
 
 const turn = () => new Promise((r) => setImmediate(r));
@@ -30,15 +29,16 @@ describe('early probes', () => {
       return { kind: 'ok', ms: 1 };
     };
     const hosts = Array.from({ length: 20 }, (_, i) => ({ address: `10.0.0.${i + 1}`, controlPlane: false }));
-    const early = startEarlyProbes(ctx, [check('ports', (c) => c.targets.hosts.forEach((h) => void tcpOnce(c, h.address, 10250)))], {
+    const early = startEarlyProbes(ctx, [check('ports', (c) => c.targets.hosts.forEach((h) => void c.facts.tcp(h.address, 10250)))], {
       raw: fakeProbes({ tcp }),
       limit,
       targets: async () => emptyTargets({ hosts }),
+      factsFor: ctx.factsFor,
     });
     await turn();
     expect(peak).toBe(4); // --concurrency 8: discovery keeps half of so few
     // A check asking for the same socket gets the early probe, not a second connection.
-    const same = tcpOnce(ctx, '10.0.0.1', 10250);
+    const same = ctx.facts.tcp('10.0.0.1', 10250);
     early.discoveryDone();
     await turn();
     expect(inFlight).toBe(8);
@@ -56,7 +56,13 @@ describe('early probes', () => {
 
   it('read the targets (the discovery cache) only when a selected check prewarms', async () => {
     let asked = 0;
-    startEarlyProbes(fakeContext(), [check('quiet')], { raw: fakeProbes(), limit: createLimiter(4), targets: async () => (asked++, emptyTargets()) });
+    const quiet = fakeContext();
+    startEarlyProbes(quiet, [check('quiet')], {
+      raw: fakeProbes(),
+      limit: createLimiter(4),
+      targets: async () => (asked++, emptyTargets()),
+      factsFor: quiet.factsFor,
+    });
     await turn();
     expect(asked).toBe(0);
   });
@@ -74,7 +80,7 @@ describe('early probes', () => {
         check('fine', () => (started = true)),
         check('no-prewarm'),
       ],
-      { raw: fakeProbes(), limit: createLimiter(4), targets: async () => emptyTargets() },
+      { raw: fakeProbes(), limit: createLimiter(4), targets: async () => emptyTargets(), factsFor: ctx.factsFor },
     );
     await turn();
     expect(started).toBe(true);

@@ -2,7 +2,6 @@
 import { describe, expect, it } from 'vitest';
 import { nodesPressure } from '../../src/checks/nodes-pressure.js';
 import { nodesReady } from '../../src/checks/nodes-ready.js';
-import { nodeList } from '../../src/observe/nodes.js';
 import type { KubeOutcome, KubeProbe, TcpOutcome, TlsInspection } from '../../src/probes/types.js';
 import { fakeContext } from '../helpers/fake-context.js';
 
@@ -101,8 +100,8 @@ describe('nodeList', () => {
     const nodes = Array.from({ length: 1234 }, (_, i) => nodeObject(`n${String(i).padStart(4, '0')}`, { address: `10.0.${Math.floor(i / 250)}.${i % 250}` }));
     const kube = fakeApi(nodes);
     const ctx = fakeContext({ probes: { kube } });
-    const first = await nodeList(ctx);
-    const second = await nodeList(ctx);
+    const first = await ctx.facts.nodes();
+    const second = await ctx.facts.nodes();
     expect(second).toBe(first);
     expect(first.kind === 'ok' && first.nodes.length).toBe(1234);
     expect(kube.paths).toEqual(['/api/v1/nodes?limit=500', '/api/v1/nodes?limit=500&continue=500', '/api/v1/nodes?limit=500&continue=1000']);

@@ -6,7 +6,7 @@ import type { HostTarget } from '../../src/discovery/targets.js';
 import { createLimiter } from '../../src/engine/limit.js';
 import { limitProbes } from '../../src/engine/limited-probes.js';
 import type { TcpOutcome } from '../../src/probes/types.js';
-import { fakeContext, fakeProbes } from '../helpers/fake-context.js';
+import { contextOver, defaultOptions, emptyTargets, fakeContext, fakeProbes } from '../helpers/fake-context.js';
 
 const CP: HostTarget = { address: '10.0.0.11', name: 'cp-1', controlPlane: true };
 const W: HostTarget = { address: '10.0.0.21', name: 'w1', controlPlane: false };
@@ -82,8 +82,10 @@ describe('ports', () => {
       return { kind: 'ok', ms: 0 };
     };
     const hosts = Array.from({ length: 5000 }, (_, i) => ({ address: `10.1.${Math.floor(i / 250)}.${i % 250}`, controlPlane: false }));
-    const ctx = fakeContext({ targets: { hosts }, options: { concurrency: 24 } });
-    ctx.probes = limitProbes(fakeProbes({ tcp: slowTcp }), createLimiter(24));
+    const ctx = contextOver(limitProbes(fakeProbes({ tcp: slowTcp }), createLimiter(24)), {
+      targets: emptyTargets({ hosts }),
+      options: defaultOptions({ concurrency: 24 }),
+    });
     const findings = await ports.run(ctx);
     expect(findings).toHaveLength(5000);
     expect(peak).toBe(24);
