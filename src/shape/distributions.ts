@@ -69,9 +69,10 @@ export interface PortSpec {
 }
 
 /**
- * The commands of a fix. Placeholders in angle brackets are filled by the catalogue:
- * `<component>` (kube-apiserver, etcd …), `<container-id>`, `<node-ip>`, `<member-id>`,
- * `<snapshot-file>`.
+ * The commands of a fix. Placeholders in angle brackets are filled by the catalogue (see
+ * `PLACEHOLDERS`): `<component>` (kube-apiserver, etcd …), `<container-id>`, `<node>`,
+ * `<node-ip>`, `<member-id>`, `<snapshot-file>`, `<pod>`, and for managed clusters `<cluster>`
+ * and `<group>`.
  */
 export interface FixVocabulary {
   /** Who runs the control plane: a managed provider's control plane cannot be repaired from here. */
@@ -84,6 +85,8 @@ export interface FixVocabulary {
   etcdMembers: readonly string[];
   etcdRemoveMember: readonly string[];
 }
+
+export const PLACEHOLDERS = ['component', 'container-id', 'node', 'node-ip', 'member-id', 'snapshot-file', 'pod', 'cluster', 'group'] as const;
 
 export interface DistributionProfile {
   distribution: Distribution;

@@ -65,6 +65,8 @@ interface Signal {
   distribution: Distribution;
   weight: number;
   text: string;
+  /** What the fact was seen on, to say "(3 nodes)" instead of repeating it. */
+  on?: 'node' | 'pod';
 }
 
 /** A cluster-provided value, safe to print and short enough for a header line. */
@@ -86,9 +88,9 @@ function nodeSignals(node: NodeFacts): Signal[] {
   const out: Signal[] = [];
   const labels = node.labels ?? {};
   const annotations = node.annotations ?? {};
-  const add = (distribution: Distribution, weight: number, text: string) => out.push({ distribution, weight, text });
+  const add = (distribution: Distribution, weight: number, text: string) => out.push({ distribution, weight, text, on: 'node' });
   const kubelet = node.kubeletVersion ? versionSignal(node.kubeletVersion, 'kubelet version') : null;
-  if (kubelet) out.push(kubelet);
+  if (kubelet) out.push({ ...kubelet, on: 'node' });
   const provider = node.providerID ?? '';
   if (provider.startsWith('k3s://')) add('k3s', STRONG, 'providerID k3s://');
   if (provider.startsWith('rke2://')) add('rke2', STRONG, 'providerID rke2://');
@@ -112,17 +114,16 @@ function podSignals(pod: PodFacts): Signal[] {
   const out: Signal[] = [];
   const labels = pod.labels ?? {};
   const annotations = pod.annotations ?? {};
-  const where = `${shown(pod.namespace)}/${shown(pod.name)}`;
-  const add = (distribution: Distribution, weight: number, text: string) => out.push({ distribution, weight, text });
-  if (pod.namespace === 'openshift-kube-apiserver' || pod.namespace === 'openshift-etcd') add('openshift', STRONG, `pod ${where}`);
-  if (labels['app.kubernetes.io/managed-by'] === 'Talos') add('talos', STRONG, `pod ${where} label app.kubernetes.io/managed-by=Talos`);
+  const add = (distribution: Distribution, weight: number, text: string) => out.push({ distribution, weight, text, on: 'pod' });
+  if (pod.namespace === 'openshift-kube-apiserver' || pod.namespace === 'openshift-etcd') add('openshift', STRONG, `pods in ${pod.namespace}`);
+  if (labels['app.kubernetes.io/managed-by'] === 'Talos') add('talos', STRONG, 'pod label app.kubernetes.io/managed-by=Talos');
   for (const key of ['kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint', 'kubeadm.kubernetes.io/etcd.advertise-client-urls']) {
-    if (key in annotations) add('kubeadm', STRONG, `pod ${where} annotation ${key}`);
+    if (key in annotations) add('kubeadm', STRONG, `pod annotation ${key}`);
   }
   const words = (pod.containers ?? []).flatMap((c) => [...(c.command ?? []), ...(c.args ?? [])]).join(' ');
-  if (/\/var\/lib\/rancher\/rke2\//.test(words)) add('rke2', STRONG, `pod ${where} runs from /var/lib/rancher/rke2`);
+  if (/\/var\/lib\/rancher\/rke2\//.test(words)) add('rke2', STRONG, 'pods run from /var/lib/rancher/rke2');
   if (pod.namespace === 'kube-system' && labels.tier === 'control-plane' && labels.component) {
-    add('kubeadm', WEAK, `static pods labelled tier=control-plane in kube-system`);
+    add('kubeadm', WEAK, 'pod label tier=control-plane');
   }
   return out;
 }
@@ -156,21 +157,22 @@ function localSignals(local: LocalFacts | undefined): Signal[] {
 
 /** Signals grouped per distribution; the same fact seen on several nodes counts once, with the count said. */
 function tally(signals: Signal[]): Map<Distribution, { score: number; texts: string[] }> {
-  const byDistribution = new Map<Distribution, Map<string, { weight: number; count: number }>>();
+  type Fact = { weight: number; count: number; on?: 'node' | 'pod' };
+  const byDistribution = new Map<Distribution, Map<string, Fact>>();
   for (const s of signals) {
-    const facts = byDistribution.get(s.distribution) ?? new Map<string, { weight: number; count: number }>();
+    const facts = byDistribution.get(s.distribution) ?? new Map<string, Fact>();
     const known = facts.get(s.text);
     if (known) known.count += 1;
-    else facts.set(s.text, { weight: s.weight, count: 1 });
+    else facts.set(s.text, { weight: s.weight, count: 1, ...(s.on ? { on: s.on } : {}) });
     byDistribution.set(s.distribution, facts);
   }
   const out = new Map<Distribution, { score: number; texts: string[] }>();
   for (const [d, facts] of byDistribution) {
     let score = 0;
     const texts: string[] = [];
-    for (const [text, { weight, count }] of facts) {
+    for (const [text, { weight, count, on }] of facts) {
       score += weight;
-      texts.push(count > 1 && /^node /.test(text) ? `${text} (${count} nodes)` : text);
+      texts.push(count > 1 && on ? `${text} (${count} ${on}s)` : text);
     }
     out.set(d, { score, texts });
   }
@@ -189,7 +191,8 @@ function chooseDistribution(evidence: ShapeEvidence): { distribution: Distributi
   if (git) signals.push(git);
   for (const node of evidence.nodes ?? []) signals.push(...nodeSignals(node));
   for (const pod of evidence.pods ?? []) signals.push(...podSignals(pod));
-  for (const m of evidence.local?.manifests ?? []) signals.push(...podSignals(m.pod).map((s) => ({ ...s, text: `${s.text} (manifest ${shown(m.path)})` })));
+  for (const m of evidence.local?.manifests ?? [])
+    signals.push(...podSignals(m.pod).map((s) => ({ ...s, text: `${s.text} in ${shown(m.path)}`, on: undefined })));
   if (evidence.server) signals.push(...serverSignals(evidence.server));
   signals.push(...localSignals(evidence.local));
   const scores = tally(signals);
@@ -246,7 +249,14 @@ function chooseDatastore(distribution: Distribution, evidence: ShapeEvidence): {
   if (override) return { datastore: override, line: `datastore ${override}: set by override` };
   if (MANAGED.has(distribution)) return { datastore: 'managed', line: `datastore managed: ${distribution} runs the control plane and its etcd out of sight` };
   const nodes = evidence.nodes ?? [];
-  const pods = [...(evidence.pods ?? []), ...(evidence.local?.manifests ?? []).map((m) => m.pod)];
+  // This node's manifests add what the API server could not show; the same pod counts once.
+  const seen = new Set<string>();
+  const pods = [...(evidence.pods ?? []), ...(evidence.local?.manifests ?? []).map((m) => m.pod)].filter((p) => {
+    const key = `${p.namespace}/${p.name}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
   const etcdPods = pods.filter(isEtcdPod);
   const nodeAddresses = new Set(nodes.flatMap((n) => (n.addresses ?? []).map((a) => a.address)));
 
@@ -315,7 +325,7 @@ function chooseDatastore(distribution: Distribution, evidence: ShapeEvidence): {
     if (remote.length === tcp.length) {
       return {
         datastore: 'etcd-external',
-        line: `datastore etcd-external: --etcd-servers names ${remote.map((u) => shown(u.host)).join(', ')}, none of them a node`,
+        line: `datastore etcd-external: --etcd-servers names ${[...new Set(remote.map((u) => shown(u.host)))].join(', ')}, none of them a node`,
       };
     }
     if (tcp.some((u) => u.loopback || nodeAddresses.has(u.host))) {
