@@ -17,7 +17,7 @@
 // advertise URL, a node annotation); each member is kept once, matched by member id when the
 // member list is known, else by the node it runs on, else by address and port.
 import { safeText } from '../util/terminal-text.js';
-import { datastoreOfSocket, joinHostPort, parseEtcdUrl } from './etcd-urls.js';
+import { datastoreOfSocket, isLoopbackHost, joinHostPort, parseEtcdUrl } from './etcd-urls.js';
 import type { EtcdUrl } from './etcd-urls.js';
 import { hasEtcd, internalIP, podFlags, splitList } from './types.js';
 import type { Datastore, NodeFacts, PodFacts, Shape } from './types.js';
@@ -233,9 +233,18 @@ export function resolveEtcdEndpoints(input: EtcdEndpointsInput): EtcdEndpoints {
     const carrier: Carrier = { name: api.name, ...(api.node ? { node: api.node } : {}), ...(api.hostIP ? { hostIP: api.hostIP } : {}) };
     for (const s of api.etcdServers) resolver.add(s, carrier, '--etcd-servers', 3);
   }
-  // This node's own manifests: their loopback is this node, named by the shape.
+  // This node's own manifests: their loopback is this node, named by the shape; its address is
+  // the API server's --advertise-address, which still tells when the API server is down.
+  const ownAddress = (input.localManifests ?? [])
+    .filter(isApiServer)
+    .map((m) => podFlags(m).get('advertise-address'))
+    .find((a): a is string => a !== undefined && a !== '' && !isLoopbackHost(a));
   for (const manifest of input.localManifests ?? []) {
-    const carrier: Carrier = { name: `this node's ${manifest.name} manifest`, ...(localNode ? { node: localNode } : {}) };
+    const carrier: Carrier = {
+      name: `this node's ${manifest.name} manifest`,
+      ...(localNode ? { node: localNode } : {}),
+      ...(ownAddress ? { hostIP: ownAddress } : {}),
+    };
     const flags = podFlags(manifest);
     if (isApiServer(manifest)) for (const s of splitList(flags.get('etcd-servers'))) resolver.add(s, carrier, '--etcd-servers', 3);
     if (isEtcd(manifest)) for (const s of splitList(flags.get('advertise-client-urls'))) resolver.add(s, carrier, '--advertise-client-urls', 1);

@@ -351,7 +351,8 @@ function sameHost(a: string, b: string): boolean {
 function nodeOfManifest(manifest: LocalManifest, nodes: readonly NodeFacts[]): { node: string; how: string } | null {
   const flags = podFlags(manifest.pod);
   const name = flags.get('name');
-  if (name && nodes.some((n) => n.name === name)) return { node: name, how: `etcd --name=${shown(name)} in ${shown(manifest.path)}` };
+  // kubeadm names each etcd member after its node; with no node list (API server down) the name is all there is.
+  if (name && (nodes.length === 0 || nodes.some((n) => n.name === name))) return { node: name, how: `etcd --name=${shown(name)} in ${shown(manifest.path)}` };
   const endpoint = manifest.pod.annotations?.['kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint'];
   const address = flags.get('advertise-address') ?? endpoint?.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
   if (address && !isLoopbackHost(address)) {

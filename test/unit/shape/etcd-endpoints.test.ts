@@ -249,6 +249,16 @@ describe('resolveEtcdEndpoints', () => {
     expect(out.endpoints.map((e) => e.url)).toEqual(['https://10.0.0.11:2379']);
   });
 
+  it('on cp-1 with the API server down, its own manifests give its member, the loopback mapped by --advertise-address', () => {
+    const out = resolveEtcdEndpoints({
+      shape: { vantage: 'control-plane-node', localNode: 'cp-1', distribution: 'kubeadm', datastore: 'etcd-stacked' },
+      localManifests: [kubeadmApiServer(CP[0]!)],
+    });
+    expect(out.endpoints.map((e) => [e.url, e.node, e.source])).toEqual([
+      ['https://10.0.0.11:2379', 'cp-1', "from this node's kube-apiserver-cp-1 manifest's --etcd-servers (127.0.0.1 → cp-1's 10.0.0.11)"],
+    ]);
+  });
+
   it('does not use a loopback URL whose carrier’s address is unknown, and says so', () => {
     const out = resolveEtcdEndpoints({
       shape: { ...JUMP, distribution: 'kubeadm', datastore: 'etcd-stacked' },

@@ -59,6 +59,23 @@ const rows: Row[] = [
     says: [/vantage control-plane node cp-1 \(by advertise address 10\.0\.0\.11 in \/etc\/kubernetes\/manifests\/kube-apiserver\.yaml\)/],
   },
   {
+    name: 'kubeadm on cp-1 with its API server down: the etcd manifest names the node',
+    evidence: {
+      local: {
+        existing: [`${MANIFESTS}/kube-apiserver.yaml`, `${MANIFESTS}/etcd.yaml`],
+        manifests: [
+          { path: `${MANIFESTS}/kube-apiserver.yaml`, pod: kubeadmApiServer(CP[0]!) },
+          { path: `${MANIFESTS}/etcd.yaml`, pod: kubeadmEtcd(CP[0]!) },
+        ],
+      },
+    },
+    expect: { distribution: 'kubeadm', datastore: 'etcd-stacked', vantage: 'control-plane-node', localNode: 'cp-1' },
+    says: [
+      /by etcd --name=cp-1 in \/etc\/kubernetes\/manifests\/etcd\.yaml/,
+      /^kubeadm: pod annotation kubeadm\.kubernetes\.io\/kube-apiserver\.advertise-address\.endpoint in \/etc\/kubernetes\/manifests\/kube-apiserver\.yaml/,
+    ],
+  },
+  {
     name: 'kubeadm stacked, from cp-2 (named by its host name, no manifests parsed)',
     evidence: { nodes: kubeadm.nodes, pods: kubeadm.pods, local: { hostname: 'cp-2.example.internal', existing: [`${MANIFESTS}/kube-apiserver.yaml`] } },
     expect: { distribution: 'kubeadm', datastore: 'etcd-stacked', vantage: 'control-plane-node', localNode: 'cp-2' },
