@@ -18,7 +18,8 @@ export interface DemoFlags {
 export function scenarioList(): string {
   const rows = listScenarios();
   const width = Math.max(...rows.map((r) => r.name.length));
-  return `${rows.map((r) => `${r.name.padEnd(width)}  ${r.description}`).join('\n')}\n`;
+  const distWidth = Math.max(...rows.map((r) => r.distribution.length));
+  return `${rows.map((r) => `${r.name.padEnd(width)}  ${r.distribution.padEnd(distWidth)}  ${r.description}`).join('\n')}\n`;
 }
 
 /**

@@ -19,6 +19,7 @@ import {
 import { LEASE_PRINTER, NAMESPACE_PRINTER, NODE_PRINTER, POD_PRINTER, type Printer } from './api-tables.js';
 import {
   KUBE_VERSION,
+  versionInfo,
   apiGroup,
   apiGroupList,
   apiResourceList,
@@ -70,6 +71,8 @@ export interface ApiServerOptions {
   /** The real etcd cluster behind it; without one the etcd check passes unless forced. */
   etcd?: EtcdReadiness;
   faults?: Partial<ApiServerFaults>;
+  /** What /version answers; default the simulator's kubeadm version. */
+  gitVersion?: string;
 }
 
 interface Reply {
@@ -312,6 +315,13 @@ export class SimApiServer {
     return this.listener.close();
   }
 
+  /** What a load balancer's health check (`GET /healthz`) would conclude: serving, and every check passing. */
+  async healthy(): Promise<boolean> {
+    if (this.listener.mode !== 'up') return false;
+    const failing = await this.failingChecks();
+    return ![...failing.keys()].some((name) => HEALTH_CHECKS.healthz.includes(name));
+  }
+
   private makeServer(): Server {
     const server = createServer(
       {
@@ -414,7 +424,7 @@ export class SimApiServer {
   private async serveNonResource(path: string, query: URLSearchParams): Promise<Reply> {
     const health = /^\/(healthz|livez|readyz)(?:\/(.+))?$/.exec(path);
     if (health) return this.health(health[1] as 'healthz' | 'livez' | 'readyz', health[2], query);
-    if (path === '/version' || path === '/version/') return json(200, KUBE_VERSION);
+    if (path === '/version' || path === '/version/') return json(200, this.o.gitVersion ? versionInfo(this.o.gitVersion) : KUBE_VERSION);
     if (path === '/metrics') return text(200, this.metrics());
     if (path === '/api' || path === '/api/') return json(200, apiVersions(`${this.host}:${this.port}`));
     if (path === '/apis' || path === '/apis/') return json(200, apiGroupList());

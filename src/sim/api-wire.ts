@@ -14,6 +14,14 @@ export const KUBE_VERSION = {
   platform: 'linux/amd64',
 } as const;
 
+/** /version as a server built at `gitVersion` answers it (`v1.31.4+k3s1`, `v1.31.4-eks-2d5f260`). */
+export function versionInfo(gitVersion: string): Record<string, string> {
+  const m = /^v(\d+)\.(\d+)/.exec(gitVersion);
+  // Providers that patch the server mark the minor with `+` (EKS `31+`).
+  const patched = /-eks-|-gke\./.test(gitVersion);
+  return { ...KUBE_VERSION, major: m?.[1] ?? '1', minor: `${m?.[2] ?? '0'}${patched ? '+' : ''}`, gitVersion };
+}
+
 export interface StatusBody {
   kind: 'Status';
   apiVersion: 'v1';

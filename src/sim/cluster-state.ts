@@ -4,9 +4,9 @@
 // server on that host), so stopping a kubelet turns its node NotReady on the next request.
 import { createHash } from 'node:crypto';
 import { kubeMicroTime, kubeTime } from './api-wire.js';
-import { KUBERNETES_VERSION, STATIC_COMPONENTS, staticPodManifest, type ControlPlaneLayout, type StaticComponent } from './static-pods.js';
+import type { ClusterShape, NodeLook, NodeRole, PodTemplate } from './shape-kit.js';
 
-export type NodeRole = 'control-plane' | 'worker';
+export type { NodeRole } from './shape-kit.js';
 
 export interface SimNode {
   name: string;
@@ -48,7 +48,6 @@ function uid(seed: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-const NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
 const LEASE_DURATION_SECONDS = 40;
 // A live kubelet renews its lease every 10 s (a quarter of the duration).
 const RENEW_INTERVAL_MS = 10_000;
@@ -68,10 +67,12 @@ export class ClusterState {
   private readonly byName = new Map<string, SimNode>();
   private readonly rv = new Map<string, number>();
   private revision = 1000;
+  private readonly looks = new Map<string, NodeLook>();
+  private readonly podTemplates: PodTemplate[];
 
   constructor(
     nodes: SimNode[],
-    private readonly layout: ControlPlaneLayout,
+    private readonly shape: ClusterShape,
     private readonly runtime: RuntimeView,
     createdAt: Date,
   ) {
@@ -82,7 +83,10 @@ export class ClusterState {
       this.byName.set(n.name, n);
       this.rv.set(`node/${n.name}`, ++this.revision);
     }
-    for (const ns of NAMESPACES) this.rv.set(`ns/${ns}`, ++this.revision);
+    for (const ns of shape.namespaces) this.rv.set(`ns/${ns}`, ++this.revision);
+    // In creation order (control plane first), as the distribution numbers its nodes.
+    nodes.forEach((n, i) => this.looks.set(n.name, shape.node(n, i)));
+    this.podTemplates = shape.pods(nodes);
   }
 
   get resourceVersion(): number {
@@ -122,19 +126,9 @@ export class ClusterState {
   nodeObject(n: SimNode, now: Date = new Date()): KubeObject {
     const created = kubeTime(n.createdAt);
     const heartbeat = kubeTime(n.stoppedPostingAt ?? new Date(now.getTime() - 5_000));
-    const labels: Record<string, string> = {
-      'beta.kubernetes.io/arch': 'amd64',
-      'beta.kubernetes.io/os': 'linux',
-      'kubernetes.io/arch': 'amd64',
-      'kubernetes.io/hostname': n.name,
-      'kubernetes.io/os': 'linux',
-    };
-    if (n.role === 'control-plane') {
-      labels['node-role.kubernetes.io/control-plane'] = '';
-      labels['node.kubernetes.io/exclude-from-external-load-balancers'] = '';
-    }
-    const taints: { key: string; effect: string; timeAdded?: string }[] = [];
-    if (n.role === 'control-plane') taints.push({ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' });
+    const look = this.looks.get(n.name)!;
+    const labels = { ...look.labels };
+    const taints: { key: string; value?: string; effect: string; timeAdded?: string }[] = look.taints.map((t) => ({ ...t }));
     if (n.unschedulable) taints.push({ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule', timeAdded: created });
 
     let conditions: Condition[];
@@ -187,13 +181,10 @@ export class ClusterState {
         resourceVersion: this.rvOf(`node/${n.name}`),
         creationTimestamp: created,
         labels,
-        annotations: {
-          'kubeadm.alpha.kubernetes.io/cri-socket': 'unix:///var/run/containerd/containerd.sock',
-          'node.alpha.kubernetes.io/ttl': '0',
-          'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
-        },
+        annotations: { ...look.annotations },
       },
       spec: {
+        ...(look.providerID ? { providerID: look.providerID } : {}),
         podCIDR: `10.244.${index % 256}.0/24`,
         podCIDRs: [`10.244.${index % 256}.0/24`],
         ...(taints.length > 0 ? { taints } : {}),
@@ -211,13 +202,13 @@ export class ClusterState {
         nodeInfo: {
           architecture: 'amd64',
           bootID: uid(`boot/${n.name}`),
-          containerRuntimeVersion: 'containerd://1.7.24',
-          kernelVersion: '6.1.0-28-amd64',
-          kubeProxyVersion: KUBERNETES_VERSION,
-          kubeletVersion: KUBERNETES_VERSION,
+          containerRuntimeVersion: look.containerRuntimeVersion,
+          kernelVersion: look.kernelVersion,
+          kubeProxyVersion: look.kubeletVersion,
+          kubeletVersion: look.kubeletVersion,
           machineID: createHash('md5').update(n.name).digest('hex'),
           operatingSystem: 'linux',
-          osImage: 'Debian GNU/Linux 12 (bookworm)',
+          osImage: look.osImage,
           systemUUID: uid(`system/${n.name}`),
         },
       },
@@ -226,16 +217,15 @@ export class ClusterState {
 
   // --- pods -----------------------------------------------------------------------
 
-  /** kube-system pods: the static control-plane pods (mirror pods), kube-proxy and CoreDNS. */
+  /** The system pods the distribution runs: static (mirror) pods, DaemonSets, Deployments. */
   pods(now: Date = new Date()): KubeObject[] {
-    const pods: KubeObject[] = [];
-    const controlPlane = this.nodeList.filter((n) => n.role === 'control-plane');
-    for (const n of controlPlane) for (const c of STATIC_COMPONENTS) pods.push(this.staticPod(c, n, now));
-    for (const n of this.nodeList) pods.push(this.daemonPod(n, now));
-    const dnsHosts = this.nodeList.filter((n) => n.role === 'worker');
-    const dnsNodes = dnsHosts.length > 0 ? dnsHosts : controlPlane;
-    for (let i = 0; i < 2 && dnsNodes.length > 0; i++) pods.push(this.corednsPod(i, dnsNodes[i % dnsNodes.length]!, now));
-    return pods.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+    return this.podTemplates
+      .map((t) => this.podObject(t, now))
+      .sort((a, b) => {
+        const ka = `${a.metadata.namespace}/${a.metadata.name}`;
+        const kb = `${b.metadata.namespace}/${b.metadata.name}`;
+        return ka < kb ? -1 : ka > kb ? 1 : 0;
+      });
   }
 
   private containerState(running: 'ready' | 'not-ready' | 'crashloop' | 'unknown', startedAt: string, name: string, image: string, now: Date) {
@@ -299,14 +289,14 @@ export class ClusterState {
   }
 
   /** A node whose kubelet stopped posting leaves its pods' last reported status Ready=False. */
-  private readiness(node: SimNode, component: StaticComponent | 'kube-proxy' | 'coredns'): 'ready' | 'not-ready' | 'crashloop' | 'unknown' {
+  private readiness(node: SimNode, health: PodTemplate['health']): 'ready' | 'not-ready' | 'crashloop' | 'unknown' {
     if (node.stoppedPostingAt) return 'not-ready';
-    if (component === 'etcd') {
+    if (health === 'etcd' || health === 'apiserver+local-etcd') {
       const m = this.runtime.etcdMember(node.name);
-      if (m === 'killed') return 'crashloop';
-      if (m === 'paused') return 'not-ready';
+      if (health === 'etcd' && m === 'killed') return 'crashloop';
+      if (m === 'killed' || m === 'paused') return 'not-ready';
     }
-    if (component === 'kube-apiserver') {
+    if (health === 'apiserver' || health === 'apiserver+local-etcd') {
       const a = this.runtime.apiServer(node.name);
       if (a === 'down') return 'crashloop';
       if (a === 'hang') return 'not-ready';
@@ -314,100 +304,49 @@ export class ClusterState {
     return 'ready';
   }
 
-  private staticPod(component: StaticComponent, n: SimNode, now: Date): KubeObject {
-    const manifest = staticPodManifest(component, n, this.layout);
-    const name = `${component}-${n.name}`;
-    const spec = manifest.spec as { containers: { name: string; image: string }[] };
-    return {
-      metadata: {
-        name,
-        namespace: 'kube-system',
-        uid: uid(`pod/${name}`),
-        resourceVersion: this.rvOf(`pod/${name}`),
-        creationTimestamp: kubeTime(n.createdAt),
-        labels: manifest.metadata.labels,
-        annotations: {
-          ...manifest.metadata.annotations,
-          'kubernetes.io/config.hash': createHash('md5').update(name).digest('hex'),
-          'kubernetes.io/config.mirror': createHash('md5').update(name).digest('hex'),
-          'kubernetes.io/config.seen': kubeTime(n.createdAt),
-          'kubernetes.io/config.source': 'file',
-        },
-        ownerReferences: [{ apiVersion: 'v1', controller: true, kind: 'Node', name: n.name, uid: uid(`node/${n.name}`) }],
-      },
-      spec: {
-        ...manifest.spec,
-        nodeName: n.name,
-        dnsPolicy: 'ClusterFirst',
-        enableServiceLinks: true,
-        restartPolicy: 'Always',
-        schedulerName: 'default-scheduler',
-        terminationGracePeriodSeconds: 30,
-        tolerations: [{ effect: 'NoExecute', operator: 'Exists' }],
-      },
-      status: this.podStatus(n, this.readiness(n, component), spec.containers, n.address, now),
-    };
-  }
-
-  /** Metadata of a kube-system pod owned by a controller: its generateName is the owner's name and a dash. */
-  private ownedPodMetadata(
-    name: string,
-    n: SimNode,
-    labels: Record<string, string>,
-    ownerKind: string,
-    ownerName: string,
-    ownerUidKey: string,
-  ): KubeObject['metadata'] {
-    return {
-      name,
-      namespace: 'kube-system',
-      uid: uid(`pod/${name}`),
-      resourceVersion: this.rvOf(`pod/${name}`),
+  private podObject(t: PodTemplate, now: Date): KubeObject {
+    const n = this.byName.get(t.node)!;
+    const key = `pod/${t.namespace}/${t.name}`;
+    const isStatic = t.owner.kind === 'Node';
+    const metadata: KubeObject['metadata'] = {
+      name: t.name,
+      namespace: t.namespace,
+      uid: uid(key),
+      resourceVersion: this.rvOf(key),
       creationTimestamp: kubeTime(n.createdAt),
-      generateName: `${ownerName}-`,
-      labels,
-      ownerReferences: [{ apiVersion: 'apps/v1', blockOwnerDeletion: true, controller: true, kind: ownerKind, name: ownerName, uid: uid(ownerUidKey) }],
+      labels: t.labels,
+      ...(t.annotations || isStatic ? { annotations: { ...t.annotations, ...(isStatic ? { 'kubernetes.io/config.seen': kubeTime(n.createdAt) } : {}) } } : {}),
     };
-  }
-
-  private daemonPod(n: SimNode, now: Date): KubeObject {
-    const suffix = createHash('sha1').update(n.name).digest('hex').slice(0, 5);
-    const name = `kube-proxy-${suffix}`;
-    const image = `registry.k8s.io/kube-proxy:${KUBERNETES_VERSION}`;
+    if (t.owner.kind === 'Node') {
+      metadata.ownerReferences = [{ apiVersion: 'v1', controller: true, kind: 'Node', name: n.name, uid: uid(`node/${n.name}`) }];
+    } else {
+      metadata.generateName = `${t.owner.name}-`;
+      metadata.ownerReferences = [
+        {
+          apiVersion: 'apps/v1',
+          blockOwnerDeletion: true,
+          controller: true,
+          kind: t.owner.kind,
+          name: t.owner.name,
+          uid: uid(`${t.owner.kind}/${t.namespace}/${t.owner.name}`),
+        },
+      ];
+    }
+    const staticExtras = isStatic
+      ? {
+          dnsPolicy: 'ClusterFirst',
+          enableServiceLinks: true,
+          restartPolicy: 'Always',
+          schedulerName: 'default-scheduler',
+          terminationGracePeriodSeconds: 30,
+          tolerations: [{ effect: 'NoExecute', operator: 'Exists' }],
+        }
+      : {};
+    const hostNetwork = (t.spec as { hostNetwork?: boolean }).hostNetwork === true;
     return {
-      metadata: this.ownedPodMetadata(
-        name,
-        n,
-        { 'controller-revision-hash': '7b8f5b6c4d', 'k8s-app': 'kube-proxy', 'pod-template-generation': '1' },
-        'DaemonSet',
-        'kube-proxy',
-        'ds/kube-proxy',
-      ),
-      spec: {
-        containers: [
-          { name: 'kube-proxy', image, command: ['/usr/local/bin/kube-proxy', '--config=/var/lib/kube-proxy/config.conf', '--hostname-override=$(NODE_NAME)'] },
-        ],
-        hostNetwork: true,
-        nodeName: n.name,
-        priorityClassName: 'system-node-critical',
-        serviceAccountName: 'kube-proxy',
-      },
-      status: this.podStatus(n, this.readiness(n, 'kube-proxy'), [{ name: 'kube-proxy', image }], n.address, now),
-    };
-  }
-
-  private corednsPod(i: number, n: SimNode, now: Date): KubeObject {
-    const name = `coredns-668d6bf9bc-${['4xk2p', 'm9vqz'][i]}`;
-    const image = 'registry.k8s.io/coredns/coredns:v1.11.3';
-    return {
-      metadata: this.ownedPodMetadata(name, n, { 'k8s-app': 'kube-dns', 'pod-template-hash': '668d6bf9bc' }, 'ReplicaSet', 'coredns-668d6bf9bc', 'rs/coredns'),
-      spec: {
-        containers: [{ name: 'coredns', image, args: ['-conf', '/etc/coredns/Corefile'] }],
-        nodeName: n.name,
-        priorityClassName: 'system-cluster-critical',
-        serviceAccountName: 'coredns',
-      },
-      status: this.podStatus(n, this.readiness(n, 'coredns'), [{ name: 'coredns', image }], `10.244.${this.nodeList.indexOf(n) % 256}.${2 + i}`, now),
+      metadata,
+      spec: { ...t.spec, nodeName: n.name, ...staticExtras },
+      status: this.podStatus(n, this.readiness(n, t.health), t.spec.containers, hostNetwork ? n.address : (t.podIP ?? n.address), now),
     };
   }
 
@@ -449,7 +388,7 @@ export class ClusterState {
   // --- namespaces -----------------------------------------------------------------
 
   namespaces(): KubeObject[] {
-    return NAMESPACES.map((name) => ({
+    return this.shape.namespaces.map((name) => ({
       metadata: {
         name,
         uid: uid(`ns/${name}`),

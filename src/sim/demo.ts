@@ -2,17 +2,23 @@
 // with the `check` flags that point at it. The CLI prints, runs check and cleans up.
 import { startCluster, type SimCluster } from './cluster.js';
 import { etcdAvailable } from './etcd-cluster.js';
-import { buildScenario, isScenarioName, SCENARIO_NAMES, type ScenarioName } from './scenarios/index.js';
+import { ALL_SCENARIO_NAMES, buildScenario, isScenarioName, type AnyScenarioName, type ScenarioName } from './scenarios/index.js';
+import type { Distribution } from './scenarios/spec.js';
 
 export const DEFAULT_DEMO_SCENARIO: ScenarioName = 'healthy';
 
 export interface ScenarioSummary {
-  name: ScenarioName;
+  name: AnyScenarioName;
+  /** Who built the cluster (`kubeadm` for the scenarios that name none). */
+  distribution: Distribution;
   description: string;
 }
 
 export function listScenarios(): ScenarioSummary[] {
-  return SCENARIO_NAMES.map((name) => ({ name, description: buildScenario(name).description }));
+  return ALL_SCENARIO_NAMES.map((name) => {
+    const spec = buildScenario(name);
+    return { name, distribution: spec.distribution ?? 'kubeadm', description: spec.description };
+  });
 }
 
 export interface DemoOptions {
@@ -34,7 +40,7 @@ export interface Demo {
 
 export class UnknownScenarioError extends Error {
   constructor(name: string) {
-    super(`unknown scenario '${name}': choose one of ${SCENARIO_NAMES.join(', ')} (k8sdoc demo --list)`);
+    super(`unknown scenario '${name}': choose one of ${ALL_SCENARIO_NAMES.join(', ')} (k8sdoc demo --list)`);
   }
 }
 

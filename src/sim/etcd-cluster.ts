@@ -38,6 +38,9 @@ export interface EtcdClusterOptions {
   quotaBackendBytes?: number;
   /** Bound on waiting for the members to elect a leader (default 20 s). */
   startTimeoutMs?: number;
+  /** Raft timings as the distribution sets them (k3s and RKE2: 500 ms and 5000 ms); default etcd's own. */
+  heartbeatMs?: number;
+  electionMs?: number;
 }
 
 export interface EtcdCluster {
@@ -184,8 +187,8 @@ export async function startEtcdCluster(o: EtcdClusterOptions): Promise<EtcdClust
       `--peer-key-file=${o.pki.path('etcd/peer', 'key')}`,
       '--peer-client-cert-auth=true',
       `--peer-trusted-ca-file=${o.pki.path('etcd/ca', 'crt')}`,
-      `--heartbeat-interval=${HEARTBEAT_MS}`,
-      `--election-timeout=${ELECTION_MS}`,
+      `--heartbeat-interval=${o.heartbeatMs ?? HEARTBEAT_MS}`,
+      `--election-timeout=${o.electionMs ?? ELECTION_MS}`,
       // etcd refuses 'member add' until every member has been connected for 5 s; tests add
       // members right after start (and an unstarted one on purpose), so skip that guard.
       '--strict-reconfig-check=false',

@@ -11,6 +11,8 @@ export interface HostPlan {
   loadBalancer: string;
   controlPlane(index: number): string;
   worker(index: number): string;
+  /** Hosts of an external etcd, which are not nodes of the cluster (at most 8). */
+  etcdHost(index: number): string;
   /** A spare address in the block for ad-hoc servers (hung, refusing, hostile). */
   spare(index: number): string;
 }
@@ -35,6 +37,10 @@ export function hostPlan(block: number): HostPlan {
       const third = 1 + Math.floor(j / WORKERS_PER_OCTET);
       if (third > 199) throw new RangeError('too many workers for one block');
       return `${base}.${third}.${1 + (j % WORKERS_PER_OCTET)}`;
+    },
+    etcdHost: (i) => {
+      if (i < 0 || i > 7) throw new RangeError('at most 8 external etcd hosts');
+      return `${base}.0.${2 + i}`;
     },
     spare: (i) => {
       if (i < 0 || i > 249) throw new RangeError('spare index must be 0..249');

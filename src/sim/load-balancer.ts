@@ -7,6 +7,12 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 export interface Backend {
   host: string;
   port: number;
+  /**
+   * The balancer's health check (HAProxy's `option httpchk GET /healthz` in kubeadm's HA
+   * guide): a backend that fails it gets no connection. Without one, only a backend that
+   * refuses is skipped.
+   */
+  healthy?: () => Promise<boolean>;
 }
 
 function connectTo(b: Backend): Promise<Socket> {
@@ -67,6 +73,7 @@ export class SimLoadBalancer {
     client.pause();
     for (let tried = 0; tried < this.backends.length; tried++) {
       const backend = this.backends[this.next++ % this.backends.length]!;
+      if (backend.healthy && !(await backend.healthy().catch(() => false))) continue;
       try {
         const upstream = await connectTo(backend);
         if (client.destroyed) {

@@ -15,6 +15,11 @@ export interface ControlPlaneLayout {
   etcdServers: string[];
   /** name=peerURL for each etcd member. */
   etcdInitialCluster: string;
+  /**
+   * The member joined a running cluster (`kubeadm join --control-plane`): kubeadm then writes
+   * `--initial-cluster-state=existing` and an --initial-cluster of the members so far.
+   */
+  etcdJoined?: boolean;
 }
 
 export interface ControlPlaneHost {
@@ -103,6 +108,7 @@ function commandFor(component: StaticComponent, host: ControlPlaneHost, l: Contr
         '--experimental-watch-progress-notify-interval=5s',
         `--initial-advertise-peer-urls=https://${host.address}:2380`,
         `--initial-cluster=${l.etcdInitialCluster}`,
+        ...(l.etcdJoined ? ['--initial-cluster-state=existing'] : []),
         `--key-file=${pki('etcd/server.key')}`,
         `--listen-client-urls=https://127.0.0.1:2379,https://${host.address}:2379`,
         '--listen-metrics-urls=http://127.0.0.1:2381',

@@ -42,6 +42,16 @@ export const BLOCKS = {
   secretsCanary: 131,
   secretsSafety: 132,
   badInputCli: 133,
+  // distribution shapes (src/sim shape-*): 220-239, one block per shape so that files never share one
+  simShapesKubeadm: 220,
+  simShapesKubeadmExternal: 221,
+  simShapesK3s: 222,
+  simShapesK3sEtcd: 223,
+  simShapesRke2: 224,
+  simShapesTalos: 225,
+  simShapesMicrok8s: 226,
+  simShapesOpenshift: 227,
+  simShapesManaged: 228,
   // benchmarks (bench/*.mjs): 150-169; bench/unreachable.mjs: 150, bench/fanout.mjs: 151, bench/scale.mjs: 152,
   // bench/sim-startup.mjs: 153
 } as const;

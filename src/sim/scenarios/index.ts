@@ -20,11 +20,50 @@ export const SCENARIO_NAMES = [
   'etcd-readyz-failing',
 ] as const;
 
+/** Each distribution's shape as it really builds it, healthy, then its faults. */
+export const SHAPE_SCENARIO_NAMES = [
+  'kubeadm',
+  'kubeadm-external-etcd',
+  'k3s',
+  'k3s-etcd',
+  'rke2',
+  'talos',
+  'microk8s',
+  'openshift',
+  'managed',
+  'kubeadm-member-down',
+  'kubeadm-quorum-lost',
+  'k3s-server-down',
+  'k3s-etcd-member-down',
+  'rke2-member-down',
+  'talos-member-down',
+  'talos-quorum-lost',
+  'microk8s-apiserver-down',
+] as const;
+
+/** The scenarios of the simulator's original (kubeadm, member addresses in --etcd-servers) form. */
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+export type ShapeScenarioName = (typeof SHAPE_SCENARIO_NAMES)[number];
+export type AnyScenarioName = ScenarioName | ShapeScenarioName;
+
+/** Every named scenario, as `k8sdoc demo --list` shows them. */
+export const ALL_SCENARIO_NAMES: readonly AnyScenarioName[] = [...SCENARIO_NAMES, ...SHAPE_SCENARIO_NAMES];
 
 const HA = { controlPlanes: 3, workers: 3 };
 
-const BUILDERS: Record<ScenarioName, () => ScenarioSpec> = {
+const KUBEADM: Pick<ScenarioSpec, 'distribution' | 'controlPlanes' | 'workers'> = { distribution: 'kubeadm', ...HA };
+const K3S: Pick<ScenarioSpec, 'distribution' | 'controlPlanes' | 'workers'> = { distribution: 'k3s', controlPlanes: 1, workers: 2 };
+const K3S_ETCD: Pick<ScenarioSpec, 'distribution' | 'datastore' | 'controlPlanes' | 'workers'> = {
+  distribution: 'k3s',
+  datastore: 'etcd-embedded',
+  controlPlanes: 3,
+  workers: 2,
+};
+const RKE2: Pick<ScenarioSpec, 'distribution' | 'controlPlanes' | 'workers'> = { distribution: 'rke2', controlPlanes: 3, workers: 2 };
+const TALOS: Pick<ScenarioSpec, 'distribution' | 'controlPlanes' | 'workers'> = { distribution: 'talos', controlPlanes: 3, workers: 2 };
+const MICROK8S: Pick<ScenarioSpec, 'distribution' | 'controlPlanes' | 'workers'> = { distribution: 'microk8s', controlPlanes: 3, workers: 1 };
+
+const BUILDERS: Record<AnyScenarioName, () => ScenarioSpec> = {
   healthy: () => ({
     name: 'healthy',
     description: 'Three control-plane nodes behind a load balancer, three workers, a three-member etcd: nothing wrong.',
@@ -124,12 +163,110 @@ const BUILDERS: Record<ScenarioName, () => ScenarioSpec> = {
     ...HA,
     apiServers: { readyzFailing: ['etcd', 'etcd-readiness'] },
   }),
+  kubeadm: () => ({
+    name: 'kubeadm',
+    description: 'kubeadm stacked HA as kubeadm writes it: every API server reads etcd at https://127.0.0.1:2379; three members, three workers.',
+    ...KUBEADM,
+  }),
+  'kubeadm-external-etcd': () => ({
+    name: 'kubeadm-external-etcd',
+    description: 'kubeadm with an external etcd: three etcd hosts that are not nodes, listed in --etcd-servers; no etcd pods.',
+    ...KUBEADM,
+    datastore: 'etcd-external',
+  }),
+  k3s: () => ({
+    name: 'k3s',
+    description: 'k3s with its default SQLite datastore (kine): one server, two agents, no etcd and no control-plane pods.',
+    ...K3S,
+  }),
+  'k3s-etcd': () => ({
+    name: 'k3s-etcd',
+    description: 'k3s HA with embedded etcd (--cluster-init): three servers, each with an etcd member in the k3s process, two agents.',
+    ...K3S_ETCD,
+  }),
+  rke2: () => ({
+    name: 'rke2',
+    description: 'RKE2: three servers with etcd, API server and kube-proxy static pods, the supervisor on :9345, two agents.',
+    ...RKE2,
+  }),
+  talos: () => ({
+    name: 'talos',
+    description: 'Talos: three control-plane nodes, etcd a host service (no pod), API servers reading https://localhost:2379.',
+    ...TALOS,
+  }),
+  microk8s: () => ({
+    name: 'microk8s',
+    description: 'MicroK8s HA: three nodes running kubelite (API on :16443) over dqlite, one worker; no etcd, no control-plane pods.',
+    ...MICROK8S,
+  }),
+  openshift: () => ({
+    name: 'openshift',
+    description: 'OpenShift 4: three masters, the control plane in openshift-kube-apiserver and openshift-etcd, three workers.',
+    distribution: 'openshift',
+    ...HA,
+  }),
+  managed: () => ({
+    name: 'managed',
+    description: 'A managed control plane (EKS-like): the API endpoint on :443, three worker nodes, nothing of the control plane visible.',
+    distribution: 'managed',
+    controlPlanes: 0,
+    workers: 3,
+  }),
+  'kubeadm-member-down': () => ({
+    name: 'kubeadm-member-down',
+    description: "kubeadm as written, cp-3's etcd member killed: quorum holds, cp-3's API server cannot read its local member.",
+    ...KUBEADM,
+    etcd: { kill: ['cp-3'] },
+  }),
+  'kubeadm-quorum-lost': () => ({
+    name: 'kubeadm-quorum-lost',
+    description: 'kubeadm as written, two of three etcd members killed: no quorum, no API server can read.',
+    ...KUBEADM,
+    etcd: { kill: ['cp-2', 'cp-3'] },
+  }),
+  'k3s-server-down': () => ({
+    name: 'k3s-server-down',
+    description: 'The single k3s server is stopped: its API (:6443) and its kubelet refuse; the agents keep running.',
+    ...K3S,
+    apiServer: { 'cp-1': { mode: 'down' } },
+    nodes: { 'cp-1': { kubelet: 'down', stoppedPostingMinutesAgo: 5 } },
+  }),
+  'k3s-etcd-member-down': () => ({
+    name: 'k3s-etcd-member-down',
+    description: "k3s HA with embedded etcd, cp-3's member killed: quorum holds, one more failure loses it.",
+    ...K3S_ETCD,
+    etcd: { kill: ['cp-3'] },
+  }),
+  'rke2-member-down': () => ({
+    name: 'rke2-member-down',
+    description: "RKE2, cp-3's etcd member killed: quorum holds, cp-3's API server cannot read its local member.",
+    ...RKE2,
+    etcd: { kill: ['cp-3'] },
+  }),
+  'talos-member-down': () => ({
+    name: 'talos-member-down',
+    description: "Talos, cp-2's etcd service killed: quorum holds, one more failure loses it.",
+    ...TALOS,
+    etcd: { kill: ['cp-2'] },
+  }),
+  'talos-quorum-lost': () => ({
+    name: 'talos-quorum-lost',
+    description: 'Talos, two of three etcd services killed: no quorum, the API servers cannot read.',
+    ...TALOS,
+    etcd: { kill: ['cp-2', 'cp-3'] },
+  }),
+  'microk8s-apiserver-down': () => ({
+    name: 'microk8s-apiserver-down',
+    description: "MicroK8s, every node's kubelite API (:16443) refuses; the kubelets still answer.",
+    ...MICROK8S,
+    apiServers: { mode: 'down' },
+  }),
 };
 
-export function isScenarioName(name: string): name is ScenarioName {
-  return (SCENARIO_NAMES as readonly string[]).includes(name);
+export function isScenarioName(name: string): name is AnyScenarioName {
+  return (ALL_SCENARIO_NAMES as readonly string[]).includes(name);
 }
 
-export function buildScenario(name: ScenarioName): ScenarioSpec {
+export function buildScenario(name: AnyScenarioName): ScenarioSpec {
   return BUILDERS[name]();
 }

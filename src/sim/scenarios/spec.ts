@@ -41,10 +41,42 @@ export interface EtcdSpec {
   nospace?: boolean;
 }
 
+/** Who built the cluster: decides labels, annotations, pods, ports, versions and files on the nodes. */
+export type Distribution = 'kubeadm' | 'k3s' | 'rke2' | 'talos' | 'microk8s' | 'openshift' | 'managed';
+
+/** Where the cluster keeps its state. */
+export type Datastore =
+  /** One etcd member per control-plane node, next to the API server. */
+  | 'etcd-stacked'
+  /** etcd members on hosts of their own, not nodes of the cluster. */
+  | 'etcd-external'
+  /** etcd inside the distribution's own server process (k3s --cluster-init). */
+  | 'etcd-embedded'
+  /** kine over SQLite: no etcd at all. */
+  | 'sqlite'
+  /** dqlite (MicroK8s): no etcd at all. */
+  | 'dqlite'
+  /** The provider runs it and shows none of it. */
+  | 'managed';
+
+/**
+ * How the API servers' `--etcd-servers` reads: `members` lists every member's own address
+ * (the simulator's original form); `as-written` is what the distribution really writes
+ * (kubeadm, RKE2 and k3s `https://127.0.0.1:2379`, Talos `https://localhost:2379`,
+ * OpenShift every member plus `https://localhost:2379`).
+ */
+export type EtcdServersForm = 'members' | 'as-written';
+
 export interface ScenarioSpec {
   name: string;
   description: string;
-  /** Control-plane nodes; each runs an API server, a stacked etcd member and a kubelet. */
+  /** Default `kubeadm`. */
+  distribution?: Distribution;
+  /** Default: the distribution's usual one (see datastoreOf). */
+  datastore?: Datastore;
+  /** Default: `members` for a scenario that names no distribution, `as-written` for one that does. */
+  etcdServers?: EtcdServersForm;
+  /** Control-plane nodes (servers); with stacked etcd each runs a member. `managed`: 0, the provider's. */
   controlPlanes: number;
   workers: number;
   /** A TCP load balancer in front of the API servers, used by admin.conf. Default: more than one control plane. */
@@ -62,6 +94,32 @@ export interface ScenarioSpec {
   kubeconfigValidity?: Validity;
   /** Which nodes get a listening kubelet; default all. `none` for huge clusters. */
   kubelets?: 'all' | 'control-plane' | 'none';
+}
+
+/** Hosts of an external etcd (`etcd-external`): names `etcd-1` …, not cluster nodes. */
+export const EXTERNAL_ETCD_HOSTS = 3;
+
+export function datastoreOf(spec: ScenarioSpec): Datastore {
+  if (spec.datastore) return spec.datastore;
+  switch (spec.distribution ?? 'kubeadm') {
+    case 'k3s':
+      return 'sqlite';
+    case 'microk8s':
+      return 'dqlite';
+    case 'managed':
+      return 'managed';
+    default:
+      return 'etcd-stacked';
+  }
+}
+
+export function etcdServersFormOf(spec: ScenarioSpec): EtcdServersForm {
+  return spec.etcdServers ?? (spec.distribution === undefined ? 'members' : 'as-written');
+}
+
+/** Whether the datastore is etcd (members the simulator runs for real). */
+export function hasEtcd(datastore: Datastore): boolean {
+  return datastore === 'etcd-stacked' || datastore === 'etcd-external' || datastore === 'etcd-embedded';
 }
 
 export function controlPlaneName(i: number): string {

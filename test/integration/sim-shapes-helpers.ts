@@ -1,0 +1,87 @@
+// Shared probes for the sim-shapes tests: the real kubectl, TCP connects and TLS handshakes.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:https';
+import { connect as tcpConnect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect as tlsConnect, type PeerCertificate } from 'node:tls';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface KubectlResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The real kubectl with a fresh discovery cache. */
+export async function kubectl(kubeconfig: string, args: string[]): Promise<KubectlResult> {
+  const cacheDir = await mkdtemp(join(tmpdir(), 'k8sdoc-kubectl-cache-'));
+  try {
+    const { stdout, stderr } = await run('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', cacheDir, '--request-timeout=20s', ...args], {
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code?: number; stdout?: string; stderr?: string };
+    return { code: err.code ?? 1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
+  } finally {
+    await rm(cacheDir, { recursive: true, force: true });
+  }
+}
+
+export function rows(table: string): string[][] {
+  return table
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s{2,}/));
+}
+
+/** `open`, `refused`, or `other` (an error that is neither). */
+export function tcpState(host: string, port: number): Promise<'open' | 'refused' | 'other'> {
+  return new Promise((resolve) => {
+    const s = tcpConnect({ host, port });
+    s.setTimeout(3_000, () => {
+      s.destroy();
+      resolve('other');
+    });
+    s.once('connect', () => {
+      s.destroy();
+      resolve('open');
+    });
+    s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ECONNREFUSED' ? 'refused' : 'other'));
+  });
+}
+
+export function servedCert(host: string, port: number): Promise<PeerCertificate> {
+  return new Promise((resolve, reject) => {
+    const s = tlsConnect({ host, port, rejectUnauthorized: false });
+    s.once('secureConnect', () => {
+      resolve(s.getPeerCertificate());
+      s.destroy();
+    });
+    s.once('error', reject);
+  });
+}
+
+/** An anonymous GET (health and version are public) that ignores the certificate. */
+export function anonymousGet(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { rejectUnauthorized: false, agent: false, timeout: 10_000 });
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** `key=value` pairs of kubectl's LABELS column. */
+export function labelsOf(column: string): Record<string, string> {
+  return Object.fromEntries(column.split(',').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+}
