@@ -347,6 +347,7 @@ export const ENTRIES = {
     component: 'etcd',
     title: 'etcd database is close to its quota',
     severity: 'warn',
+    grades: { full: { severity: 'crit', when: 'above 95 % of the quota, or etcd has raised NOSPACE for the member' } },
     symptom: 'no symptom yet: at 100 % etcd raises NOSPACE and the cluster becomes read-only',
     causes: ['many objects or much history (events, large ConfigMaps/Secrets)', 'no compaction or defragmentation for a long time'],
     fix: [
@@ -442,6 +443,7 @@ export const ENTRIES = {
     component: 'certs',
     title: 'Certificate expires soon',
     severity: 'warn',
+    grades: { urgent: { severity: 'crit', when: 'it expires within --crit-days (default 7)' } },
     symptom: 'nothing yet: the component will fail when the certificate expires',
     causes: ['kubeadm certificates live one year; they are renewed only by a control-plane upgrade or by hand'],
     fix: [
@@ -630,6 +632,12 @@ export const ENTRIES = {
     component: 'kubelet',
     title: 'Kubelet reports unhealthy',
     severity: 'crit',
+    grades: {
+      'proxy-unreachable': {
+        severity: 'warn',
+        when: 'only the API server cannot reach the kubelet (the nodes proxy answers 502 or 503) while k8sdoc can: the kubelet itself may be fine',
+      },
+    },
     symptom: 'the kubelet answers but its /healthz fails',
     causes: ['the container runtime is down', "the kubelet's PLEG is not healthy (runtime too slow)"],
     fix: ['journalctl -u kubelet | grep -iE "pleg|runtime"', 'systemctl restart containerd'],

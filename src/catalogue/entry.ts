@@ -1,12 +1,23 @@
 import type { Component, Severity } from '../engine/types.js';
 
+/** A condition that changes the severity of one code, said in words for the docs. */
+export interface Grade {
+  severity: Severity;
+  when: string;
+}
+
 /** One catalogue entry: what the user sees, why it happens, what to do. */
 export interface Entry {
   component: Component;
   /** Short name shown in lists. */
   title: string;
-  /** Default severity of a finding with this code (a config file may override it). */
+  /** Severity of a finding with this code (a config file may override it). */
   severity: Severity;
+  /**
+   * Named conditions under which the same problem is graver (or milder) than `severity`; a
+   * check names the condition it saw, the catalogue decides what it weighs.
+   */
+  grades?: Readonly<Record<string, Grade>>;
   /** What the user sees, in their words. */
   symptom: string;
   /** Likely reasons, most likely first. */

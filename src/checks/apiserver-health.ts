@@ -3,6 +3,7 @@
 // failing `etcd` check means that API server cannot reach etcd. A 401 or 403 on the health
 // endpoints is a finding of its own, never "down"; an endpoint that is not reachable at all
 // is left to apiserver-reachable, so one dead master is reported once.
+import { raise } from '../catalogue/raise.js';
 import type { Endpoint } from '../discovery/targets.js';
 import type { Check, CheckContext, Finding } from '../engine/types.js';
 import type { KubeOutcome } from '../probes/types.js';
@@ -31,35 +32,32 @@ async function askHealth(ctx: CheckContext, e: Endpoint, path: HealthPath): Prom
 function problemFinding(ctx: CheckContext, e: Endpoint, path: HealthPath, outcome: Exclude<KubeOutcome, { kind: 'ok' }>): Finding {
   const data = { ...endpointData(ctx, e), stage: path, httpStatus: outcome.status };
   if (outcome.kind === 'unauthorized') {
-    return {
-      status: 'crit',
+    return raise({
       subject: apiSubject(e),
       code: 'apiserver-unauthorized',
       message: `GET /${path} is rejected with HTTP 401: the API server does not accept these credentials, so its health is unknown`,
       data,
-    };
+    });
   }
   if (outcome.kind === 'forbidden') {
-    return {
-      status: 'warn',
+    return raise({
       subject: apiSubject(e),
       code: 'apiserver-forbidden',
       message: `may not read /${path} (HTTP 403), so its health is unknown: grant get on the non-resource URLs /livez and /readyz (the default system:public-info-viewer role does)`,
       data,
-    };
+    });
   }
   if (outcome.kind === 'http' || outcome.kind === 'bad-response') {
-    return { status: 'crit', subject: apiSubject(e), code: 'apiserver-bad-response', message: `GET /${path}: ${outcome.message}`, data };
+    return raise({ subject: apiSubject(e), code: 'apiserver-bad-response', message: `GET /${path}: ${outcome.message}`, data });
   }
   const code = NETWORK_CODES[outcome.kind] ?? 'apiserver-unreachable';
-  return {
-    status: 'crit',
+  return raise({
     subject: apiSubject(e),
     code,
     message: `GET /${path}: ${outcome.message} (although /version answered: the API server is overloaded or stuck)`,
     data,
     timedOut: outcome.kind === 'timeout' ? [`GET ${e.host}:${e.port}/${path}`] : undefined,
-  };
+  });
 }
 
 async function judgeEndpoint(ctx: CheckContext, e: Endpoint): Promise<Finding> {
@@ -80,22 +78,20 @@ async function judgeEndpoint(ctx: CheckContext, e: Endpoint): Promise<Finding> {
   };
   if (readyz.kind === 'fail') {
     const livezToo = livez.kind === 'fail' ? `; /livez fails too (${livez.failing.join(', ')}): the kubelet will restart it` : '';
-    return {
-      status: 'crit',
+    return raise({
       subject: apiSubject(e),
       code: 'apiserver-not-ready',
       message: `not ready: ${describeFailingChecks(readyz.failing)}${livezToo}`,
       data,
-    };
+    });
   }
   if (livez.kind === 'fail') {
-    return {
-      status: 'crit',
+    return raise({
       subject: apiSubject(e),
       code: 'apiserver-not-live',
       message: `not live: ${describeFailingChecks(livez.failing)}; the kubelet will restart it`,
       data,
-    };
+    });
   }
   if (readyz.kind === 'problem') return problemFinding(ctx, e, 'readyz', readyz.outcome);
   if (livez.kind === 'problem') return problemFinding(ctx, e, 'livez', livez.outcome);

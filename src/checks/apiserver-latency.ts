@@ -2,6 +2,7 @@
 // authenticated requests as we see it (median and max), and where /metrics is readable the
 // p99 of apiserver_request_duration_seconds for GET and LIST as the server sees it (since it
 // started). Above --latency-warn (default 1 s, the upstream SLO for the p99) is a warning.
+import { raise } from '../catalogue/raise.js';
 import type { Endpoint } from '../discovery/targets.js';
 import type { Check, CheckContext, Finding } from '../engine/types.js';
 import { apiEndpoints, apiSubject, endpointData, judgeApiEndpoint } from '../judge/api-endpoint.js';
@@ -50,17 +51,15 @@ async function measure(ctx: CheckContext, e: Endpoint): Promise<Finding> {
   for (let i = 0; i < LATENCY_SAMPLES; i++) {
     const outcome = await ctx.facts.api.get('/version', { server: e.url });
     if (outcome.kind !== 'ok') {
-      const timedOut = outcome.kind === 'timeout';
-      return {
-        status: timedOut ? 'warn' : 'skip',
+      const data = { ...endpointData(ctx, e), samplesMs: samples };
+      if (outcome.kind !== 'timeout') return { status: 'skip', subject: apiSubject(e), message: `latency not measured: ${outcome.message}`, data };
+      return raise({
         subject: apiSubject(e),
-        ...(timedOut ? { code: 'apiserver-latency-high' as const } : {}),
-        message: timedOut
-          ? `GET /version took longer than --timeout (${ctx.options.timeoutMs} ms) on request ${i + 1} of ${LATENCY_SAMPLES}`
-          : `latency not measured: ${outcome.message}`,
-        data: { ...endpointData(ctx, e), samplesMs: samples },
-        timedOut: timedOut ? [`GET ${e.host}:${e.port}/version`] : undefined,
-      };
+        code: 'apiserver-latency-high',
+        message: `GET /version took longer than --timeout (${ctx.options.timeoutMs} ms) on request ${i + 1} of ${LATENCY_SAMPLES}`,
+        data,
+        timedOut: [`GET ${e.host}:${e.port}/version`],
+      });
     }
     samples.push(outcome.ms);
   }
@@ -84,13 +83,12 @@ async function measure(ctx: CheckContext, e: Endpoint): Promise<Finding> {
   if (p99Ms !== null && p99Ms > threshold) slow.push(`the server's p99 for GET/LIST is ${ms(p99Ms)}`);
   if (med > threshold) slow.push(`the median round trip is ${ms(med)}`);
   if (slow.length > 0) {
-    return {
-      status: 'warn',
+    return raise({
       subject: apiSubject(e),
       code: 'apiserver-latency-high',
       message: `${slow.join(' and ')}, above --latency-warn ${ms(threshold)} (${roundTrip}; ${serverSide})`,
       data,
-    };
+    });
   }
   return { status: 'ok', subject: apiSubject(e), message: `${roundTrip}; ${serverSide}`, data };
 }

@@ -3,6 +3,7 @@
 // inspection handshake per endpoint (no credentials sent) reads the chain even when it is
 // expired or untrusted; with a PKI folder at hand the served certificate is compared with
 // the file it should come from.
+import { raise } from '../catalogue/raise.js';
 import { join } from 'node:path';
 import { SERVING_FILES } from '../discovery/pki.js';
 import type { Check, CheckContext, Finding } from '../engine/types.js';
@@ -124,9 +125,11 @@ function leafFinding(ctx: CheckContext, t: ServedTarget, tls: TlsInspection, lea
   };
   if (!verified && judged) {
     if (finding.status === 'ok') {
-      finding.status = 'crit';
-      finding.code = 'cert-untrusted';
-      finding.message = `CN=${commonName(leaf.cert.subject)} does not verify against ${t.caLabel} for ${t.host}: ${tls.verifyError}`;
+      return raise({
+        ...finding,
+        code: 'cert-untrusted',
+        message: `CN=${commonName(leaf.cert.subject)} does not verify against ${t.caLabel} for ${t.host}: ${tls.verifyError}`,
+      });
     } else {
       finding.message += `; clients reject it (${tls.verifyError})`;
     }

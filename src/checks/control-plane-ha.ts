@@ -1,6 +1,7 @@
 // The seed's production rule: three masters (an odd number, for etcd's majority) and a load
 // balancer such as HAProxy in front of the API servers, so that clients and workers always
 // find one. Judged from the control-plane nodes and the kubeconfig's server.
+import { raise } from '../catalogue/raise.js';
 import type { Check, CheckContext, Finding } from '../engine/types.js';
 import type { NodeSummary } from '../observe/nodes.js';
 
@@ -30,7 +31,7 @@ function judge(ctx: CheckContext, controlPlane: readonly NodeSummary[]): Finding
     problems.push(
       `the kubeconfig points at ${direct.name} (${server}) directly, not at a load balancer: when ${direct.name} fails, kubectl and everything using this kubeconfig fail too`,
     );
-  if (problems.length > 0) return { status: 'warn', subject: 'control plane', code: 'control-plane-not-ha', message: problems.join('; '), data };
+  if (problems.length > 0) return raise({ subject: 'control plane', code: 'control-plane-not-ha', message: problems.join('; '), data });
   return {
     status: 'ok',
     subject: 'control plane',

@@ -1,9 +1,9 @@
 // Raised etcd alarms: NOSPACE (the database hit its quota, the cluster is read-only) and
 // CORRUPT (members hold different data). Read from the alarm list and from each member's
 // status errors, which report the same alarms from that member's point of view.
+import { raise } from '../catalogue/raise.js';
 import type { Check, Finding } from '../engine/types.js';
 import type { Code } from '../catalogue/codes.js';
-import { entryFor } from '../catalogue/index.js';
 import type { EtcdView } from '../observe/etcd-view.js';
 import { NO_CREDENTIALS_SKIP } from '../judge/etcd.js';
 
@@ -61,7 +61,7 @@ export function judgeAlarms(view: EtcdView): Finding[] {
     const who = a.memberId === '0' ? 'the cluster' : `member ${labelOf(a.memberId)} (id ${a.memberId})`;
     const message = `${a.alarm} alarm raised on ${who}: ${ALARM_MEANING[a.alarm]}`;
     const data = { alarm: a.alarm, memberId: a.memberId, member: labelOf(a.memberId), reportedBy: [...a.reportedBy] };
-    return { status: entryFor(code).severity, code, subject: 'etcd', message, data };
+    return raise({ code, subject: 'etcd', message, data });
   });
 }
 

@@ -1,9 +1,9 @@
 // Is there a recent etcd snapshot to restore from? With --etcd-backup-dir, the newest snapshot
 // must be non-empty and younger than --backup-max-age (1 h by default: back up hourly). A
 // missing folder or no snapshot at all is a finding, never a crash.
+import { raise } from '../catalogue/raise.js';
 import { join } from 'node:path';
 import type { Check, CheckContext, Finding } from '../engine/types.js';
-import { entryFor } from '../catalogue/index.js';
 import { formatBytes } from './etcd-db-size.js';
 
 /** What snapshot tools write: etcdctl snapshot save *.db, kubeadm/rke/velero-style names, compressed copies. */
@@ -23,13 +23,12 @@ export async function judgeBackups(ctx: CheckContext, dir: string): Promise<Find
   if (!stat || !stat.isDirectory) {
     const code = 'etcd-backup-missing' as const;
     return [
-      {
-        status: entryFor(code).severity,
+      raise({
         code,
         subject,
         message: `${dir} ${stat ? 'is not a folder' : 'does not exist'}: no snapshot to restore from`,
         data: { dir },
-      },
+      }),
     ];
   }
   const names = (await ctx.facts.files.list(dir)) ?? [];
@@ -41,13 +40,12 @@ export async function judgeBackups(ctx: CheckContext, dir: string): Promise<Find
   if (snapshots.length === 0) {
     const code = 'etcd-backup-missing' as const;
     return [
-      {
-        status: entryFor(code).severity,
+      raise({
         code,
         subject,
         message: `no snapshot file in ${dir} (${names.length} other file${names.length === 1 ? '' : 's'})`,
         data: { dir, files: names.length },
-      },
+      }),
     ];
   }
   const newest = snapshots.reduce((a, b) => (b.mtime > a.mtime ? b : a));
@@ -64,25 +62,23 @@ export async function judgeBackups(ctx: CheckContext, dir: string): Promise<Find
   if (newest.size === 0) {
     const code = 'etcd-backup-missing' as const;
     return [
-      {
-        status: entryFor(code).severity,
+      raise({
         code,
         subject,
         message: `the newest snapshot ${newest.name} is empty (0 bytes): the backup job fails while writing`,
         data,
-      },
+      }),
     ];
   }
   if (ageMs > ctx.options.backupMaxAgeMs) {
     const code = 'etcd-backup-stale' as const;
     return [
-      {
-        status: entryFor(code).severity,
+      raise({
         code,
         subject,
         message: `the newest snapshot ${newest.name} is ${formatAge(ageMs)} old (allowed: ${formatAge(ctx.options.backupMaxAgeMs)})`,
         data,
-      },
+      }),
     ];
   }
   return [{ status: 'ok', subject, message: `newest snapshot ${newest.name}: ${formatBytes(newest.size)}, ${formatAge(Math.max(0, ageMs))} old`, data }];

@@ -2,8 +2,8 @@
 // etcd_server_quota_backend_bytes from /metrics, else etcd's 2 GiB default): above 80 % is a
 // warning, above 95 % critical, at 100 % etcd raises NOSPACE. Much allocated-but-unused space
 // (size vs size in use) is a hint to defragment.
+import { raise } from '../catalogue/raise.js';
 import type { Check, Finding } from '../engine/types.js';
-import { entryFor } from '../catalogue/index.js';
 import type { EtcdView } from '../observe/etcd-view.js';
 import { memberSubject, NO_CREDENTIALS_SKIP } from '../judge/etcd.js';
 import { collectAlarms } from './etcd-alarms.js';
@@ -66,20 +66,29 @@ export function judgeDbSize(view: EtcdView, quota: QuotaSettings): Finding[] {
     const figures = `${formatBytes(s.dbSize)} of ${formatBytes(quotaBytes)} quota (${percent} %, quota from ${quotaSource})`;
     if (ratio > WARN_RATIO || alarmed) {
       const code = 'etcd-db-near-quota' as const;
-      const status = ratio > CRIT_RATIO || alarmed ? 'crit' : entryFor(code).severity;
+
       const raised = alarmed ? '; etcd has raised NOSPACE for it: writes are refused' : '';
       const reclaim = unused > 0 ? `; ${formatBytes(unused)} could be reclaimed by defragmenting` : '';
-      findings.push({ status, code, subject: memberSubject(m), message: `database is ${figures}${raised}${reclaim}`, data });
+      findings.push(
+        raise({
+          code,
+          ...(ratio > CRIT_RATIO || alarmed ? { grade: 'full' } : {}),
+          subject: memberSubject(m),
+          message: `database is ${figures}${raised}${reclaim}`,
+          data,
+        }),
+      );
     }
     if (s.dbSize > 0 && unused / s.dbSize >= FRAGMENTED_RATIO && unused >= FRAGMENTED_MIN_BYTES) {
       const code = 'etcd-db-fragmented' as const;
-      findings.push({
-        status: entryFor(code).severity,
-        code,
-        subject: memberSubject(m),
-        message: `only ${formatBytes(s.dbSizeInUse)} of the ${formatBytes(s.dbSize)} file is in use: etcdctl defrag --endpoints=${m.endpoint} would return ${formatBytes(unused)}`,
-        data,
-      });
+      findings.push(
+        raise({
+          code,
+          subject: memberSubject(m),
+          message: `only ${formatBytes(s.dbSizeInUse)} of the ${formatBytes(s.dbSize)} file is in use: etcdctl defrag --endpoints=${m.endpoint} would return ${formatBytes(unused)}`,
+          data,
+        }),
+      );
     }
   }
   if (sizes.length === 0) return [{ status: 'skip', subject: 'etcd', message: 'no etcd member answered: database size unknown (see etcd-members)' }];

@@ -2,10 +2,10 @@
 // each other? Names the unreachable ones with id and URLs (the zombie case: a machine that
 // is gone but still listed), flags an even number of voters, members whose member lists or
 // cluster ids differ, and members whose raft log lags far behind the others.
+import { raise } from '../catalogue/raise.js';
 import { PORTS } from '../judge/ports.js';
 import type { Check, Finding } from '../engine/types.js';
 import type { Code } from '../catalogue/codes.js';
-import { entryFor } from '../catalogue/index.js';
 import type { EtcdView, MemberView } from '../observe/etcd-view.js';
 import { credentialsRejected, isCredentialFailure, memberSubject } from '../judge/etcd.js';
 import type { IndirectView } from '../observe/etcd-indirect.js';
@@ -17,7 +17,7 @@ import type { IndirectView } from '../observe/etcd-indirect.js';
 export const RAFT_INDEX_GAP = 5_000;
 
 function finding(code: Code, subject: string, message: string, data?: Record<string, unknown>, timedOut?: string[]): Finding {
-  return { status: entryFor(code).severity, code, subject, message, data, ...(timedOut ? { timedOut } : {}) };
+  return raise({ code, subject, message, data, ...(timedOut ? { timedOut } : {}) });
 }
 
 function memberData(m: MemberView): Record<string, unknown> {

@@ -1,8 +1,8 @@
 // Does etcd still have a majority, and how many more failures can it take? Voting members
 // are counted as etcd counts them: learners do not vote, members added but never started
 // do. quorum = floor(voters / 2) + 1, fault tolerance = healthy voters - quorum.
+import { raise } from '../catalogue/raise.js';
 import type { Check, CheckContext, Finding } from '../engine/types.js';
-import { entryFor } from '../catalogue/index.js';
 import type { Code } from '../catalogue/codes.js';
 import type { EtcdView, MemberView } from '../observe/etcd-view.js';
 import { credentialsRejected } from '../judge/etcd.js';
@@ -25,7 +25,7 @@ export interface QuorumFigures {
 }
 
 function finding(code: Code, subject: string, message: string, data?: Record<string, unknown>): Finding {
-  return { status: entryFor(code).severity, code, subject, message, data };
+  return raise({ code, subject, message, data });
 }
 
 function describeGone(m: MemberView): string {

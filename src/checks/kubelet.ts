@@ -2,6 +2,7 @@
 // any completed handshake means the process answers. Where the credentials may get
 // nodes/proxy, the kubelet's own /healthz through the API server as well. For a NotReady node
 // the message says which story it is: kubelet down, or kubelet up but cut off or starved.
+import { raise } from '../catalogue/raise.js';
 import { PORTS } from '../judge/ports.js';
 import type { Check, CheckContext, Finding } from '../engine/types.js';
 import type { HostTarget } from '../discovery/targets.js';
@@ -14,7 +15,8 @@ import type { NodeListOutcome, NodeSummary } from '../observe/nodes.js';
 const FORBIDDEN_WHY = 'healthz not checked: needs get nodes/proxy';
 const STOP_KINDS = new Set(['forbidden', 'unauthorized', 'timeout', 'refused']);
 
-type Healthz = { kind: 'ok' } | { kind: 'unhealthy'; text: string; status: 'warn' | 'crit' } | { kind: 'not-checked'; why: string };
+/** `grade`: the catalogue grade of kubelet-unhealthy that the evidence calls for. */
+type Healthz = { kind: 'ok' } | { kind: 'unhealthy'; text: string; grade?: 'proxy-unreachable' } | { kind: 'not-checked'; why: string };
 
 interface Probed {
   host: HostTarget;
@@ -45,11 +47,11 @@ function judgeHealthz(outcome: KubeOutcome): Healthz {
   if (outcome.kind === 'http' && (outcome.status === 502 || outcome.status === 503)) {
     return {
       kind: 'unhealthy',
-      status: 'warn',
+      grade: 'proxy-unreachable',
       text: `the API server cannot reach this kubelet through the nodes proxy (HTTP ${outcome.status}: ${firstLine(outcome.body)}), though k8sdoc can: is a firewall between the control plane and the node?`,
     };
   }
-  if (outcome.kind === 'http') return { kind: 'unhealthy', status: 'crit', text: `its /healthz fails (HTTP ${outcome.status}: ${firstLine(outcome.body)})` };
+  if (outcome.kind === 'http') return { kind: 'unhealthy', text: `its /healthz fails (HTTP ${outcome.status}: ${firstLine(outcome.body)})` };
   return { kind: 'not-checked', why: `healthz not checked: ${outcome.message}` };
 }
 
@@ -93,21 +95,26 @@ function finding(ctx: CheckContext, p: Probed): Finding {
         : ready === true
           ? '; the node still reports Ready (its status lags by up to 40 s, or only this path to the host is blocked)'
           : '';
-    return {
-      status: 'crit',
+    return raise({
       subject,
       code: 'kubelet-unreachable',
       message: `${why}${story}`,
       data: { ...base, kubelet: p.answer.failure.kind, stage: p.answer.stage },
       timedOut: p.answer.failure.kind === 'timeout' ? [`${p.answer.stage} ${p.host.address}:${p.port}`] : undefined,
-    };
+    });
   }
   const answered = `answers TLS on ${p.port} (${p.answer.tcpMs + p.answer.tlsMs} ms)`;
   const notReady =
     ready === false ? `, yet node ${name} is NotReady: the kubelet runs but cannot report to the control plane, or the host is starved (see nodes-ready)` : '';
   const data = { ...base, kubelet: 'up', tcpMs: p.answer.tcpMs, tlsMs: p.answer.tlsMs, healthz: p.healthz.kind };
   if (p.healthz.kind === 'unhealthy')
-    return { status: p.healthz.status, subject, code: 'kubelet-unhealthy', message: `${answered}, but ${p.healthz.text}${notReady}`, data };
+    return raise({
+      subject,
+      code: 'kubelet-unhealthy',
+      ...(p.healthz.grade ? { grade: p.healthz.grade } : {}),
+      message: `${answered}, but ${p.healthz.text}${notReady}`,
+      data,
+    });
   const healthz = p.healthz.kind === 'ok' ? '; healthz ok' : `; ${p.healthz.why}`;
   return { status: 'ok', subject, message: `${answered}${healthz}${notReady}`, data };
 }

@@ -3,22 +3,23 @@
 // providers) are judged only when --node-conditions names them: their polarity and meaning
 // vary, so reporting them unasked would raise false alarms.
 import type { Code } from '../catalogue/codes.js';
-import type { Check, Finding, Status } from '../engine/types.js';
+import { entryFor } from '../catalogue/index.js';
+import { raise } from '../catalogue/raise.js';
+import type { Check, Finding } from '../engine/types.js';
 import type { NodeCondition, NodeSummary } from '../observe/nodes.js';
 
 interface KnownCondition {
   type: string;
   code: Code;
-  status: Status;
   meaning: string;
 }
 
 /** In order of what to look at first; a node with several reports them all under the first's code. */
 const KNOWN: readonly KnownCondition[] = [
-  { type: 'MemoryPressure', code: 'node-memory-pressure', status: 'warn', meaning: "the host's memory is nearly full: pods are being evicted" },
-  { type: 'DiskPressure', code: 'node-disk-pressure', status: 'warn', meaning: 'the disk is nearly full: images are garbage-collected and pods evicted' },
-  { type: 'PIDPressure', code: 'node-pid-pressure', status: 'warn', meaning: 'the node is running out of process ids' },
-  { type: 'NetworkUnavailable', code: 'node-network-unavailable', status: 'crit', meaning: 'the pod network (CNI) is not configured on this node' },
+  { type: 'MemoryPressure', code: 'node-memory-pressure', meaning: "the host's memory is nearly full: pods are being evicted" },
+  { type: 'DiskPressure', code: 'node-disk-pressure', meaning: 'the disk is nearly full: images are garbage-collected and pods evicted' },
+  { type: 'PIDPressure', code: 'node-pid-pressure', meaning: 'the node is running out of process ids' },
+  { type: 'NetworkUnavailable', code: 'node-network-unavailable', meaning: 'the pod network (CNI) is not configured on this node' },
 ];
 
 const KNOWN_TYPES = new Set(['Ready', ...KNOWN.map((k) => k.type)]);
@@ -35,15 +36,15 @@ function judgeNode(node: NodeSummary, extraTypes: readonly string[]): Finding {
   if (ready?.status === 'Unknown') {
     return { status: 'skip', subject, message: 'conditions unknown: the kubelet stopped posting node status (see nodes-ready)', data: base };
   }
-  const problems: { code: Code; status: Status; text: string; type: string }[] = [];
+  const problems: { code: Code; text: string; type: string }[] = [];
   for (const known of KNOWN) {
     const c = node.conditions.find((x) => x.type === known.type);
-    if (c?.status === 'True') problems.push({ code: known.code, status: known.status, text: describe(c, known.meaning), type: c.type });
+    if (c?.status === 'True') problems.push({ code: known.code, text: describe(c, known.meaning), type: c.type });
   }
   for (const type of extraTypes) {
     if (KNOWN_TYPES.has(type)) continue;
     const c = node.conditions.find((x) => x.type === type);
-    if (c?.status === 'True') problems.push({ code: 'node-condition', status: 'warn', text: describe(c, null), type });
+    if (c?.status === 'True') problems.push({ code: 'node-condition', text: describe(c, null), type });
   }
   const absent = extraTypes.filter((t) => !KNOWN_TYPES.has(t) && !node.conditions.some((c) => c.type === t));
   const data = { ...base, conditions: problems.map((p) => p.type), ...(absent.length > 0 ? { conditionsNotReported: absent } : {}) };
@@ -56,8 +57,9 @@ function judgeNode(node: NodeSummary, extraTypes: readonly string[]): Finding {
       data,
     };
   }
-  const worst = problems.some((p) => p.status === 'crit') ? 'crit' : 'warn';
-  return { status: worst, subject, code: problems[0]!.code, message: problems.map((p) => p.text).join('; '), data };
+  // One finding per node, under the code of its gravest condition (the catalogue's severity).
+  const gravest = problems.find((p) => entryFor(p.code).severity === 'crit') ?? problems[0]!;
+  return raise({ subject, code: gravest.code, message: problems.map((p) => p.text).join('; '), data });
 }
 
 export const nodesPressure: Check = {

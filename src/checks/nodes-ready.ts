@@ -2,6 +2,7 @@
 // whether its lease in kube-node-lease stopped renewing, and whether its kubelet port answers,
 // because "kubelet down" and "kubelet up but cut off or starved" are fixed differently.
 // Cordoned nodes are named as information, not as a problem.
+import { raise } from '../catalogue/raise.js';
 import type { Check, CheckContext, Finding } from '../engine/types.js';
 import { ageOf, formatAge } from '../judge/age.js';
 import type { KubeletAnswer } from '../observe/kubelet.js';
@@ -70,14 +71,13 @@ async function judgeNode(ctx: CheckContext, node: NodeSummary, leases: LeaseList
   if (ready?.status === 'True') {
     if (lease.stale === true) {
       const kubelet = await kubeletOf(ctx, node);
-      return {
-        status: 'crit',
+      return raise({
         subject: subjectOf(node),
         code: 'node-lease-stale',
         message: `Ready, but its ${lease.text}; it turns NotReady soon; ${kubelet.text}${cordon}`,
         data: { ...baseData(node), ready: 'True', ...leaseData, ...kubeletData(kubelet.answer) },
         timedOut: timedOut(node, kubelet.answer),
-      };
+      });
     }
     if (node.unschedulable) {
       return {
@@ -104,8 +104,7 @@ async function judgeNode(ctx: CheckContext, node: NodeSummary, leases: LeaseList
     : 'NotReady (no Ready condition: the kubelet has never posted status)';
   const parts = [state, lease.text, kubelet.text];
   if (memory) parts.push("MemoryPressure is True: the host's memory is full");
-  return {
-    status: 'crit',
+  return raise({
     subject: subjectOf(node),
     code: 'node-not-ready',
     message: parts.join('; ') + cordon,
@@ -121,7 +120,7 @@ async function judgeNode(ctx: CheckContext, node: NodeSummary, leases: LeaseList
       memoryPressure: memory !== undefined,
     },
     timedOut: timedOut(node, kubelet.answer),
-  };
+  });
 }
 
 function timedOut(node: NodeSummary, answer: KubeletAnswer | null): string[] | undefined {

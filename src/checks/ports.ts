@@ -3,6 +3,7 @@
 // port on each --hosts entry. A bare TCP connect tells refused (nothing listens: the process
 // is down) from timeout (a firewall drops the packets) from DNS and routing failures, each
 // within --timeout.
+import { raise } from '../catalogue/raise.js';
 import type { Code } from '../catalogue/codes.js';
 import type { HostTarget } from '../discovery/targets.js';
 import type { Check, CheckContext, Finding } from '../engine/types.js';
@@ -77,14 +78,13 @@ async function probePort(ctx: CheckContext, t: PortTarget): Promise<Finding> {
   const outcome = await ctx.facts.tcp(t.address, t.port);
   if (outcome.kind === 'ok')
     return { status: 'ok', subject, message: `open: ${service} listens (${outcome.ms} ms)`, data: { ...data, outcome: 'open', ms: outcome.ms } };
-  return {
-    status: 'crit',
+  return raise({
     subject,
     code: FAILURE_CODES[outcome.kind] ?? 'port-unreachable',
     message: describeFailure(outcome, service, ctx.options.timeoutMs),
     data: { ...data, outcome: outcome.kind, ms: outcome.ms },
     timedOut: outcome.kind === 'timeout' ? [`tcp ${where}`] : undefined,
-  };
+  });
 }
 
 export const ports: Check = {

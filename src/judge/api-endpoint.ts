@@ -1,5 +1,6 @@
 // The API endpoints a run knows and the reachability verdict for each, from what it answered
 // (TCP, TLS, /version): refused, timeout, TLS, 401 told apart. Pure: the answers come from the facts.
+import { raise } from '../catalogue/raise.js';
 import type { Code } from '../catalogue/codes.js';
 import type { Endpoint } from '../discovery/targets.js';
 import type { CheckContext, Finding } from '../engine/types.js';
@@ -47,14 +48,13 @@ function networkFinding(ctx: JudgeContext, e: Endpoint, failure: Failure, stage:
       : failure.kind === 'reset' && stage === 'tls'
         ? ' (TCP connects, then the connection is closed during the TLS handshake: a load balancer with no healthy backend, or a proxy that does not speak TLS)'
         : '';
-  return {
-    status: 'crit',
+  return raise({
     subject: apiSubject(e),
     code,
     message: `${failure.message}${hint}`,
     data: { ...endpointData(ctx, e), stage, failure: failure.kind },
     timedOut: failure.kind === 'timeout' ? [`${stage} ${hostPort(e.host, e.port)}`] : undefined,
-  };
+  });
 }
 
 /** The reachability verdict for one endpoint, from its TCP, TLS and /version answers. */
@@ -66,57 +66,52 @@ export function judgeApiEndpoint(ctx: JudgeContext, e: Endpoint, answer: ApiEndp
   const base = { ...endpointData(ctx, e), tcpMs: tcp.ms, tlsMs: tls.ms };
   if (tls.verifyError !== null && !ctx.options.insecureSkipTlsVerify) {
     const leaf = tls.chain[0];
-    return {
-      status: 'crit',
+    return raise({
       subject: apiSubject(e),
       code: 'apiserver-tls-error',
       message: `the served certificate does not verify: ${tls.verifyError}${leaf ? ` (subject ${leaf.subject}, valid until ${leaf.notAfter.toISOString()})` : ''}`,
       data: { ...base, stage: 'tls', verifyError: tls.verifyError, notAfter: leaf?.notAfter.toISOString() },
-    };
+    });
   }
   const version = answer.version;
   if (version === undefined) {
     return { status: 'ok', subject: apiSubject(e), message: `TCP and TLS answer (${tcp.ms} ms, ${tls.ms} ms); no credentials to ask /version`, data: base };
   }
   if (version.kind === 'unauthorized') {
-    return {
-      status: 'crit',
+    return raise({
       subject: apiSubject(e),
       code: 'apiserver-unauthorized',
       message: 'the API server rejects the kubeconfig credentials (HTTP 401 Unauthorized)',
       data: { ...base, stage: 'auth', httpStatus: 401 },
-    };
+    });
   }
   if (version.kind === 'forbidden') {
-    return {
-      status: 'warn',
+    return raise({
       subject: apiSubject(e),
       code: 'apiserver-forbidden',
       message: 'authenticated, but not allowed to GET /version (HTTP 403): grant the non-resource URL /version',
       data: { ...base, stage: 'auth', httpStatus: 403 },
-    };
+    });
   }
   if (version.kind !== 'ok') {
     if (version.kind === 'http' || version.kind === 'bad-response') {
-      return {
-        status: 'crit',
+      return raise({
         subject: apiSubject(e),
         code: 'apiserver-bad-response',
         message: version.message,
         data: { ...base, stage: 'http', httpStatus: version.status },
-      };
+      });
     }
     return networkFinding(ctx, e, version, 'http');
   }
   const parsed = parseJsonBody<{ gitVersion?: string }>(version, `GET ${hostPort(e.host, e.port)}/version`);
   if (!parsed.ok || typeof parsed.value.gitVersion !== 'string') {
-    return {
-      status: 'crit',
+    return raise({
       subject: apiSubject(e),
       code: 'apiserver-bad-response',
       message: parsed.ok ? '/version answered without a gitVersion: not a Kubernetes API server?' : parsed.message,
       data: { ...base, stage: 'http' },
-    };
+    });
   }
   const note = tls.verifyError !== null ? ` (TLS not verified: ${tls.verifyError}; --insecure-skip-tls-verify)` : '';
   return {

@@ -1,6 +1,7 @@
 // Pure judgement of certificates, shared by the served, file and kubeconfig checks: validity
 // against --warn-days/--crit-days, a CA that expires before what it signed, and an endpoint
 // still serving an older certificate than the renewed file on disk. No I/O here.
+import { raise, severityOf } from '../catalogue/raise.js';
 import { X509Certificate } from 'node:crypto';
 import type { Code } from '../catalogue/codes.js';
 import type { CheckContext, Finding, Level } from '../engine/types.js';
@@ -33,6 +34,8 @@ export interface LocatedCertificate {
 export interface Verdict {
   status: Level;
   code?: Code;
+  /** The catalogue grade of `code` that gave `status`. */
+  grade?: string;
   message: string;
 }
 
@@ -70,24 +73,25 @@ export function judgeValidity(cert: ServedCertificate, now: Date, thresholds: Th
   const untilStart = cert.notBefore.getTime() - now.getTime();
   if (untilStart > 0) {
     return {
-      status: 'crit',
+      status: severityOf('cert-not-yet-valid'),
       code: 'cert-not-yet-valid',
       message: `${name} is not valid before ${cert.notBefore.toISOString()} (in ${residualTime(untilStart)}): the clock here or on the issuing machine is wrong`,
     };
   }
   const left = cert.notAfter.getTime() - now.getTime();
   const until = cert.notAfter.toISOString();
-  if (left <= 0) return { status: 'crit', code: 'cert-expired', message: `${name} expired ${residualTime(left)} ago, on ${until}` };
+  if (left <= 0) return { status: severityOf('cert-expired'), code: 'cert-expired', message: `${name} expired ${residualTime(left)} ago, on ${until}` };
   if (left < thresholds.critDays * DAY_MS) {
     return {
-      status: 'crit',
+      status: severityOf('cert-expiring', 'urgent'),
       code: 'cert-expiring',
+      grade: 'urgent',
       message: `${name} expires in ${residualTime(left)}, on ${until} (under --crit-days ${thresholds.critDays})`,
     };
   }
   if (left < thresholds.warnDays * DAY_MS) {
     return {
-      status: 'warn',
+      status: severityOf('cert-expiring'),
       code: 'cert-expiring',
       message: `${name} expires in ${residualTime(left)}, on ${until} (under --warn-days ${thresholds.warnDays})`,
     };
@@ -117,8 +121,10 @@ export function certificateData(located: LocatedCertificate, now: Date): Record<
 
 /** One finding for one certificate: its validity verdict and its data. */
 export function certificateFinding(located: LocatedCertificate, subject: string, now: Date, thresholds: Thresholds): Finding {
-  const verdict = judgeValidity(located.cert, now, thresholds);
-  return { status: verdict.status, subject, message: verdict.message, code: verdict.code, data: certificateData(located, now) };
+  const { code, grade, message } = judgeValidity(located.cert, now, thresholds);
+  const data = certificateData(located, now);
+  if (code === undefined) return { status: 'ok', subject, message, data };
+  return raise({ code, ...(grade ? { grade } : {}), subject, message, data });
 }
 
 function parsed(pem: string): X509Certificate | null {
@@ -153,13 +159,14 @@ export function caExpiresFirst(all: readonly LocatedCertificate[], now: Date): F
     const outliving = all.filter((leaf) => leaf.cert.notAfter.getTime() > ca.cert.notAfter.getTime() && issuedBy(leaf.cert, ca.cert));
     if (outliving.length === 0) continue;
     const leafText = outliving.map((l) => `${l.name} (until ${l.cert.notAfter.toISOString()})`).join(', ');
-    findings.push({
-      status: 'warn',
-      code: 'cert-ca-expires-first',
-      subject: `CA ${commonName(ca.cert.subject)} (${ca.source})`,
-      message: `CA CN=${commonName(ca.cert.subject)} expires on ${ca.cert.notAfter.toISOString()}, before ${outliving.length} certificate(s) it signed: ${leafText}; they stop verifying on the CA's date`,
-      data: { ...certificateData(ca, now), outliving: outliving.map((l) => ({ name: l.name, source: l.source, notAfter: l.cert.notAfter.toISOString() })) },
-    });
+    findings.push(
+      raise({
+        code: 'cert-ca-expires-first',
+        subject: `CA ${commonName(ca.cert.subject)} (${ca.source})`,
+        message: `CA CN=${commonName(ca.cert.subject)} expires on ${ca.cert.notAfter.toISOString()}, before ${outliving.length} certificate(s) it signed: ${leafText}; they stop verifying on the CA's date`,
+        data: { ...certificateData(ca, now), outliving: outliving.map((l) => ({ name: l.name, source: l.source, notAfter: l.cert.notAfter.toISOString() })) },
+      }),
+    );
   }
   return findings;
 }
@@ -187,8 +194,7 @@ export function servesOlderThanDisk(served: ServedCertificate, onDisk: ServedCer
 
 /** The finding for a renewed file whose component was not restarted. */
 export function staleServedFinding(served: LocatedCertificate, onDisk: LocatedCertificate, subject: string, restart: string, now: Date): Finding {
-  return {
-    status: 'warn',
+  return raise({
     code: 'cert-served-stale',
     subject,
     message:
@@ -200,7 +206,7 @@ export function staleServedFinding(served: LocatedCertificate, onDisk: LocatedCe
       diskSerial: onDisk.cert.serial,
       diskNotAfter: onDisk.cert.notAfter.toISOString(),
     },
-  };
+  });
 }
 
 export type CertificateFileRead =
@@ -224,17 +230,16 @@ export function fileProblem(read: Exclude<CertificateFileRead, { kind: 'ok' }>, 
   const data = { name, source };
   switch (read.kind) {
     case 'missing':
-      return { status: 'warn', code: 'cert-file-missing', subject, message: `${name}: ${read.message}`, data };
+      return raise({ code: 'cert-file-missing', subject, message: `${name}: ${read.message}`, data });
     case 'unreadable':
-      return {
-        status: 'warn',
+      return raise({
         code: 'cert-file-unreadable',
         subject,
         message: `${name}: ${read.message}; kubeadm keeps its PKI readable by root only (sudo k8sdoc check --only certs)`,
         data,
-      };
+      });
     case 'invalid':
-      return { status: 'crit', code: 'cert-file-invalid', subject, message: `${name}: ${read.message}`, data };
+      return raise({ code: 'cert-file-invalid', subject, message: `${name}: ${read.message}`, data });
   }
 }
 

@@ -201,7 +201,8 @@ describe('nodes-pressure', () => {
     const findings = await nodesPressure.run(fakeContext({ probes: { kube } }));
     expect(findings.map((f) => [f.subject, f.status, f.code])).toEqual([
       ['node w1', 'warn', 'node-memory-pressure'],
-      ['node w2', 'crit', 'node-disk-pressure'],
+      // One finding per node, under its gravest condition's code: the severity is that code's.
+      ['node w2', 'crit', 'node-network-unavailable'],
       ['node w3', 'ok', undefined],
     ]);
     expect(findings[1]!.message).toMatch(/^DiskPressure .*; NetworkUnavailable \(the pod network \(CNI\) is not configured/);
