@@ -12,7 +12,7 @@ describe('json renderer', () => {
   const json = JSON.parse(renderJson(report));
 
   it('follows the contract: schemaVersion 1, catalogue text on problems only, in a stable key order', () => {
-    assertValidReport(json);
+    assertValidReport(JSON.parse(renderJson(report)));
     expect(json.schemaVersion).toBe(1);
     expect(json.tool).toEqual({ name: 'k8sdoc', version: '0.1.0' });
     expect(json.target).toEqual({ context: 'prod', server: 'https://10.0.1.10:6443' });
@@ -70,8 +70,8 @@ describe('json renderer', () => {
     // eslint-disable-next-line no-control-regex
     expect(text.replace(/\n/g, '')).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
     expect(text).toContain('\\u001b[2Jx\\u0007 \\u007f \\u0085 \\u009b31m \\u009d0;title\\u009c');
+    assertValidReport(JSON.parse(text));
     const parsed = JSON.parse(text);
-    assertValidReport(parsed);
     const r = parsed.results.at(-1);
     expect([r.message, r.data.node, r.subject]).toEqual([hostile, hostile, `node ${hostile}`]);
   });
