@@ -121,6 +121,7 @@ export const ENTRIES = {
     causes: ['the kubeconfig names a host that DNS (or /etc/hosts) does not know', 'the DNS server of this machine is unreachable'],
     fix: ['getent hosts <name>', 'kubectl config view --minify -o jsonpath="{.clusters[0].cluster.server}"', 'cat /etc/resolv.conf'],
     keywords: ['no such host', 'dns', 'lookup', 'resolve', 'ENOTFOUND'],
+    docs: `${K8S}/concepts/configuration/organize-cluster-access-kubeconfig/`,
   },
   'apiserver-unreachable': {
     component: 'apiserver',
@@ -130,6 +131,7 @@ export const ENTRIES = {
     causes: ['the host is down or not on this network', 'a firewall rejects the connection with ICMP', 'VPN or jump host not connected'],
     fix: ['ping -c 3 <host>', 'ip route get <host>', 'traceroute -T -p 6443 <host>'],
     keywords: ['no route to host', 'unreachable', 'network is unreachable', 'EHOSTUNREACH'],
+    docs: `${K8S}/tasks/debug/debug-cluster/`,
   },
   'apiserver-bad-response': {
     component: 'apiserver',
@@ -143,6 +145,7 @@ export const ENTRIES = {
     ],
     fix: ['curl -sk https://<host>:6443/version', 'check the load balancer backend configuration (HAProxy: backend servers on :6443, TCP mode)'],
     keywords: ['html', 'unexpected response', 'proxy', 'redirect', 'invalid json'],
+    docs: `${K8S}/concepts/configuration/organize-cluster-access-kubeconfig/`,
   },
   'apiserver-not-ready': {
     component: 'apiserver',
@@ -304,6 +307,7 @@ export const ENTRIES = {
     ],
     fix: ['etcdctl --endpoints=<each> member list -w table', 'compare cluster ids: etcdctl endpoint status --cluster -w table'],
     keywords: ['member list', 'disagree', 'split brain', 'cluster id'],
+    docs: `${ETCD}/runtime-configuration/`,
   },
   'etcd-raft-lagging': {
     component: 'etcd',
@@ -313,6 +317,7 @@ export const ENTRIES = {
     causes: ['a slow disk or an overloaded host on that member', 'the member was restarted and is replaying a snapshot'],
     fix: ['etcdctl endpoint status --cluster -w table   # RAFT INDEX per member', 'check disk latency: etcd_disk_wal_fsync_duration_seconds on /metrics'],
     keywords: ['lag', 'raft index', 'behind', 'slow member'],
+    docs: 'https://etcd.io/docs/v3.5/tuning/',
   },
   'etcd-alarm-nospace': {
     component: 'etcd',
@@ -407,6 +412,7 @@ export const ENTRIES = {
       'on kubeadm: /etc/kubernetes/pki/etcd/{ca.crt,healthcheck-client.crt,healthcheck-client.key}',
     ],
     keywords: ['etcd certificate', 'credentials', 'cacert'],
+    docs: `${K8S}/setup/best-practices/certificates/`,
   },
   'etcd-auth-failed': {
     component: 'etcd',
@@ -416,6 +422,7 @@ export const ENTRIES = {
     causes: ['the client certificate is from another CA, expired, or not a client certificate', 'the CA file given does not match the etcd server certificate'],
     fix: ['openssl x509 -noout -issuer -enddate -in <cert>', 'use /etc/kubernetes/pki/etcd/healthcheck-client.crt with /etc/kubernetes/pki/etcd/ca.crt'],
     keywords: ['bad certificate', 'etcd tls', 'unknown authority'],
+    docs: `${ETCD}/security/`,
   },
 
   // ── certificates ─────────────────────────────────────────────────────────────
@@ -463,6 +470,7 @@ export const ENTRIES = {
     causes: ['the clock of this machine or of the issuing machine is wrong (clock skew)', 'the certificate was issued with a start date in the future'],
     fix: ['timedatectl status; chronyc tracking', 'fix NTP, then reissue the certificate if its start date is wrong'],
     keywords: ['not yet valid', 'clock', 'skew', 'ntp', 'time'],
+    docs: `${K8S}/tasks/administer-cluster/kubeadm/kubeadm-certs/`,
   },
   'cert-ca-expires-first': {
     component: 'certs',
@@ -475,6 +483,7 @@ export const ENTRIES = {
       'plan a CA rotation: https://kubernetes.io/docs/tasks/tls/manual-rotation-of-ca-certificates/',
     ],
     keywords: ['ca expires', 'ca expiry', 'root certificate'],
+    docs: `${K8S}/tasks/tls/manual-rotation-of-ca-certificates/`,
   },
   'cert-served-stale': {
     component: 'certs',
@@ -488,6 +497,7 @@ export const ENTRIES = {
       "systemctl restart kubelet   # for the kubelet's own certificate",
     ],
     keywords: ['renewed', 'still old certificate', 'restart after renew'],
+    docs: `${K8S}/tasks/administer-cluster/kubeadm/kubeadm-certs/`,
   },
   'cert-untrusted': {
     component: 'certs',
@@ -500,6 +510,7 @@ export const ENTRIES = {
       'kubeadm init phase certs apiserver --apiserver-cert-extra-sans=<name>',
     ],
     keywords: ['unknown authority', 'san', 'wrong name', 'not valid for', 'x509'],
+    docs: `${K8S}/setup/best-practices/certificates/`,
   },
   'cert-file-missing': {
     component: 'certs',
@@ -509,6 +520,7 @@ export const ENTRIES = {
     causes: ['the file was deleted or never created (non-kubeadm layout, external etcd)'],
     fix: ['kubeadm init phase certs all   # recreates missing files with the existing CA', 'ls -l /etc/kubernetes/pki /etc/kubernetes/pki/etcd'],
     keywords: ['missing certificate', 'file not found', 'pki'],
+    docs: `${K8S}/setup/best-practices/certificates/`,
   },
   'cert-file-unreadable': {
     component: 'certs',
@@ -518,6 +530,7 @@ export const ENTRIES = {
     causes: ['this user lacks read permission (the PKI folder is root-only)'],
     fix: ['sudo k8sdoc check --only certs   # as root on the control-plane node'],
     keywords: ['permission denied', 'unreadable', 'cannot read'],
+    docs: `${K8S}/setup/best-practices/certificates/`,
   },
   'cert-file-invalid': {
     component: 'certs',
@@ -527,6 +540,7 @@ export const ENTRIES = {
     causes: ['the file is truncated or corrupted', 'the file holds a key or something else instead of a certificate'],
     fix: ['openssl x509 -noout -text -in <file>', 'restore the file from backup or reissue it (kubeadm certs renew <name>)'],
     keywords: ['pem', 'invalid certificate', 'parse', 'corrupt'],
+    docs: `${K8S}/setup/best-practices/certificates/`,
   },
 
   // ── nodes ────────────────────────────────────────────────────────────────────
@@ -588,6 +602,7 @@ export const ENTRIES = {
     causes: ['the CNI plugin (Calico, Cilium, Flannel) is not running on the node', 'routes were not created by the cloud provider'],
     fix: ['kubectl -n kube-system get pods -o wide --field-selector spec.nodeName=<name>', 'ls /etc/cni/net.d; journalctl -u kubelet | grep -i cni'],
     keywords: ['network unavailable', 'cni', 'pod network'],
+    docs: `${K8S}/concepts/cluster-administration/networking/`,
   },
   'node-condition': {
     component: 'nodes',
@@ -597,6 +612,7 @@ export const ENTRIES = {
     causes: ["see the condition's reason and message (kernel deadlock, read-only filesystem, frequent restarts …)"],
     fix: ['kubectl describe node <name>', 'journalctl -k on the node'],
     keywords: ['condition', 'node problem detector', 'kerneldeadlock', 'readonlyfilesystem'],
+    docs: `${K8S}/tasks/debug/debug-cluster/monitor-node-health/`,
   },
   'node-cordoned': {
     component: 'nodes',
@@ -606,6 +622,7 @@ export const ENTRIES = {
     causes: ['maintenance (kubectl drain) that was not undone'],
     fix: ['kubectl uncordon <name>   # when maintenance is over'],
     keywords: ['cordon', 'schedulingdisabled', 'drain', 'unschedulable'],
+    docs: `${K8S}/tasks/administer-cluster/safely-drain-node/`,
   },
   'node-lease-stale': {
     component: 'nodes',
@@ -615,6 +632,7 @@ export const ENTRIES = {
     causes: ['the kubelet stopped or cannot reach the API server'],
     fix: ['kubectl -n kube-node-lease get lease <name> -o yaml   # renewTime', 'systemctl status kubelet'],
     keywords: ['lease', 'heartbeat', 'renewTime'],
+    docs: `${K8S}/concepts/architecture/leases/`,
   },
 
   // ── kubelet ──────────────────────────────────────────────────────────────────
@@ -642,6 +660,7 @@ export const ENTRIES = {
     causes: ['the container runtime is down', "the kubelet's PLEG is not healthy (runtime too slow)"],
     fix: ['journalctl -u kubelet | grep -iE "pleg|runtime"', 'systemctl restart containerd'],
     keywords: ['kubelet healthz', 'pleg', 'runtime'],
+    docs: `${K8S}/reference/command-line-tools-reference/kubelet/`,
   },
 
   // ── ports ────────────────────────────────────────────────────────────────────
@@ -661,6 +680,7 @@ export const ENTRIES = {
       'kubectl get svc -A | grep NodePort; kubectl -n kube-system get pods -l k8s-app=kube-proxy -o wide   # NodePort services (30000–32767)',
     ],
     keywords: ['refused', 'port', 'closed', 'not listening', '6443', '2379', '2380', '10250', 'nodeport', '30000-32767'],
+    docs: `${K8S}/reference/networking/ports-and-protocols/`,
   },
   'port-timeout': {
     component: 'ports',
@@ -670,6 +690,7 @@ export const ENTRIES = {
     causes: ['a firewall drops the packets (iptables/nftables, security group, OPNsense rule)', 'the host is down or hung'],
     fix: ['nc -vz -w 3 <host> <port>', 'open the Kubernetes ports: 6443 (API), 2379-2380 (etcd), 10250 (kubelet), 30000–32767 (NodePort services)'],
     keywords: ['timeout', 'firewall', 'dropped', 'port', 'filtered', 'nodeport', '30000-32767'],
+    docs: `${K8S}/reference/networking/ports-and-protocols/`,
   },
   'port-unreachable': {
     component: 'ports',
@@ -679,6 +700,7 @@ export const ENTRIES = {
     causes: ['the host is down or on another network', 'a firewall rejects with ICMP'],
     fix: ['ping -c 3 <host>', 'ip route get <host>'],
     keywords: ['no route', 'unreachable', 'host down'],
+    docs: `${K8S}/reference/networking/ports-and-protocols/`,
   },
   'port-dns': {
     component: 'ports',
@@ -688,5 +710,6 @@ export const ENTRIES = {
     causes: ['a typo in --hosts, or the name is not in DNS or /etc/hosts'],
     fix: ['getent hosts <name>'],
     keywords: ['dns', 'no such host', 'resolve'],
+    docs: `${K8S}/reference/networking/ports-and-protocols/`,
   },
 } as const satisfies Record<Code, Entry>;

@@ -24,8 +24,11 @@ function withCatalogue(r: ReportResult): ReportResult {
   if ((r.status === 'warn' || r.status === 'crit') && r.code) {
     const entry = entryFor(r.code);
     out.symptom = entry.symptom;
+    // `cause` stays for readers of the first schema; `causes` keeps the catalogue's order.
     out.cause = entry.causes.join('; ');
+    out.causes = [...entry.causes];
     out.fix = [...entry.fix];
+    if (entry.docs !== undefined) out.docs = entry.docs;
   }
   // Re-set so it follows the catalogue text, as in CONTRACT.md's example.
   delete (out as Partial<ReportResult>).durationMs;

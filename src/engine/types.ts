@@ -115,8 +115,13 @@ export interface WaitSummary {
 /** A result as it appears in the report: warn/crit carry the catalogue text. */
 export interface ReportResult extends Result {
   symptom?: string;
+  /** The catalogue's likely causes joined with `; ` (kept for the first readers of schemaVersion 1). */
   cause?: string;
+  /** The same causes one by one, most likely first. */
+  causes?: string[];
   fix?: string[];
+  /** The catalogue entry's documentation page. */
+  docs?: string;
   ignored?: boolean;
   ignoreReason?: string;
 }

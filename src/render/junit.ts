@@ -21,11 +21,16 @@ function details(r: ReportResult): string {
   if (r.symptom) lines.push(`Symptom: ${r.symptom}`);
   if (r.cause) lines.push(`Cause: ${r.cause}`);
   if (r.fix) lines.push('Fix:', ...r.fix.map((f) => `  ${f}`));
+  if (r.docs) lines.push(`Docs: ${r.docs}`);
   return lines.join('\n');
 }
 
-function testcase(r: ReportResult, failOn: RenderOptions['failOn']): string {
-  const attrs = `classname="k8sdoc.${xml(r.component)}.${xml(r.check)}" name="${xml(`${r.check}: ${r.subject}`)}" time="${(r.durationMs / 1000).toFixed(3)}"`;
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(3);
+}
+
+function testcase(r: ReportResult, failOn: RenderOptions['failOn'], runMs: number): string {
+  const attrs = `classname="k8sdoc.${xml(r.component)}.${xml(r.check)}" name="${xml(`${r.check}: ${r.subject}`)}" time="${seconds(Math.min(r.durationMs, runMs))}"`;
   const failing = !r.ignored && (r.status === 'crit' || (r.status === 'warn' && failOn === 'warn'));
   let body = '';
   if (failing) body = `<failure message="${xml(r.message)}" type="${xml(r.code ?? r.status)}">${xml(details(r))}</failure>`;
@@ -48,20 +53,27 @@ export function renderJunit(report: Report, options: Pick<RenderOptions, 'failOn
     const f = results.filter((r) => !r.ignored && (r.status === 'crit' || (r.status === 'warn' && options.failOn === 'warn'))).length;
     const e = results.filter((r) => r.status === 'error').length;
     const s = results.filter((r) => r.status === 'skip').length;
-    const time = results.reduce((sum, r) => sum + r.durationMs, 0) / 1000;
+    // Checks run concurrently and every result of a check carries the check's own duration,
+    // so a sum would count the same wall-clock time many times over and exceed the run. The
+    // longest result is the time the component took at least, and never more than the run.
+    const runMs = report.durationMs;
+    const time = Math.min(
+      runMs,
+      results.reduce((longest, r) => Math.max(longest, r.durationMs), 0),
+    );
     total += results.length;
     failures += f;
     errors += e;
     skipped += s;
     suites.push(
-      `  <testsuite name="k8sdoc.${component}" tests="${results.length}" failures="${f}" errors="${e}" skipped="${s}" time="${time.toFixed(3)}" timestamp="${report.startedAt.replace(/Z$/, '')}">`,
-      ...results.map((r) => testcase(r, options.failOn)),
+      `  <testsuite name="k8sdoc.${component}" tests="${results.length}" failures="${f}" errors="${e}" skipped="${s}" time="${seconds(time)}" timestamp="${report.startedAt.replace(/Z$/, '')}">`,
+      ...results.map((r) => testcase(r, options.failOn, runMs)),
       '  </testsuite>',
     );
   }
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="k8sdoc" tests="${total}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${(report.durationMs / 1000).toFixed(3)}">`,
+    `<testsuites name="k8sdoc" tests="${total}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${seconds(report.durationMs)}">`,
     ...suites,
     '</testsuites>',
     '',

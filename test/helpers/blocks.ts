@@ -52,6 +52,8 @@ export const BLOCKS = {
   simShapesMicrok8s: 226,
   simShapesOpenshift: 227,
   simShapesManaged: 228,
+  // machine outputs: 205-209
+  outputsStatusIdentity: 205,
   // benchmarks (bench/*.mjs): 150-169; bench/unreachable.mjs: 150, bench/fanout.mjs: 151, bench/scale.mjs: 152,
   // bench/sim-startup.mjs: 153
 } as const;

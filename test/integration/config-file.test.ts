@@ -105,7 +105,7 @@ describe('config file against a cluster with expiring certificates', () => {
 
     const project = folderWith({ '.k8sdoc.yaml': `${clusterKeys}output: prometheus\n` });
     const fromProject = await runCli(['check'], { cwd: project, env: { HOME: home } });
-    expect(fromProject.stdout).toMatch(/^# HELP k8sdoc_check_status /);
+    expect(fromProject.stdout).toMatch(/^# HELP k8sdoc_build_info /);
 
     const explicit = folderWith({ 'ci.yaml': `${clusterKeys}output: junit\n` });
     const fromFlag = await runCli(['check', '--config', join(explicit, 'ci.yaml')], { cwd: project, env: { HOME: home } });

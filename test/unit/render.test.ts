@@ -1,8 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { renderJson } from '../../src/render/json.js';
-import { renderJunit } from '../../src/render/junit.js';
-import { renderPrometheus } from '../../src/render/prometheus.js';
 import { renderTable } from '../../src/render/table.js';
 import { exitCodeFor } from '../../src/engine/report.js';
 import { fixedReport } from '../helpers/fixed-report.js';
@@ -34,20 +30,6 @@ describe('report model', () => {
   });
 });
 
-describe('json renderer', () => {
-  it('follows the contract: schemaVersion 1, catalogue text on problems only', () => {
-    const json = JSON.parse(renderJson(report));
-    expect(json.schemaVersion).toBe(1);
-    expect(json.tool).toEqual({ name: 'k8sdoc', version: '0.1.0' });
-    expect(json.target).toEqual({ context: 'prod', server: 'https://10.0.1.10:6443' });
-    const quorum = json.results.find((r: { check: string }) => r.check === 'etcd-quorum');
-    expect(Object.keys(quorum)).toEqual(['check', 'component', 'subject', 'status', 'message', 'code', 'symptom', 'cause', 'fix', 'durationMs', 'data']);
-    expect(quorum.fix.length).toBeGreaterThan(0);
-    const ok = json.results.find((r: { status: string }) => r.status === 'ok');
-    expect(ok.symptom).toBeUndefined();
-  });
-});
-
 describe('table renderer', () => {
   const plain = renderTable(report, { color: false, width: 120 });
 
@@ -69,59 +51,6 @@ describe('table renderer', () => {
   it('colours statuses when asked', () => {
     // eslint-disable-next-line no-control-regex
     expect(renderTable(report, { color: true, width: 120 })).toMatch(/\u001b\[31m/);
-  });
-});
-
-describe('junit renderer', () => {
-  const xml = renderJunit(report, { failOn: 'crit' });
-
-  it('is well-formed XML with a suite per component and a failure per crit finding', () => {
-    expect(XMLValidator.validate(xml)).toBe(true);
-    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(xml);
-    const suites = [doc.testsuites.testsuite].flat();
-    expect(suites.map((s: { name: string }) => s.name)).toEqual([
-      'k8sdoc.apiserver',
-      'k8sdoc.etcd',
-      'k8sdoc.certs',
-      'k8sdoc.nodes',
-      'k8sdoc.kubelet',
-      'k8sdoc.ports',
-    ]);
-    expect(doc.testsuites.failures).toBe('2');
-    const etcd = suites.find((s: { name: string }) => s.name === 'k8sdoc.etcd');
-    expect(etcd.testcase.failure.type).toBe('etcd-quorum-lost');
-    expect(etcd.testcase.failure['#text']).toContain('Fix:');
-    const nodes = suites.find((s: { name: string }) => s.name === 'k8sdoc.nodes');
-    expect(nodes.testcase.skipped.message).toContain('API server unreachable');
-  });
-
-  it('escapes markup in messages and fails warnings only with --fail-on warn', () => {
-    expect(xml).toContain('&lt;soon&gt; &amp; &quot;quoted&quot;');
-    const strict = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(renderJunit(report, { failOn: 'warn' }));
-    expect(strict.testsuites.failures).toBe('3');
-  });
-});
-
-describe('prometheus renderer', () => {
-  const text = renderPrometheus(report);
-
-  it('exposes a state-set per result and the numeric figures from data', () => {
-    expect(text).toContain('k8sdoc_check_status{check="etcd-quorum",component="etcd",subject="etcd",code="etcd-quorum-lost",status="crit"} 1');
-    expect(text).toContain('k8sdoc_check_status{check="etcd-quorum",component="etcd",subject="etcd",code="etcd-quorum-lost",status="ok"} 0');
-    expect(text).toContain('k8sdoc_result_value{check="etcd-quorum",subject="etcd",field="healthy"} 1');
-    expect(text).toContain('k8sdoc_run_duration_seconds 0.412');
-  });
-
-  it('declares every metric family once with HELP and TYPE, and every sample line parses', () => {
-    const families = text
-      .split('\n')
-      .filter((l) => l.startsWith('# TYPE'))
-      .map((l) => l.split(' ')[2]);
-    expect(new Set(families).size).toBe(families.length);
-    for (const line of text.trim().split('\n')) {
-      if (line.startsWith('#')) continue;
-      expect(line).toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*",?)*\})? [-+0-9.eE]+|NaN|[+-]Inf$/);
-    }
   });
 });
 
