@@ -42,6 +42,11 @@ export const BLOCKS = {
   secretsCanary: 131,
   secretsSafety: 132,
   badInputCli: 133,
+  // process safety: 180-189
+  fileInputs: 180,
+  signals: 181,
+  terminalSafety: 182,
+  pipes: 183,
   // benchmarks (bench/*.mjs): 150-169; bench/unreachable.mjs: 150, bench/fanout.mjs: 151, bench/scale.mjs: 152,
   // bench/sim-startup.mjs: 153
 } as const;
