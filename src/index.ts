@@ -91,6 +91,8 @@ export async function runDiagnosis(options: CheckOptions, environment: RunEnviro
   setMaxListeners(0, controller.signal);
   const onAbort = () => controller.abort();
   environment.signal?.addEventListener('abort', onAbort, { once: true });
+  // Interrupted before the run began: the listener above would never be called.
+  if (environment.signal?.aborted) controller.abort();
   const limit = createLimiter(options.concurrency);
   const trace = options.debug ? probeTimeline(started, log) : undefined;
   const ctx: CheckContext = {

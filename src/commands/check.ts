@@ -1,5 +1,6 @@
 // `k8sdoc check`: config file defaults, options, one run or a wait loop, the rendered report.
 import { exitCodeFor, render, runDiagnosis } from '../index.js';
+import { markInterrupted } from '../engine/report.js';
 import { loadConfig } from '../config/load.js';
 import { mergeConfigDefaults, pointAtConfig } from '../config/merge.js';
 import { resolveCheckOptions, type CheckOptions } from '../options.js';
@@ -40,5 +41,7 @@ export async function runCheck(raw: Raw, typed: (name: string) => boolean, io: C
     report = await waitUntilPassing(diagnose, { waitMs: options.waitMs, failOn: options.failOn, signal: io.signal, onAttempt: progress.onWaitAttempt });
     io.stderr.write(`${waitVerdict(report, options.failOn)}\n`);
   }
+  // SIGINT or SIGTERM: what finished is printed, marked so that it never reads as a clean run.
+  if (io.signal.aborted) report = markInterrupted(report);
   return reportResult(report, options, io);
 }

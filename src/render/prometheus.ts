@@ -52,6 +52,12 @@ export function renderPrometheus(report: Report): string {
   out.push('# HELP k8sdoc_run_duration_seconds Time the whole run took.');
   out.push('# TYPE k8sdoc_run_duration_seconds gauge');
   out.push(`k8sdoc_run_duration_seconds ${num(report.durationMs / 1000)}`);
+  if (report.interrupted) {
+    // Only on a stopped run, so that every other run's output keeps its families.
+    out.push('# HELP k8sdoc_run_interrupted 1 when SIGINT or SIGTERM stopped the run: the other figures are partial.');
+    out.push('# TYPE k8sdoc_run_interrupted gauge');
+    out.push('k8sdoc_run_interrupted 1');
+  }
   out.push('# HELP k8sdoc_result_value Numeric figures reported by checks (field names as in the JSON data, snake_case).');
   out.push('# TYPE k8sdoc_result_value gauge');
   const seen = new Set<string>();
