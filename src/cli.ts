@@ -6,6 +6,7 @@ import { CHECK_OPTIONS, type OptionSpec } from './options.js';
 import type { CommandIo, CommandResult } from './commands/io.js';
 import type { DemoFlags } from './commands/demo.js';
 import { VERSION } from './version.js';
+import { safeLines, safeText } from './util/terminal-text.js';
 
 const debugRequested = process.argv.includes('--debug');
 
@@ -52,9 +53,16 @@ function stopOnSignals(controller: AbortController): () => StopSignal | null {
   return () => caught;
 }
 
+/** A stack trace readable on a terminal: the message (which may quote a file or the cluster) on one escaped line, then the frames. */
+function safeStack(stack: string): string {
+  const frames = stack.indexOf('\n    at ');
+  return frames < 0 ? safeText(stack) : `${safeText(stack.slice(0, frames))}${safeLines(stack.slice(frames))}`;
+}
+
 function fail(message: string, err?: unknown): never {
-  process.stderr.write(`k8sdoc: ${message}\n`);
-  if (debugRequested && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  // Messages quote kubeconfig names, paths and server text: one escaped line, whatever they hold.
+  process.stderr.write(`k8sdoc: ${safeText(message)}\n`);
+  if (debugRequested && err instanceof Error && err.stack) process.stderr.write(`${safeStack(err.stack)}\n`);
   process.exit(2);
 }
 

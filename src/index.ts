@@ -21,6 +21,7 @@ import { createProbes } from './probes/index.js';
 import type { Progress } from './progress.js';
 import { VERSION } from './version.js';
 import { UsageError } from './errors.js';
+import { safeText } from './util/terminal-text.js';
 import type { Targets } from './discovery/targets.js';
 
 export type { Check, Finding, Report, Result } from './engine/types.js';
@@ -80,7 +81,9 @@ export async function runDiagnosis(options: CheckOptions, environment: RunEnviro
   const now = environment.now ?? (() => new Date());
   const startedAt = now();
   const started = performance.now();
-  const log = options.debug ? environment.log : () => undefined;
+  // Debug lines carry what the cluster sent (node names, addresses, error text): shown
+  // escaped, one line each, so an escape sequence or a newline in them cannot act on the terminal.
+  const log = options.debug ? (line: string) => environment.log(safeText(line)) : () => undefined;
   const checks = selectChecks(environment.checks ?? CHECKS, options.only, options.skip);
   const kubeconfig = loadKubeconfig({ explicitPath: options.kubeconfig, env: environment.env }, options.context);
   const targets = targetsFromFlags(options, kubeconfig);
