@@ -6,19 +6,63 @@ import { CHECK_OPTIONS, type OptionSpec } from './options.js';
 import type { CommandIo, CommandResult } from './commands/io.js';
 import type { DemoFlags } from './commands/demo.js';
 import { VERSION } from './version.js';
+import { safeLines, safeText } from './util/terminal-text.js';
 
 const debugRequested = process.argv.includes('--debug');
 
+// A reader that stops early (`| head -c 100`, `| true`) closes the pipe: that ends the output,
+// not the run, whose verdict is still the exit code. Any other failure to write is one line.
+let stdoutClosed = false;
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') {
+    stdoutClosed = true;
+    return;
+  }
+  process.stderr.write(`k8sdoc: cannot write to standard output (${err.code ?? err.message}); check where it is redirected\n`);
+  process.exit(2);
+});
+// Nowhere left to say anything: carry on, the exit code still tells.
+process.stderr.on('error', () => undefined);
+
 function writeOut(text: string): Promise<void> {
   return new Promise((resolve) => {
-    if (text === '') resolve();
+    if (text === '' || stdoutClosed) resolve();
     else process.stdout.write(text, () => resolve());
   });
 }
 
+/** 128 + the signal's number, as a shell reports a process the signal ended. */
+const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+type StopSignal = keyof typeof SIGNAL_EXIT_CODES;
+
+/**
+ * SIGINT (Ctrl-C) and SIGTERM (sent by Kubernetes, CI runners and `timeout`) abort the probes;
+ * the run then prints what finished, marked interrupted, and exits 130 or 143. Without a
+ * handler SIGTERM would end the process with nothing written (`-o junit > k8sdoc.xml` left
+ * empty). A second signal means "now": exit at once.
+ */
+function stopOnSignals(controller: AbortController): () => StopSignal | null {
+  let caught: StopSignal | null = null;
+  const onSignal = (signal: StopSignal) => {
+    if (caught !== null) process.exit(SIGNAL_EXIT_CODES[signal]);
+    caught = signal;
+    if (debugRequested) process.stderr.write(`debug: ${signal}: stopping the probes, printing what finished\n`);
+    controller.abort();
+  };
+  for (const signal of Object.keys(SIGNAL_EXIT_CODES) as StopSignal[]) process.on(signal, onSignal);
+  return () => caught;
+}
+
+/** A stack trace readable on a terminal: the message (which may quote a file or the cluster) on one escaped line, then the frames. */
+function safeStack(stack: string): string {
+  const frames = stack.indexOf('\n    at ');
+  return frames < 0 ? safeText(stack) : `${safeText(stack.slice(0, frames))}${safeLines(stack.slice(frames))}`;
+}
+
 function fail(message: string, err?: unknown): never {
-  process.stderr.write(`k8sdoc: ${message}\n`);
-  if (debugRequested && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  // Messages quote kubeconfig names, paths and server text: one escaped line, whatever they hold.
+  process.stderr.write(`k8sdoc: ${safeText(message)}\n`);
+  if (debugRequested && err instanceof Error && err.stack) process.stderr.write(`${safeStack(err.stack)}\n`);
   process.exit(2);
 }
 
@@ -42,18 +86,19 @@ function commandIo(signal: AbortSignal): CommandIo {
   };
 }
 
-/** Prints a command's result and exits with its code. */
-async function finish(result: CommandResult): Promise<never> {
+/** Prints a command's result and exits with its code (or the signal's, when one stopped the run). */
+async function finish(result: CommandResult, stoppedBy: StopSignal | null = null): Promise<never> {
   await writeOut(result.output);
   await result.afterOutput?.();
-  process.exit(result.exitCode);
+  process.exit(stoppedBy === null ? result.exitCode : SIGNAL_EXIT_CODES[stoppedBy]);
 }
 
 async function runCheckCommand(raw: Record<string, string | boolean | undefined>, command: Command): Promise<void> {
   const { runCheck } = await import('./commands/check.js');
   const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
-  await finish(await runCheck(raw, (name) => command.getOptionValueSource(name) === 'cli', commandIo(controller.signal)));
+  const stoppedBy = stopOnSignals(controller);
+  const result = await runCheck(raw, (name) => command.getOptionValueSource(name) === 'cli', commandIo(controller.signal));
+  await finish(result, stoppedBy());
 }
 
 async function runChecksCommand(raw: { output?: string }): Promise<void> {
@@ -93,7 +138,10 @@ function buildProgram(): Command {
     program
       .command('check', { isDefault: true })
       .description('run the checks and print the diagnosis (what a bare `k8sdoc` does)')
-      .addHelpText('after', '\nExit codes: 0 nothing at or above --fail-on, 1 something is, 2 could not run as asked.')
+      .addHelpText(
+        'after',
+        '\nExit codes: 0 nothing at or above --fail-on, 1 something is, 2 could not run as asked, 130/143 stopped by SIGINT/SIGTERM (what finished is printed, marked interrupted).',
+      )
       .action((opts, command: Command) => runCheckCommand(opts, command)),
   );
 

@@ -22,6 +22,7 @@ import { createProbes } from './probes/index.js';
 import type { Progress } from './progress.js';
 import { VERSION } from './version.js';
 import { UsageError } from './errors.js';
+import { safeText } from './util/terminal-text.js';
 import type { Targets } from './discovery/targets.js';
 
 export type { Check, Finding, Report, Result } from './engine/types.js';
@@ -81,7 +82,9 @@ export async function runDiagnosis(options: CheckOptions, environment: RunEnviro
   const now = environment.now ?? (() => new Date());
   const startedAt = now();
   const started = performance.now();
-  const log = options.debug ? environment.log : () => undefined;
+  // Debug lines carry what the cluster sent (node names, addresses, error text): shown
+  // escaped, one line each, so an escape sequence or a newline in them cannot act on the terminal.
+  const log = options.debug ? (line: string) => environment.log(safeText(line)) : () => undefined;
   const checks = selectChecks(environment.checks ?? CHECKS, options.only, options.skip);
   const kubeconfig = loadKubeconfig({ explicitPath: options.kubeconfig, env: environment.env }, options.context);
   const targets = targetsFromFlags(options, kubeconfig);
@@ -92,6 +95,8 @@ export async function runDiagnosis(options: CheckOptions, environment: RunEnviro
   setMaxListeners(0, controller.signal);
   const onAbort = () => controller.abort();
   environment.signal?.addEventListener('abort', onAbort, { once: true });
+  // Interrupted before the run began: the listener above would never be called.
+  if (environment.signal?.aborted) controller.abort();
   const limit = createLimiter(options.concurrency);
   const trace = options.debug ? probeTimeline(started, log) : undefined;
   const scope: ObserveScope = { targets, probes: limitProbes(probeSet.probes, limit, trace), options, signal: controller.signal, memo: createMemo(), log };

@@ -1,5 +1,7 @@
 // `k8sdoc check`: config file defaults, options, one run or a wait loop, the rendered report.
 import { exitCodeFor, render, runDiagnosis } from '../index.js';
+import { markInterrupted } from '../engine/report.js';
+import { safeText } from '../util/terminal-text.js';
 import { loadConfig } from '../config/load.js';
 import { mergeConfigDefaults, pointAtConfig } from '../config/merge.js';
 import { resolveCheckOptions, type CheckOptions } from '../options.js';
@@ -37,8 +39,13 @@ export async function runCheck(raw: Raw, typed: (name: string) => boolean, io: C
   if (options.waitMs === null) report = await diagnose();
   else {
     const { waitUntilPassing, waitVerdict } = await import('../engine/wait.js');
-    report = await waitUntilPassing(diagnose, { waitMs: options.waitMs, failOn: options.failOn, signal: io.signal, onAttempt: progress.onWaitAttempt });
+    // The failing messages shown between runs quote the cluster: escaped before the terminal sees them.
+    const onAttempt: typeof progress.onWaitAttempt = (a) =>
+      progress.onWaitAttempt({ ...a, failing: a.failing.map((f) => ({ ...f, message: safeText(f.message) })) });
+    report = await waitUntilPassing(diagnose, { waitMs: options.waitMs, failOn: options.failOn, signal: io.signal, onAttempt });
     io.stderr.write(`${waitVerdict(report, options.failOn)}\n`);
   }
+  // SIGINT or SIGTERM: what finished is printed, marked so that it never reads as a clean run.
+  if (io.signal.aborted) report = markInterrupted(report);
   return reportResult(report, options, io);
 }

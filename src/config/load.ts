@@ -1,9 +1,9 @@
 // Finds and reads the config file: --config, else ./.k8sdoc.yaml, else the user's
 // ~/.config/k8sdoc/config.yaml ($XDG_CONFIG_HOME honoured, as ~/.config is its default).
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { FileReadError, isStdinPath, readFileCappedSync } from '../util/read-file-capped.js';
 import type { ConfigFile } from './types.js';
 
 export interface ConfigSource {
@@ -19,14 +19,18 @@ export function defaultConfigPaths(source: Pick<ConfigSource, 'cwd' | 'env'>): s
   return [resolve(source.cwd, '.k8sdoc.yaml'), join(configHome, 'k8sdoc', 'config.yaml')];
 }
 
+/** A config file is a page of YAML; anything near this size is the wrong file. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
 function read(path: string, explicit: boolean): string | null {
   try {
-    return readFileSync(path, 'utf8');
+    return readFileCappedSync(path, { maxBytes: MAX_CONFIG_BYTES, allowStdin: explicit }).toString('utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && !explicit) return null;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
-    throw new UsageError(`${explicit ? '--config: ' : ''}cannot read config file ${path}: ${why}`);
+    if (!(err instanceof FileReadError)) throw err;
+    if (err.reason === 'missing' && !explicit) return null;
+    const why = err.reason === 'missing' ? 'no such file' : err.message.replace(/^is /, 'it is ').replace(/^cannot be read: /, '');
+    const hint = err.reason === 'not-a-file' || err.reason === 'too-large' ? '; point --config at a YAML file (or - to read it from a pipe)' : '';
+    throw new UsageError(`${explicit ? '--config: ' : ''}cannot read config file ${err.path}: ${why}${hint}`);
   }
 }
 
@@ -39,7 +43,7 @@ async function parse(text: string, path: string): Promise<ConfigFile> {
 /** The config in effect, or null when there is none. */
 export async function loadConfig(source: ConfigSource): Promise<ConfigFile | null> {
   if (source.explicitPath !== null) {
-    const path = resolve(source.cwd, source.explicitPath);
+    const path = isStdinPath(source.explicitPath) ? source.explicitPath : resolve(source.cwd, source.explicitPath);
     return parse(read(path, true)!, path);
   }
   for (const path of defaultConfigPaths(source)) {

@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../errors.js';
+import { FileReadError, isStdinPath, readFileCappedSync } from '../util/read-file-capped.js';
 
 /** Kubeconfigs are small; a huge file is a mistake, not something to parse. */
 const MAX_KUBECONFIG_BYTES = 8 * 1024 * 1024;
@@ -57,7 +58,11 @@ export interface KubeconfigSource {
 
 /** Which files kubectl would read, in order. An explicit path must exist; listed ones may not. */
 export function kubeconfigFiles(source: KubeconfigSource): { files: string[]; explicit: boolean } {
-  if (source.explicitPath !== null) return { files: [resolve(source.explicitPath)], explicit: true };
+  if (source.explicitPath !== null) {
+    // `-` is standard input, as for kubectl's -f; it has no directory to resolve against.
+    if (isStdinPath(source.explicitPath)) return { files: ['/dev/stdin'], explicit: true };
+    return { files: [resolve(source.explicitPath)], explicit: true };
+  }
   const list = source.env.KUBECONFIG;
   if (list !== undefined && list.trim() !== '') {
     const seen = new Set<string>();
@@ -72,32 +77,24 @@ export function kubeconfigFiles(source: KubeconfigSource): { files: string[]; ex
 }
 
 function readKubeconfigFile(file: string, mustExist: boolean): unknown | undefined {
-  let size: number;
+  let text: string;
   try {
-    const st = statSync(file);
-    if (st.isDirectory()) throw new UsageError(`kubeconfig ${file} is a directory; point --kubeconfig at a file`);
-    size = st.size;
+    text = readFileCappedSync(file, { maxBytes: MAX_KUBECONFIG_BYTES, allowStdin: mustExist }).toString('utf8');
   } catch (err) {
-    if (err instanceof UsageError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
+    if (!(err instanceof FileReadError)) throw err;
+    if (err.reason === 'missing') {
       if (mustExist) throw new UsageError(`kubeconfig ${file} does not exist; pass an existing file with --kubeconfig or set KUBECONFIG`);
       return undefined;
     }
-    throw new UsageError(`kubeconfig ${file} cannot be read (${code ?? 'error'}); check the path and its permissions`);
-  }
-  if (size > MAX_KUBECONFIG_BYTES) {
-    throw new UsageError(
-      `kubeconfig ${file} is ${Math.round(size / 1024 / 1024)} MB, too large for a kubeconfig; check that --kubeconfig names the right file`,
-    );
-  }
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const hint = code === 'EACCES' ? 'permission denied; run as a user that can read it or copy it' : (code ?? 'read error');
-    throw new UsageError(`kubeconfig ${file} cannot be read: ${hint}`);
+    const hint =
+      err.reason === 'denied'
+        ? 'run as a user that can read it or copy it'
+        : err.reason === 'too-large'
+          ? 'too large for a kubeconfig: check that --kubeconfig names the right file'
+          : err.reason === 'not-a-file'
+            ? 'point --kubeconfig at a regular file (or - to read it from a pipe)'
+            : 'check the path and its permissions';
+    throw new UsageError(`kubeconfig ${err.path} ${err.message}; ${hint}`);
   }
   if (text.includes('\u0000')) throw new UsageError(`kubeconfig ${file} is a binary file, not a kubeconfig; check the path`);
   if (text.trim() === '') return {};
@@ -168,9 +165,10 @@ function decodePemData(value: unknown, field: string, where: string): string {
 function readPemFile(path: string, field: string, where: string): string {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readFileCappedSync(path, { maxBytes: MAX_KUBECONFIG_BYTES }).toString('utf8');
   } catch (err) {
-    throw new UsageError(`${where}: ${field} ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    if (!(err instanceof FileReadError)) throw err;
+    throw new UsageError(`${where}: ${field} ${path} ${err.message}`);
   }
   if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`${where}: ${field} ${path} holds no PEM certificate`);
   return text;

@@ -1,21 +1,23 @@
 // The etcd TLS files named on the command line must be usable before anything runs: a typo
 // in --etcd-cert is the user's to fix (exit 2), not three "member unreachable" findings.
-import { readFileSync, statSync } from 'node:fs';
 import { UsageError } from '../errors.js';
+import { FileReadError, readFileCappedSync } from '../util/read-file-capped.js';
 import type { CheckOptions } from '../options.js';
 
 type Expect = 'certificate' | 'key';
 
+/** A CA bundle of a few hundred certificates fits many times over. */
+const MAX_PEM_BYTES = 16 * 1024 * 1024;
+
 function checkPemFile(path: string, flag: string, expect: Expect): void {
   let text: string;
   try {
-    if (statSync(path).isDirectory()) throw new UsageError(`${flag}: ${path} is a directory; name the ${expect} file`);
-    text = readFileSync(path, 'utf8');
+    text = readFileCappedSync(path, { maxBytes: MAX_PEM_BYTES }).toString('utf8');
   } catch (err) {
-    if (err instanceof UsageError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError(`${flag}: ${path} does not exist; check the path`);
-    throw new UsageError(`${flag}: ${path} cannot be read (${code ?? 'error'}); run as a user that can read it (e.g. root on a control-plane node)`);
+    if (!(err instanceof FileReadError)) throw err;
+    if (err.reason === 'missing') throw new UsageError(`${flag}: ${path} does not exist; check the path`);
+    if (err.reason === 'not-a-file' || err.reason === 'too-large') throw new UsageError(`${flag}: ${path} ${err.message}; name the ${expect} file`);
+    throw new UsageError(`${flag}: ${path} ${err.message}; run as a user that can read it (e.g. root on a control-plane node)`);
   }
   const hasCert = text.includes('-----BEGIN CERTIFICATE-----');
   const hasKey = /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/.test(text);

@@ -71,6 +71,14 @@ export function buildReport(input: ReportInput): Report {
   };
 }
 
+/**
+ * The report of a run that SIGINT or SIGTERM stopped: marked, so that no format passes it off
+ * as a full diagnosis. The results stay as they are (what finished is still true).
+ */
+export function markInterrupted(report: Report): Report {
+  return { ...report, interrupted: true };
+}
+
 /** Whether this one result makes the run fail under --fail-on (wait mode names such checks). */
 export function failsRun(r: ReportResult, failOn: FailOn): boolean {
   if (failOn === 'never' || r.ignored) return false;

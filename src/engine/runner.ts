@@ -54,6 +54,8 @@ function guard<T>(work: Promise<T>, ms: number, signal: AbortSignal): Promise<T>
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`did not finish within ${ms} ms`)), ms);
+    // A listener added to a signal that has already fired is never called.
+    if (signal.aborted) reject(new Error('run aborted'));
     signal.addEventListener('abort', () => reject(new Error('run aborted')), { once: true });
   });
   return Promise.race([work, expired]).finally(() => clearTimeout(timer));
@@ -68,17 +70,26 @@ export async function runCheck(check: Check, ctx: CheckContext, options: RunOpti
   }
 }
 
+/** What a check that SIGINT or SIGTERM stopped says: not a failure of the cluster, nor of the check. */
+export const INTERRUPTED_MESSAGE = 'not finished: the run was interrupted';
+
 async function runCheckGuarded(check: Check, ctx: CheckContext, options: RunOptions): Promise<Result[]> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
+  // Aborted probes fail fast, and what a check or a need makes of that would read as findings.
+  const interrupted = (): Result[] => [
+    { check: check.id, component: check.component, subject: check.component, status: 'skip', message: INTERRUPTED_MESSAGE, durationMs: elapsed() },
+  ];
   try {
     const reason = await unmetNeed(check, ctx, options.needs ?? NEEDS);
+    if (ctx.signal.aborted) return interrupted();
     if (reason !== null) {
       return [{ check: check.id, component: check.component, subject: check.component, status: 'skip', message: reason, durationMs: elapsed() }];
     }
     const findings = await guard(check.run(ctx), options.checkTimeoutMs, ctx.signal);
     return resultsFrom(check, findings, elapsed());
   } catch (err) {
+    if (ctx.signal.aborted) return interrupted();
     const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
     ctx.log(`check ${check.id} failed: ${err instanceof Error ? (err.stack ?? message) : message}`);
     return [

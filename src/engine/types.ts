@@ -99,6 +99,11 @@ export interface Report {
   results: ReportResult[];
   /** Present with --wait: how the wait went, for pipelines that want to know how long a change took to settle. */
   wait?: WaitSummary;
+  /**
+   * Present when SIGINT or SIGTERM stopped the run: the results are what finished before it,
+   * checks still running are `skip` results saying so, and the report proves nothing healthy.
+   */
+  interrupted?: true;
 }
 
 export interface WaitSummary {

@@ -1,4 +1,5 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { FileReadError, readFileCapped } from '../util/read-file-capped.js';
 import type { FilesProbe } from './types.js';
 
 /** Certificates and kubeconfigs are small: refuse to slurp something huge by mistake. */
@@ -7,17 +8,14 @@ const MAX_FILE_BYTES = 16 * 1024 * 1024;
 export const filesProbe: FilesProbe = {
   async read(path) {
     try {
-      const st = await stat(path);
-      if (!st.isFile()) return { kind: 'not-a-file', message: `${path} is not a regular file` };
-      if (st.size > MAX_FILE_BYTES)
-        return { kind: 'unreadable', message: `${path} is ${Math.round(st.size / 1024 / 1024)} MB, too large to be a certificate or kubeconfig` };
-      return { kind: 'ok', data: await readFile(path) };
+      return { kind: 'ok', data: await readFileCapped(path, { maxBytes: MAX_FILE_BYTES }) };
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing', message: `${path} does not exist` };
-      if (code === 'EACCES' || code === 'EPERM')
-        return { kind: 'unreadable', message: `${path} cannot be read: permission denied (needs read access, e.g. run as root)` };
-      return { kind: 'unreadable', message: `${path} cannot be read (${code ?? 'error'})` };
+      if (!(err instanceof FileReadError)) throw err;
+      if (err.reason === 'missing') return { kind: 'missing', message: `${path} does not exist` };
+      if (err.reason === 'not-a-file') return { kind: 'not-a-file', message: `${path} ${err.message}` };
+      if (err.reason === 'denied') return { kind: 'unreadable', message: `${path} cannot be read: permission denied (needs read access, e.g. run as root)` };
+      if (err.reason === 'too-large') return { kind: 'unreadable', message: `${path} ${err.message}: too large to be a certificate or kubeconfig` };
+      return { kind: 'unreadable', message: `${path} ${err.message}` };
     }
   },
   async list(dir) {

@@ -67,6 +67,10 @@ function runFamilies(report: Report): Family[] {
       help: 'Time the whole run took.',
       samples: [{ labels: {}, value: report.durationMs / 1000 }],
     },
+    // Only on a stopped run, so that every other run's output keeps its families.
+    ...(report.interrupted
+      ? [{ name: 'k8sdoc_run_interrupted', help: '1 when SIGINT or SIGTERM stopped the run: the other figures are partial.', samples: [{ labels: {}, value: 1 }] }]
+      : []),
     {
       name: 'k8sdoc_run_status',
       help: 'Verdict of the run (worst status of the findings a config file does not ignore): 1 for the current one, 0 for the others.',

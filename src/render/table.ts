@@ -194,7 +194,9 @@ function summaryLine(report: Report, c: ChalkInstance): string {
   const s = report.summary;
   const ignored = s.ignored ? `, ${s.ignored} ignored by config (*)` : '';
   const counts = `${s.ok} ok, ${s.warn} warn, ${s.crit} crit, ${s.skip} skipped, ${s.error} errors${ignored}`;
-  return `${c.bold('Summary:')} ${counts} → ${paintStatus(c, report.status)}`;
+  // A stopped run proved nothing healthy: its verdict is never OK.
+  const verdict = report.interrupted ? c.bold.red('INTERRUPTED (partial report: checks still running were stopped)') : paintStatus(c, report.status);
+  return `${c.bold('Summary:')} ${counts} → ${verdict}`;
 }
 
 export function renderTable(report: Report, options: Pick<RenderOptions, 'color' | 'width'>): string {

@@ -54,6 +54,12 @@ export const BLOCKS = {
   simShapesManaged: 228,
   // machine outputs: 205-209
   outputsStatusIdentity: 205,
+  // process safety: 180-189
+  fileInputs: 180,
+  signals: 181,
+  terminalSafety: 182,
+  pipes: 183,
+  // bench/cronjob-rss.mjs: 184 (not a test file, but it must not collide with one)
   // benchmarks (bench/*.mjs): 150-169; bench/unreachable.mjs: 150, bench/fanout.mjs: 151, bench/scale.mjs: 152,
   // bench/sim-startup.mjs: 153
 } as const;
