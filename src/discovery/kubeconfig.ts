@@ -16,6 +16,8 @@ export interface KubeCluster {
   caPem: string | null;
   insecureSkipTlsVerify: boolean;
   tlsServerName: string | null;
+  /** `proxy-url`: every request to this cluster goes through it (http, https or socks5), whatever HTTPS_PROXY says. */
+  proxyUrl?: string | null;
 }
 
 /** The user entry as the client library wants it, with file paths made absolute. */
@@ -178,6 +180,44 @@ function readPemFile(path: string, field: string, where: string): string {
 
 const USER_PATH_FIELDS = ['client-certificate', 'client-key', 'tokenFile'] as const;
 
+/**
+ * kubectl refuses a user whose credential file is missing; running on without it would send
+ * anonymous requests and report the cluster's answer to those as if it were the user's.
+ */
+function requireCredentialFiles(user: KubeUser, userWhere: string): void {
+  for (const field of USER_PATH_FIELDS) {
+    const path = user[field];
+    if (typeof path !== 'string' || path === '') continue;
+    let st;
+    try {
+      st = statSync(path);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`;
+      throw new UsageError(`${userWhere}: ${field} ${path} ${why}; fix the path in the user entry or use another context`);
+    }
+    if (!st.isFile()) throw new UsageError(`${userWhere}: ${field} ${path} is not a file; fix the path in the user entry`);
+  }
+}
+
+const PROXY_SCHEMES = new Set(['http:', 'https:', 'socks5:']);
+
+/** kubectl's rule for `proxy-url`: an absolute URL with scheme http, https or socks5. */
+function proxyUrlOf(value: unknown, clusterWhere: string): string | null {
+  if (value === undefined || value === null || value === '') return null;
+  let url: URL;
+  try {
+    if (typeof value !== 'string') throw new TypeError('not a string');
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${clusterWhere}: proxy-url is not a URL; write it as http://host:port, https://host:port or socks5://host:port`);
+  }
+  if (!PROXY_SCHEMES.has(url.protocol) || url.hostname === '') {
+    throw new UsageError(`${clusterWhere}: proxy-url scheme ${url.protocol.replace(/:$/, '')} is not supported; use http, https or socks5 as kubectl does`);
+  }
+  return value as string;
+}
+
 function absolutise(dir: string, path: unknown): unknown {
   return typeof path === 'string' && path !== '' && !isAbsolute(path) ? resolve(dir, path) : path;
 }
@@ -198,7 +238,7 @@ function inClusterConfig(saDir: string, env: NodeJS.ProcessEnv): ResolvedKubecon
     contextName: 'in-cluster',
     clusterName: 'in-cluster',
     userName: 'service-account',
-    cluster: { server: `https://${hostPart}:${port}`, caPem, insecureSkipTlsVerify: false, tlsServerName: null },
+    cluster: { server: `https://${hostPart}:${port}`, caPem, insecureSkipTlsVerify: false, tlsServerName: null, proxyUrl: null },
     // tokenFile is re-read on every request by the client, as projected tokens rotate.
     user: { tokenFile: join(saDir, 'token') },
     files: [],
@@ -261,6 +301,7 @@ export function loadKubeconfig(source: KubeconfigSource, context: string | null)
     if (user['client-key-data'] !== undefined && (typeof user['client-key-data'] !== 'string' || !/^[A-Za-z0-9+/=\s]+$/.test(user['client-key-data']))) {
       throw new UsageError(`${userWhere}: client-key-data is not valid base64`);
     }
+    requireCredentialFiles(user, userWhere);
   }
   return {
     contextName,
@@ -270,7 +311,8 @@ export function loadKubeconfig(source: KubeconfigSource, context: string | null)
       server: c.server,
       caPem,
       insecureSkipTlsVerify: c['insecure-skip-tls-verify'] === true,
-      tlsServerName: typeof c['tls-server-name'] === 'string' ? c['tls-server-name'] : null,
+      tlsServerName: typeof c['tls-server-name'] === 'string' && c['tls-server-name'] !== '' ? c['tls-server-name'] : null,
+      proxyUrl: proxyUrlOf(c['proxy-url'], clusterWhere),
     },
     user,
     files: merged.files,
