@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../errors.js';
+import { safeText } from '../util/terminal-text.js';
 
 /** Kubeconfigs are small; a huge file is a mistake, not something to parse. */
 const MAX_KUBECONFIG_BYTES = 8 * 1024 * 1024;
@@ -296,6 +297,11 @@ export function loadKubeconfig(source: KubeconfigSource, context: string | null)
     if (!userEntry) throw new UsageError(`${where} points to user '${userName}', which is not defined in ${fileList}`);
     user = { ...userEntry.value };
     for (const field of USER_PATH_FIELDS) user[field] = absolutise(userEntry.dir, user[field]);
+    // client-go resolves an exec command that names a path (not a bare PATH lookup) against the file.
+    const exec = user.exec as Record<string, unknown> | undefined;
+    if (exec && typeof exec === 'object' && typeof exec.command === 'string' && exec.command.includes('/')) {
+      user.exec = { ...exec, command: absolutise(userEntry.dir, exec.command) };
+    }
     const userWhere = `user '${userName}' in ${userEntry.file}`;
     if (user['client-certificate-data'] !== undefined) decodePemData(user['client-certificate-data'], 'client-certificate-data', userWhere);
     if (user['client-key-data'] !== undefined && (typeof user['client-key-data'] !== 'string' || !/^[A-Za-z0-9+/=\s]+$/.test(user['client-key-data']))) {
@@ -318,6 +324,17 @@ export function loadKubeconfig(source: KubeconfigSource, context: string | null)
     files: merged.files,
     inCluster: false,
   };
+}
+
+/**
+ * What the user should hear before the run: a cluster entry that turns verification off. It
+ * applies to that cluster's server only, as in kubectl; every other endpoint is still verified.
+ */
+export function kubeconfigWarnings(kc: ResolvedKubeconfig | null): string[] {
+  if (!kc?.cluster.insecureSkipTlsVerify) return [];
+  return [
+    `cluster '${safeText(kc.clusterName)}' sets insecure-skip-tls-verify: the certificate of ${safeText(kc.cluster.server)} is not verified (other endpoints still are)`,
+  ];
 }
 
 /** Context names across the merged files, for shell completion. */
