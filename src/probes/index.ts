@@ -5,7 +5,8 @@ import type { CheckOptions } from '../options.js';
 import { bareHost } from '../util/endpoint.js';
 import { filesProbe } from './files.js';
 import { createKubeProbe } from './kube.js';
-import { openTunnel, proxyFor } from './proxy.js';
+import { classifyNetworkError } from './errors.js';
+import { openTunnel, proxyFor, proxyLabel } from './proxy.js';
 import { probeTcp } from './tcp.js';
 import { inspectTlsVia } from './tls.js';
 import { createEtcdProbeFactoryForTls } from './etcd.js';
@@ -48,6 +49,24 @@ function clusterTls(kubeconfig: ResolvedKubeconfig | null, targets: Targets, env
   };
 }
 
+/** A TCP probe of an API server reached through a proxy is whether the proxy's tunnel opens. */
+function clusterTcp(kubeconfig: ResolvedKubeconfig | null, targets: Targets, env: NodeJS.ProcessEnv): Probes['tcp'] {
+  if (!kubeconfig) return probeTcp;
+  return async (host, port, deadline) => {
+    const proxy = isApiEndpoint(targets, host, port) ? proxyFor(host, port, kubeconfig.cluster.proxyUrl, env) : null;
+    if (!proxy) return probeTcp(host, port, deadline);
+    const started = performance.now();
+    const ms = () => Math.round(performance.now() - started);
+    try {
+      const socket = await openTunnel(proxy, host, port, deadline);
+      socket.destroy();
+      return { kind: 'ok', ms: ms() };
+    } catch (err) {
+      return { ...classifyNetworkError(err as Error, `tcp ${host}:${port} through ${proxyLabel(proxy)}`), ms: ms() };
+    }
+  };
+}
+
 export function createProbes(kubeconfig: ResolvedKubeconfig | null, targets: Targets, options: CheckOptions, io: ProbeEnvironment = {}): ProbeSet {
   const env = io.env ?? process.env;
   // Discovery settles it (the cache discoverer runs last); the transport consults it per request.
@@ -64,7 +83,7 @@ export function createProbes(kubeconfig: ResolvedKubeconfig | null, targets: Tar
       })
     : null;
   const probes: Probes = {
-    tcp: probeTcp,
+    tcp: clusterTcp(kubeconfig, targets, env),
     tls: clusterTls(kubeconfig, targets, env),
     kube,
     etcd: createEtcdProbeFactoryForTls(targets.etcdTls),

@@ -185,7 +185,8 @@ export function createKubeProbe(config: ResolvedKubeconfig, options: KubeProbeOp
     // Through a proxy: one tunnel per request (no pooling), opened within this request's deadline.
     const connection = tunnel
       ? {
-          agent: false as const,
+          // No agent: node:http then uses createConnection (an agent, even `false`, would bypass it).
+          agent: undefined,
           // node:http takes the socket through the callback when createConnection returns none.
           createConnection: ((_o: unknown, done: (err: Error | null, socket?: Socket) => void) => {
             tunnel(req).then(

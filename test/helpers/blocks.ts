@@ -42,6 +42,8 @@ export const BLOCKS = {
   secretsCanary: 131,
   secretsSafety: 132,
   badInputCli: 133,
+  // kubeconfig and credential safety: 170-179
+  kubeconfigSafety: 170,
   // benchmarks (bench/*.mjs): 150-169; bench/unreachable.mjs: 150, bench/fanout.mjs: 151, bench/scale.mjs: 152,
   // bench/sim-startup.mjs: 153
 } as const;
