@@ -4,7 +4,7 @@ import { setMaxListeners } from 'node:events';
 import { CHECKS } from './registry/index.js';
 import { DISCOVERERS, discoverersFor, discoverTargets } from './discovery/discover.js';
 import { targetsFromFlags } from './discovery/index.js';
-import { loadKubeconfig } from './discovery/kubeconfig.js';
+import { kubeconfigWarnings, loadKubeconfig } from './discovery/kubeconfig.js';
 import { createLimiter } from './engine/limit.js';
 import { startEarlyProbes } from './engine/early-probes.js';
 import { fileCacheStore, readOnce, targetsWithCache } from './discovery/cache.js';
@@ -43,6 +43,8 @@ export interface RunEnvironment {
   policy?: ResultPolicy;
   /** The TTY progress line; told the number of checks, then each start and end. */
   progress?: Pick<Progress, 'begin' | 'onCheck' | 'end'>;
+  /** The user's terminal: warnings, and exec credential plugins' prompts. */
+  stderr?: NodeJS.WritableStream;
   /** false: neither read nor write the discovery cache (the demo's throwaway cluster shares kubeadm's context name with real ones). */
   discoveryCache?: boolean;
 }
@@ -89,7 +91,8 @@ export async function runDiagnosis(options: CheckOptions, environment: RunEnviro
   const kubeconfig = loadKubeconfig({ explicitPath: options.kubeconfig, env: environment.env }, options.context);
   const targets = targetsFromFlags(options, kubeconfig);
   requireSomethingToCheck(targets);
-  const probeSet = createProbes(kubeconfig, targets, options);
+  for (const warning of kubeconfigWarnings(kubeconfig)) environment.stderr?.write(`k8sdoc: warning: ${warning}\n`);
+  const probeSet = createProbes(kubeconfig, targets, options, { env: environment.env, ...(environment.stderr ? { stderr: environment.stderr } : {}) });
   const controller = new AbortController();
   // Every in-flight probe listens for the run's abort; thousands may be in flight.
   setMaxListeners(0, controller.signal);

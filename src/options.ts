@@ -29,6 +29,8 @@ export interface CheckOptions {
   skip: string[];
   output: OutputFormat;
   timeoutMs: number;
+  /** Bound on an exec credential plugin (--auth-timeout); absent: the default. */
+  authTimeoutMs?: number;
   concurrency: number;
   warnDays: number;
   critDays: number;
@@ -129,6 +131,13 @@ export const CHECK_OPTIONS: readonly OptionSpec[] = [
     description: 'output format: table, json, junit, prometheus',
   },
   { flags: '--timeout <duration>', name: 'timeout', kind: 'duration', defaultText: '3s', description: 'bound on any one network probe (500ms, 3s)' },
+  {
+    flags: '--auth-timeout <duration>',
+    name: 'authTimeout',
+    kind: 'duration',
+    defaultText: '60s',
+    description: 'bound on an exec credential plugin, long enough for an interactive login; it is stopped after that',
+  },
   { flags: '--concurrency <n>', name: 'concurrency', kind: 'number', defaultText: '32', description: 'probes in flight at once' },
   { flags: '--warn-days <n>', name: 'warnDays', kind: 'number', defaultText: '30', description: 'certificate expiry warning threshold in days' },
   { flags: '--crit-days <n>', name: 'critDays', kind: 'number', defaultText: '7', description: 'certificate expiry critical threshold in days' },
@@ -183,6 +192,11 @@ export function resolveCheckOptions(raw: Record<string, RawValue>, { isTTY, env 
   if (critDays > warnDays) throw new UsageError(`--crit-days (${critDays}) must not be larger than --warn-days (${warnDays})`);
   const timeoutMs = duration('timeout', '--timeout', '3s');
   if (timeoutMs < 1) throw new UsageError('--timeout must be at least 1ms, like 500ms or 3s');
+  const authTimeout = () => {
+    const ms = duration('authTimeout', '--auth-timeout', '60s');
+    if (ms < 1) throw new UsageError('--auth-timeout must be at least 1ms, like 30s or 2m');
+    return ms;
+  };
   const waitText = str(raw, 'wait');
   const noColor = raw.color === false || (env.NO_COLOR !== undefined && env.NO_COLOR !== '');
   const selectors = (name: 'only' | 'skip') => {
@@ -216,6 +230,7 @@ export function resolveCheckOptions(raw: Record<string, RawValue>, { isTTY, env 
     skip: selectors('skip'),
     output: parseChoice(str(raw, 'output') ?? 'table', '--output', OUTPUT_FORMATS),
     timeoutMs,
+    authTimeoutMs: authTimeout(),
     concurrency: parseInteger(str(raw, 'concurrency') ?? '32', '--concurrency', 1, 1024),
     warnDays,
     critDays,

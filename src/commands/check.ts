@@ -34,7 +34,7 @@ export async function runCheck(raw: Raw, typed: (name: string) => boolean, io: C
   const log = (line: string) => io.stderr.write(`debug: ${line}\n`);
   if (options.debug && config) log(`config file ${config.path}`);
   const progress = createProgress(io.stderr, progressWanted(io.stderr, options.output));
-  const diagnose = () => runDiagnosis(options, { env: io.env, log, signal: io.signal, progress, ...(config ? { policy: config } : {}) });
+  const diagnose = () => runDiagnosis(options, { env: io.env, log, signal: io.signal, progress, stderr: io.stderr, ...(config ? { policy: config } : {}) });
   let report: Report;
   if (options.waitMs === null) report = await diagnose();
   else {

@@ -4,8 +4,9 @@
 // (else ~/.cache/k8sdoc/), mode 0600, rewritten after every run that listed the nodes.
 // It is built field by field from names, addresses, ports and URL schemes: never a
 // certificate, key or token, and never a URL as given (one could carry credentials).
-import { createHash } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { formatAge } from '../judge/age.js';
 import type { NodeSummary } from '../observe/nodes.js';
@@ -172,27 +173,73 @@ export function restoreFromCache(
 
 /** Where the cache lives; swapped in tests. */
 export interface CacheStore {
+  /** The file's text; null when there is none; throws CacheRefused when it is there but not to be trusted. */
   read(path: string): Promise<string | null>;
   write(path: string, text: string): Promise<void>;
 }
 
-export const fileCacheStore: CacheStore = {
-  async read(path) {
-    try {
-      return await readFile(path, 'utf8');
-    } catch {
-      return null;
+/** A cache file that exists but is not read: whoever could write it could steer the run's probes. */
+export class CacheRefused extends Error {
+  override readonly name = 'CacheRefused';
+}
+
+/** A cache of a few thousand nodes is well under a megabyte; a larger file is not ours. */
+const MAX_CACHE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Opens without following a symbolic link (O_NOFOLLOW) and without blocking on a FIFO, then
+ * judges the file that was opened, not the name: a regular file, owned by this user, writable
+ * by no one else. Anything else may have been planted to send our probes somewhere.
+ */
+async function readOwnFile(path: string): Promise<string | null> {
+  let handle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    if (code === 'ELOOP') throw new CacheRefused('it is a symbolic link; remove it, the next run that lists the nodes writes a new one');
+    throw new CacheRefused(`it cannot be read (${code ?? 'error'})`);
+  }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) throw new CacheRefused('it is not a regular file');
+    const uid = process.getuid?.();
+    if (uid !== undefined && st.uid !== uid) throw new CacheRefused(`it is owned by uid ${st.uid}, not by this user (uid ${uid}); remove it`);
+    if ((st.mode & 0o022) !== 0) {
+      throw new CacheRefused(`others may write it (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); remove it or chmod 600 it`);
     }
-  },
-  async write(path, text) {
-    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-    // Written aside and renamed, so that two runs at once never leave half a file.
-    const aside = `${path}.${process.pid}.tmp`;
-    await writeFile(aside, text, { mode: 0o600 });
-    await chmod(aside, 0o600);
+    if (st.size > MAX_CACHE_BYTES) throw new CacheRefused(`it is ${Math.round(st.size / 1024 / 1024)} MB, too large for a discovery cache`);
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Written to a fresh file of unpredictable name that must not exist yet (O_EXCL, which also
+ * refuses a symbolic link planted there), then renamed over the cache: two runs at once never
+ * leave half a file, and no planted link makes us write through it. A link at the final name
+ * is replaced by the rename, never followed.
+ */
+async function writeOwnFile(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const aside = `${path}.${randomBytes(12).toString('hex')}.tmp`;
+  const handle = await open(aside, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  try {
+    try {
+      await handle.writeFile(text, 'utf8');
+    } finally {
+      await handle.close();
+    }
     await rename(aside, path);
-  },
-};
+  } catch (err) {
+    await unlink(aside).catch(() => undefined);
+    throw err;
+  }
+}
+
+export const fileCacheStore: CacheStore = { read: readOwnFile, write: writeOwnFile };
 
 /**
  * A store that reads each file once: a run that cannot list the nodes reads the cache both for
@@ -228,7 +275,13 @@ async function write(targets: Targets, path: string, store: CacheStore, nodes: r
 
 /** The cache file for this context and kubeconfig server, or why there is none to use. */
 async function loadCache(path: string, store: CacheStore, server: string | null): Promise<DiscoveryCacheFile | { unusable: string }> {
-  const text = await store.read(path);
+  let text: string | null;
+  try {
+    text = await store.read(path);
+  } catch (err) {
+    if (err instanceof CacheRefused) return { unusable: `${path} not used: ${err.message}` };
+    throw err;
+  }
   if (text === null) return { unusable: `none at ${path} (it is written by a run that can list the nodes)` };
   const cache = parseCache(text);
   if ('invalid' in cache) return { unusable: `${path} not used: ${cache.invalid}` };
@@ -289,15 +342,21 @@ export function discoveryCacheDiscoverer(env: NodeJS.ProcessEnv, store: CacheSto
   return {
     name: 'cache',
     async discover(targets, ctx) {
-      const path = cachePath(env, targets);
-      if (path === null) return;
-      const why = await nodesUnknown(ctx);
-      if (why === null) {
-        const list = await ctx.facts.nodes();
-        if (list.kind === 'ok') await write(targets, path, store, list.nodes, ctx.now);
-        return;
+      try {
+        const path = cachePath(env, targets);
+        if (path === null) return;
+        const why = await nodesUnknown(ctx);
+        if (why === null) {
+          const list = await ctx.facts.nodes();
+          if (list.kind === 'ok') await write(targets, path, store, list.nodes, ctx.now);
+          return;
+        }
+        await restore(targets, path, store, why, { hosts: ctx.options.hosts.length > 0, apiservers: ctx.options.apiservers.length > 0 }, ctx.now);
+      } finally {
+        // The last discoverer: what the API confirmed is known now; endpoints taken from the
+        // cache stay unconfirmed and keep being asked without credentials.
+        targets.credentialScope?.settle();
       }
-      await restore(targets, path, store, why, { hosts: ctx.options.hosts.length > 0, apiservers: ctx.options.apiservers.length > 0 }, ctx.now);
     },
   };
 }

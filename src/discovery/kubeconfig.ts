@@ -7,6 +7,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../errors.js';
 import { FileReadError, isStdinPath, readFileCappedSync } from '../util/read-file-capped.js';
+import { safeText } from '../util/terminal-text.js';
 
 /** Kubeconfigs are small; a huge file is a mistake, not something to parse. */
 const MAX_KUBECONFIG_BYTES = 8 * 1024 * 1024;
@@ -17,6 +18,8 @@ export interface KubeCluster {
   caPem: string | null;
   insecureSkipTlsVerify: boolean;
   tlsServerName: string | null;
+  /** `proxy-url`: every request to this cluster goes through it (http, https or socks5), whatever HTTPS_PROXY says. */
+  proxyUrl?: string | null;
 }
 
 /** The user entry as the client library wants it, with file paths made absolute. */
@@ -176,6 +179,44 @@ function readPemFile(path: string, field: string, where: string): string {
 
 const USER_PATH_FIELDS = ['client-certificate', 'client-key', 'tokenFile'] as const;
 
+/**
+ * kubectl refuses a user whose credential file is missing; running on without it would send
+ * anonymous requests and report the cluster's answer to those as if it were the user's.
+ */
+function requireCredentialFiles(user: KubeUser, userWhere: string): void {
+  for (const field of USER_PATH_FIELDS) {
+    const path = user[field];
+    if (typeof path !== 'string' || path === '') continue;
+    let st;
+    try {
+      st = statSync(path);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`;
+      throw new UsageError(`${userWhere}: ${field} ${path} ${why}; fix the path in the user entry or use another context`);
+    }
+    if (!st.isFile()) throw new UsageError(`${userWhere}: ${field} ${path} is not a file; fix the path in the user entry`);
+  }
+}
+
+const PROXY_SCHEMES = new Set(['http:', 'https:', 'socks5:']);
+
+/** kubectl's rule for `proxy-url`: an absolute URL with scheme http, https or socks5. */
+function proxyUrlOf(value: unknown, clusterWhere: string): string | null {
+  if (value === undefined || value === null || value === '') return null;
+  let url: URL;
+  try {
+    if (typeof value !== 'string') throw new TypeError('not a string');
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${clusterWhere}: proxy-url is not a URL; write it as http://host:port, https://host:port or socks5://host:port`);
+  }
+  if (!PROXY_SCHEMES.has(url.protocol) || url.hostname === '') {
+    throw new UsageError(`${clusterWhere}: proxy-url scheme ${url.protocol.replace(/:$/, '')} is not supported; use http, https or socks5 as kubectl does`);
+  }
+  return value as string;
+}
+
 function absolutise(dir: string, path: unknown): unknown {
   return typeof path === 'string' && path !== '' && !isAbsolute(path) ? resolve(dir, path) : path;
 }
@@ -196,7 +237,7 @@ function inClusterConfig(saDir: string, env: NodeJS.ProcessEnv): ResolvedKubecon
     contextName: 'in-cluster',
     clusterName: 'in-cluster',
     userName: 'service-account',
-    cluster: { server: `https://${hostPart}:${port}`, caPem, insecureSkipTlsVerify: false, tlsServerName: null },
+    cluster: { server: `https://${hostPart}:${port}`, caPem, insecureSkipTlsVerify: false, tlsServerName: null, proxyUrl: null },
     // tokenFile is re-read on every request by the client, as projected tokens rotate.
     user: { tokenFile: join(saDir, 'token') },
     files: [],
@@ -254,11 +295,17 @@ export function loadKubeconfig(source: KubeconfigSource, context: string | null)
     if (!userEntry) throw new UsageError(`${where} points to user '${userName}', which is not defined in ${fileList}`);
     user = { ...userEntry.value };
     for (const field of USER_PATH_FIELDS) user[field] = absolutise(userEntry.dir, user[field]);
+    // client-go resolves an exec command that names a path (not a bare PATH lookup) against the file.
+    const exec = user.exec as Record<string, unknown> | undefined;
+    if (exec && typeof exec === 'object' && typeof exec.command === 'string' && exec.command.includes('/')) {
+      user.exec = { ...exec, command: absolutise(userEntry.dir, exec.command) };
+    }
     const userWhere = `user '${userName}' in ${userEntry.file}`;
     if (user['client-certificate-data'] !== undefined) decodePemData(user['client-certificate-data'], 'client-certificate-data', userWhere);
     if (user['client-key-data'] !== undefined && (typeof user['client-key-data'] !== 'string' || !/^[A-Za-z0-9+/=\s]+$/.test(user['client-key-data']))) {
       throw new UsageError(`${userWhere}: client-key-data is not valid base64`);
     }
+    requireCredentialFiles(user, userWhere);
   }
   return {
     contextName,
@@ -268,12 +315,24 @@ export function loadKubeconfig(source: KubeconfigSource, context: string | null)
       server: c.server,
       caPem,
       insecureSkipTlsVerify: c['insecure-skip-tls-verify'] === true,
-      tlsServerName: typeof c['tls-server-name'] === 'string' ? c['tls-server-name'] : null,
+      tlsServerName: typeof c['tls-server-name'] === 'string' && c['tls-server-name'] !== '' ? c['tls-server-name'] : null,
+      proxyUrl: proxyUrlOf(c['proxy-url'], clusterWhere),
     },
     user,
     files: merged.files,
     inCluster: false,
   };
+}
+
+/**
+ * What the user should hear before the run: a cluster entry that turns verification off. It
+ * applies to that cluster's server only, as in kubectl; every other endpoint is still verified.
+ */
+export function kubeconfigWarnings(kc: ResolvedKubeconfig | null): string[] {
+  if (!kc?.cluster.insecureSkipTlsVerify) return [];
+  return [
+    `cluster '${safeText(kc.clusterName)}' sets insecure-skip-tls-verify: the certificate of ${safeText(kc.cluster.server)} is not verified (other endpoints still are)`,
+  ];
 }
 
 /** Context names across the merged files, for shell completion. */

@@ -1,4 +1,5 @@
 // Everything a run will look at, gathered once by discovery and handed to every check.
+import type { CredentialScope } from '../auth/credential-scope.js';
 
 export interface Endpoint {
   /** Full URL as the user or discovery gave it, e.g. https://10.0.0.1:6443. */
@@ -59,6 +60,11 @@ export interface Targets {
   notes: string[];
   /** Set when the API server did not tell the machines and the discovery cache did. */
   fromCache?: DiscoveryCacheUse;
+  /**
+   * Which API servers may receive the kubeconfig's credentials; settled by the last
+   * discoverer. Absent: every endpoint may (no cache in play).
+   */
+  credentialScope?: CredentialScope;
 }
 
 /** What a run took from the discovery cache, and how old it was (the report's `discoveryCache`). */

@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { isIP } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import { checkServerIdentity, connect, DEFAULT_CIPHERS, type DetailedPeerCertificate } from 'node:tls';
 import { hostPort } from '../judge/url.js';
 import { describeCertificate } from './certificate.js';
@@ -26,14 +26,36 @@ function servedChain(leaf: DetailedPeerCertificate): ServedCertificate[] {
  * separately whether it verifies against `ca` and for the host name.
  */
 export function inspectTls(host: string, port: number, options: TlsInspectOptions): Promise<TlsInspection> {
+  return inspectTlsVia(host, port, options);
+}
+
+/**
+ * The inspection handshake, through `tunnel` when the server is reached through a proxy (the
+ * tunnel's time counts against the same deadline).
+ */
+export async function inspectTlsVia(
+  host: string,
+  port: number,
+  options: TlsInspectOptions,
+  tunnel?: (deadline: TlsInspectOptions) => Promise<Socket>,
+): Promise<TlsInspection> {
   const what = `tls ${hostPort(host, port)}`;
   const started = performance.now();
   const ms = () => Math.round(performance.now() - started);
+  let through: Socket | undefined;
+  if (tunnel) {
+    try {
+      through = await tunnel(options);
+    } catch (err) {
+      const failure = classifyNetworkError(err as Error, what);
+      return { kind: failure.kind, ms: ms(), chain: [], verifyError: null, failure };
+    }
+  }
+  const left = { ...options, timeoutMs: Math.max(1, options.timeoutMs - ms()) };
   const servername = options.servername ?? host;
   return new Promise((resolve) => {
     const socket = connect({
-      host,
-      port,
+      ...(through ? { socket: through } : { host, port }),
       // SNI must not carry an IP address.
       servername: isIP(servername) ? undefined : servername,
       ca: options.ca,
@@ -44,7 +66,7 @@ export function inspectTls(host: string, port: number, options: TlsInspectOption
       ciphers: `${DEFAULT_CIPHERS}:@SECLEVEL=0`,
       ALPNProtocols: ['http/1.1'],
     });
-    const deadline = startDeadline(options, what);
+    const deadline = startDeadline(left, what);
     const finish = (result: TlsInspection) => {
       deadline.clear();
       socket.destroy();

@@ -60,6 +60,8 @@ export const BLOCKS = {
   terminalSafety: 182,
   pipes: 183,
   // bench/cronjob-rss.mjs: 184 (not a test file, but it must not collide with one)
+  // kubeconfig and credential safety: 170-179
+  kubeconfigSafety: 170,
   // benchmarks (bench/*.mjs): 150-169; bench/unreachable.mjs: 150, bench/fanout.mjs: 151, bench/scale.mjs: 152,
   // bench/sim-startup.mjs: 153
 } as const;

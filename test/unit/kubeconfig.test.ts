@@ -80,6 +80,8 @@ describe('kubeconfig merging as kubectl does it', () => {
     const sub = join(dir, 'sub');
     mkdirSync(sub, { recursive: true });
     writeFileSync(join(sub, 'ca.crt'), '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+    writeFileSync(join(sub, 'c.crt'), '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+    writeFileSync(join(sub, 'c.key'), '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n');
     const path = join(sub, 'rel.yaml');
     writeFileSync(
       path,
@@ -90,6 +92,45 @@ describe('kubeconfig merging as kubectl does it', () => {
     const kc = loadKubeconfig({ explicitPath: path, env: {} }, null)!;
     expect(kc.cluster.caPem).toContain('BEGIN CERTIFICATE');
     expect(kc.user['client-certificate']).toBe(join(sub, 'c.crt'));
+  });
+});
+
+describe('credential files and cluster settings as kubectl reads them', () => {
+  function withUser(name: string, user: string, cluster = '{server: "https://h"}'): string {
+    return file(
+      name,
+      config({ current: 'c', cluster: 'c', server: 'https://h', context: 'c', user: 'ops' })
+        .replace('{token: tok}', user)
+        .replace('{server: "https://h"}', cluster),
+    );
+  }
+
+  it.each([
+    ['tokenFile', '{tokenFile: tokn}', /user 'ops' in .*: tokenFile .*\/tokn does not exist; fix the path in the user entry/],
+    [
+      'client-certificate',
+      '{client-certificate: missing.crt, client-key: missing.key}',
+      /user 'ops' in .*: client-certificate .*\/missing\.crt does not exist/,
+    ],
+    ['client-key', `{client-certificate: ${join(dir, 'sub', 'c.crt')}, client-key: typo.key}`, /user 'ops' in .*: client-key .*\/typo\.key does not exist/],
+  ])('a missing %s is an error naming the file and the user entry, not an anonymous run', (_field, user, message) => {
+    const path = withUser(`missing-${_field}.yaml`, user);
+    expect(() => loadKubeconfig({ explicitPath: path, env: {} }, null)).toThrow(UsageError);
+    expect(() => loadKubeconfig({ explicitPath: path, env: {} }, null)).toThrow(message);
+  });
+
+  it('reads proxy-url and tls-server-name; refuses a proxy scheme kubectl does not support', () => {
+    const ok = loadKubeconfig(
+      {
+        explicitPath: withUser('proxy.yaml', '{token: t}', '{server: "https://h", proxy-url: "socks5://127.0.0.1:1080", tls-server-name: api.internal}'),
+        env: {},
+      },
+      null,
+    )!;
+    expect(ok.cluster.proxyUrl).toBe('socks5://127.0.0.1:1080');
+    expect(ok.cluster.tlsServerName).toBe('api.internal');
+    const bad = withUser('proxy-bad.yaml', '{token: t}', '{server: "https://h", proxy-url: "ftp://127.0.0.1:21"}');
+    expect(() => loadKubeconfig({ explicitPath: bad, env: {} }, null)).toThrow(/proxy-url scheme ftp is not supported; use http, https or socks5/);
   });
 });
 
