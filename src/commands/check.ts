@@ -1,7 +1,8 @@
 // `k8sdoc check`: config file defaults, options, one run or a wait loop, the rendered report.
-import { exitCodeFor, render, runDiagnosis } from '../index.js';
+import { CHECKS, exitCodeFor, render, runDiagnosis } from '../index.js';
 import { loadConfig } from '../config/load.js';
 import { mergeConfigDefaults, pointAtConfig } from '../config/merge.js';
+import { selectChecks } from '../engine/select.js';
 import { resolveCheckOptions, type CheckOptions } from '../options.js';
 import { createProgress, progressWanted } from '../progress.js';
 import type { Report } from '../engine/types.js';
@@ -23,6 +24,8 @@ export async function runCheck(raw: Raw, typed: (name: string) => boolean, io: C
   let options: CheckOptions;
   try {
     options = resolveCheckOptions(mergeConfigDefaults(raw, config, typed), { isTTY: io.stdoutIsTTY, env: io.env });
+    // Here rather than only in the run, so that a selection from the config file is named as such.
+    selectChecks(CHECKS, options.only, options.skip);
   } catch (err) {
     throw pointAtConfig(err, config, typed);
   }

@@ -71,7 +71,7 @@ describe('dist/k8sdoc-standalone.mjs, alone in an empty folder', () => {
 
   it('prints its version and a completion script', async () => {
     const version = await runAlone(file, ['--version']);
-    expect(version.stdout.trim()).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
+    expect(version.stdout.startsWith(`k8sdoc ${JSON.parse(readFileSync('package.json', 'utf8')).version} (commit `)).toBe(true);
     const completion = await runAlone(file, ['completion', 'bash']);
     expect(completion.stdout).toContain('complete -F _k8sdoc k8sdoc');
   });
