@@ -81,4 +81,28 @@ describe('the npm package', () => {
       if (licenceFile) expect(notices).toContain(readFileSync(join(dir, licenceFile), 'utf8').trim());
     }
   });
+
+  it('no command in the README, docs/ or the Dockerfile fetches the unpublished name from the registry', () => {
+    const docs = ['README.md', 'Dockerfile', ...readdirSync('docs').map((f) => join('docs', f))].filter((f) => /\.md$|Dockerfile$/.test(f));
+    // Commands live in code blocks (and the Dockerfile); prose and comments may warn against them.
+    const commands = docs.flatMap((f) => {
+      const text = readFileSync(f, 'utf8');
+      const blocks = f.endsWith('.md') ? [...text.matchAll(/^```[a-z]*\n([\s\S]*?)^```/gm)].map((m) => m[1]!) : [text];
+      return blocks.flatMap((b) => b.split('\n').map((line) => ({ f, line: line.replace(/(^|\s)#.*$/, '') })));
+    });
+    expect(commands.length).toBeGreaterThan(100);
+    const fromRegistry = /\bnpx\s+(--yes\s+)?k8sdoc\b|\bnpm\s+(install|i|add)\s+((-g|--global)\s+)?k8sdoc(@\S*)?(\s|$)/;
+    expect(commands.filter((c) => fromRegistry.test(c.line))).toEqual([]);
+  });
+
+  it('installs globally from the tarball, as the README and the CI snippets say', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'k8sdoc-global-'));
+    const [packed] = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', dir], resolve('.')));
+    const prefix = join(dir, 'prefix');
+    npm(['install', '--global', '--prefix', prefix, '--offline', '--ignore-scripts', join(dir, packed.filename)], dir);
+    const run = execFileSync(join(prefix, 'bin', 'k8sdoc'), ['version', '-o', 'json'], { encoding: 'utf8' });
+    expect(JSON.parse(run)).toMatchObject({ version: JSON.parse(readFileSync('package.json', 'utf8')).version });
+    expect(readFileSync(join(prefix, 'lib', 'node_modules', 'k8sdoc', 'LICENSE'), 'utf8')).toContain('Apache License');
+    expect(readFileSync(join(prefix, 'lib', 'node_modules', 'k8sdoc', 'dist', 'THIRD-PARTY-NOTICES.txt'), 'utf8')).toContain('commander@');
+  });
 });

@@ -95,10 +95,14 @@ describe('Dockerfile and CronJob agree with the single-file build', () => {
   const dockerfile = readFileSync('Dockerfile', 'utf8');
   const finalStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
 
-  it('the image is node:20-slim with only the standalone file, run by a numeric non-root user', () => {
+  it('the image is node:20-slim with only the standalone file and its licences, run by a numeric non-root user', () => {
     expect(finalStage).toMatch(/^\nFROM node:20-slim\n/);
     const copies = [...finalStage.matchAll(/^COPY (.*)$/gm)].map((m) => m[1]);
-    expect(copies).toEqual(['--from=build /src/dist/k8sdoc-standalone.mjs /opt/k8sdoc/k8sdoc.mjs']);
+    expect(copies).toEqual([
+      '--from=build /src/dist/k8sdoc-standalone.mjs /opt/k8sdoc/k8sdoc.mjs',
+      'LICENSE /opt/k8sdoc/LICENSE',
+      '--from=build /src/dist/THIRD-PARTY-NOTICES.txt /opt/k8sdoc/THIRD-PARTY-NOTICES.txt',
+    ]);
     expect(finalStage).toMatch(/^ENTRYPOINT \["node", "\/opt\/k8sdoc\/k8sdoc\.mjs"\]$/m);
     const user = /^USER (\d+):(\d+)$/m.exec(finalStage);
     expect(user, 'USER must be numeric for runAsNonRoot').not.toBeNull();
