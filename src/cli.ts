@@ -173,7 +173,8 @@ function unexpectedArgument(program: Command): string | null {
   const word = check?.args.find((a) => !a.startsWith('-'));
   if (word === undefined) return null;
   const commands = program.commands.map((c) => c.name()).filter((name) => !name.startsWith('_'));
-  const hint = closest(word, commands);
+  // `k8sdoc check checks` names a real command in the wrong place: no suggestion to make.
+  const hint = commands.includes(word) ? null : closest(word, commands);
   if (hint) return `unknown command '${word}'; did you mean '${hint}'?`;
   const typed = program.args.indexOf('check');
   if (typed !== -1 && typed < program.args.indexOf(word)) return `check takes no arguments, got '${word}'; run 'k8sdoc check --help' for its options`;

@@ -40,6 +40,7 @@ describe('k8sdoc basics', () => {
     expectUsageError(await runCli(['--timeout', '2s', 'vresion']), /unknown command 'vresion'; did you mean 'version'\?/);
     expectUsageError(await runCli(['frobnicate']), /unknown command 'frobnicate'; run 'k8sdoc --help' for the commands \(check, checks, explain, version/);
     expectUsageError(await runCli(['check', 'frobnicate']), /check takes no arguments, got 'frobnicate'/);
+    expectUsageError(await runCli(['check', 'checks']), /^k8sdoc: check takes no arguments, got 'checks'; run 'k8sdoc check --help'/);
   });
 
   it('--debug is accepted by every command, before or after it, without a commander stack', async () => {

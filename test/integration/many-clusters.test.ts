@@ -114,11 +114,15 @@ describe('several clusters in one run', () => {
     expect(doc).toMatchObject({ schemaVersion: 1, status: 'crit', failed: [] });
   });
 
-  it('two healthy contexts: exit 0; one context alone keeps the one-report shape', async () => {
-    const both = await check(['--context', 'healthy,healthy-again', '-o', 'json']);
+  it('two healthy contexts: exit 0, also under --wait; one context alone keeps the one-report shape', async () => {
+    // --wait: each cluster waits on its own, and says so on stderr under its context.
+    const both = await check(['--context', 'healthy,healthy-again', '-o', 'json', '--wait', '30s']);
     const doc = parseMany(both);
     expect(both.code, doc.reports.map(problemsOf).join('\n')).toBe(0);
     expect(doc.status).toBe('warn');
+    for (const r of doc.reports) expect(r.wait).toMatchObject({ attempts: 1, passed: true });
+    expect(both.stderr).toMatch(/^\[healthy\] k8sdoc: --wait: passed after /m);
+    expect(both.stderr).toMatch(/^\[healthy-again\] k8sdoc: --wait: passed after /m);
     const one = await check(['--context', 'broken', '-o', 'json']);
     const report = JSON.parse(one.stdout) as Report & { reports?: unknown };
     assertValidReport(report);
