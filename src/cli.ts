@@ -7,6 +7,8 @@ import type { CommandIo, CommandResult } from './commands/io.js';
 import type { DemoFlags } from './commands/demo.js';
 import { VERSION } from './version.js';
 import { safeLines, safeText } from './util/terminal-text.js';
+import { closest } from './config/suggest.js';
+import { versionText } from './commands/version.js';
 
 const debugRequested = process.argv.includes('--debug');
 
@@ -97,13 +99,22 @@ async function runCheckCommand(raw: Record<string, string | boolean | undefined>
   const { runCheck } = await import('./commands/check.js');
   const controller = new AbortController();
   const stoppedBy = stopOnSignals(controller);
-  const result = await runCheck(raw, (name) => command.getOptionValueSource(name) === 'cli', commandIo(controller.signal));
+  // --debug is a program option (accepted before or after any command), so commander hands
+  // it to the program, not to check.
+  const withDebug = debugRequested ? { ...raw, debug: true } : raw;
+  const typed = (name: string) => (name === 'debug' && debugRequested) || command.getOptionValueSource(name) === 'cli';
+  const result = await runCheck(withDebug, typed, commandIo(controller.signal));
   await finish(result, stoppedBy());
 }
 
 async function runChecksCommand(raw: { output?: string }): Promise<void> {
   const { listChecks } = await import('./commands/list-checks.js');
   await writeOut(listChecks(raw.output === 'json' ? 'json' : 'table', process.stdout.isTTY === true && !process.env.NO_COLOR));
+}
+
+/** A command's `-o`: a value outside `formats` is a usage error, as for check. */
+function outputOption(formats: readonly string[]): Option {
+  return new Option('-o, --output <format>', formats.join(' or ')).choices(formats).default(formats[0]);
 }
 
 async function runExplainCommand(words: string[], raw: { output?: string }): Promise<void> {
@@ -123,13 +134,16 @@ function parseCheckArgv(argv: string[]): Record<string, string | boolean | undef
 async function runDemoCommand(scenario: string | undefined, flags: DemoFlags): Promise<void> {
   const { runDemo, scenarioList } = await import('./commands/demo.js');
   if (flags.list) return finish({ output: scenarioList(), exitCode: 0 });
-  await finish(await runDemo(scenario, flags, parseCheckArgv, commandIo(new AbortController().signal)));
+  // The program took --debug; the demo's own check run gets it back, for its probe lines.
+  const parse = (argv: string[]) => parseCheckArgv(debugRequested ? [...argv, '--debug'] : argv);
+  await finish(await runDemo(scenario, flags, parse, commandIo(new AbortController().signal)));
 }
 
 function buildProgram(): Command {
   const program = new Command('k8sdoc')
     .description('A doctor for Kubernetes clusters: etcd quorum, certificates, nodes, kubelets and ports, with symptom, cause and fix for every problem.')
-    .version(VERSION, '-V, --version', 'print the version')
+    .version(versionText('text').trimEnd(), '-V, --version', 'print the version, commit, build date and Node.js version')
+    .option('--debug', 'stack traces and, for check and demo, one line per probe on stderr (any command)')
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, outputError: () => undefined });
@@ -148,15 +162,21 @@ function buildProgram(): Command {
   program
     .command('checks')
     .description('list every check: id, component, what it looks at, what it needs')
-    .option('-o, --output <format>', 'table or json', 'table')
+    .addOption(outputOption(['table', 'json']))
     .action((opts) => runChecksCommand(opts));
 
   program
     .command('explain')
     .description('print catalogue entries: by code (etcd-quorum-lost) or the best matches for words (connection refused); no argument: the whole catalogue')
     .argument('[words...]', 'a catalogue code or words from an error message')
-    .option('-o, --output <format>', 'text or json', 'text')
+    .addOption(outputOption(['text', 'json']))
     .action((words: string[], opts) => runExplainCommand(words, opts));
+
+  program
+    .command('version')
+    .description('print the version, the commit and date of the build, and the Node.js version')
+    .addOption(outputOption(['text', 'json']))
+    .action((opts: { output: 'text' | 'json' }) => writeOut(versionText(opts.output)));
 
   program
     .command('completion')
@@ -192,6 +212,24 @@ function buildProgram(): Command {
   return program;
 }
 
+/**
+ * `check` is the default command, so a mistyped command (`k8sdoc chek`) reaches it as an
+ * argument and commander would say "too many arguments for 'check'". Name it as what the
+ * user meant: an unknown command, with the nearest one when there is one.
+ */
+function unexpectedArgument(program: Command): string | null {
+  const check = program.commands.find((c) => c.name() === 'check');
+  const word = check?.args.find((a) => !a.startsWith('-'));
+  if (word === undefined) return null;
+  const commands = program.commands.map((c) => c.name()).filter((name) => !name.startsWith('_'));
+  // `k8sdoc check checks` names a real command in the wrong place: no suggestion to make.
+  const hint = commands.includes(word) ? null : closest(word, commands);
+  if (hint) return `unknown command '${word}'; did you mean '${hint}'?`;
+  const typed = program.args.indexOf('check');
+  if (typed !== -1 && typed < program.args.indexOf(word)) return `check takes no arguments, got '${word}'; run 'k8sdoc check --help' for its options`;
+  return `unknown command '${word}'; run 'k8sdoc --help' for the commands (${commands.join(', ')})`;
+}
+
 async function main(): Promise<void> {
   const program = buildProgram();
   try {
@@ -201,8 +239,16 @@ async function main(): Promise<void> {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
         process.exit(0);
       }
+      const unexpected = err.code === 'commander.excessArguments' ? unexpectedArgument(program) : null;
+      if (unexpected) fail(unexpected, err);
       // commander puts its "(Did you mean --debug?)" on a second line; the contract is one.
-      fail(`${err.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')}; run 'k8sdoc --help' for usage`, err);
+      fail(
+        `${err.message
+          .replace(/^error: /, '')
+          .replace(/\s*\n\s*/g, ' ')
+          .replace(/\.$/, '')}; run 'k8sdoc --help' for usage`,
+        err,
+      );
     }
     if (err instanceof UsageError) fail(err.message, err);
     fail(`unexpected error: ${err instanceof Error ? err.message.split('\n')[0] : String(err)} (run with --debug for details)`, err);

@@ -5,7 +5,8 @@ import { CHECKS } from './registry/index.js';
 import { DISCOVERERS, discoverersFor, discoverTargets } from './discovery/discover.js';
 import { targetsFromFlags } from './discovery/index.js';
 import { kubeconfigWarnings, loadKubeconfig } from './discovery/kubeconfig.js';
-import { createLimiter } from './engine/limit.js';
+import { createLimiter, type Limiter } from './engine/limit.js';
+import { createFairLimiter } from './engine/fair-limit.js';
 import { startEarlyProbes } from './engine/early-probes.js';
 import { fileCacheStore, readOnce, targetsWithCache } from './discovery/cache.js';
 import { limitProbes, type ProbeTrace } from './engine/limited-probes.js';
@@ -47,6 +48,8 @@ export interface RunEnvironment {
   stderr?: NodeJS.WritableStream;
   /** false: neither read nor write the discovery cache (the demo's throwaway cluster shares kubeadm's context name with real ones). */
   discoveryCache?: boolean;
+  /** The --concurrency slots, when several runs share them (runMany); default: the run's own. */
+  limit?: Limiter;
 }
 
 /** Multiple of --timeout after which a whole check is cut off (it makes many probes). */
@@ -100,7 +103,7 @@ export async function runDiagnosis(options: CheckOptions, environment: RunEnviro
   environment.signal?.addEventListener('abort', onAbort, { once: true });
   // Interrupted before the run began: the listener above would never be called.
   if (environment.signal?.aborted) controller.abort();
-  const limit = createLimiter(options.concurrency);
+  const limit = environment.limit ?? createLimiter(options.concurrency);
   const trace = options.debug ? probeTimeline(started, log) : undefined;
   const scope: ObserveScope = { targets, probes: limitProbes(probeSet.probes, limit, trace), options, signal: controller.signal, memo: createMemo(), log };
   const ctx: CheckContext = { facts: createFacts(scope), targets, now: startedAt, signal: controller.signal, options, log };
@@ -138,4 +141,41 @@ export async function runDiagnosis(options: CheckOptions, environment: RunEnviro
     controller.abort();
     await probeSet.close();
   }
+}
+
+/** One cluster of a runMany: its report, or why it could not be checked as asked. */
+export type ClusterRun = { context: string; report: Report } | { context: string; error: UsageError };
+
+export interface RunManyEnvironment extends Omit<RunEnvironment, 'limit' | 'progress'> {
+  /**
+   * Wraps each cluster's diagnosis (check --wait re-runs it until it passes); default: one
+   * run. Every cluster waits against the same deadline, side by side.
+   */
+  each?: (diagnose: () => Promise<Report>, context: string) => Promise<Report>;
+}
+
+/**
+ * Diagnoses several clusters (one options object per kubeconfig context) at once. They share
+ * one --concurrency budget, taken in turn (engine/fair-limit.ts), so --concurrency still
+ * bounds the sockets this host opens, and a cluster with thousands of hung probes cannot queue
+ * the others behind it. A context that cannot run as asked (a missing certificate file) is
+ * reported as such without stopping the others; other errors reject.
+ */
+export async function runMany(optionsList: readonly CheckOptions[], environment: RunManyEnvironment): Promise<ClusterRun[]> {
+  if (optionsList.length === 0) return [];
+  const shared = createFairLimiter(optionsList[0]!.concurrency);
+  const each = environment.each ?? ((diagnose) => diagnose());
+  return Promise.all(
+    optionsList.map(async (options): Promise<ClusterRun> => {
+      const context = options.context ?? '';
+      const limit = shared.lane();
+      const log = (line: string) => environment.log(`[${context}] ${line}`);
+      try {
+        return { context, report: await each(() => runDiagnosis(options, { ...environment, log, limit }), context) };
+      } catch (err) {
+        if (err instanceof UsageError) return { context, error: err };
+        throw err;
+      }
+    }),
+  );
 }

@@ -65,7 +65,13 @@ export const CHECK_OPTIONS: readonly OptionSpec[] = [
     kind: 'path',
     description: 'kubeconfig file ($KUBECONFIG list, else ~/.kube/config; the service account inside a pod)',
   },
-  { flags: '--context <name>', name: 'context', kind: 'context', description: 'kubeconfig context (default: current-context)' },
+  {
+    flags: '--context <name,...>',
+    name: 'context',
+    kind: 'context',
+    description: 'kubeconfig context; several (a,b,c) are checked at once, one report each (default: current-context)',
+  },
+  { flags: '--all-contexts', name: 'allContexts', kind: 'boolean', description: 'check every context of the kubeconfig at once, one report each' },
   {
     flags: '--apiserver <url,...>',
     name: 'apiserver',

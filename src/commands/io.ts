@@ -14,7 +14,8 @@ export interface CommandIo {
 export interface CommandResult {
   /** What goes to stdout. */
   output: string;
-  exitCode: 0 | 1;
+  /** 2 only when part of the work could not run as asked (one of several contexts). */
+  exitCode: 0 | 1 | 2;
   /** Runs after the output is written, before the process exits (demo --keep waits here). */
   afterOutput?: () => Promise<void>;
 }

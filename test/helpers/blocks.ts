@@ -62,6 +62,9 @@ export const BLOCKS = {
   // bench/cronjob-rss.mjs: 184 (not a test file, but it must not collide with one)
   // kubeconfig and credential safety: 170-179
   kubeconfigSafety: 170,
+  // many clusters at once (check --context a,b, --all-contexts): 210-219
+  manyClustersHealthy: 210,
+  manyClustersBroken: 211,
   // benchmarks (bench/*.mjs): 150-169; bench/unreachable.mjs: 150, bench/fanout.mjs: 151, bench/scale.mjs: 152,
   // bench/sim-startup.mjs: 153
 } as const;

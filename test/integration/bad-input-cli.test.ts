@@ -46,6 +46,10 @@ describe('every flag of check with a wrong value: exit 2, one line naming the fl
       ],
       message: /context 'nope' not found/,
     },
+    allContexts: {
+      args: () => ['--all-contexts', '--kubeconfig', file('no-contexts.yaml', 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n')],
+      message: /--all-contexts: the kubeconfig has no contexts/,
+    },
     apiserver: { args: () => ['--apiserver', '10.0.0.1:6443'], message: /--apiserver: '10\.0\.0\.1:6443' has no scheme/ },
     etcd: { args: () => ['--etcd', 'https://[::1:2379'], message: /--etcd: .* not a valid URL/ },
     etcdCacert: { args: () => ['--etcd', 'https://127.133.0.1:2379', '--etcd-cacert', key()], message: /--etcd-cacert/ },

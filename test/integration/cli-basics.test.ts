@@ -1,5 +1,5 @@
 // The CLI as a user runs it: spawned, on the built package, no TTY.
-import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,10 +14,54 @@ const file = (name: string, text: string | Buffer) => {
 };
 
 describe('k8sdoc basics', () => {
-  it('--version prints the package version', async () => {
-    const run = await runCli(['--version']);
-    expect(run.code).toBe(0);
-    expect(run.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  it('--version and version print the version, the commit and date of the build, and Node.js', async () => {
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    const flag = await runCli(['--version']);
+    expect(flag.code).toBe(0);
+    const line = new RegExp(
+      `^k8sdoc ${version.replace(/\./g, '\\.')} \\(commit [0-9a-f]{12}, built \\d{4}-\\d\\d-\\d\\dT[\\d:]{8}Z, Node\\.js ${process.version} `,
+    );
+    expect(flag.stdout).toMatch(line);
+    const command = await runCli(['version']);
+    expect(command.stdout).toBe(flag.stdout);
+    const json = await runCli(['version', '-o', 'json']);
+    expect(json.code).toBe(0);
+    const info = JSON.parse(json.stdout) as Record<string, string>;
+    // The suite runs in a git checkout, so the build found the commit.
+    expect(info).toMatchObject({ version, node: process.version, platform: `${process.platform}/${process.arch}` });
+    expect(info.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(flag.stdout).toContain(info.commit!.slice(0, 12));
+    expect(Date.parse(info.buildDate!)).not.toBeNaN();
+  });
+
+  it('a mistyped command is named, with the nearest command, not "too many arguments"', async () => {
+    expectUsageError(await runCli(['chek']), /^k8sdoc: unknown command 'chek'; did you mean 'check'\?$/);
+    expectUsageError(await runCli(['explian', 'etcd']), /unknown command 'explian'; did you mean 'explain'\?/);
+    expectUsageError(await runCli(['--timeout', '2s', 'vresion']), /unknown command 'vresion'; did you mean 'version'\?/);
+    expectUsageError(await runCli(['frobnicate']), /unknown command 'frobnicate'; run 'k8sdoc --help' for the commands \(check, checks, explain, version/);
+    expectUsageError(await runCli(['check', 'frobnicate']), /check takes no arguments, got 'frobnicate'/);
+    expectUsageError(await runCli(['check', 'checks']), /^k8sdoc: check takes no arguments, got 'checks'; run 'k8sdoc check --help'/);
+  });
+
+  it('--debug is accepted by every command, before or after it, without a commander stack', async () => {
+    for (const args of [
+      ['demo', '--list', '--debug'],
+      ['--debug', 'demo', '--list'],
+      ['checks', '--debug'],
+      ['explain', '--debug', 'etcd-quorum-lost'],
+      ['completion', 'bash', '--debug'],
+      ['version', '--debug'],
+    ]) {
+      const run = await runCli(args);
+      expect(run.code, `${args.join(' ')}: ${run.stderr}`).toBe(0);
+      expect(run.stderr).toBe('');
+      expect(run.stdout).not.toBe('');
+    }
+  });
+
+  it('a command-level -o outside its formats is a usage error', async () => {
+    expectUsageError(await runCli(['checks', '-o', 'xml']), /argument 'xml' is invalid\. Allowed choices are table, json; run/);
+    expectUsageError(await runCli(['version', '-o', 'yaml']), /Allowed choices are text, json/);
   });
 
   it('--help lists the commands, and check --help lists every contract option', async () => {
@@ -97,7 +141,9 @@ describe('bad input: one line on stderr, exit 2, no stack trace', () => {
     ['bad number', ['--concurrency', 'lots'], /--concurrency: 'lots' is not a whole number/],
     ['zero concurrency', ['--concurrency', '0'], /out of range/],
     ['crit above warn', ['--crit-days', '40'], /--crit-days \(40\) must not be larger than --warn-days \(30\)/],
-    ['unknown check', ['--only', 'etcd-quorom'], /unknown check or component 'etcd-quorom'; run 'k8sdoc checks'/],
+    ['unknown check', ['--only', 'etcd-quorom'], /unknown check or component 'etcd-quorom' \(did you mean 'etcd-quorum'\?\); run 'k8sdoc checks'/],
+    ['unknown component, near one', ['--only', 'certz'], /--only: unknown check or component 'certz' \(did you mean 'certs'\?\)/],
+    ['a selection of nothing', ['--only', 'etcd', '--skip', 'etcd'], /nothing to run: --skip etcd removes every check that --only etcd selects/],
     ['unknown component', ['--skip', 'dns'], /unknown check or component 'dns'/],
     ['unknown flag', ['--bogus'], /unknown option '--bogus'/],
     ['bad quota', ['--etcd-quota', 'lots'], /--etcd-quota: 'lots' is not a size/],
@@ -116,6 +162,16 @@ describe('bad input: one line on stderr, exit 2, no stack trace', () => {
     const run = await runCli(['check', ...args]);
     expectUsageError(run, message);
     expect(run.stderr).not.toContain('canary-token-do-not-print');
+  });
+
+  it('a config file that filters out every check is a usage error naming the file, not a green run', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'k8sdoc-cfg-'));
+    writeFileSync(join(project, '.k8sdoc.yaml'), `kubeconfig: ${kubeconfig}\nonly: [etcd]\nskip: [etcd]\n`);
+    const run = await runCli(['check'], { cwd: project });
+    expectUsageError(
+      run,
+      /nothing to run: --skip etcd removes every check that --only etcd selects.*\(set in config file .*\.k8sdoc\.yaml: 'only' on line 2, 'skip' on line 3\)/,
+    );
   });
 
   it('nothing to check (no kubeconfig, no endpoint flags) is a usage error, not an all-skipped OK', async () => {

@@ -52,7 +52,7 @@ describe('kubectl k8sdoc', () => {
   it('kubectl k8sdoc --version prints the package version', async () => {
     const version = await kubectl(['k8sdoc', '--version']);
     expect(version.code).toBe(0);
-    expect(version.stdout.trim()).toBe(pkg.version);
+    expect(version.stdout.startsWith(`k8sdoc ${pkg.version} (commit `)).toBe(true);
   });
 
   it("kubectl k8sdoc check takes kubectl's --kubeconfig and --context", async () => {

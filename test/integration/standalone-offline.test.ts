@@ -71,7 +71,7 @@ describe('dist/k8sdoc-standalone.mjs, alone in an empty folder', () => {
 
   it('prints its version and a completion script', async () => {
     const version = await runAlone(file, ['--version']);
-    expect(version.stdout.trim()).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
+    expect(version.stdout.startsWith(`k8sdoc ${JSON.parse(readFileSync('package.json', 'utf8')).version} (commit `)).toBe(true);
     const completion = await runAlone(file, ['completion', 'bash']);
     expect(completion.stdout).toContain('complete -F _k8sdoc k8sdoc');
   });
@@ -95,10 +95,14 @@ describe('Dockerfile and CronJob agree with the single-file build', () => {
   const dockerfile = readFileSync('Dockerfile', 'utf8');
   const finalStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
 
-  it('the image is node:20-slim with only the standalone file, run by a numeric non-root user', () => {
+  it('the image is node:20-slim with only the standalone file and its licences, run by a numeric non-root user', () => {
     expect(finalStage).toMatch(/^\nFROM node:20-slim\n/);
     const copies = [...finalStage.matchAll(/^COPY (.*)$/gm)].map((m) => m[1]);
-    expect(copies).toEqual(['--from=build /src/dist/k8sdoc-standalone.mjs /opt/k8sdoc/k8sdoc.mjs']);
+    expect(copies).toEqual([
+      '--from=build /src/dist/k8sdoc-standalone.mjs /opt/k8sdoc/k8sdoc.mjs',
+      'LICENSE /opt/k8sdoc/LICENSE',
+      '--from=build /src/dist/THIRD-PARTY-NOTICES.txt /opt/k8sdoc/THIRD-PARTY-NOTICES.txt',
+    ]);
     expect(finalStage).toMatch(/^ENTRYPOINT \["node", "\/opt\/k8sdoc\/k8sdoc\.mjs"\]$/m);
     const user = /^USER (\d+):(\d+)$/m.exec(finalStage);
     expect(user, 'USER must be numeric for runAsNonRoot').not.toBeNull();
