@@ -3,6 +3,7 @@
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { UsageError } from './errors.js';
 import { CHECK_OPTIONS, type OptionSpec } from './options.js';
+import { outputWidth } from './render/layout.js';
 import type { CommandIo, CommandResult } from './commands/io.js';
 import type { DemoFlags } from './commands/demo.js';
 import { VERSION } from './version.js';
@@ -36,7 +37,7 @@ function commandIo(signal: AbortSignal): CommandIo {
     cwd: process.cwd(),
     stderr: process.stderr,
     stdoutIsTTY: process.stdout.isTTY === true,
-    columns: process.stdout.columns ?? 120,
+    columns: outputWidth(process.stdout.columns, process.env),
     signal,
     interrupted: () => new Promise<void>((resolve) => process.once('SIGINT', () => resolve())),
   };
