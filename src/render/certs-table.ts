@@ -51,8 +51,8 @@ function row(r: ReportResult): TableRow {
 
 /**
  * The certificate table. Problems come first, then healthy certificates by expiry; the
- * default terminal output keeps only the soonest-expiring healthy one and folds the rest
- * into one row (`folded`), which -o wide, Markdown and HTML show.
+ * default terminal output folds the healthy ones into one row saying when the first of them
+ * expires (`folded`); -o wide, Markdown and HTML show every row.
  */
 export function certificateRows(results: readonly ReportResult[], used: Set<ReportResult>): ComponentTable | null {
   if (results.length === 0) return null;
@@ -60,7 +60,7 @@ export function certificateRows(results: readonly ReportResult[], used: Set<Repo
   const expiry = (r: ReportResult) => (typeof r.data?.['notAfter'] === 'string' ? Date.parse(r.data['notAfter']) : Number.POSITIVE_INFINITY);
   const sorted = [...results].sort((a, b) => ORDER[a.status] - ORDER[b.status] || expiry(a) - expiry(b));
   const healthy = sorted.filter((r) => r.status === 'ok' && !r.ignored && Number.isFinite(expiry(r)));
-  const folded = healthy.slice(1);
+  const folded = healthy.length > 1 ? healthy : [];
   const rows = sorted.filter((r) => !folded.includes(r)).map(row);
   const table: ComponentTable = {
     id: 'certificates',
@@ -83,8 +83,8 @@ export function certificateRows(results: readonly ReportResult[], used: Set<Repo
         {
           status: 'ok',
           cells: [
-            `… and ${folded.length} more`,
-            `after ${formatExpiry(String(soonest.data!['notAfter']))}`,
+            `${folded.length} healthy`,
+            `from ${formatExpiry(String(soonest.data!['notAfter']))}`,
             `≥ ${text(soonest.data?.['residualTime']) ?? '?'}`,
             '-',
             '-o wide lists them',

@@ -76,7 +76,7 @@ describe('certificates table', () => {
     expect(wide).toMatch(/^CERTIFICATE +EXPIRES +RESIDUAL TIME +AUTHORITY +SOURCE +STATUS$/m);
   });
 
-  it('folds healthy certificates behind the soonest to expire; -o wide lists them all', () => {
+  it('folds healthy certificates into one row saying when the first expires; -o wide lists them all', () => {
     const healthy = Array.from({ length: 5 }, (_, i): Result => ({
       check: 'certs-files',
       component: 'certs',
@@ -93,9 +93,8 @@ describe('certificates table', () => {
       },
     }));
     const folded = renderTable(report(healthy), { color: false, width: 120 });
-    expect(folded).toMatch(/^c4 .* 5y /m);
-    expect(folded).not.toMatch(/^c3 /m);
-    expect(folded).toMatch(/^… and 4 more +after Jan 01, 2032 00:00:00 UTC +≥ 6y +- +-o wide lists them +OK$/m);
+    expect(folded).not.toMatch(/^c\d /m);
+    expect(folded).toMatch(/^5 healthy +from Jan 01, 2031 00:00:00 UTC +≥ 5y +- +-o wide lists them +OK$/m);
     const wide = renderTable(report(healthy), { color: false, width: 120, wide: true });
     for (let i = 0; i < 5; i += 1) expect(wide).toMatch(new RegExp(`^c${i} `, 'm'));
   });
