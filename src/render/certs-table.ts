@@ -70,7 +70,7 @@ export function certificateRows(results: readonly ReportResult[], used: Set<Repo
       { header: 'EXPIRES', priority: 2 },
       { header: 'RESIDUAL TIME' },
       { header: 'AUTHORITY', priority: 1 },
-      { header: 'SOURCE', wrap: true, min: 20 },
+      { header: 'SOURCE', wrap: true, min: 20, priority: 3 },
       { header: 'STATUS' },
     ],
     rows,

@@ -59,12 +59,13 @@ export function elidePath(path: string, max: number): string {
 }
 
 /**
- * Splits text into lines of at most `width` at spaces. A word is never cut: an address
- * (`10.0.0.1:6443`, a URL) longer than the width stands on its own line, a path is shortened
- * in the middle, and anything else too long (a hash, a hostile unbroken string) is cut into
- * pieces so that the layout holds.
+ * Splits text into lines of at most `width` at spaces. An address (`10.0.0.1:6443`, a URL)
+ * is never cut: longer than the width, it stands on its own line. A path is shortened in the
+ * middle, or with `elide` false (where the full path is the point: a problem's subject) kept
+ * whole like an address. Anything else too long (a hash, a hostile unbroken string) is cut
+ * into pieces so that the layout holds.
  */
-export function wrapText(text: string, width: number): string[] {
+export function wrapText(text: string, width: number, elide = true): string[] {
   const w = Math.max(1, width);
   const lines: string[] = [];
   let line = '';
@@ -83,8 +84,8 @@ export function wrapText(text: string, width: number): string[] {
       continue;
     }
     let word = raw;
-    if (word.length > w && isPath(word)) word = elidePath(word, w);
-    if (word.length > w && !isAddress(word)) {
+    if (word.length > w && isPath(word) && elide) word = elidePath(word, w);
+    if (word.length > w && !isAddress(word) && !isPath(word)) {
       for (let i = 0; i < word.length; i += w) push(word.slice(i, i + w));
       continue;
     }
@@ -101,8 +102,8 @@ export function isAddress(word: string): boolean {
 }
 
 /** Wraps, then indents every line; the first line may carry a different prefix (a label, a bullet). */
-export function wrapIndented(text: string, width: number, firstPrefix: string, restPrefix = ' '.repeat(firstPrefix.length)): string[] {
-  return wrapText(text, width - Math.max(visibleLength(firstPrefix), restPrefix.length)).map((l, i) => (i === 0 ? firstPrefix : restPrefix) + l);
+export function wrapIndented(text: string, width: number, firstPrefix: string, restPrefix = ' '.repeat(firstPrefix.length), elide = true): string[] {
+  return wrapText(text, width - Math.max(visibleLength(firstPrefix), restPrefix.length), elide).map((l, i) => (i === 0 ? firstPrefix : restPrefix) + l);
 }
 
 export interface Column {
@@ -131,9 +132,13 @@ export interface ColumnsOptions {
 
 const natural = (cells: string[]) => Math.max(0, ...cells.map((c) => c.length));
 
-/** Longest address in a column: a wrapped column narrower than this would cut one (other words may be cut). */
+/**
+ * Narrowest a wrapped column may be: an address must fit whole, a path only its file name
+ * and a little, any other word up to 30 characters (a longer one is cut rather than letting
+ * one hostile string set the width).
+ */
 function longestWord(cells: string[]): number {
-  return Math.max(0, ...cells.flatMap((c) => c.split(' ').map((w) => (isAddress(w) ? w.length : 0))));
+  return Math.max(0, ...cells.flatMap((c) => c.split(' ').map((w) => (isAddress(w) ? w.length : isPath(w) ? Math.min(w.length, 24) : Math.min(w.length, 30)))));
 }
 
 /**

@@ -97,11 +97,11 @@ function problemLines(problems: Problem[], c: ChalkInstance, width: number): str
     }
     lines.push(
       '',
-      ...wrapIndented(`${code}  ${safeText(r.subject)}`, width, `${LABEL[r.status]} `, '  ').map((l, i) =>
+      ...wrapIndented(`${code}  ${safeText(r.subject)}`, width, `${LABEL[r.status]} `, '    ', false).map((l, i) =>
         i === 0 ? l.replace(`${LABEL[r.status]} ${code}`, `${paintStatus(c, r.status)} ${c.bold(code)}`) : l,
       ),
     );
-    lines.push(...wrapIndented(safeText(r.message), width, '  '));
+    lines.push(...wrapIndented(safeText(r.message), width, '  ', '  ', false));
     if (p.same.length > 0) lines.push(...wrapIndented(p.same.map((s) => safeText(s.subject)).join(', '), width, '  Same on: ', '    '));
     if (p.explained.length > 0) {
       lines.push(`  ${c.bold('Explains:')}`);
