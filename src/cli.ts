@@ -3,9 +3,9 @@
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { UsageError } from './errors.js';
 import { CHECK_OPTIONS, type OptionSpec } from './options.js';
+import { outputWidth } from './render/layout.js';
 import type { CommandIo, CommandResult } from './commands/io.js';
 import type { DemoFlags } from './commands/demo.js';
-import { VERSION } from './version.js';
 import { safeLines, safeText } from './util/terminal-text.js';
 import { closest } from './config/suggest.js';
 import { versionText } from './commands/version.js';
@@ -82,7 +82,7 @@ function commandIo(signal: AbortSignal): CommandIo {
     cwd: process.cwd(),
     stderr: process.stderr,
     stdoutIsTTY: process.stdout.isTTY === true,
-    columns: process.stdout.columns ?? 120,
+    columns: outputWidth(process.stdout.columns, process.env),
     signal,
     interrupted: () => new Promise<void>((resolve) => process.once('SIGINT', () => resolve())),
   };

@@ -3,7 +3,7 @@
 import { UsageError } from './errors.js';
 import { parseBytes, parseChoice, parseDuration, parseHost, parseInteger, parseList } from './util/parse.js';
 
-export const OUTPUT_FORMATS = ['table', 'json', 'junit', 'prometheus'] as const;
+export const OUTPUT_FORMATS = ['table', 'json', 'junit', 'prometheus', 'wide', 'markdown', 'html'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 export const FAIL_ON_LEVELS = ['warn', 'crit', 'never'] as const;
 export type FailOn = (typeof FAIL_ON_LEVELS)[number];
@@ -28,6 +28,8 @@ export interface CheckOptions {
   only: string[];
   skip: string[];
   output: OutputFormat;
+  /** --problems-only: the verdict and the problems without the tables. */
+  problemsOnly: boolean;
   timeoutMs: number;
   /** Bound on an exec credential plugin (--auth-timeout); absent: the default. */
   authTimeoutMs?: number;
@@ -134,8 +136,9 @@ export const CHECK_OPTIONS: readonly OptionSpec[] = [
     kind: 'choice',
     choices: OUTPUT_FORMATS,
     defaultText: 'table',
-    description: 'output format: table, json, junit, prometheus',
+    description: 'output format: table, json, junit, prometheus, wide (every column), markdown or html (an incident report)',
   },
+  { flags: '--problems-only', name: 'problemsOnly', kind: 'boolean', description: 'print the verdict and the problems alone, without the tables' },
   { flags: '--timeout <duration>', name: 'timeout', kind: 'duration', defaultText: '3s', description: 'bound on any one network probe (500ms, 3s)' },
   {
     flags: '--auth-timeout <duration>',
@@ -235,6 +238,7 @@ export function resolveCheckOptions(raw: Record<string, RawValue>, { isTTY, env 
     only: selectors('only'),
     skip: selectors('skip'),
     output: parseChoice(str(raw, 'output') ?? 'table', '--output', OUTPUT_FORMATS),
+    problemsOnly: raw.problemsOnly === true,
     timeoutMs,
     authTimeoutMs: authTimeout(),
     concurrency: parseInteger(str(raw, 'concurrency') ?? '32', '--concurrency', 1, 1024),

@@ -21,7 +21,7 @@ type Raw = Record<string, string | boolean | undefined>;
 /** The report as the chosen format, and the exit code it implies. */
 export function reportResult(report: Report, options: CheckOptions, io: Pick<CommandIo, 'columns'>): CommandResult {
   return {
-    output: render(report, options.output, { color: options.color, width: io.columns, failOn: options.failOn }),
+    output: render(report, options.output, { color: options.color, width: io.columns, failOn: options.failOn, problemsOnly: options.problemsOnly }),
     exitCode: exitCodeFor(report, options.failOn),
   };
 }

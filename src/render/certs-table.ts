@@ -1,16 +1,12 @@
-// `--only certs` shaped as admins know it from `kubeadm certs check-expiration`: one row per
+// Certificates as admins know them from `kubeadm certs check-expiration`: one row per
 // certificate (files, kubeconfigs and what endpoints serve), with where it was found.
-import type { ChalkInstance } from 'chalk';
-import Table from 'cli-table3';
-import type { ReportResult, Status } from '../engine/types.js';
+import type { ReportResult } from '../engine/types.js';
+import { safeText } from '../util/terminal-text.js';
+import type { ComponentTable, TableRow } from './view.js';
 
-const LABEL: Record<Status, string> = { ok: 'OK', warn: 'WARN', crit: 'CRIT', skip: 'SKIP', error: 'ERROR' };
+const LABEL = { ok: 'OK', warn: 'WARN', crit: 'CRIT', skip: 'SKIP', error: 'ERROR' } as const;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** The table replaces the generic one when every result is about certificates. */
-export function isCertificatesOnly(results: readonly ReportResult[]): boolean {
-  return results.length > 0 && results.every((r) => r.component === 'certs');
-}
+const ORDER = { crit: 0, error: 1, warn: 2, skip: 3, ok: 4 } as const;
 
 const NO_CERTIFICATE: Partial<Record<string, string>> = {
   'cert-file-missing': 'missing',
@@ -27,7 +23,7 @@ export function formatExpiry(iso: string): string {
 }
 
 function text(value: unknown): string | null {
-  return typeof value === 'string' && value !== '' ? value : null;
+  return typeof value === 'string' && value !== '' ? safeText(value) : null;
 }
 
 function authority(data: Record<string, unknown>): string {
@@ -38,52 +34,65 @@ function authority(data: Record<string, unknown>): string {
   return cn ? cn.slice(3) : issuer;
 }
 
-/** Breaks at spaces where it can; a longer word (a path) is then cut by the table itself. */
-function wrapWords(value: string, width: number): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of value.split(' ')) {
-    if (line !== '' && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line === '' ? word : `${line} ${word}`;
-    }
+function row(r: ReportResult): TableRow {
+  const data = r.data ?? {};
+  const notAfter = text(data['notAfter']);
+  const name = text(data['name']) ?? safeText(r.subject).replace(/ \((client|peer)\)$/, '');
+  // The path or endpoint alone: the column is narrow and the word adds nothing to it.
+  const source = (text(data['source']) ?? safeText(r.subject)).replace(/^(file|endpoint) /, '');
+  const status = r.ignored ? `${LABEL[r.status]}*` : LABEL[r.status];
+  // Nothing was read: the reason stands where the date would (the details are under Problems).
+  if (notAfter === null) {
+    const why = (r.code && NO_CERTIFICATE[r.code]) ?? text(data['failure']) ?? 'not read';
+    return { status: r.status, cells: [name, (r.code && NO_CERTIFICATE[r.code]) ?? safeText(r.message), why, '-', source, status] };
   }
-  return [...lines, line].join('\n');
+  return { status: r.status, cells: [name, formatExpiry(notAfter), text(data['residualTime']) ?? '-', authority(data), source, status] };
 }
 
-function paint(c: ChalkInstance, status: Status): string {
-  const label = LABEL[status];
-  if (status === 'ok') return c.green(label);
-  if (status === 'warn') return c.yellow(label);
-  if (status === 'crit') return c.red.bold(label);
-  return c.dim(label);
-}
-
-export function renderCertsTable(results: readonly ReportResult[], c: ChalkInstance, width: number): string {
-  const fixed = [26, 27, 10, 16, 8];
-  const sourceWidth = Math.max(20, width - fixed.reduce((a, b) => a + b, 0) - 7);
-  const table = new Table({
-    // Headers broken by hand so that paths can wrap anywhere without truncation.
-    head: ['CERTIFICATE', 'EXPIRES', 'RESIDUAL\nTIME', 'CERTIFICATE\nAUTHORITY', 'SOURCE', 'STATUS'],
-    colWidths: [fixed[0]!, fixed[1]!, fixed[2]!, fixed[3]!, sourceWidth, fixed[4]!],
-    wordWrap: true,
-    wrapOnWordBoundary: false,
-    style: { head: c.level > 0 ? ['bold'] : [], border: c.level > 0 ? ['grey'] : [] },
-  });
-  for (const r of results) {
-    const data = r.data ?? {};
-    const notAfter = text(data['notAfter']);
-    const name = text(data['name']) ?? r.subject;
-    // The path or endpoint alone: the column is narrow and the word adds nothing to it.
-    const source = wrapWords((text(data['source']) ?? r.subject).replace(/^(file|endpoint) /, ''), sourceWidth - 2);
-    if (notAfter === null) {
-      // Nothing was read: the reason stands where the date would (the details follow the table).
-      table.push([name, wrapWords((r.code && NO_CERTIFICATE[r.code]) ?? r.message, fixed[1]! - 2), '-', '-', source, paint(c, r.status)]);
-      continue;
-    }
-    table.push([name, formatExpiry(notAfter), text(data['residualTime']) ?? '-', authority(data), source, paint(c, r.status)]);
+/**
+ * The certificate table. Problems come first, then healthy certificates by expiry; the
+ * default terminal output folds the healthy ones into one row saying when the first of them
+ * expires (`folded`); -o wide, Markdown and HTML show every row.
+ */
+export function certificateRows(results: readonly ReportResult[], used: Set<ReportResult>): ComponentTable | null {
+  if (results.length === 0) return null;
+  results.forEach((r) => used.add(r));
+  const expiry = (r: ReportResult) => (typeof r.data?.['notAfter'] === 'string' ? Date.parse(r.data['notAfter']) : Number.POSITIVE_INFINITY);
+  const sorted = [...results].sort((a, b) => ORDER[a.status] - ORDER[b.status] || expiry(a) - expiry(b));
+  const healthy = sorted.filter((r) => r.status === 'ok' && !r.ignored && Number.isFinite(expiry(r)));
+  const folded = healthy.length > 1 ? healthy : [];
+  const rows = sorted.filter((r) => !folded.includes(r)).map(row);
+  const table: ComponentTable = {
+    id: 'certificates',
+    title: 'Certificates',
+    columns: [
+      { header: 'CERTIFICATE', wrap: true, min: 12 },
+      { header: 'EXPIRES', priority: 2 },
+      { header: 'RESIDUAL TIME' },
+      { header: 'AUTHORITY', priority: 1 },
+      { header: 'SOURCE', wrap: true, min: 20, priority: 3 },
+      { header: 'STATUS' },
+    ],
+    rows,
+  };
+  if (folded.length > 0) {
+    const soonest = folded[0]!;
+    table.folded = {
+      all: sorted.map(row),
+      summary: [
+        {
+          status: 'ok',
+          cells: [
+            `${folded.length} healthy`,
+            `from ${formatExpiry(String(soonest.data!['notAfter']))}`,
+            `≥ ${text(soonest.data?.['residualTime']) ?? '?'}`,
+            '-',
+            '-o wide lists them',
+            'OK',
+          ],
+        },
+      ],
+    };
   }
-  return table.toString();
+  return table;
 }

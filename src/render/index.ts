@@ -1,7 +1,9 @@
 import type { Report } from '../engine/types.js';
 import type { OutputFormat } from '../options.js';
+import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
+import { renderMarkdown } from './markdown.js';
 import type { RenderOptions } from './options.js';
 import { renderPrometheus } from './prometheus.js';
 import { renderTable } from './table.js';
@@ -14,6 +16,9 @@ export const RENDERERS: Record<OutputFormat, (report: Report, options: RenderOpt
   json: renderJson,
   junit: renderJunit,
   prometheus: renderPrometheus,
+  wide: (report, options) => renderTable(report, { ...options, wide: true }),
+  markdown: (report) => renderMarkdown(report),
+  html: (report) => renderHtml(report),
 };
 
 export function render(report: Report, format: OutputFormat, options: RenderOptions): string {

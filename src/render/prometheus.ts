@@ -69,7 +69,13 @@ function runFamilies(report: Report): Family[] {
     },
     // Only on a stopped run, so that every other run's output keeps its families.
     ...(report.interrupted
-      ? [{ name: 'k8sdoc_run_interrupted', help: '1 when SIGINT or SIGTERM stopped the run: the other figures are partial.', samples: [{ labels: {}, value: 1 }] }]
+      ? [
+          {
+            name: 'k8sdoc_run_interrupted',
+            help: '1 when SIGINT or SIGTERM stopped the run: the other figures are partial.',
+            samples: [{ labels: {}, value: 1 }],
+          },
+        ]
       : []),
     {
       name: 'k8sdoc_run_status',

@@ -1,15 +1,15 @@
-// The human report: the most likely cause first, a row per result grouped by component,
-// then each problem with its symptom, cause and fix.
+// The terminal report: the verdict where the eye lands (first line after the header and last
+// line), kubectl-style tables per component that fit the terminal, then each problem in
+// triage order with what it explains, its symptom, cause and fix.
 import { Chalk, type ChalkInstance } from 'chalk';
-import Table from 'cli-table3';
 import { entryFor } from '../catalogue/index.js';
-import { isCommand } from '../catalogue/fix-step.js';
-import { formatAge } from '../judge/age.js';
-import { COMPONENTS, type Report, type ReportResult, type RootCause, type Status } from '../engine/types.js';
-import { isCertificatesOnly, renderCertsTable } from './certs-table.js';
+import type { Report, Status } from '../engine/types.js';
+import { safeText } from '../util/terminal-text.js';
+import { MAX_WIDTH, MIN_WIDTH, renderColumns, wrapIndented, wrapText } from './layout.js';
 import type { RenderOptions } from './options.js';
+import { fixSteps, LABEL, ROWS_PER_PROBLEM, viewOf, type ComponentTable, type Problem, type Verdict } from './view.js';
 
-const LABEL: Record<Status, string> = { ok: 'OK', warn: 'WARN', crit: 'CRIT', skip: 'SKIP', error: 'ERROR' };
+const STATUS_OF_LABEL = new Map<string, Status>(Object.entries(LABEL).map(([status, label]) => [label, status as Status]));
 
 function paintStatus(c: ChalkInstance, status: Status, text = LABEL[status]): string {
   switch (status) {
@@ -26,189 +26,153 @@ function paintStatus(c: ChalkInstance, status: Status, text = LABEL[status]): st
   }
 }
 
-const SEVERITY_ORDER: Record<Status, number> = { crit: 0, warn: 1, error: 2, skip: 3, ok: 4 };
+function header(report: Report, c: ChalkInstance, width: number): string[] {
+  const parts = [`k8sdoc ${report.tool.version}`];
+  if (report.target.context) parts.push(`context ${safeText(report.target.context)}`);
+  if (report.target.server) parts.push(safeText(report.target.server));
+  parts.push(`${report.durationMs} ms`);
+  // The version is the first thing to give up when the line would wrap.
+  const line = parts.join(' · ').length > width ? parts.slice(1).join(' · ') : parts.join(' · ');
+  return wrapText(line, width).map((l) => c.bold(l));
+}
 
-function byComponent(a: ReportResult, b: ReportResult): number {
-  return (
-    COMPONENTS.indexOf(a.component) - COMPONENTS.indexOf(b.component) || a.check.localeCompare(b.check) || SEVERITY_ORDER[a.status] - SEVERITY_ORDER[b.status]
+/** The verdict: status, the most likely cause and its first step; with nothing wrong, the counts. */
+function verdictLines(v: Verdict, c: ChalkInstance, width: number, withStep: boolean): string[] {
+  const label = LABEL[v.status];
+  if (v.cause === null && v.interrupted) {
+    const text = `no problem found before the run was stopped (partial report): ${v.counts}`;
+    return wrapIndented(text, width, 'INTERRUPTED  ').map((l, i) => (i === 0 ? l.replace('INTERRUPTED', c.bold.red('INTERRUPTED')) : l));
+  }
+  if (v.cause === null) {
+    const text = v.counts.includes('error') ? `no problem found, but some checks failed to run: ${v.counts}` : `no problem found: ${v.counts}`;
+    return wrapIndented(text, width, `${label}  `).map((l, i) => (i === 0 ? l.replace(label, paintStatus(c, v.status)) : l));
+  }
+  const lines = wrapIndented(`most likely cause: ${v.cause}`, width, `${label}  `, '  ').map((l, i) =>
+    i === 0 ? l.replace(label, paintStatus(c, v.status)) : l,
+  );
+  if (withStep && v.firstStep)
+    lines.push(...wrapIndented(v.firstStep.text, width, '  First step: ', '    ').map((l) => l.replace(/^( {2}First step:)/, c.bold('$1'))));
+  return lines;
+}
+
+function tableLines(table: ComponentTable, c: ChalkInstance, width: number, wide: boolean): string[] {
+  const rows = table.folded ? (wide ? table.folded.all : [...table.rows, ...table.folded.summary]) : table.rows;
+  const statusColumn = table.columns.findIndex((col) => col.header === 'STATUS');
+  return renderColumns(
+    table.columns,
+    rows.map((r) => r.cells),
+    {
+      width,
+      wide,
+      paint: (col, text, row) => {
+        if (row === -1) return c.bold(text);
+        if (col !== statusColumn) return text;
+        const status = STATUS_OF_LABEL.get(text.replace(/\*$/, ''));
+        return status ? paintStatus(c, status, text) : text;
+      },
+    },
   );
 }
 
-function header(report: Report, c: ChalkInstance): string {
-  const parts = [`k8sdoc ${report.tool.version}`];
-  if (report.target.context) parts.push(`context ${report.target.context}`);
-  if (report.target.server) parts.push(report.target.server);
-  parts.push(`${report.durationMs} ms`);
-  return c.bold(parts.join(' · '));
-}
+const EXPLAINED_SHOWN = 5;
 
-/** At most `max` items, then how many more: 5,000 NotReady nodes must not fill the screen. */
-function listed(items: string[], max = 5): string {
-  return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
-}
-
-function mostLikelyCause(report: Report, c: ChalkInstance): string[] {
-  const first = report.rootCauses[0];
-  if (!first) return [];
-  const result = report.results.find((r) => r.code === first.code && r.subject === first.subject);
-  const entry = entryFor(first.code);
-  const lines = [
-    c.bold('Most likely cause'),
-    `  ${paintStatus(c, result?.status ?? entry.severity, `${first.code}`)}  ${first.subject}${result ? `: ${result.message}` : ''}`,
-  ];
-  // The same fault on several subjects (every master refusing, explaining the same kinds of
-  // findings) is one cause, said once; an unrelated finding with the same code is not.
-  const kinds = (o: RootCause) => o.explains.join(',');
-  const same = report.rootCauses.slice(1).filter((o) => o.code === first.code && kinds(o) === kinds(first));
-  if (same.length > 0) lines.push(`  Same on: ${listed(same.map((o) => o.subject))}`);
-  lines.push(`  Cause: ${entry.causes[0]}`);
-  lines.push(`  First step: ${c.cyan(entry.fix[0] ?? '')}`);
-  const explained = [first, ...same].flatMap((o) => o.explainsFindings);
-  if (explained.length > 0) lines.push(`  Explains: ${listed([...new Set(explained.map((e) => `${e.code} (${e.subject})`))])}`);
-  const others = report.rootCauses.slice(1).filter((o) => !same.includes(o));
-  if (others.length > 0)
-    lines.push(
-      `  Also independent: ${listed(
-        others.map((o) => `${o.code} (${o.subject})`),
-        3,
-      )}`,
-    );
-  return [...lines, ''];
-}
-
-/** Says where the targets came from when the API server could not tell them. */
-function cacheNote(report: Report, c: ChalkInstance): string[] {
-  const cache = report.discoveryCache;
-  if (!cache) return [];
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  const taken = [plural(cache.hosts.length, 'host'), plural(cache.apiServers.length, 'API server'), plural(cache.etcd.length, 'etcd endpoint')].join(', ');
-  return [
-    c.dim(`The API server did not list the nodes: ${taken} from the discovery cache ${cache.path}, written ${formatAge(cache.ageSeconds * 1000)} ago.`),
-    '',
-  ];
-}
-
-function resultsTable(results: ReportResult[], c: ChalkInstance, width: number): string {
-  const fixed = 11 + 24 + 8 + 6; // the fixed columns plus borders
-  const subjectWidth = Math.max(24, Math.min(48, Math.floor((width - fixed) * 0.4)));
-  const messageWidth = Math.max(24, width - fixed - subjectWidth);
-  const table = new Table({
-    head: ['Component', 'Check', 'Subject', 'Status', 'Message'],
-    colWidths: [11, 24, subjectWidth, 8, messageWidth],
-    wordWrap: true,
-    wrapOnWordBoundary: true,
-    style: { head: c.level > 0 ? ['bold'] : [], border: c.level > 0 ? ['grey'] : [] },
-  });
-  let previous = '';
-  for (const r of foldRuns([...results].sort(byComponent))) {
-    const component = r.component === previous ? '' : r.component;
-    previous = r.component;
-    const status = r.ignored ? c.dim(`${LABEL[r.status]}*`) : paintStatus(c, r.status);
-    table.push([component, r.check, r.subject, status, r.message]);
-  }
-  return table.toString();
-}
-
-/** Healthy subjects of one check beyond this many fold into one row; JSON keeps every one. */
-const OK_ROWS_PER_CHECK = 2;
-/** Rows shown for one check's findings with the same code; the rest fold into one row. */
-const ROWS_PER_PROBLEM = 10;
-
-/** Rows that fold together: one check's healthy subjects, or one check's findings with one code. */
-function runKey(r: ReportResult): string {
-  return r.status === 'ok' ? `${r.check}\u0000ok\u0000${r.ignored === true}` : `${r.check}\u0000${r.status}\u0000${r.code ?? ''}\u0000${r.ignored === true}`;
-}
-
-/**
- * A healthy 50-node cluster should not print 300 green rows, nor 5,000 unreachable kubelets
- * 5,000 red ones (rendering them took seconds and buried the other findings): a check's ok
- * results fold into one row naming the first subject and how many more, and a problem shows
- * its first ten subjects and one row for the rest. JSON keeps every result.
- */
-function foldRuns(sorted: ReportResult[]): ReportResult[] {
-  const rows: ReportResult[] = [];
-  for (let i = 0; i < sorted.length;) {
-    const r = sorted[i]!;
-    const key = runKey(r);
-    let j = i + 1;
-    while (j < sorted.length && runKey(sorted[j]!) === key) j += 1;
-    const run = j - i;
-    if (r.status === 'ok' && !r.ignored && run > OK_ROWS_PER_CHECK) {
-      rows.push({ ...r, subject: `${r.subject} and ${run - 1} more`, message: `all ${run} ok; ${r.message}` });
-    } else if (r.status !== 'ok' && run > ROWS_PER_PROBLEM + 1) {
-      rows.push(...sorted.slice(i, i + ROWS_PER_PROBLEM));
-      rows.push({ ...r, subject: `… and ${run - ROWS_PER_PROBLEM} more`, message: `${r.code ?? r.status} as above (-o json lists every one)` });
-    } else {
-      rows.push(...sorted.slice(i, j));
-    }
-    i = j;
-  }
-  return rows;
-}
-
-function problemDetails(results: ReportResult[], c: ChalkInstance): string[] {
-  const problems = results
-    .filter((r) => (r.status === 'crit' || r.status === 'warn') && !r.ignored)
-    .sort((a, b) => SEVERITY_ORDER[a.status] - SEVERITY_ORDER[b.status] || byComponent(a, b));
+function problemLines(problems: Problem[], c: ChalkInstance, width: number): string[] {
   if (problems.length === 0) return [];
-  const lines = ['', c.bold('Problems')];
-  // The same code on many subjects (50 NotReady nodes) prints its catalogue text once.
+  const lines = [c.bold('PROBLEMS')];
   const printed = new Set<string>();
   const shown = new Map<string, number>();
-  const total = new Map<string, ReportResult[]>();
-  for (const r of problems) {
-    const list = total.get(r.code!);
-    if (list) list.push(r);
-    else total.set(r.code!, [r]);
-  }
-  for (const r of problems) {
-    const n = (shown.get(r.code!) ?? 0) + 1;
-    shown.set(r.code!, n);
+  const total = new Map<string, Problem[]>();
+  for (const p of problems) total.set(p.result.code!, [...(total.get(p.result.code!) ?? []), p]);
+  for (const p of problems) {
+    const r = p.result;
+    const code = r.code!;
+    const n = (shown.get(code) ?? 0) + 1;
+    shown.set(code, n);
     if (n > ROWS_PER_PROBLEM) {
       if (n === ROWS_PER_PROBLEM + 1) {
-        const rest = total.get(r.code!)!.slice(ROWS_PER_PROBLEM);
+        const rest = total.get(code)!.slice(ROWS_PER_PROBLEM);
         const names = rest
           .slice(0, 20)
-          .map((x) => x.subject)
+          .map((x) => safeText(x.result.subject))
           .join(', ');
-        lines.push('', c.dim(`… and ${rest.length} more with ${r.code}: ${names}${rest.length > 20 ? ', …' : ''}`));
+        lines.push('', ...wrapText(`… and ${rest.length} more with ${code}: ${names}${rest.length > 20 ? ', …' : ''}`, width).map((l) => c.dim(l)));
       }
       continue;
     }
-    lines.push('', `${paintStatus(c, r.status)} ${c.bold(r.code ?? '')}  ${r.subject}`, `  ${r.message}`);
-    if (printed.has(r.code!)) {
-      lines.push(c.dim(`  (symptom, cause and fix as above for ${r.code})`));
+    lines.push(
+      '',
+      ...wrapIndented(`${code}  ${safeText(r.subject)}`, width, `${LABEL[r.status]} `, '    ', false).map((l, i) =>
+        i === 0 ? l.replace(`${LABEL[r.status]} ${code}`, `${paintStatus(c, r.status)} ${c.bold(code)}`) : l,
+      ),
+    );
+    lines.push(...wrapIndented(safeText(r.message), width, '  ', '  ', false));
+    if (p.same.length > 0) lines.push(...wrapIndented(p.same.map((s) => safeText(s.subject)).join(', '), width, '  Same on: ', '    '));
+    if (p.explained.length > 0) {
+      lines.push(`  ${c.bold('Explains:')}`);
+      for (const e of p.explained.slice(0, EXPLAINED_SHOWN)) {
+        lines.push(
+          ...wrapIndented(`${e.code}  ${safeText(e.subject)}`, width, `    ${LABEL[e.status]} `, '      ').map((l, i) =>
+            i === 0 ? l.replace(LABEL[e.status], paintStatus(c, e.status)) : l,
+          ),
+        );
+      }
+      if (p.explained.length > EXPLAINED_SHOWN) lines.push(c.dim(`    … and ${p.explained.length - EXPLAINED_SHOWN} more (-o json lists every one)`));
+    }
+    if (printed.has(code)) {
+      lines.push(c.dim(`  (symptom, cause and fix as above for ${code})`));
       continue;
     }
-    printed.add(r.code!);
-    if (r.symptom) lines.push(`  ${c.bold('Symptom:')} ${r.symptom}`);
-    const entry = entryFor(r.code!);
-    lines.push(`  ${c.bold('Cause:')}`, ...entry.causes.map((cause, i) => `    ${i + 1}. ${cause}`));
-    lines.push(`  ${c.bold('Fix:')}`, ...entry.fix.map((f) => (isCommand(f) ? `    ${c.cyan('$')} ${f}` : `    - ${f}`)));
-    if (entry.docs) lines.push(`  ${c.bold('Docs:')} ${entry.docs}`);
+    printed.add(code);
+    const entry = entryFor(code);
+    if (r.symptom) lines.push(...wrapIndented(safeText(r.symptom), width, '  Symptom: ', '    ').map((l) => l.replace('Symptom:', c.bold('Symptom:'))));
+    lines.push(`  ${c.bold('Cause:')}`, ...entry.causes.flatMap((cause, i) => wrapIndented(cause, width, `    ${i + 1}. `, '       ')));
+    lines.push(
+      `  ${c.bold('Fix:')}`,
+      ...fixSteps(r).flatMap((f) =>
+        f.command ? wrapIndented(f.text, width, `    ${c.cyan('$')} `, '      ') : wrapIndented(f.text, width, '    - ', '      '),
+      ),
+    );
+    // A link is never cut: on its own line when it does not fit after the label.
+    if (entry.docs) lines.push(...(entry.docs.length + 8 <= width ? [`  ${c.bold('Docs:')} ${entry.docs}`] : [`  ${c.bold('Docs:')}`, `    ${entry.docs}`]));
   }
   return lines;
 }
 
-function summaryLine(report: Report, c: ChalkInstance): string {
+function summaryLine(report: Report, c: ChalkInstance, width: number): string[] {
   const s = report.summary;
   const ignored = s.ignored ? `, ${s.ignored} ignored by config (*)` : '';
   const counts = `${s.ok} ok, ${s.warn} warn, ${s.crit} crit, ${s.skip} skipped, ${s.error} errors${ignored}`;
   // A stopped run proved nothing healthy: its verdict is never OK.
-  const verdict = report.interrupted ? c.bold.red('INTERRUPTED (partial report: checks still running were stopped)') : paintStatus(c, report.status);
-  return `${c.bold('Summary:')} ${counts} → ${verdict}`;
+  const verdict = report.interrupted ? 'INTERRUPTED (partial report: checks still running were stopped)' : LABEL[report.status];
+  return wrapText(`Summary: ${counts} → ${verdict}`, width).map((l) =>
+    l
+      .replace('Summary:', c.bold('Summary:'))
+      .replace(/→ INTERRUPTED/, `→ ${c.bold.red('INTERRUPTED')}`)
+      .replace(new RegExp(`→ ${LABEL[report.status]}$`), `→ ${paintStatus(c, report.status)}`),
+  );
 }
 
-export function renderTable(report: Report, options: Pick<RenderOptions, 'color' | 'width'>): string {
+export type TableOptions = Pick<RenderOptions, 'color' | 'width'> & Partial<Pick<RenderOptions, 'wide' | 'problemsOnly'>>;
+
+export function renderTable(report: Report, options: TableOptions): string {
   const c = new Chalk({ level: options.color ? 1 : 0 });
-  const width = Math.max(80, Math.min(options.width, 200));
-  const lines = [header(report, c), ''];
-  lines.push(...cacheNote(report, c));
-  lines.push(...mostLikelyCause(report, c));
-  lines.push(isCertificatesOnly(report.results) ? renderCertsTable(report.results, c, width) : resultsTable(report.results, c, width));
-  lines.push(...problemDetails(report.results, c));
-  const timedOut = report.results.flatMap((r) => r.timedOut ?? []);
-  if (timedOut.length > 0) lines.push('', c.dim(`Timed out: ${[...new Set(timedOut)].join(', ')}`));
-  lines.push('', summaryLine(report, c), '');
-  return lines.join('\n');
+  const width = Math.max(MIN_WIDTH, Math.min(options.width, MAX_WIDTH));
+  const wide = options.wide === true;
+  const view = viewOf(report);
+  const lines: string[] = [];
+  if (!options.problemsOnly) {
+    lines.push(...header(report, c, width));
+    for (const note of view.notes) lines.push(...wrapText(note, width).map((l) => c.dim(l)));
+  }
+  lines.push(...verdictLines(view.verdict, c, width, true));
+  if (!options.problemsOnly) for (const table of view.tables) lines.push('', ...tableLines(table, c, width, wide));
+  const problems = problemLines(view.problems, c, width);
+  if (problems.length > 0) lines.push('', ...problems);
+  if (!options.problemsOnly && report.timedOut.length > 0)
+    lines.push('', ...wrapText(`Timed out: ${report.timedOut.map(safeText).join(', ')}`, width).map((l) => c.dim(l)));
+  lines.push('');
+  if (!options.problemsOnly) lines.push(...summaryLine(report, c, width));
+  // The verdict again where a scrolled terminal ends: the cause by name.
+  if (view.verdict.cause !== null || options.problemsOnly) lines.push(...verdictLines(view.verdict, c, width, false));
+  return `${lines.join('\n')}\n`;
 }

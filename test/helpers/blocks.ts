@@ -65,6 +65,9 @@ export const BLOCKS = {
   // many clusters at once (check --context a,b, --all-contexts): 210-219
   manyClustersHealthy: 210,
   manyClustersBroken: 211,
+  // terminal and incident reports: 200-204
+  outputsTerminal: 200,
+  outputsIncident: 201,
   // benchmarks (bench/*.mjs): 150-169; bench/unreachable.mjs: 150, bench/fanout.mjs: 151, bench/scale.mjs: 152,
   // bench/sim-startup.mjs: 153
 } as const;

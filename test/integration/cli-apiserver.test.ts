@@ -61,8 +61,8 @@ describe('check against a broken API server', () => {
 
     const table = await runCli(['check', '--kubeconfig', kc, '--only', 'apiserver-reachable']);
     expect(table.code).toBe(1);
-    expect(table.stdout).toContain('Most likely cause');
-    expect(table.stdout).toContain("Symptom: kubectl commands fail with 'The connection to the server … was refused'");
+    expect(table.stdout.split('\n')[1]).toMatch(/^CRIT {2}most likely cause: apiserver-refused on /);
+    expect(table.stdout.replace(/\n +/g, ' ')).toContain("Symptom: kubectl commands fail with 'The connection to the server … was refused'");
     expect(table.stdout).toContain('$ journalctl -u kube-apiserver');
     expect(`${json.stdout}${table.stdout}${table.stderr}`).not.toContain('canary-secret-token');
   });

@@ -69,7 +69,7 @@ printf '%s\\n' "\${COMPREPLY[@]}"`;
   });
 
   it('flag values: output formats, fail-on levels, and files for paths', () => {
-    expect(complete(['k8sdoc', 'check', '-o', ''])).toEqual(['table', 'json', 'junit', 'prometheus']);
+    expect(complete(['k8sdoc', 'check', '-o', ''])).toEqual(['table', 'json', 'junit', 'prometheus', 'wide', 'markdown', 'html']);
     expect(complete(['k8sdoc', '--fail-on', 'c'])).toEqual(['crit']);
     expect(complete(['k8sdoc', 'check', '--kubeconfig', join(dir, 'two-')])).toEqual([KUBECONFIG]);
   });
@@ -111,7 +111,7 @@ describe.skipIf(!has('fish'))('fish', () => {
   it('the script parses (fish -n) and completes commands, values, codes and contexts', () => {
     expect(inShell('fish', ['-n', scripts.fish!]).status).toBe(0);
     expect(complete('k8sdoc ch')).toEqual(['check', 'checks']);
-    expect(complete('k8sdoc check -o ')).toEqual(['json', 'junit', 'prometheus', 'table']);
+    expect(complete('k8sdoc check -o ')).toEqual(['html', 'json', 'junit', 'markdown', 'prometheus', 'table', 'wide']);
     expect(complete('k8sdoc explain etcd-quorum-l')).toEqual(['etcd-quorum-lost']);
     expect(complete('k8sdoc check --context ', { KUBECONFIG })).toEqual(['prod-eu', 'staging']);
   });

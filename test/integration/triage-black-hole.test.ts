@@ -106,7 +106,8 @@ describe.skipIf(!etcdAvailable())('every control-plane host black-holes 6443', (
         timedOut: [probe],
       });
     }
-    const timedOutLine = run.table.stdout.split('\n').find((l) => l.startsWith('Timed out: '));
+    // Wrapped to the terminal's width: the paragraph from 'Timed out: ' to the blank line.
+    const timedOutLine = run.table.stdout.slice(run.table.stdout.indexOf('Timed out: ')).split('\n\n')[0]!.split('\n').join(' ');
     for (const a of cluster.apiServers) expect(timedOutLine).toContain(`tcp ${a.host}:${PORT}`);
   });
 

@@ -1,6 +1,6 @@
 // The "Connection refused" chain on the simulator with real etcd, as a user runs it: the API
 // servers down with etcd healthy, etcd without quorum, and the API servers' etcd client
-// certificate expired. Each time the first line of "Most likely cause" names the injected
+// certificate expired. Each time the verdict and the first problem name the injected
 // fault, what it explains is listed under it, and the run stays within its time bound.
 import { describe, expect, it } from 'vitest';
 import type { SimCluster } from '../../src/sim/cluster.js';

@@ -1,5 +1,5 @@
-// What the triage tests share: run `check` as a user does (table, then JSON), read the
-// "Most likely cause" block, and hold the run to its time bound.
+// What the triage tests share: run `check` as a user does (table, then JSON), read what the
+// table says of the most likely cause, and hold the run to its time bound.
 import { expect } from 'vitest';
 import type { Report } from '../../src/engine/types.js';
 import { parseJsonReport, runCli, type CliOptions, type CliRun } from '../helpers/cli.js';
@@ -25,13 +25,38 @@ export interface Diagnosis {
   cause: string[];
 }
 
-/** The lines under "Most likely cause", up to the blank line that ends the block. */
+/** Lines a layout wrapped, joined back: the first line and the continuation lines under it (more indented). */
+function joinWrapped(lines: string[], start: number): { text: string; next: number } {
+  const indent = (l: string) => l.length - l.trimStart().length;
+  let text = lines[start]!;
+  let i = start + 1;
+  while (i < lines.length && lines[i]!.trim() !== '' && indent(lines[i]!) > indent(lines[start]!)) text += ` ${lines[i++]!.trim()}`;
+  return { text, next: i };
+}
+
+/**
+ * What the table says of the most likely cause, one line each whatever the terminal width:
+ * `  <code>  <subject>: <message>` from the first problem, its `  Same on: …` line when the
+ * fault is on several subjects, and the verdict's `  First step: …`.
+ */
 export function mostLikelyCause(stdout: string): string[] {
   const lines = stdout.split('\n');
-  const start = lines.indexOf('Most likely cause');
-  if (start === -1) return [];
-  const end = lines.indexOf('', start);
-  return lines.slice(start + 1, end === -1 ? undefined : end);
+  const problems = lines.indexOf('PROBLEMS');
+  if (problems === -1) return [];
+  // The title (`CRIT <code>  <subject>`), its continuation lines indented by four.
+  let i = problems + 3;
+  let head = lines[problems + 2]!;
+  while (lines[i]?.startsWith('    ')) head += ` ${lines[i++]!.trim()}`;
+  const title = head.match(/^[A-Z]+ (\S+) +(.*)$/);
+  if (!title) return [];
+  const out: string[] = [];
+  const message: string[] = [];
+  while (i < lines.length && /^ {2}\S/.test(lines[i]!) && !/^ {2}(Same on|Explains|Symptom|Cause|Fix|Docs):?/.test(lines[i]!)) message.push(lines[i++]!.trim());
+  out.push(`  ${title[1]}  ${title[2]}: ${message.join(' ')}`);
+  if (lines[i]?.startsWith('  Same on: ')) out.push(joinWrapped(lines, i).text);
+  const step = lines.findIndex((l) => l.startsWith('  First step: '));
+  if (step !== -1 && step < problems) out.push(joinWrapped(lines, step).text);
+  return out;
 }
 
 /** Runs `check` twice (table, JSON), each within the bound for its --timeout, and prints the times. */

@@ -1,4 +1,4 @@
-// The kubeadm-like table that `--only certs` prints instead of the generic one.
+// The certificates in kubeadm's columns, as the default output prints them.
 import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../src/engine/report.js';
 import type { Result } from '../../src/engine/types.js';
@@ -60,21 +60,48 @@ describe('certificates table', () => {
     expect(formatExpiry('2026-12-05T07:03:09.000Z')).toBe('Dec 05, 2026 07:03:09 UTC');
   });
 
-  it('replaces the generic table when every result is about certificates', () => {
-    const out = renderTable(report(certResults), { color: false, width: 160 });
-    const lines = out.split('\n');
-    expect(lines.find((l) => l.includes('CERTIFICATE') && l.includes('EXPIRES'))).toMatch(
-      /│ CERTIFICATE\s+│ EXPIRES\s+│ RESIDUAL\s+│ CERTIFICATE\s+│ SOURCE\s+│ STATUS\s+│/,
-    );
-    expect(out).toMatch(/│ apiserver\s+│ Dec 15, 2026 17:43:40 UTC\s+│ 19d\s+│ kubernetes\s+│ \/etc\/kubernetes\/pki\/apiserver\.crt\s+│ WARN\s+│/);
-    expect(out).toMatch(/│ ca\s+│ Nov 22, 2036 17:43:40 UTC\s+│ 9y\s+│ \(self-signed\)\s+│/);
-    expect(out).toMatch(/│ front-proxy-client\s+│ missing\s+│ -\s+│ -\s+│ \/etc\/kubernetes\/pki\/front-proxy-client\.crt\s+│ WARN\s+│/);
-    expect(out).not.toContain('Component');
+  it("prints kubeadm's columns, problems first, at a width where every column fits", () => {
+    const lines = renderTable(report(certResults), { color: false, width: 160 }).split('\n');
+    const head = lines.findIndex((l) => l.startsWith('CERTIFICATE'));
+    expect(lines[head]).toMatch(/^CERTIFICATE +EXPIRES +RESIDUAL TIME +AUTHORITY +SOURCE +STATUS$/);
+    expect(lines[head + 2]).toMatch(/^front-proxy-client +missing +missing +- +\/etc\/kubernetes\/pki\/front-proxy-client\.crt +WARN$/);
+    expect(lines[head + 1]).toMatch(/^apiserver +Dec 15, 2026 17:43:40 UTC +19d +kubernetes +\/etc\/kubernetes\/pki\/apiserver\.crt +WARN$/);
+    expect(lines[head + 3]).toMatch(/^ca +Nov 22, 2036 17:43:40 UTC +9y +\(self-signed\) +\/etc\/kubernetes\/pki\/ca\.crt +OK$/);
   });
 
-  it('leaves a mixed report to the generic table', () => {
+  it('at 80 columns leaves out EXPIRES and AUTHORITY, which -o wide brings back', () => {
+    const narrow = renderTable(report(certResults), { color: false, width: 80 });
+    expect(narrow).toMatch(/^CERTIFICATE +RESIDUAL TIME +SOURCE +STATUS$/m);
+    const wide = renderTable(report(certResults), { color: false, width: 80, wide: true });
+    expect(wide).toMatch(/^CERTIFICATE +EXPIRES +RESIDUAL TIME +AUTHORITY +SOURCE +STATUS$/m);
+  });
+
+  it('folds healthy certificates into one row saying when the first expires; -o wide lists them all', () => {
+    const healthy = Array.from({ length: 5 }, (_, i): Result => ({
+      check: 'certs-files',
+      component: 'certs',
+      subject: `/etc/kubernetes/pki/c${i}.crt`,
+      status: 'ok',
+      message: 'valid',
+      durationMs: 1,
+      data: {
+        name: `c${i}`,
+        source: `file /etc/kubernetes/pki/c${i}.crt`,
+        issuer: 'CN=kubernetes',
+        notAfter: `203${5 - i}-01-01T00:00:00.000Z`,
+        residualTime: `${9 - i}y`,
+      },
+    }));
+    const folded = renderTable(report(healthy), { color: false, width: 120 });
+    expect(folded).not.toMatch(/^c\d /m);
+    expect(folded).toMatch(/^5 healthy +from Jan 01, 2031 00:00:00 UTC +≥ 5y +- +-o wide lists them +OK$/m);
+    const wide = renderTable(report(healthy), { color: false, width: 120, wide: true });
+    for (let i = 0; i < 5; i += 1) expect(wide).toMatch(new RegExp(`^c${i} `, 'm'));
+  });
+
+  it('leaves results without certificate data to the checks table', () => {
     const out = renderTable(fixedReport(), { color: false, width: 160 });
-    expect(out).toContain('Component');
+    expect(out).toMatch(/^CHECK +SUBJECT +STATUS +MESSAGE$/m);
     expect(out).not.toContain('RESIDUAL');
   });
 });

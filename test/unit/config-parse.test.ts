@@ -116,7 +116,7 @@ describe('config file errors name the file, the line and the key', () => {
     ['duration that does not parse', '\n\nwait: soon\n', "line 3: 'wait': 'soon' is not a duration"],
     ['number given as text', 'concurrency: "eight"\n', "line 1: 'concurrency' must be a whole number, not 'eight'"],
     ['number with a fraction', 'warn-days: 2.5\n', "line 1: 'warn-days' must be a whole number, not number 2.5"],
-    ['choice outside its list', 'output: yaml\n', "line 1: 'output' must be one of table, json, junit, prometheus, not 'yaml'"],
+    ['choice outside its list', 'output: yaml\n', "line 1: 'output' must be one of table, json, junit, prometheus, wide, markdown, html, not 'yaml'"],
     ['boolean given as text', 'no-color: "yes"\n', "line 1: 'no-color' must be true or false, not 'yes'"],
     ['list with a mapping in it', 'only:\n  - etcd\n  - {certs: true}\n', "line 3: 'only' entries must be strings, not a mapping"],
     ['path left empty', 'kubeconfig:\n', "line 1: 'kubeconfig' must be a path, not empty"],

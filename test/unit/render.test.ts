@@ -33,16 +33,16 @@ describe('report model', () => {
 describe('table renderer', () => {
   const plain = renderTable(report, { color: false, width: 120 });
 
-  it('opens with the most likely cause and its first fix', () => {
+  it('opens with the verdict: status, the most likely cause and its first fix', () => {
     const lines = plain.split('\n');
-    expect(lines[2]).toBe('Most likely cause');
-    expect(lines[3]).toContain('etcd-quorum-lost');
-    expect(plain).toMatch(/First step: bring the stopped members back first/);
+    expect(lines[1]).toBe('CRIT  most likely cause: etcd-quorum-lost on etcd (explains 1 finding)');
+    expect(lines[2]).toMatch(/^ {2}First step: bring the stopped members back first/);
   });
 
-  it('shows symptom, cause and fix for every problem, and no colour codes when colour is off', () => {
+  it('shows symptom, cause and fix for every root cause, what it explains under it, and no colour codes when colour is off', () => {
     expect(plain).toContain('Symptom: changes are not applied');
-    expect(plain).toContain('$ journalctl -u kube-apiserver');
+    expect(plain).toContain('  Explains:\n    CRIT apiserver-refused  apiserver https://10.0.1.10:6443\n');
+    expect(plain).toContain('$ kubeadm certs check-expiration');
     expect(plain).toMatch(/Summary: 1 ok, 1 warn, 2 crit, 1 skipped, 1 errors → CRIT/);
     // eslint-disable-next-line no-control-regex
     expect(plain).not.toMatch(/\u001b\[/);
@@ -68,15 +68,20 @@ describe('table renderer on a large broken cluster', () => {
   const text = renderTable(fixedReport(many), { color: false, width: 120 });
 
   it('shows the first ten of one problem and folds the rest into one row and one line', () => {
-    expect(text).toContain('kubelet worker-9 ');
-    expect(text).not.toContain('kubelet worker-10 ');
-    expect(text).toContain('… and 490 more');
-    expect(text).toMatch(/… and 490 more with kubelet-unreachable: kubelet worker-10, kubelet worker-11, .*, …/);
+    expect(text).toMatch(/^worker-9 /m);
+    expect(text).not.toMatch(/^worker-10 /m);
+    expect(text).toMatch(/^… and 490 more +CRIT$/m);
+    expect(text.replace(/\s*\n\s*/g, ' ')).toMatch(/… and 490 more with kubelet-unreachable: (kubelet worker-\d+, ){20}…/);
     expect(text.split('\n').length).toBeLessThan(250);
   });
 
   it('still shows the other findings and counts every one in the summary', () => {
     expect(text).toContain('etcd-quorum-lost');
     expect(text).toMatch(/Summary: 1 ok, 1 warn, 502 crit/);
+  });
+
+  it('-o wide lists every row', () => {
+    const wide = renderTable(fixedReport(many), { color: false, width: 120, wide: true });
+    expect(wide).toMatch(/^worker-499 /m);
   });
 });

@@ -1,4 +1,4 @@
-// The "Most likely cause" block of the table: one fault on several subjects said once,
+// The verdict and the first problem of the table: one fault on several subjects said once,
 // unrelated findings with the same code kept apart, and where the targets came from when the
 // discovery cache stood in for the API server.
 import { describe, expect, it } from 'vitest';
@@ -33,35 +33,51 @@ function expiredFile(name: string): Result {
   };
 }
 
-function block(results: Result[], extra: Partial<Parameters<typeof buildReport>[0]> = {}): string[] {
+function render(results: Result[], extra: Partial<Parameters<typeof buildReport>[0]> = {}): string[] {
   const report = buildReport({ version: '0.1.0', context: 'prod', server: 'https://10.0.0.10:6443', startedAt: new Date(0), durationMs: 5, results, ...extra });
-  const lines = renderTable(report, { color: false, width: 120 }).split('\n');
-  return lines.slice(0, lines.indexOf('', lines.indexOf('Most likely cause')));
+  return renderTable(report, { color: false, width: 120 }).split('\n');
 }
 
-describe('the Most likely cause block', () => {
+/** The first problem's lines, from its title to its Symptom line. */
+function firstProblem(lines: string[]): string[] {
+  const start = lines.indexOf('PROBLEMS') + 2;
+  return lines.slice(
+    start,
+    lines.findIndex((l, i) => i > start && l.startsWith('  Symptom:')),
+  );
+}
+
+describe('the verdict and the first problem', () => {
   it('says every master refusing once, with the load balancer it explains', () => {
-    const lines = block([
+    const lines = render([
       refused('10.0.0.10', 'kubeconfig'),
       refused('10.0.0.11', '--apiserver'),
       refused('10.0.0.12', '--apiserver'),
       refused('10.0.0.13', '--apiserver'),
     ]);
-    expect(lines.slice(lines.indexOf('Most likely cause'))).toEqual([
-      'Most likely cause',
-      '  apiserver-refused  apiserver https://10.0.0.11:6443: tcp 10.0.0.11:6443: connection refused',
+    expect(lines[1]).toBe('CRIT  most likely cause: apiserver-refused on apiserver https://10.0.0.11:6443 and 2 more (explains 1 finding)');
+    expect(lines[2]).toBe('  First step: journalctl -u kube-apiserver --since -1h   # systemd-managed API server');
+    expect(firstProblem(lines)).toEqual([
+      'CRIT apiserver-refused  apiserver https://10.0.0.11:6443',
+      '  tcp 10.0.0.11:6443: connection refused',
       '  Same on: apiserver https://10.0.0.12:6443, apiserver https://10.0.0.13:6443',
-      '  Cause: the kube-apiserver process has crashed or is restarting (crash loop)',
-      '  First step: journalctl -u kube-apiserver --since -1h   # systemd-managed API server',
-      '  Explains: apiserver-refused (apiserver https://10.0.0.10:6443 (kubeconfig))',
+      '  Explains:',
+      '    CRIT apiserver-refused  apiserver https://10.0.0.10:6443 (kubeconfig)',
     ]);
+    expect(lines.filter((l) => l.startsWith('CRIT apiserver-refused'))).toHaveLength(1);
+    expect(lines.at(-2)).toBe('CRIT  most likely cause: apiserver-refused on apiserver https://10.0.0.11:6443 and 2 more (explains 1 finding)');
   });
 
   it('keeps an unrelated finding with the same code apart', () => {
-    const lines = block([expiredFile('apiserver-etcd-client'), expiredFile('front-proxy-client'), refused('10.0.0.11', '--apiserver')]);
-    expect(lines[3]).toBe('  cert-expired  /etc/kubernetes/pki/apiserver-etcd-client.crt: CN=apiserver-etcd-client expired');
+    const lines = render([expiredFile('apiserver-etcd-client'), expiredFile('front-proxy-client'), refused('10.0.0.11', '--apiserver')]);
+    expect(lines[1]).toBe('CRIT  most likely cause: cert-expired on /etc/kubernetes/pki/apiserver-etcd-client.crt (explains 1 finding)');
     expect(lines.some((l) => l.startsWith('  Same on:'))).toBe(false);
-    expect(lines.at(-1)).toBe('  Also independent: cert-expired (/etc/kubernetes/pki/front-proxy-client.crt)');
+    const titles = lines.filter((l) => /^(CRIT|WARN) \S/.test(l));
+    expect(titles).toEqual([
+      'CRIT cert-expired  /etc/kubernetes/pki/apiserver-etcd-client.crt',
+      'CRIT cert-expired  /etc/kubernetes/pki/front-proxy-client.crt',
+    ]);
+    expect(lines).toContain('  (symptom, cause and fix as above for cert-expired)');
   });
 
   it('opens with where the targets came from when the cache stood in for the API server', () => {
@@ -73,10 +89,10 @@ describe('the Most likely cause block', () => {
       apiServers: ['https://10.0.0.11:6443'],
       etcd: [],
     };
-    const lines = block([refused('10.0.0.11', '--apiserver')], { discoveryCache });
-    expect(lines[2]).toBe(
+    const lines = render([refused('10.0.0.11', '--apiserver')], { discoveryCache });
+    expect(`${lines[1]} ${lines[2]}`).toBe(
       'The API server did not list the nodes: 2 hosts, 1 API server, 0 etcd endpoints from the discovery cache /home/me/.cache/k8sdoc/prod.json, written 2h5m ago.',
     );
-    expect(lines[4]).toBe('Most likely cause');
+    expect(lines[3]).toMatch(/^CRIT {2}most likely cause: apiserver-refused on apiserver https:\/\/10\.0\.0\.11:6443$/);
   });
 });
