@@ -20,10 +20,45 @@ export interface Finding {
   message: string;
   /** Catalogue code; required on warn and crit, optional on ok/skip. */
   code?: Code;
-  /** Figures for machines (JSON, Prometheus). Large integers as hex strings. */
+  /** Figures for machines (JSON, Prometheus). Large integers as hex strings. Triage never reads it. */
   data?: Record<string, unknown>;
+  /** What the finding is about, typed: triage relates findings through this alone. */
+  about?: About;
   /** Probes that ran into `--timeout` while producing this finding (e.g. `tcp 10.0.0.1:6443`). */
   timedOut?: string[];
+}
+
+/** What a certificate is for, as far as the failures it can cause go. */
+export type CertificateRole =
+  | 'cluster-ca'
+  | 'apiserver-serving'
+  | 'apiserver-etcd-client'
+  | 'etcd'
+  | 'etcd-healthcheck-client'
+  | 'kubeconfig-client'
+  | 'kubelet-serving'
+  | 'other';
+
+/**
+ * The places and things a finding is about. Two findings are related (one may explain the
+ * other) when they share a node or host, an endpoint (host and port), an etcd member or a
+ * certificate; triage's rules say which relation each rule needs.
+ */
+export interface About {
+  /** Node name. */
+  node?: string;
+  /** Address or host name of the machine. */
+  host?: string;
+  /** Port on `host`. */
+  port?: number;
+  /** URL of the endpoint asked (an API server, an etcd client URL). */
+  endpoint?: string;
+  /** The endpoint is the kubeconfig's server (often a load balancer), not one API server. */
+  kubeconfigServer?: boolean;
+  /** An etcd member: its id (hex) and name when known, and its URLs. */
+  member?: { id?: string; name?: string; clientURLs?: readonly string[]; peerURLs?: readonly string[] };
+  /** A certificate: its identity (issuer and serial), what it is for, and the file it came from. */
+  certificate?: { serial: string; issuer: string; role: CertificateRole; path?: string };
 }
 
 /** A finding as the report holds it: tagged with its check and timing. */
