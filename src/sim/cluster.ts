@@ -34,8 +34,8 @@ export interface StartClusterOptions {
   block: number;
   /** Directory for PKI, kubeconfigs, manifests and etcd data; created, and removed by stop(). Default: a fresh temp dir. */
   workDir?: string;
-  /** Start real etcd members. Default: when the `etcd` binary is on PATH. */
-  etcd?: boolean;
+  /** Start real etcd members (`true`), the in-process stand-in (`'standin'`), or none. Default: real ones when the `etcd` binary is on PATH. */
+  etcd?: boolean | 'standin';
 }
 
 export interface SimTokens {
@@ -125,7 +125,7 @@ export async function startCluster(scenario: ScenarioName | ScenarioSpec, opts: 
   const plan = hostPlan(opts.block);
   const hosts = hostsOf(spec, opts.block);
   const controlPlane = hosts.filter((h) => h.role === 'control-plane');
-  const withEtcd = opts.etcd ?? etcdAvailable();
+  const withEtcd = opts.etcd === undefined ? etcdAvailable() : opts.etcd !== false;
 
   removeWorkDirsAtExit();
   const workDir = opts.workDir ?? (await mkdtemp(join(tmpdir(), `k8sdoc-sim-${spec.name}-`)));
@@ -189,7 +189,13 @@ export async function startCluster(scenario: ScenarioName | ScenarioSpec, opts: 
 
     // etcd takes the longest: let it elect a leader while the rest starts.
     etcdStarting = withEtcd
-      ? startEtcdCluster({ members: etcdMembers, pki, workDir, ...(spec.etcd?.quotaBackendBytes ? { quotaBackendBytes: spec.etcd.quotaBackendBytes } : {}) })
+      ? startEtcdCluster({
+          implementation: opts.etcd === 'standin' ? 'standin' : 'etcd',
+          members: etcdMembers,
+          pki,
+          workDir,
+          ...(spec.etcd?.quotaBackendBytes ? { quotaBackendBytes: spec.etcd.quotaBackendBytes } : {}),
+        })
       : Promise.resolve(undefined);
     etcdStarting.catch(() => undefined);
 

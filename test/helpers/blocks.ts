@@ -42,6 +42,13 @@ export const BLOCKS = {
   secretsCanary: 131,
   secretsSafety: 132,
   badInputCli: 133,
+  // demo and its etcd stand-in: 190-199
+  standinFidelityReal: 190,
+  standinFidelityStandin: 191,
+  standinNospaceReal: 192,
+  standinNospaceStandin: 193,
+  demoStandinCli: 194,
+  demoKept: 195,
   // benchmarks (bench/*.mjs): 150-169; bench/unreachable.mjs: 150, bench/fanout.mjs: 151, bench/scale.mjs: 152,
   // bench/sim-startup.mjs: 153
 } as const;
