@@ -7,8 +7,9 @@
 // The answers copy etcd 3.4's gateway byte for byte where k8sdoc reads them: 64-bit numbers as
 // decimal strings, empty fields left out, `errors` in the status naming a missing leader and
 // raised alarms, and, once a majority of voters is gone, the alarm list and quorum reads held
-// for etcd's request timeout before failing with etcd's own error text. A killed member listens
-// on nothing; a paused one accepts TCP and never answers TLS, as a stopped process does.
+// for etcd's request timeout before failing with etcd's own error text; a learner refuses what
+// etcd refuses a learner. A killed member listens on nothing; a paused one keeps its
+// connections open and answers nothing, as a stopped process does.
 //
 // Nothing is stored: the stand-in is read-only to clients (writes are refused), and the
 // harness changes its state directly (kill, pause, NOSPACE), as the real harness would by
@@ -17,8 +18,9 @@ import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import type { EtcdCluster, EtcdClusterMember, EtcdClusterOptions, EtcdMemberSpec } from './etcd-cluster.js';
-import { ModalListener } from './faults.js';
+import { listen } from './faults.js';
 
 const CLIENT_PORT = 2379;
 const PEER_PORT = 2380;
@@ -35,11 +37,72 @@ const FRESH_DB_SIZE = 20_480;
 const FRESH_DB_IN_USE = 16_384;
 const MAX_REQUEST_BYTES = 64 * 1024;
 
+/**
+ * One member port: a TCP listener that hands connections to a TLS server while the member
+ * runs, and, while it is paused, keeps every connection open without a word (new ones after
+ * the TCP handshake, established ones mid-request), as a stopped process does.
+ */
+class MemberPort {
+  private server: TcpServer | null = null;
+  private readonly sockets = new Set<Socket>();
+  private readonly heldSockets: Socket[] = [];
+  private readonly heldRequests: (() => void)[] = [];
+  private paused = false;
+
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+    private readonly tls: Server,
+  ) {}
+
+  async up(): Promise<void> {
+    if (this.server) return;
+    const server = createTcpServer((socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+      socket.on('error', () => undefined);
+      if (this.paused) this.heldSockets.push(socket);
+      else this.tls.emit('connection', socket);
+    });
+    await listen(server, this.host, this.port);
+    this.server = server;
+  }
+
+  async down(): Promise<void> {
+    this.paused = false;
+    this.heldSockets.length = 0;
+    this.heldRequests.length = 0;
+    const server = this.server;
+    if (!server) return;
+    this.server = null;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    await closed;
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    for (const socket of this.heldSockets.splice(0)) if (!socket.destroyed) this.tls.emit('connection', socket);
+    for (const answer of this.heldRequests.splice(0)) answer();
+  }
+
+  /** Answers now, or when the member resumes. */
+  handle(answer: () => void): void {
+    if (this.paused) this.heldRequests.push(answer);
+    else answer();
+  }
+}
+
 interface MemberState {
   member: EtcdClusterMember;
   id: bigint;
-  client: ModalListener;
-  peer: ModalListener;
+  client: MemberPort;
+  peer: MemberPort;
   dbSize: number;
   dbSizeInUse: number;
   leaderChanges: number;
@@ -247,6 +310,9 @@ export async function startEtcdStandin(o: EtcdClusterOptions): Promise<EtcdClust
     }
     if (req.method !== 'POST' || !path.startsWith('/v3/')) return sendText(res, 404, '404 page not found\n');
     const body = await readBody(req);
+    // A learner serves only its status and serializable reads, as etcd allows.
+    const learnerServes = path === '/v3/maintenance/status' || (path === '/v3/kv/range' && body.serializable === true);
+    if (s.member.isLearner && !learnerServes) return sendGrpcError(res, 503, 14, 'etcdserver: rpc not supported for learner');
     switch (path) {
       case '/v3/maintenance/status':
         return sendJson(res, 200, status(s));
@@ -284,6 +350,9 @@ export async function startEtcdStandin(o: EtcdClusterOptions): Promise<EtcdClust
     // Client-certificate authentication on both ports, as kubeadm configures etcd.
     const server = createServer({ ...pair, ca, requestCert: true, rejectUnauthorized: true }, handler);
     server.on('tlsClientError', () => undefined);
+    // Go's server keeps idle keep-alive connections open; Node's would close them after 5 s, and
+    // a client's next request would then meet a fresh handshake where etcd gives none.
+    server.keepAliveTimeout = 0;
     return server;
   };
 
@@ -300,29 +369,32 @@ export async function startEtcdStandin(o: EtcdClusterOptions): Promise<EtcdClust
     };
     const id = randomId();
     member.id = id.toString(16);
-    const s: MemberState = {
-      member,
-      id,
-      dbSize: FRESH_DB_SIZE,
-      dbSizeInUse: FRESH_DB_IN_USE,
-      leaderChanges: 0,
-      client: new ModalListener(spec.host, CLIENT_PORT, () =>
-        tlsServer(serving, (req, res) => {
+    const client: MemberPort = new MemberPort(
+      spec.host,
+      CLIENT_PORT,
+      tlsServer(serving, (req, res) =>
+        client.handle(() => {
           serveClient(s, req, res).catch(() => {
             if (!res.headersSent) sendText(res, 500, 'internal error\n');
           });
         }),
       ),
-      peer: new ModalListener(spec.host, PEER_PORT, () => tlsServer(peering, servePeer)),
-    };
+    );
+    const peer: MemberPort = new MemberPort(
+      spec.host,
+      PEER_PORT,
+      tlsServer(peering, (req, res) => peer.handle(() => servePeer(req, res))),
+    );
+    const s: MemberState = { member, id, client, peer, dbSize: FRESH_DB_SIZE, dbSizeInUse: FRESH_DB_IN_USE, leaderChanges: 0 };
     states.push(s);
     members.push(member);
     endpoints.push(member.clientUrl);
     return s;
   }
 
-  async function setListening(s: MemberState, mode: 'up' | 'down' | 'hang'): Promise<void> {
-    await Promise.all([s.client.setMode(mode), s.peer.setMode(mode)]);
+  async function setListening(s: MemberState, mode: 'up' | 'down'): Promise<void> {
+    if (mode === 'up') await Promise.all([s.client.up(), s.peer.up()]);
+    else await Promise.all([s.client.down(), s.peer.down()]);
   }
 
   async function start(s: MemberState): Promise<void> {
@@ -350,8 +422,9 @@ export async function startEtcdStandin(o: EtcdClusterOptions): Promise<EtcdClust
       const s = find(name);
       if (s.member.state !== 'running') throw new Error(`etcd member ${name} is not running (state ${s.member.state})`);
       s.member.state = 'paused';
+      s.client.pause();
+      s.peer.pause();
       settle();
-      void setListening(s, 'hang');
     },
 
     resume(name) {
@@ -359,7 +432,8 @@ export async function startEtcdStandin(o: EtcdClusterOptions): Promise<EtcdClust
       if (s.member.state !== 'paused') throw new Error(`etcd member ${name} is not paused (state ${s.member.state})`);
       s.member.state = 'running';
       settle();
-      void setListening(s, 'up');
+      s.client.resume();
+      s.peer.resume();
     },
 
     async restart(name) {
@@ -406,7 +480,7 @@ export async function startEtcdStandin(o: EtcdClusterOptions): Promise<EtcdClust
     async stop() {
       for (const timer of held) clearTimeout(timer);
       held.clear();
-      await Promise.all(states.map((s) => Promise.all([s.client.close(), s.peer.close()])));
+      await Promise.all(states.map((s) => setListening(s, 'down')));
       for (const m of members) if (m.state !== 'unstarted') m.state = 'killed';
       leader = null;
     },

@@ -49,6 +49,8 @@ export const BLOCKS = {
   standinNospaceStandin: 193,
   demoStandinCli: 194,
   demoKept: 195,
+  standinMembersReal: 196,
+  standinMembersStandin: 197,
   // benchmarks (bench/*.mjs): 150-169; bench/unreachable.mjs: 150, bench/fanout.mjs: 151, bench/scale.mjs: 152,
   // bench/sim-startup.mjs: 153
 } as const;

@@ -34,8 +34,10 @@ interface Side {
 async function startSide(implementation: EtcdImplementation, block: number, quotaBackendBytes?: number): Promise<Side> {
   const plan = hostPlan(block);
   const specs = [0, 1, 2].map((i) => ({ name: `m${i + 1}`, host: plan.controlPlane(i) }));
+  // Room in the certificates for the members a test adds later.
+  const hosts = [0, 1, 2, 3, 4].map((i) => plan.controlPlane(i));
   const workDir = mkdtempSync(join(tmpdir(), `k8sdoc-fidelity-${implementation}-`));
-  const pki = await writeKubeadmPki(join(workDir, 'pki'), { apiServerHosts: specs.map((s) => s.host), etcdHosts: specs.map((s) => s.host) });
+  const pki = await writeKubeadmPki(join(workDir, 'pki'), { apiServerHosts: hosts, etcdHosts: hosts });
   const cluster = await startEtcdCluster({ implementation, members: specs, pki, workDir, ...(quotaBackendBytes ? { quotaBackendBytes } : {}) });
   const credentials = {
     ca: readFileSync(cluster.clientTls.caFile),
@@ -91,7 +93,8 @@ function ask(side: Side, url: string, method: 'GET' | 'POST', path: string, payl
 
 /** The type skeleton of a JSON value: keys, nesting, and which strings are 64-bit numbers. */
 function shape(value: unknown): unknown {
-  if (Array.isArray(value)) return value.length === 0 ? [] : [shape(value[0])];
+  // Every element's shape once: members come in id order, and ids are random.
+  if (Array.isArray(value)) return [...new Set(value.map((v) => JSON.stringify(shape(v))))].sort().map((t) => JSON.parse(t) as unknown);
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
       Object.keys(value)
@@ -210,6 +213,11 @@ async function probeConclusions(side: Side): Promise<Record<string, unknown>> {
 function servedSubject(host: string, port: number): Promise<string> {
   return new Promise((resolve) => {
     const socket = tlsConnect({ host, port, rejectUnauthorized: false });
+    // A hung member accepts the connection and never answers.
+    socket.setTimeout(PROBE_TIMEOUT_MS, () => {
+      resolve('no TLS answer');
+      socket.destroy();
+    });
     socket.once('secureConnect', () => {
       resolve(String(socket.getPeerCertificate().subject?.CN ?? '(none)'));
       socket.destroy();
@@ -225,10 +233,11 @@ async function served(side: Side): Promise<string[]> {
 type Answers = Record<string, Record<string, Record<string, unknown>>>;
 
 /** Asserts both sides answer alike, and returns the stand-in's answers for the state's own assertions. */
-async function expectSameAnswers(real: Side, standin: Side): Promise<{ raw: Answers; probe: Answers }> {
+async function expectSameAnswers(real: Side, standin: Side, o: { raw?: boolean } = {}): Promise<{ raw: Answers; probe: Answers }> {
+  const raw = o.raw ?? true;
   const [realRaw, standinRaw, realProbe, standinProbe, realServed, standinServed] = await Promise.all([
-    observe(real),
-    observe(standin),
+    raw ? observe(real) : {},
+    raw ? observe(standin) : {},
     probeConclusions(real),
     probeConclusions(standin),
     served(real),
@@ -254,6 +263,21 @@ describe.skipIf(!etcdAvailable())('the etcd stand-in answers as real etcd does',
     it('healthy: every member answers with a leader, no alarm, a quorum read', async () => {
       const { probe } = await expectSameAnswers(real!, standin!);
       expect(probe.m1).toMatchObject({ status: { leader: 'known', errors: [] }, members: ['m1', 'm2', 'm3'], alarms: [], health: { healthy: true } });
+    });
+
+    it('one member paused (a hung process): its connections stay open and unanswered, new ones get no TLS, the others keep a leader', async () => {
+      real!.cluster.pause('m3');
+      standin!.cluster.pause('m3');
+      try {
+        // Raw requests to the hung member would only wait; k8sdoc's probe, bounded, tells what it sees.
+        const { probe } = await expectSameAnswers(real!, standin!, { raw: false });
+        // The probe's keep-alive connection from the round before stays open, and unanswered.
+        expect(probe.m3!.status).toMatch(/connected but sent no answer within 2000 ms/);
+        expect(probe.m1!.status).toEqual({ leader: 'known', errors: [] });
+      } finally {
+        real!.cluster.resume('m3');
+        standin!.cluster.resume('m3');
+      }
     });
 
     it('one member killed: it refuses, the others keep a leader', async () => {
@@ -292,6 +316,33 @@ describe.skipIf(!etcdAvailable())('the etcd stand-in answers as real etcd does',
       expect(probe.m3!.alarms).toEqual(['mN NOSPACE']);
       expect(raw.m2!.status).toMatchObject({ errors: ['memberID:mN alarm:NOSPACE '] });
       expect(raw.m2!.metrics).toMatchObject({ quota: '4.194304e+06' });
+    });
+  });
+
+  describe.sequential('members added: a learner, then one never started', () => {
+    let real: Side | undefined;
+    let standin: Side | undefined;
+    beforeAll(async () => {
+      [real, standin] = await Promise.all([startSide('etcd', BLOCKS.standinMembersReal), startSide('standin', BLOCKS.standinMembersStandin)]);
+    });
+    afterAll(async () => {
+      await Promise.all([stopSide(real), stopSide(standin)]);
+    });
+
+    const spec = (side: Side, i: number) => ({ name: `m${i + 1}`, host: hostPlan(side.block).controlPlane(i) });
+
+    it('a learner is listed as one, reports itself a learner, and refuses what etcd refuses a learner', async () => {
+      await Promise.all([real!.cluster.addMember(spec(real!, 3), { learner: true }), standin!.cluster.addMember(spec(standin!, 3), { learner: true })]);
+      const { raw } = await expectSameAnswers(real!, standin!);
+      expect(raw.m4!.status!.shape).toMatchObject({ isLearner: 'boolean' });
+      // etcd refuses a learner everything but its status and serializable reads.
+      expect(raw.m4!.memberList).toMatchObject({ http: 503 });
+      expect(raw.m4!.health).toMatchObject({ http: 503, error: 'etcdserver: rpc not supported for learner' });
+    });
+    it('an unstarted member is listed without a name or client URL, and the rest keep their leader', async () => {
+      await Promise.all([real!.cluster.addMember(spec(real!, 4), { start: false }), standin!.cluster.addMember(spec(standin!, 4), { start: false })]);
+      const { raw } = await expectSameAnswers(real!, standin!);
+      expect(raw.m1!.memberList!.members).toContain('(unstarted) ["https://127.B.0.15:2380"] []');
     });
   });
 });
