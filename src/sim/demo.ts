@@ -155,7 +155,7 @@ export async function startDemo(name: string, o: DemoOptions = {}): Promise<Demo
     process.removeListener('exit', release);
     const message = (e as Error).message;
     if (/EADDRINUSE/.test(message)) {
-      const where = /cannot listen on (\S+?):/.exec(message)?.[1] ?? `127.${block}.0.0/16`;
+      const where = /cannot listen on (\S+:\d+)/.exec(message)?.[1] ?? `an address in 127.${block}.0.0/16`;
       throw new DemoRefusedError(
         `${where} is already in use by another program: the demo needs 127.${block}.0.0/16 on ports 6443, 2379, 2380 and 10250; stop what listens there (ss -ltnp | grep 127.${block}.) and try again`,
       );

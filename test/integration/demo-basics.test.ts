@@ -2,6 +2,7 @@
 // running with --keep instead of failing on the addresses it holds. The built CLI, spawned,
 // with the etcd stand-in so that it runs the same with or without etcd installed.
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,5 +76,21 @@ describe.sequential('demo basics', () => {
     }
     expect(await exited).toBe(0);
     expect(existsSync(join(tmpdir(), `k8sdoc-demo-${BLOCKS.demoKept}.json`))).toBe(false);
+  });
+
+  it('an address held by another program is named, with how to find it, instead of EADDRINUSE', async () => {
+    const squatter = createServer();
+    const address = `127.${BLOCKS.demoKept}.0.12`;
+    await new Promise<void>((resolve) => squatter.listen(6443, address, resolve));
+    try {
+      expectUsageError(
+        await demo(['healthy']),
+        new RegExp(
+          `^k8sdoc: ${address.replace(/\./g, '\\.')}:6443 is already in use by another program: the demo needs 127\\.${BLOCKS.demoKept}\\.0\\.0/16 on ports 6443, 2379, 2380 and 10250; stop what listens there`,
+        ),
+      );
+    } finally {
+      await new Promise<void>((resolve) => squatter.close(() => resolve()));
+    }
   });
 });
