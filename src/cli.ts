@@ -131,12 +131,13 @@ function parseCheckArgv(argv: string[]): Record<string, string | boolean | undef
   return parser.opts();
 }
 
-async function runDemoCommand(scenario: string | undefined, flags: DemoFlags): Promise<void> {
+async function runDemoCommand(scenario: string | undefined, flags: DemoFlags, command: Command): Promise<void> {
   const { runDemo, scenarioList } = await import('./commands/demo.js');
   if (flags.list) return finish({ output: scenarioList(), exitCode: 0 });
   // The program took --debug; the demo's own check run gets it back, for its probe lines.
   const parse = (argv: string[]) => parseCheckArgv(debugRequested ? [...argv, '--debug'] : argv);
-  await finish(await runDemo(scenario, flags, parse, commandIo(new AbortController().signal)));
+  const typed = (name: string) => command.getOptionValueSource(name) === 'cli';
+  await finish(await runDemo(scenario, flags, typed, parse, commandIo(new AbortController().signal)));
 }
 
 function buildProgram(): Command {
@@ -199,15 +200,15 @@ function buildProgram(): Command {
       await writeOut(names.map((n) => `${n}\n`).join(''));
     });
 
-  program
-    .command('demo')
-    .description('start the built-in simulated cluster on loopback and run check against it')
-    .argument('[scenario]', 'scenario to start (default: healthy); --list names them')
-    .option('--list', 'name the scenarios')
-    .option('--keep', 'leave the cluster running and print its kubeconfig path, until Ctrl-C')
-    .option('-o, --output <format>', 'output format: table, json, junit, prometheus')
-    .option('--timeout <duration>', 'bound on any one network probe')
-    .action((scenario: string | undefined, opts: DemoFlags) => runDemoCommand(scenario, opts));
+  // The demo takes check's flags from the same table (those naming another cluster are refused when run).
+  addCheckOptions(
+    program
+      .command('demo')
+      .description('start the built-in simulated cluster on loopback and run check against it')
+      .argument('[scenario]', 'scenario to start (default: healthy); --list names them')
+      .option('--list', 'name the scenarios')
+      .option('--keep', 'leave the cluster running and print its kubeconfig path, until Ctrl-C'),
+  ).action((scenario: string | undefined, opts: DemoFlags, command: Command) => runDemoCommand(scenario, opts, command));
 
   return program;
 }

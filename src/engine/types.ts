@@ -30,14 +30,7 @@ export interface Finding {
 
 /** What a certificate is for, as far as the failures it can cause go. */
 export type CertificateRole =
-  | 'cluster-ca'
-  | 'apiserver-serving'
-  | 'apiserver-etcd-client'
-  | 'etcd'
-  | 'etcd-healthcheck-client'
-  | 'kubeconfig-client'
-  | 'kubelet-serving'
-  | 'other';
+  'cluster-ca' | 'apiserver-serving' | 'apiserver-etcd-client' | 'etcd' | 'etcd-healthcheck-client' | 'kubeconfig-client' | 'kubelet-serving' | 'other';
 
 /**
  * The places and things a finding is about. Two findings are related (one may explain the

@@ -105,8 +105,8 @@ export interface StartClusterOptions {
   block: number;
   /** Directory for PKI, kubeconfigs, manifests and etcd data; created, and removed by stop(). Default: a fresh temp dir. */
   workDir?: string;
-  /** Start real etcd members. Default: when the `etcd` binary is on PATH. */
-  etcd?: boolean;
+  /** Start real etcd members (`true`), the in-process stand-in (`'standin'`), or none. Default: real ones when the `etcd` binary is on PATH. */
+  etcd?: boolean | 'standin';
 }
 
 export interface SimTokens {
@@ -234,7 +234,7 @@ export async function startCluster(scenario: AnyScenarioName | ScenarioSpec, opt
     : datastore === 'etcd-external'
       ? Array.from({ length: EXTERNAL_ETCD_HOSTS }, (_, i) => ({ host: `etcd-${i + 1}`, address: plan.etcdHost(i), member: `etcd-${i + 1}` }))
       : controlPlane.map((h) => ({ host: h.name, address: h.address, member: memberName(h.name) }));
-  const withEtcd = etcdPlacement.length > 0 && (opts.etcd ?? etcdAvailable());
+  const withEtcd = etcdPlacement.length > 0 && (opts.etcd === undefined ? etcdAvailable() : opts.etcd !== false);
 
   removeWorkDirsAtExit();
   const workDir = opts.workDir ?? (await mkdtemp(join(tmpdir(), `k8sdoc-sim-${spec.name}-`)));
@@ -341,6 +341,7 @@ export async function startCluster(scenario: AnyScenarioName | ScenarioSpec, opt
     // etcd takes the longest: let it elect a leader while the rest starts.
     etcdStarting = withEtcd
       ? startEtcdCluster({
+          implementation: opts.etcd === 'standin' ? 'standin' : 'etcd',
           members: etcdPlacement.map((m) => ({ name: m.member, host: m.address })),
           pki,
           workDir,

@@ -9,6 +9,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { GatewayClient } from './etcd-gateway.js';
+import { startEtcdStandin } from './etcd-standin.js';
 import type { KubeadmPki } from './pki.js';
 
 export interface EtcdMemberSpec {
@@ -30,8 +31,13 @@ export interface EtcdClusterMember {
   isLearner: boolean;
 }
 
+/** Real etcd processes, or the demo's in-process stand-in (etcd-standin.ts) where no binary is installed. */
+export type EtcdImplementation = 'etcd' | 'standin';
+
 export interface EtcdClusterOptions {
   members: EtcdMemberSpec[];
+  /** Default `etcd`: the tests keep real members; the demo falls back to the stand-in. */
+  implementation?: EtcdImplementation;
   pki: KubeadmPki;
   workDir: string;
   /** Small quotas let a test fill the database for real (see raiseNospace). */
@@ -44,6 +50,7 @@ export interface EtcdClusterOptions {
 }
 
 export interface EtcdCluster {
+  implementation: EtcdImplementation;
   /** Live view: entries change state as the test kills, pauses and restarts members. */
   members: EtcdClusterMember[];
   /** Client URLs of every member the cluster knows, started or not. */
@@ -127,6 +134,7 @@ function tail(file: string, lines: number): string {
 }
 
 export async function startEtcdCluster(o: EtcdClusterOptions): Promise<EtcdCluster> {
+  if (o.implementation === 'standin') return startEtcdStandin(o);
   if (o.members.length === 0) throw new Error('an etcd cluster needs at least one member');
   installExitHook();
   const baseDir = join(o.workDir, 'etcd');
@@ -267,6 +275,7 @@ export async function startEtcdCluster(o: EtcdClusterOptions): Promise<EtcdClust
   }
 
   const cluster: EtcdCluster = {
+    implementation: 'etcd',
     members,
     endpoints,
     clientTls,

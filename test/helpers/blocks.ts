@@ -68,6 +68,15 @@ export const BLOCKS = {
   // terminal and incident reports: 200-204
   outputsTerminal: 200,
   outputsIncident: 201,
+  // demo and its etcd stand-in: 190-199
+  standinFidelityReal: 190,
+  standinFidelityStandin: 191,
+  standinNospaceReal: 192,
+  standinNospaceStandin: 193,
+  demoStandinCli: 194,
+  demoKept: 195,
+  standinMembersReal: 196,
+  standinMembersStandin: 197,
   // benchmarks (bench/*.mjs): 150-169; bench/unreachable.mjs: 150, bench/fanout.mjs: 151, bench/scale.mjs: 152,
   // bench/sim-startup.mjs: 153
 } as const;
