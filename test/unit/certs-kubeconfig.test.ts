@@ -47,6 +47,8 @@ describe('certs-kubeconfig', () => {
   it('reads a client certificate given as a file path, relative to the kubeconfig', async () => {
     const client = await issue(ca, { commonName: 'jane', usage: 'client', validity: validFor(20) });
     await writeFile(join(dir, 'jane.crt'), client.certPem);
+    // A user entry naming a key that is not there is refused before any check runs.
+    await writeFile(join(dir, 'jane.key'), client.keyPem);
     const yaml = stringify({
       apiVersion: 'v1',
       clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:6443', 'certificate-authority-data': Buffer.from(ca.certPem).toString('base64') } }],
