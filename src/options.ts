@@ -1,5 +1,5 @@
 // The options of `k8sdoc check`, declared once as data: the CLI registers them in a loop,
-// the config file (issue 8) supplies defaults by the same names, and completion lists them.
+// the config file supplies defaults by the same names, and completion lists them.
 import { UsageError } from './errors.js';
 import { parseBytes, parseChoice, parseDuration, parseHost, parseInteger, parseList } from './util/parse.js';
 

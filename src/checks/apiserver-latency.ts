@@ -1,4 +1,4 @@
-// The seed's "API Server Request Latency" KPI, per endpoint: the round trip of a few cheap
+// API server request latency, per endpoint: the round trip of a few cheap
 // authenticated requests as we see it (median and max), and where /metrics is readable the
 // p99 of apiserver_request_duration_seconds for GET and LIST as the server sees it (since it
 // started). Above --latency-warn (default 1 s, the upstream SLO for the p99) is a warning.

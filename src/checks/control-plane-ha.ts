@@ -1,4 +1,4 @@
-// The seed's production rule: three masters (an odd number, for etcd's majority) and a load
+// The production rule for a highly available control plane: three masters (an odd number, for etcd's majority) and a load
 // balancer such as HAProxy in front of the API servers, so that clients and workers always
 // find one. Judged from the control-plane nodes and the kubeconfig's server.
 import { raise } from '../catalogue/raise.js';

@@ -1,4 +1,4 @@
-// The seed's "Node CPU/RAM pressure" KPI: MemoryPressure, DiskPressure, PIDPressure and
+// Node resource pressure: MemoryPressure, DiskPressure, PIDPressure and
 // NetworkUnavailable on every node. Vendor conditions (node-problem-detector, cloud
 // providers) are judged only when --node-conditions names them: their polarity and meaning
 // vary, so reporting them unasked would raise false alarms.

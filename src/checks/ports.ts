@@ -1,4 +1,4 @@
-// The seed's port cheat sheet, probed from where k8sdoc runs: 6443 (API server), 2379/2380
+// The well-known control-plane ports, probed from where k8sdoc runs: 6443 (API server), 2379/2380
 // (etcd client and peer) and 10250 (kubelet) on control-plane hosts, 10250 on workers; every
 // port on each --hosts entry. A bare TCP connect tells refused (nothing listens: the process
 // is down) from timeout (a firewall drops the packets) from DNS and routing failures, each

@@ -30,7 +30,7 @@ function withCatalogue(r: ReportResult): ReportResult {
     out.fix = [...entry.fix];
     if (entry.docs !== undefined) out.docs = entry.docs;
   }
-  // Re-set so it follows the catalogue text, as in CONTRACT.md's example.
+  // Re-set so it follows the catalogue text, as in the example of docs/contract.md.
   delete (out as Partial<ReportResult>).durationMs;
   out.durationMs = r.durationMs;
   if (r.data !== undefined) out.data = r.data;

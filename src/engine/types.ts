@@ -104,7 +104,7 @@ export interface CheckContext {
 export interface RootCause {
   code: Code;
   subject: string;
-  /** Codes of the findings this cause explains (CONTRACT.md), each once. */
+  /** Codes of the findings this cause explains (docs/contract.md), each once. */
   explains: Code[];
   /** The same findings with their subjects, for people: `apiserver-not-ready` on which API server. */
   explainsFindings: { code: Code; subject: string }[];

@@ -10,7 +10,7 @@ function escapeControl(ch: string): string {
   return `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
 
-/** The report as CONTRACT.md's schemaVersion 1 JSON, with every control character escaped. */
+/** The report as schemaVersion 1 JSON (docs/report.schema.json), with every control character escaped. */
 export function renderJson(report: Report): string {
   return `${JSON.stringify(report, null, 2).replace(RAW_CONTROLS, escapeControl)}\n`;
 }

@@ -77,7 +77,7 @@ describe('apiserver component on the simulator', () => {
     }
   });
 
-  it('single control-plane node: control-plane-not-ha, with the seed advice', async () => {
+  it('single control-plane node: control-plane-not-ha, with the three-masters advice', async () => {
     const c = await start('single-control-plane');
     const { report } = await check(c, 'control-plane-ha');
     const [ha] = byCheck(report.results, 'control-plane-ha');

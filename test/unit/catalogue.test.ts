@@ -60,7 +60,7 @@ describe('catalogue', () => {
     }
   });
 
-  it('carries the seed: Connection refused, NotReady and lost quorum with their commands', () => {
+  it('carries the three failure pictures: Connection refused, NotReady and lost quorum with their commands', () => {
     expect(ENTRIES['apiserver-refused'].causes.join(' ')).toMatch(/crashed.*certificate.*expired/s);
     expect(ENTRIES['apiserver-refused'].fix.join('\n')).toMatch(/journalctl -u kube-apiserver/);
     expect(ENTRIES['apiserver-refused'].fix.join('\n')).toMatch(/crictl ps -a/);

@@ -1,4 +1,4 @@
-// Root-cause ranking on hand-made results: each chain of issue 7 ranks the injected fault
+// Root-cause ranking on hand-made results: each failure chain ranks the injected fault
 // first, what it explains is listed under it, and unrelated faults stay independent.
 import { describe, expect, it } from 'vitest';
 import type { Code } from '../../src/catalogue/codes.js';
@@ -66,7 +66,7 @@ function certFile(name: string, code: Code, serial = `serial-${name}`): Result {
 const summary = (results: Result[]) => triage(results).map((c) => `${c.code} ${c.subject}`);
 
 describe('triage', () => {
-  it("four etcd members: the even membership explains the even control plane (the seed's war story)", () => {
+  it('four etcd members: the even membership explains the even control plane (two masters lost, quorum gone)', () => {
     const results = [
       result('etcd-members', 'etcd', 'etcd', 'etcd-even-members', {}, 'warn'),
       result('control-plane-ha', 'apiserver', 'control plane', 'control-plane-not-ha', {}, 'warn'),
