@@ -44,9 +44,14 @@ export function printTable(title, rows, reference) {
  * { 'cluster.js': ['startCluster'], 'etcd-cluster.js': ['etcdAvailable'] }.
  */
 export async function loadSimulator(exports, workDir) {
+  return loadSource(Object.fromEntries(Object.entries(exports).map(([file, names]) => [`sim/${file}`, names])), workDir);
+}
+
+/** Like loadSimulator, for any module under src/ (`{ 'engine/triage.js': ['triage'] }`). */
+export async function loadSource(exports, workDir) {
   const { build } = await import('esbuild');
   const contents = Object.entries(exports)
-    .map(([file, names]) => `export { ${names.join(', ')} } from './src/sim/${file}';`)
+    .map(([file, names]) => `export { ${names.join(', ')} } from './src/${file}';`)
     .join('\n');
   await build({
     stdin: { contents, resolveDir: resolve('.'), sourcefile: 'bench-sim.ts', loader: 'ts' },

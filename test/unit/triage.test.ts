@@ -237,7 +237,8 @@ describe('triage', () => {
     expect(certificateRole(result('certs-served', 'certs', 'etcd 10.0.0.11:2380 (peer)', 'cert-expired', { role: 'etcd-peer' }))).toBe('etcd');
   });
 
-  it('ranks 9,000 findings quickly: candidates come from an index by host and port, not from every pair', () => {
+  // How fast is measured in bench/triage-scale.mjs; here, that the answer at this size is right.
+  it('ranks 9,000 findings: each dead kubelet explains its NotReady node and its refused port', () => {
     const results: Result[] = [];
     for (let i = 0; i < 3000; i++) {
       const host = `10.1.${Math.floor(i / 250)}.${i % 250}`;
@@ -245,9 +246,7 @@ describe('triage', () => {
       results.push(result('kubelet', 'kubelet', `kubelet w${i}`, 'kubelet-unreachable', { node: `w${i}`, host, port: 10250 }));
       results.push(port(host, 10250, 'port-refused', `w${i}`));
     }
-    const started = performance.now();
     const causes = triage(results);
-    expect(performance.now() - started).toBeLessThan(1500);
     expect(causes).toHaveLength(3000);
     expect(causes.every((c) => c.code === 'kubelet-unreachable' && c.explainsFindings.length === 2)).toBe(true);
   });

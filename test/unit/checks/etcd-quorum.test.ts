@@ -1,8 +1,8 @@
 // Quorum arithmetic as etcd does it, judged over fake members: every size from 1 to 7 with
 // every number of healthy members, learners that do not vote, unstarted members that do.
 import { describe, expect, it } from 'vitest';
-import { etcdQuorum, quorumOf } from '../../src/checks/etcd-quorum.js';
-import { servedEtcdCertificate, fakeContext, membersWithHealthy, urlOf, type FakeMember } from '../helpers/etcd-fakes.js';
+import { etcdQuorum, quorumOf } from '../../../src/checks/etcd-quorum.js';
+import { servedEtcdCertificate, fakeContext, membersWithHealthy, urlOf, type FakeMember } from '../../helpers/etcd-fakes.js';
 
 describe('etcd-quorum', () => {
   it('quorum is a strict majority of voting members', () => {

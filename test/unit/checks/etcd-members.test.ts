@@ -1,8 +1,8 @@
 // etcd-members over fake members: who is unreachable (with id, URLs and the zombie fix),
 // even voter counts, member lists that differ, raft logs far apart, rejected credentials.
 import { describe, expect, it } from 'vitest';
-import { etcdMembers, RAFT_INDEX_GAP } from '../../src/checks/etcd-members.js';
-import { servedEtcdCertificate, fakeContext, fakeId, membersWithHealthy, type FakeMember } from '../helpers/etcd-fakes.js';
+import { etcdMembers, RAFT_INDEX_GAP } from '../../../src/checks/etcd-members.js';
+import { servedEtcdCertificate, fakeContext, fakeId, membersWithHealthy, type FakeMember } from '../../helpers/etcd-fakes.js';
 
 const codes = (findings: { code?: string }[]) => findings.map((f) => f.code).filter(Boolean);
 

@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { etcdBackup } from '../../src/checks/etcd-backup.js';
-import { fakeContext } from '../helpers/etcd-fakes.js';
+import { etcdBackup } from '../../../src/checks/etcd-backup.js';
+import { fakeContext } from '../../helpers/etcd-fakes.js';
 
 const NOW = new Date('2026-11-25T10:00:00Z');
 const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000);

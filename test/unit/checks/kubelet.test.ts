@@ -1,9 +1,9 @@
 // The kubelet check from fake sockets and a fake API: up, refused, hung, healthz permissions.
 import { describe, expect, it } from 'vitest';
-import { kubelet } from '../../src/checks/kubelet.js';
-import type { HostTarget } from '../../src/discovery/targets.js';
-import type { KubeOutcome, KubeProbe, TcpOutcome, TlsInspection } from '../../src/probes/types.js';
-import { fakeContext } from '../helpers/fake-context.js';
+import { kubelet } from '../../../src/checks/kubelet.js';
+import type { HostTarget } from '../../../src/discovery/targets.js';
+import type { KubeOutcome, KubeProbe, TcpOutcome, TlsInspection } from '../../../src/probes/types.js';
+import { fakeContext } from '../../helpers/fake-context.js';
 
 function node(name: string, address: string, ready: 'True' | 'Unknown') {
   return { metadata: { name }, status: { addresses: [{ type: 'InternalIP', address }], conditions: [{ type: 'Ready', status: ready }] } };

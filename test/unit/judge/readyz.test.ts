@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeFailingChecks, parseVerboseHealth } from '../../src/judge/readyz.js';
+import { describeFailingChecks, parseVerboseHealth } from '../../../src/judge/readyz.js';
 
 // Bodies as k8s.io/apiserver's healthz handler writes them (a 500 body ends with http.Error's newline).
 const READYZ_ETCD_FAILED = [

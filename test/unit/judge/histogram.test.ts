@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { histogramBuckets, histogramCount, histogramQuantile, parseLabels } from '../../src/judge/histogram.js';
+import { histogramBuckets, histogramCount, histogramQuantile, parseLabels } from '../../../src/judge/histogram.js';
 
 const METRIC = 'apiserver_request_duration_seconds';
 

@@ -1,10 +1,17 @@
 // The pure judgement of certificates, on real certificates minted by the simulator's PKI.
 import { X509Certificate } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { caExpiresFirst, certificateFinding, judgeValidity, residualTime, servesOlderThanDisk, type LocatedCertificate } from '../../src/judge/certificate.js';
-import { describeCertificate } from '../../src/probes/certificate.js';
-import type { ServedCertificate } from '../../src/probes/types.js';
-import { createCa, expiredSince, issue, notYetValidFor, validFor, type Issued } from '../../src/sim/pki.js';
+import {
+  caExpiresFirst,
+  certificateFinding,
+  judgeValidity,
+  residualTime,
+  servesOlderThanDisk,
+  type LocatedCertificate,
+} from '../../../src/judge/certificate.js';
+import { describeCertificate } from '../../../src/probes/certificate.js';
+import type { ServedCertificate } from '../../../src/probes/types.js';
+import { createCa, expiredSince, issue, notYetValidFor, validFor, type Issued } from '../../../src/sim/pki.js';
 
 const DEFAULTS = { warnDays: 30, critDays: 7 };
 /** Read after minting: validity windows start at minting time, so an earlier clock would add days. */

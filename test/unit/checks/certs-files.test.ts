@@ -1,10 +1,10 @@
 // certs-files decisions that a real folder cannot show on a root-run test machine
 // (permission denied) or that depend on the layout: an in-memory files probe.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { certsFiles } from '../../src/checks/certs-files.js';
-import type { FilesProbe } from '../../src/probes/types.js';
-import { createCa, issue, type Issued } from '../../src/sim/pki.js';
-import { fakeContext } from '../helpers/fake-context.js';
+import { certsFiles } from '../../../src/checks/certs-files.js';
+import type { FilesProbe } from '../../../src/probes/types.js';
+import { createCa, issue, type Issued } from '../../../src/sim/pki.js';
+import { fakeContext } from '../../helpers/fake-context.js';
 
 type Entry = string | 'unreadable';
 

@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { certsKubeconfig } from '../../src/checks/certs-kubeconfig.js';
-import { targetsFromFlags } from '../../src/discovery/index.js';
-import { loadKubeconfig } from '../../src/discovery/kubeconfig.js';
-import { filesProbe } from '../../src/probes/files.js';
-import { createCa, expiredSince, issue, kubeconfigYaml, validFor, type Issued } from '../../src/sim/pki.js';
-import { defaultOptions, fakeContext } from '../helpers/fake-context.js';
+import { certsKubeconfig } from '../../../src/checks/certs-kubeconfig.js';
+import { targetsFromFlags } from '../../../src/discovery/index.js';
+import { loadKubeconfig } from '../../../src/discovery/kubeconfig.js';
+import { filesProbe } from '../../../src/probes/files.js';
+import { createCa, expiredSince, issue, kubeconfigYaml, validFor, type Issued } from '../../../src/sim/pki.js';
+import { defaultOptions, fakeContext } from '../../helpers/fake-context.js';
 
 let dir: string;
 let ca: Issued;

@@ -1,12 +1,12 @@
 // The ports check: which host gets which port, how each failure is told apart, and that the
 // fan-out stays under --concurrency however many hosts there are.
 import { describe, expect, it } from 'vitest';
-import { portPlan, ports } from '../../src/checks/ports.js';
-import type { HostTarget } from '../../src/discovery/targets.js';
-import { createLimiter } from '../../src/engine/limit.js';
-import { limitProbes } from '../../src/engine/limited-probes.js';
-import type { TcpOutcome } from '../../src/probes/types.js';
-import { contextOver, defaultOptions, emptyTargets, fakeContext, fakeProbes } from '../helpers/fake-context.js';
+import { portPlan, ports } from '../../../src/checks/ports.js';
+import type { HostTarget } from '../../../src/discovery/targets.js';
+import { createLimiter } from '../../../src/engine/limit.js';
+import { limitProbes } from '../../../src/engine/limited-probes.js';
+import type { TcpOutcome } from '../../../src/probes/types.js';
+import { contextOver, defaultOptions, emptyTargets, fakeContext, fakeProbes } from '../../helpers/fake-context.js';
 
 const CP: HostTarget = { address: '10.0.0.11', name: 'cp-1', controlPlane: true };
 const W: HostTarget = { address: '10.0.0.21', name: 'w1', controlPlane: false };
