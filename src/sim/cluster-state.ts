@@ -67,7 +67,8 @@ export class ClusterState {
   private readonly byName = new Map<string, SimNode>();
   private readonly rv = new Map<string, number>();
   private revision = 1000;
-  private readonly looks = new Map<string, NodeLook>();
+  // Keyed by the node itself: a test may rename a node (hostile names) after the cluster starts.
+  private readonly looks = new WeakMap<SimNode, NodeLook>();
   private readonly podTemplates: PodTemplate[];
 
   constructor(
@@ -85,7 +86,7 @@ export class ClusterState {
     }
     for (const ns of shape.namespaces) this.rv.set(`ns/${ns}`, ++this.revision);
     // In creation order (control plane first), as the distribution numbers its nodes.
-    nodes.forEach((n, i) => this.looks.set(n.name, shape.node(n, i)));
+    nodes.forEach((n, i) => this.looks.set(n, shape.node(n, i)));
     this.podTemplates = shape.pods(nodes);
   }
 
@@ -126,7 +127,7 @@ export class ClusterState {
   nodeObject(n: SimNode, now: Date = new Date()): KubeObject {
     const created = kubeTime(n.createdAt);
     const heartbeat = kubeTime(n.stoppedPostingAt ?? new Date(now.getTime() - 5_000));
-    const look = this.looks.get(n.name)!;
+    const look = this.looks.get(n)!;
     const labels = { ...look.labels };
     const taints: { key: string; value?: string; effect: string; timeAdded?: string }[] = look.taints.map((t) => ({ ...t }));
     if (n.unschedulable) taints.push({ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule', timeAdded: created });

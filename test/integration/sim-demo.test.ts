@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { listScenarios, startDemo } from '../../src/sim/demo.js';
-import { SCENARIO_NAMES } from '../../src/sim/scenarios/index.js';
+import { ALL_SCENARIO_NAMES } from '../../src/sim/scenarios/index.js';
 import { BLOCKS } from '../helpers/blocks.js';
 
 describe('demo', () => {
   it('lists every scenario with a description', () => {
     const list = listScenarios();
-    expect(list.map((s) => s.name)).toEqual([...SCENARIO_NAMES]);
+    expect(list.map((s) => s.name)).toEqual([...ALL_SCENARIO_NAMES]);
     for (const s of list) expect(s.description.length).toBeGreaterThan(20);
   });
 
