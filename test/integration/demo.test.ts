@@ -36,7 +36,9 @@ describe.sequential('k8sdoc demo', () => {
     const table = await runCli(['demo', 'quorum-lost']);
     expect(table.code, table.stderr).toBe(1);
     const lines = table.stdout.trimEnd().split('\n');
-    expect(lines[1]).toMatch(/^CRIT {2}most likely cause: etcd-quorum-lost on etcd/);
+    // The demo's own header line comes first; the verdict follows the report's header.
+    const header = lines.findIndex((l) => l.startsWith('context '));
+    expect(lines[header + 1]).toMatch(/^CRIT {2}most likely cause: etcd-quorum-lost on etcd/);
     expect(lines.at(-1)).toMatch(/^CRIT {2}most likely cause: etcd-quorum-lost on etcd/);
     expect(table.stdout).toContain('Symptom: changes are not applied');
     expect(await portOpen('127.0.0.11', 2379)).toBe(false);
