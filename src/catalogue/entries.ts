@@ -262,8 +262,11 @@ export const ENTRIES = {
   'etcd-member-unreachable': {
     component: 'etcd',
     title: 'An etcd member does not answer',
-    // warn: the cluster still serves while a majority answers; etcd-quorum-at-risk/-lost carry the urgency.
-    severity: 'warn',
+    // One of N lost is crit alike for an API server (apiserver-refused/-timeout), an etcd member
+    // and a kubelet (kubelet-unreachable): a machine-level component is down and a person must
+    // act on that machine. What the loss does to the cluster is graded on its own:
+    // etcd-quorum-at-risk and control-plane-not-ha warn, etcd-quorum-lost crit.
+    severity: 'crit',
     symptom: "etcdctl reports 'unhealthy cluster' or 'context deadline exceeded' for one endpoint",
     causes: [
       'the member process or its host is down (or hung: it accepts TCP but never answers)',

@@ -223,7 +223,18 @@ function reachable(from: readonly Result[], edges: Map<Result, Set<Result>>): Re
   return [...seen];
 }
 
-export function triage(results: readonly Result[]): RootCause[] {
+/** One root cause with the findings it explains, and the severity of the problem as a whole. */
+export interface TriageGroup {
+  root: Result;
+  explained: Result[];
+  /** The gravest of the root and what it explains: a cause is at least as grave as its echoes. */
+  severity: 'warn' | 'crit';
+}
+
+const isCrit = (r: Result) => r.status === 'crit';
+
+/** Root causes as the results themselves, most likely first, each with what it explains. */
+export function triageGroups(results: readonly Result[]): TriageGroup[] {
   const problems = results.filter((r) => (r.status === 'warn' || r.status === 'crit') && r.code !== undefined);
   const edges = explanationEdges(problems, results);
   const component = components(problems, edges);
@@ -234,26 +245,34 @@ export function triage(results: readonly Result[]): RootCause[] {
   const position = new Map(problems.map((r, i) => [r, i]));
   const members = new Map<number, Result[]>();
   for (const r of problems) push(members, component.get(r)!, r);
-  const roots = [...members.entries()]
+  const roots: TriageGroup[] = [...members.entries()]
     .filter(([id]) => !explainedFromOutside.has(id))
     .map(([, group]) => {
       const sorted = [...group].sort(byPriority);
       const root = sorted[0]!;
       const explained = reachable(group, edges).filter((r) => r !== root);
       explained.sort((a, b) => position.get(a)! - position.get(b)!);
-      return { root, explained };
+      return { root, explained, severity: isCrit(root) || explained.some(isCrit) ? 'crit' : 'warn' };
     });
   roots.sort(
     (a, b) =>
-      (a.root.status === 'crit' ? 0 : 1) - (b.root.status === 'crit' ? 0 : 1) ||
+      (a.severity === 'crit' ? 0 : 1) - (b.severity === 'crit' ? 0 : 1) ||
       rank(a.root) - rank(b.root) ||
       b.explained.length - a.explained.length ||
       a.root.subject.localeCompare(b.root.subject),
   );
-  return roots.map(({ root, explained }) => ({
+  return roots;
+}
+
+export function rootCausesOf(groups: readonly TriageGroup[]): RootCause[] {
+  return groups.map(({ root, explained }) => ({
     code: root.code!,
     subject: root.subject,
     explains: [...new Set(explained.map((e) => e.code!))],
     explainsFindings: explained.map((e) => ({ code: e.code!, subject: e.subject })),
   }));
+}
+
+export function triage(results: readonly Result[]): RootCause[] {
+  return rootCausesOf(triageGroups(results));
 }
