@@ -1,5 +1,6 @@
 // The one report model every renderer hangs off, and the exit code it implies.
 import { entryFor } from '../catalogue/index.js';
+import { fillSteps } from '../catalogue/fill.js';
 import type { FailOn } from '../options.js';
 import { rootCausesOf, triageGroups } from './triage.js';
 import type { DiscoveryCacheUse } from '../discovery/targets.js';
@@ -35,6 +36,7 @@ function withCatalogue(r: ReportResult, triaged: Triaged = {}): ReportResult {
     out.cause = entry.causes.join('; ');
     out.causes = [...entry.causes];
     out.fix = [...entry.fix];
+    out.steps = fillSteps(entry.fix, r.component, r.about);
     if (entry.docs !== undefined) out.docs = entry.docs;
   }
   // Re-set so it follows the catalogue text, as in CONTRACT.md's example.
