@@ -54,7 +54,16 @@ export const ENTRIES = {
       'uptime; top -b -n1 | head -20   # on the host: load, memory',
       'journalctl -u kube-apiserver --since -30m | grep -i etcd',
     ],
-    keywords: ['timeout', 'i/o timeout', 'context deadline exceeded', 'hangs', 'no route', 'unable to connect to the server'],
+    keywords: [
+      'timeout',
+      'i/o timeout',
+      'context deadline exceeded',
+      'hangs',
+      'no route',
+      'unable to connect to the server',
+      'tls handshake timeout',
+      'net/http: tls handshake timeout',
+    ],
     docs: `${K8S}/tasks/debug/debug-cluster/`,
   },
   'apiserver-tls-error': {
@@ -228,7 +237,19 @@ export const ENTRIES = {
       'etcdctl member list -w table',
       'only if a majority is permanently lost: restore from a snapshot (etcdctl snapshot restore) on a new cluster',
     ],
-    keywords: ['quorum', 'read-only', 'read only', 'changes not applied', 'no majority', 'etcd down', 'etcdserver: request timed out', 'zombie'],
+    keywords: [
+      'quorum',
+      'read-only',
+      'read only',
+      'changes not applied',
+      'no majority',
+      'etcd down',
+      'etcdserver: request timed out',
+      'possibly due to previous leader failure',
+      'the server was unable to return a response in the time allotted',
+      'error retrieving resource lock',
+      'zombie',
+    ],
     docs: `${ETCD}/recovery/`,
   },
   'etcd-quorum-at-risk': {
@@ -262,8 +283,11 @@ export const ENTRIES = {
   'etcd-member-unreachable': {
     component: 'etcd',
     title: 'An etcd member does not answer',
-    // warn: the cluster still serves while a majority answers; etcd-quorum-at-risk/-lost carry the urgency.
-    severity: 'warn',
+    // One of N lost is crit alike for an API server (apiserver-refused/-timeout), an etcd member
+    // and a kubelet (kubelet-unreachable): a machine-level component is down and a person must
+    // act on that machine. What the loss does to the cluster is graded on its own:
+    // etcd-quorum-at-risk and control-plane-not-ha warn, etcd-quorum-lost crit.
+    severity: 'crit',
     symptom: "etcdctl reports 'unhealthy cluster' or 'context deadline exceeded' for one endpoint",
     causes: [
       'the member process or its host is down (or hung: it accepts TCP but never answers)',
@@ -327,7 +351,7 @@ export const ENTRIES = {
     causes: ['the database reached its quota (--quota-backend-bytes, 2 GiB by default)', 'no compaction ran, or history grew faster than it was compacted'],
     fix: [
       "rev=$(etcdctl endpoint status -w json | grep -o '\"revision\":[0-9]*' | grep -o '[0-9].*'); etcdctl compact $rev",
-      'etcdctl defrag --cluster',
+      'etcdctl defrag --endpoints=<one member client URL>   # each member in turn, the leader last: defrag blocks the member while it runs',
       'etcdctl alarm disarm',
       'consider a larger --quota-backend-bytes (up to 8 GiB)',
     ],
@@ -353,11 +377,11 @@ export const ENTRIES = {
     title: 'etcd database is close to its quota',
     severity: 'warn',
     grades: { full: { severity: 'crit', when: 'above 95 % of the quota, or etcd has raised NOSPACE for the member' } },
-    symptom: 'no symptom yet: at 100 % etcd raises NOSPACE and the cluster becomes read-only',
+    symptom: 'below the quota nothing shows yet; at 100 % etcd raises NOSPACE and the cluster becomes read-only (writes fail with database space exceeded)',
     causes: ['many objects or much history (events, large ConfigMaps/Secrets)', 'no compaction or defragmentation for a long time'],
     fix: [
       'etcdctl endpoint status --cluster -w table   # DB SIZE',
-      'etcdctl defrag --cluster   # one member at a time in production',
+      'etcdctl defrag --endpoints=<one member client URL>   # one member at a time, the leader last',
       'raise --quota-backend-bytes if the data really needs it',
     ],
     keywords: ['db size', 'quota', 'database size', 'full'],
@@ -441,7 +465,7 @@ export const ENTRIES = {
       'restart the control-plane static pods: move each manifest out of /etc/kubernetes/manifests and back (wait 20 s between)',
       'for kubeconfigs: copy the renewed /etc/kubernetes/admin.conf to ~/.kube/config',
       "kubelet client certificate (kubelet.conf → /var/lib/kubelet/pki/kubelet-client-current.pem) expired: on a control-plane node `kubeadm kubeconfig user --org system:nodes --client-name system:node:<node> > kubelet.conf`, copy it to the node's /etc/kubernetes/kubelet.conf, systemctl restart kubelet",
-      'k3s: systemctl stop k3s; k3s certificate rotate; systemctl start k3s (servers first, then agents)',
+      'on k3s: stop k3s, run k3s certificate rotate, start k3s again (servers first, then agents)',
     ],
     keywords: ['certificate has expired', 'expired', 'x509', 'cert expired', 'renew'],
     docs: `${K8S}/tasks/administer-cluster/kubeadm/kubeadm-certs/`,
@@ -457,7 +481,7 @@ export const ENTRIES = {
       'kubeadm certs check-expiration',
       'kubeadm certs renew all, then restart the control-plane static pods (move each manifest out of /etc/kubernetes/manifests and back)',
       'kubelet client certificates rotate by themselves when rotateCertificates is true (check /var/lib/kubelet/pki)',
-      'k3s: restarting k3s renews certificates within 90 days of expiry; earlier: k3s certificate rotate',
+      'on k3s: restarting k3s renews certificates within 120 days of expiry; earlier: k3s certificate rotate',
     ],
     keywords: ['expiring', 'expires soon', 'renew', 'certificate'],
     docs: `${K8S}/tasks/administer-cluster/kubeadm/kubeadm-certs/`,
@@ -518,7 +542,11 @@ export const ENTRIES = {
     severity: 'warn',
     symptom: 'a component that needs this file will not start',
     causes: ['the file was deleted or never created (non-kubeadm layout, external etcd)'],
-    fix: ['kubeadm init phase certs all   # recreates missing files with the existing CA', 'ls -l /etc/kubernetes/pki /etc/kubernetes/pki/etcd'],
+    fix: [
+      'kubeadm init phase certs all   # recreates missing certificate files with the existing CA',
+      'kubeadm init phase kubeconfig admin   # recreates a missing /etc/kubernetes/admin.conf (kubeconfig files: init phase kubeconfig <name>)',
+      'ls -l /etc/kubernetes/pki /etc/kubernetes/pki/etcd',
+    ],
     keywords: ['missing certificate', 'file not found', 'pki'],
     docs: `${K8S}/setup/best-practices/certificates/`,
   },
@@ -610,7 +638,7 @@ export const ENTRIES = {
     severity: 'warn',
     symptom: 'a node-problem-detector or cloud-provider condition you asked about is true',
     causes: ["see the condition's reason and message (kernel deadlock, read-only filesystem, frequent restarts …)"],
-    fix: ['kubectl describe node <name>', 'journalctl -k on the node'],
+    fix: ['kubectl describe node <name>', 'journalctl -k --since -1h   # on the node: kernel messages'],
     keywords: ['condition', 'node problem detector', 'kerneldeadlock', 'readonlyfilesystem'],
     docs: `${K8S}/tasks/debug/debug-cluster/monitor-node-health/`,
   },
@@ -677,7 +705,7 @@ export const ENTRIES = {
     fix: [
       'ss -tlnp | grep -E "6443|2379|2380|10250"   # on the host',
       'systemctl status kubelet etcd; crictl ps -a',
-      'kubectl get svc -A | grep NodePort; kubectl -n kube-system get pods -l k8s-app=kube-proxy -o wide   # NodePort services (30000–32767)',
+      'only for a NodePort (30000–32767), not for 6443, 2379, 2380 or 10250: kubectl -n kube-system get pods -l k8s-app=kube-proxy -o wide',
     ],
     keywords: ['refused', 'port', 'closed', 'not listening', '6443', '2379', '2380', '10250', 'nodeport', '30000-32767'],
     docs: `${K8S}/reference/networking/ports-and-protocols/`,

@@ -32,11 +32,22 @@ const COMMANDS = new Set([
   'uptime',
   'top',
   'dmesg',
+  'talosctl',
+  'rke2',
+  'microk8s',
+  'snap',
+  'oc',
+  'kind',
+  'aws',
+  'gcloud',
+  'az',
 ]);
 
 export function isCommand(step: string): boolean {
   const first = step.trim().split(/\s+/)[0] ?? '';
   // `rev=$(etcdctl …)`: a shell assignment starts a command line too.
   if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(first)) return true;
-  return COMMANDS.has(first.replace(/[;:]$/, ''));
+  // `k3s: stop it, then …` is prose that names a tool, not a command line.
+  if (first.endsWith(':')) return false;
+  return COMMANDS.has(first.replace(/;$/, ''));
 }

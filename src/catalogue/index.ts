@@ -16,7 +16,32 @@ export interface SearchHit {
   score: number;
 }
 
-const STOP_WORDS = new Set(['the', 'a', 'an', 'is', 'are', 'to', 'of', 'my', 'on', 'in', 'not', 'with', 'and', 'or', 'it', 'i', 'do', 'does', 'after', 'for']);
+const STOP_WORDS = new Set([
+  'the',
+  'a',
+  'an',
+  'is',
+  'are',
+  'to',
+  'of',
+  'my',
+  'on',
+  'in',
+  'not',
+  'with',
+  'and',
+  'or',
+  'it',
+  'i',
+  'do',
+  'does',
+  'after',
+  'for',
+  'out',
+  'from',
+  'server',
+  'error',
+]);
 
 function words(text: string): string[] {
   return text

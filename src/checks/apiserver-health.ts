@@ -7,7 +7,7 @@ import { raise } from '../catalogue/raise.js';
 import type { Endpoint } from '../discovery/targets.js';
 import type { Check, CheckContext, Finding } from '../engine/types.js';
 import type { KubeOutcome } from '../probes/types.js';
-import { apiEndpoints, apiSubject, endpointData, judgeApiEndpoint, NETWORK_CODES } from '../judge/api-endpoint.js';
+import { apiEndpoints, apiSubject, endpointAbout, endpointData, judgeApiEndpoint, NETWORK_CODES } from '../judge/api-endpoint.js';
 import { describeFailingChecks, parseVerboseHealth } from '../judge/readyz.js';
 import type { HealthPath } from '../observe/api.js';
 
@@ -34,6 +34,7 @@ function problemFinding(ctx: CheckContext, e: Endpoint, path: HealthPath, outcom
   if (outcome.kind === 'unauthorized') {
     return raise({
       subject: apiSubject(e),
+      about: endpointAbout(ctx, e),
       code: 'apiserver-unauthorized',
       message: `GET /${path} is rejected with HTTP 401: the API server does not accept these credentials, so its health is unknown`,
       data,
@@ -42,17 +43,19 @@ function problemFinding(ctx: CheckContext, e: Endpoint, path: HealthPath, outcom
   if (outcome.kind === 'forbidden') {
     return raise({
       subject: apiSubject(e),
+      about: endpointAbout(ctx, e),
       code: 'apiserver-forbidden',
       message: `may not read /${path} (HTTP 403), so its health is unknown: grant get on the non-resource URLs /livez and /readyz (the default system:public-info-viewer role does)`,
       data,
     });
   }
   if (outcome.kind === 'http' || outcome.kind === 'bad-response') {
-    return raise({ subject: apiSubject(e), code: 'apiserver-bad-response', message: `GET /${path}: ${outcome.message}`, data });
+    return raise({ subject: apiSubject(e), about: endpointAbout(ctx, e), code: 'apiserver-bad-response', message: `GET /${path}: ${outcome.message}`, data });
   }
   const code = NETWORK_CODES[outcome.kind] ?? 'apiserver-unreachable';
   return raise({
     subject: apiSubject(e),
+    about: endpointAbout(ctx, e),
     code,
     message: `GET /${path}: ${outcome.message} (although /version answered: the API server is overloaded or stuck)`,
     data,
@@ -66,6 +69,7 @@ async function judgeEndpoint(ctx: CheckContext, e: Endpoint): Promise<Finding> {
     return {
       status: 'skip',
       subject: apiSubject(e),
+      about: endpointAbout(ctx, e),
       message: `not asked for /livez and /readyz: unreachable (${reach.code}, see apiserver-reachable)`,
       data: endpointData(ctx, e),
     };
@@ -80,6 +84,7 @@ async function judgeEndpoint(ctx: CheckContext, e: Endpoint): Promise<Finding> {
     const livezToo = livez.kind === 'fail' ? `; /livez fails too (${livez.failing.join(', ')}): the kubelet will restart it` : '';
     return raise({
       subject: apiSubject(e),
+      about: endpointAbout(ctx, e),
       code: 'apiserver-not-ready',
       message: `not ready: ${describeFailingChecks(readyz.failing)}${livezToo}`,
       data,
@@ -88,6 +93,7 @@ async function judgeEndpoint(ctx: CheckContext, e: Endpoint): Promise<Finding> {
   if (livez.kind === 'fail') {
     return raise({
       subject: apiSubject(e),
+      about: endpointAbout(ctx, e),
       code: 'apiserver-not-live',
       message: `not live: ${describeFailingChecks(livez.failing)}; the kubelet will restart it`,
       data,
@@ -96,10 +102,22 @@ async function judgeEndpoint(ctx: CheckContext, e: Endpoint): Promise<Finding> {
   if (readyz.kind === 'problem') return problemFinding(ctx, e, 'readyz', readyz.outcome);
   if (livez.kind === 'problem') return problemFinding(ctx, e, 'livez', livez.outcome);
   if (readyz.kind === 'absent' && livez.kind === 'absent') {
-    return { status: 'skip', subject: apiSubject(e), message: 'no /livez or /readyz (Kubernetes older than 1.16): health not checked', data };
+    return {
+      status: 'skip',
+      subject: apiSubject(e),
+      about: endpointAbout(ctx, e),
+      message: 'no /livez or /readyz (Kubernetes older than 1.16): health not checked',
+      data,
+    };
   }
   const count = readyz.kind === 'pass' ? readyz.checks : 0;
-  return { status: 'ok', subject: apiSubject(e), message: `live and ready${count > 0 ? ` (${count} readyz checks pass)` : ''}`, data };
+  return {
+    status: 'ok',
+    subject: apiSubject(e),
+    about: endpointAbout(ctx, e),
+    message: `live and ready${count > 0 ? ` (${count} readyz checks pass)` : ''}`,
+    data,
+  };
 }
 
 export const apiserverHealth: Check = {

@@ -5,7 +5,7 @@
 import { raise } from '../catalogue/raise.js';
 import type { Endpoint } from '../discovery/targets.js';
 import type { Check, CheckContext, Finding } from '../engine/types.js';
-import { apiEndpoints, apiSubject, endpointData, judgeApiEndpoint } from '../judge/api-endpoint.js';
+import { apiEndpoints, apiSubject, endpointAbout, endpointData, judgeApiEndpoint } from '../judge/api-endpoint.js';
 import { histogramBuckets, histogramCount, histogramQuantile } from '../judge/histogram.js';
 
 /** Requests per endpoint: enough for a median that one slow handshake does not move. */
@@ -42,6 +42,7 @@ async function measure(ctx: CheckContext, e: Endpoint): Promise<Finding> {
     return {
       status: 'skip',
       subject: apiSubject(e),
+      about: endpointAbout(ctx, e),
       message: `latency not measured: unreachable (${reach.code}, see apiserver-reachable)`,
       data: endpointData(ctx, e),
     };
@@ -52,9 +53,11 @@ async function measure(ctx: CheckContext, e: Endpoint): Promise<Finding> {
     const outcome = await ctx.facts.api.get('/version', { server: e.url });
     if (outcome.kind !== 'ok') {
       const data = { ...endpointData(ctx, e), samplesMs: samples };
-      if (outcome.kind !== 'timeout') return { status: 'skip', subject: apiSubject(e), message: `latency not measured: ${outcome.message}`, data };
+      if (outcome.kind !== 'timeout')
+        return { status: 'skip', subject: apiSubject(e), about: endpointAbout(ctx, e), message: `latency not measured: ${outcome.message}`, data };
       return raise({
         subject: apiSubject(e),
+        about: endpointAbout(ctx, e),
         code: 'apiserver-latency-high',
         message: `GET /version took longer than --timeout (${ctx.options.timeoutMs} ms) on request ${i + 1} of ${LATENCY_SAMPLES}`,
         data,
@@ -85,12 +88,13 @@ async function measure(ctx: CheckContext, e: Endpoint): Promise<Finding> {
   if (slow.length > 0) {
     return raise({
       subject: apiSubject(e),
+      about: endpointAbout(ctx, e),
       code: 'apiserver-latency-high',
       message: `${slow.join(' and ')}, above --latency-warn ${ms(threshold)} (${roundTrip}; ${serverSide})`,
       data,
     });
   }
-  return { status: 'ok', subject: apiSubject(e), message: `${roundTrip}; ${serverSide}`, data };
+  return { status: 'ok', subject: apiSubject(e), about: endpointAbout(ctx, e), message: `${roundTrip}; ${serverSide}`, data };
 }
 
 export const apiserverLatency: Check = {

@@ -3,8 +3,19 @@
 // certificates in the kubeconfigs next to it. A bundle is read certificate by certificate.
 import { join } from 'node:path';
 import { clientCertificatesOf, isCertificateFileName, KUBEADM_CERTIFICATES, KUBEADM_KUBECONFIGS, kubeconfigDirOf, looksLikeKubeadm } from '../discovery/pki.js';
-import type { Check, CheckContext, Finding } from '../engine/types.js';
+import type { CertificateRole, Check, CheckContext, Finding } from '../engine/types.js';
 import { caExpiresFirst, certificateFindings, certificatesIn, fileProblem, type LocatedCertificate } from '../judge/certificate.js';
+
+/** What kubeadm's files are for, as far as the failures they can cause go (triage reads it from `about`). */
+const KUBEADM_FILE_ROLES: Readonly<Record<string, CertificateRole>> = {
+  ca: 'cluster-ca',
+  apiserver: 'apiserver-serving',
+  'apiserver-etcd-client': 'apiserver-etcd-client',
+  'etcd-ca': 'etcd',
+  'etcd-server': 'etcd',
+  'etcd-peer': 'etcd',
+  'etcd-healthcheck-client': 'etcd-healthcheck-client',
+};
 
 interface FileToRead {
   path: string;
@@ -75,7 +86,7 @@ async function kubeconfigFindings(ctx: CheckContext, pkiDir: string, kubeadm: bo
       const clientSource = client.file ? `${source} user ${client.user} file ${client.file}` : `${source} user ${client.user}`;
       const contents =
         client.pem !== null ? certificatesIn(Buffer.from(client.pem), `${path} (user ${client.user})`) : await ctx.facts.files.certificates(client.file!);
-      const base = { subject, name: conf.name, source: clientSource };
+      const base = { subject, name: conf.name, source: clientSource, ...(client.file ? { path: client.file } : { path }) };
       findings.push(
         ...(contents.kind === 'ok' ? certificateFindings(contents, base, ctx, located) : [fileProblem(contents, subject, conf.name, clientSource)]),
       );
@@ -110,7 +121,7 @@ export const certsFiles: Check = {
     const findings: Finding[] = [];
     for (const f of files) {
       const read = await ctx.facts.files.certificates(f.path);
-      const base = { subject: f.path, name: f.name, source: `file ${f.path}` };
+      const base = { subject: f.path, name: f.name, source: `file ${f.path}`, role: KUBEADM_FILE_ROLES[f.name] ?? 'other', path: f.path };
       findings.push(...(read.kind === 'ok' ? certificateFindings(read, base, ctx, located) : [fileProblem(read, f.path, f.name, base.source)]));
     }
     if (files.length === 0) {

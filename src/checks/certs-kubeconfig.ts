@@ -21,7 +21,13 @@ async function clientCertificate(ctx: CheckContext, located: LocatedCertificate[
     const how = kc.otherAuth ? `authenticates with a ${kc.otherAuth}` : 'has no credentials';
     return [{ status: 'skip', subject, message: `${who} ${how}: no client certificate to check`, data: { source } }];
   }
-  const base = { subject, name: `kubeconfig ${kc.user ?? kc.context}`, source };
+  const base = {
+    subject,
+    name: `kubeconfig ${kc.user ?? kc.context}`,
+    source,
+    role: 'kubeconfig-client' as const,
+    ...(kc.clientCertFile !== null ? { path: kc.clientCertFile } : {}),
+  };
   return read.kind === 'ok' ? certificateFindings(read, base, ctx, located) : [fileProblem(read, subject, base.name, source)];
 }
 
@@ -32,7 +38,7 @@ function clusterAuthority(ctx: CheckContext, located: LocatedCertificate[]): Fin
   // Named without the word "kubeconfig": triage reads that word as "the client certificate"
   // (a 401), while a broken CA makes TLS fail instead.
   const source = `certificate-authority of cluster '${cluster}' (context '${ctx.targets.context ?? 'in-cluster'}')`;
-  const base = { subject: `cluster '${cluster}' CA`, name: `${cluster} CA`, source };
+  const base = { subject: `cluster '${cluster}' CA`, name: `${cluster} CA`, source, role: 'cluster-ca' as const };
   const blocks = parsePemBundle(pem);
   const read: CertificateFileRead =
     blocks.certificates.length > 0 ? { kind: 'ok', ...blocks } : { kind: 'invalid', message: `${source} holds no parsable certificate` };

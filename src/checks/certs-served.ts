@@ -6,7 +6,7 @@
 import { raise } from '../catalogue/raise.js';
 import { join } from 'node:path';
 import { SERVING_FILES } from '../discovery/pki.js';
-import type { Check, CheckContext, Finding } from '../engine/types.js';
+import type { CertificateRole, Check, CheckContext, Finding } from '../engine/types.js';
 import type { TlsInspection } from '../probes/types.js';
 import { hostPort } from '../judge/url.js';
 import { apiEndpoints } from '../judge/api-endpoint.js';
@@ -34,6 +34,14 @@ interface ServedTarget {
   ca: string | null;
   caLabel: string;
 }
+
+/** What a served certificate is for, as far as the failures it can cause go (triage reads it from `about`). */
+const SERVED_ROLES: Readonly<Record<Role, CertificateRole>> = {
+  apiserver: 'apiserver-serving',
+  'etcd-client': 'etcd',
+  'etcd-peer': 'etcd',
+  kubelet: 'kubelet-serving',
+};
 
 const RESTART: Record<Exclude<Role, 'kubelet'>, string> = {
   apiserver: 'restart kube-apiserver: move /etc/kubernetes/manifests/kube-apiserver.yaml out of the folder and back after 20 s',
@@ -157,6 +165,7 @@ async function inspectEndpoint(ctx: CheckContext, t: ServedTarget): Promise<Find
       {
         status: 'skip',
         subject: t.subject,
+        about: { host: t.host, port: t.port },
         message: `no certificate to inspect: ${why}`,
         data: { ...base, failure: tls.kind === 'ok' ? 'no-certificate' : tls.kind },
         timedOut: tls.kind === 'timeout' ? [`tls ${hostPort(t.host, t.port)}`] : undefined,
@@ -168,6 +177,8 @@ async function inspectEndpoint(ctx: CheckContext, t: ServedTarget): Promise<Find
     name: i === 0 ? `${t.role} ${hostPort(t.host, t.port)}` : `${t.role} ${hostPort(t.host, t.port)} chain[${i}]`,
     source: t.source,
     host: t.host,
+    port: t.port,
+    role: i === 0 ? SERVED_ROLES[t.role] : 'other',
   }));
   const findings = [leafFinding(ctx, t, tls, chain[0]!)];
   // Intermediates and the CA travel in the chain too: one that expired breaks the endpoint.

@@ -5,7 +5,7 @@ import { raise } from '../catalogue/raise.js';
 import type { Check, Finding } from '../engine/types.js';
 import type { Code } from '../catalogue/codes.js';
 import type { EtcdView } from '../observe/etcd-view.js';
-import { NO_CREDENTIALS_SKIP } from '../judge/etcd.js';
+import { memberAbout, NO_CREDENTIALS_SKIP } from '../judge/etcd.js';
 
 const ALARM_CODES: Record<string, Code> = { NOSPACE: 'etcd-alarm-nospace', CORRUPT: 'etcd-alarm-corrupt' };
 
@@ -61,7 +61,8 @@ export function judgeAlarms(view: EtcdView): Finding[] {
     const who = a.memberId === '0' ? 'the cluster' : `member ${labelOf(a.memberId)} (id ${a.memberId})`;
     const message = `${a.alarm} alarm raised on ${who}: ${ALARM_MEANING[a.alarm]}`;
     const data = { alarm: a.alarm, memberId: a.memberId, member: labelOf(a.memberId), reportedBy: [...a.reportedBy] };
-    return raise({ code, subject: 'etcd', message, data });
+    const member = a.memberId === '0' ? undefined : view.members.find((m) => m.id === a.memberId);
+    return raise({ code, subject: 'etcd', message, data, ...(member ? { about: memberAbout(member) } : {}) });
   });
 }
 

@@ -5,7 +5,7 @@
 import { raise } from '../catalogue/raise.js';
 import type { Check, Finding } from '../engine/types.js';
 import type { EtcdView } from '../observe/etcd-view.js';
-import { memberSubject, NO_CREDENTIALS_SKIP } from '../judge/etcd.js';
+import { memberAbout, memberSubject, NO_CREDENTIALS_SKIP } from '../judge/etcd.js';
 import { collectAlarms } from './etcd-alarms.js';
 
 export const WARN_RATIO = 0.8;
@@ -74,6 +74,7 @@ export function judgeDbSize(view: EtcdView, quota: QuotaSettings): Finding[] {
           code,
           ...(ratio > CRIT_RATIO || alarmed ? { grade: 'full' } : {}),
           subject: memberSubject(m),
+          about: memberAbout(m),
           message: `database is ${figures}${raised}${reclaim}`,
           data,
         }),
@@ -85,6 +86,7 @@ export function judgeDbSize(view: EtcdView, quota: QuotaSettings): Finding[] {
         raise({
           code,
           subject: memberSubject(m),
+          about: memberAbout(m),
           message: `only ${formatBytes(s.dbSizeInUse)} of the ${formatBytes(s.dbSize)} file is in use: etcdctl defrag --endpoints=${m.endpoint} would return ${formatBytes(unused)}`,
           data,
         }),

@@ -4,10 +4,10 @@
 // cluster ids differ, and members whose raft log lags far behind the others.
 import { raise } from '../catalogue/raise.js';
 import { PORTS } from '../judge/ports.js';
-import type { Check, Finding } from '../engine/types.js';
+import type { About, Check, Finding } from '../engine/types.js';
 import type { Code } from '../catalogue/codes.js';
 import type { EtcdView, MemberView } from '../observe/etcd-view.js';
-import { credentialsRejected, isCredentialFailure, memberSubject } from '../judge/etcd.js';
+import { credentialsRejected, isCredentialFailure, memberAbout, memberSubject } from '../judge/etcd.js';
 import type { IndirectView } from '../observe/etcd-indirect.js';
 
 /**
@@ -16,8 +16,8 @@ import type { IndirectView } from '../observe/etcd-indirect.js';
  */
 export const RAFT_INDEX_GAP = 5_000;
 
-function finding(code: Code, subject: string, message: string, data?: Record<string, unknown>, timedOut?: string[]): Finding {
-  return raise({ code, subject, message, data, ...(timedOut ? { timedOut } : {}) });
+function finding(code: Code, subject: string, message: string, data?: Record<string, unknown>, timedOut?: string[], about?: About): Finding {
+  return raise({ code, subject, message, data, ...(about ? { about } : {}), ...(timedOut ? { timedOut } : {}) });
 }
 
 function memberData(m: MemberView): Record<string, unknown> {
@@ -39,13 +39,23 @@ function judgeMember(m: MemberView): Finding {
       subject,
       `member ${m.id} (peer ${m.member?.peerURLs.join(', ')}) was added with 'member add' but never started: start etcd on that host with --initial-cluster-state=existing, or if it is not coming: etcdctl member remove ${m.id}`,
       { ...memberData(m), unstarted: true },
+      undefined,
+      memberAbout(m),
     );
   }
   const status = m.answer?.status;
-  if (!status) return finding('etcd-member-unreachable', subject, `member ${m.label}${idText} lists no client URL to ask`, memberData(m));
+  if (!status)
+    return finding('etcd-member-unreachable', subject, `member ${m.label}${idText} lists no client URL to ask`, memberData(m), undefined, memberAbout(m));
   if (status.kind !== 'ok') {
     if (isCredentialFailure(status)) {
-      return finding('etcd-auth-failed', subject, status.message, { ...memberData(m), failure: status.kind, detail: status.detail ?? null });
+      return finding(
+        'etcd-auth-failed',
+        subject,
+        status.message,
+        { ...memberData(m), failure: status.kind, detail: status.detail ?? null },
+        undefined,
+        memberAbout(m),
+      );
     }
     const zombie = m.id ? `; if that machine is gone for good: etcdctl member remove ${m.id}, otherwise bring it back` : '';
     const listed = m.member ? '' : ' (not in any member list: check --etcd)';
@@ -55,12 +65,14 @@ function judgeMember(m: MemberView): Finding {
       `member ${m.label}${idText} unreachable${listed}: ${status.message.replace(`${m.endpoint}: `, '')}${m.member ? `; peer URL ${m.member.peerURLs.join(', ')}` : ''}${zombie}`,
       { ...memberData(m), failure: status.kind, detail: status.detail ?? null },
       status.kind === 'timeout' ? [`etcd ${m.endpoint}`] : undefined,
+      memberAbout(m),
     );
   }
   const s = status.value;
   return {
     status: 'ok',
     subject,
+    about: memberAbout(m),
     message: `${s.isLearner ? 'learner' : 'voting member'} ${m.label} (id ${s.memberId}) answers: etcd ${s.version}, raft term ${s.raftTerm}, index ${s.raftIndex}`,
     data: { ...memberData(m), version: s.version, raftTerm: s.raftTerm, raftIndex: s.raftIndex, raftAppliedIndex: s.raftAppliedIndex, ms: status.ms },
   };
@@ -132,13 +144,20 @@ function judgeRaft(view: EtcdView): Finding[] {
         unapplied > BigInt(RAFT_INDEX_GAP) ? `${unapplied} committed entries not yet applied` : '',
       ].filter(Boolean);
       findings.push(
-        finding('etcd-raft-lagging', memberSubject(m), `${m.label} lags: ${parts.join(', ')}`, {
-          raftTerm: s.raftTerm,
-          raftIndex: s.raftIndex,
-          raftAppliedIndex: s.raftAppliedIndex,
-          maxRaftTerm: maxTerm.toString(),
-          maxRaftIndex: maxIndex.toString(),
-        }),
+        finding(
+          'etcd-raft-lagging',
+          memberSubject(m),
+          `${m.label} lags: ${parts.join(', ')}`,
+          {
+            raftTerm: s.raftTerm,
+            raftIndex: s.raftIndex,
+            raftAppliedIndex: s.raftAppliedIndex,
+            maxRaftTerm: maxTerm.toString(),
+            maxRaftIndex: maxIndex.toString(),
+          },
+          undefined,
+          memberAbout(m),
+        ),
       );
     }
   }
@@ -160,6 +179,7 @@ function judgeIndirectly(view: IndirectView): Finding[] {
       servedNotAfter: leaf?.notAfter.toISOString() ?? null,
       verifyError: m.tls.verifyError,
     };
+    const indirectAbout: About = { endpoint: m.endpoint, host: m.host, port: m.clientPort, member: { clientURLs: [m.endpoint] } };
     if (!m.serving) {
       const why =
         m.client.kind !== 'ok'
@@ -171,10 +191,11 @@ function judgeIndirectly(view: IndirectView): Finding[] {
         `indirect: ${why}; ${peer}`,
         data,
         m.tls.kind === 'timeout' || m.client.kind === 'timeout' ? [`etcd ${m.endpoint}`] : undefined,
+        indirectAbout,
       );
     }
     const served = leaf ? `serves ${leaf.subject}, valid until ${leaf.notAfter.toISOString().slice(0, 10)}` : 'serves TLS';
-    return { status: 'ok' as const, subject, message: `indirect: accepts TLS on ${m.clientPort} (${served}); ${peer}`, data };
+    return { status: 'ok' as const, subject, about: indirectAbout, message: `indirect: accepts TLS on ${m.clientPort} (${served}); ${peer}`, data };
   });
 }
 

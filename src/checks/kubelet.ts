@@ -87,6 +87,7 @@ function finding(ctx: CheckContext, p: Probed): Finding {
   const subject = `kubelet ${name ?? p.host.address}`;
   const ready = nodeIsReady(p.node);
   const base = { ...(name ? { node: name } : {}), host: p.host.address, port: p.port, nodeReady: ready };
+  const about = { ...(name ? { node: name } : {}), host: p.host.address, port: p.port };
   if (!p.answer.up) {
     const why = describeKubeletDown(p.answer, p.port, ctx.options.timeoutMs);
     const story =
@@ -97,6 +98,7 @@ function finding(ctx: CheckContext, p: Probed): Finding {
           : '';
     return raise({
       subject,
+      about,
       code: 'kubelet-unreachable',
       message: `${why}${story}`,
       data: { ...base, kubelet: p.answer.failure.kind, stage: p.answer.stage },
@@ -110,13 +112,14 @@ function finding(ctx: CheckContext, p: Probed): Finding {
   if (p.healthz.kind === 'unhealthy')
     return raise({
       subject,
+      about,
       code: 'kubelet-unhealthy',
       ...(p.healthz.grade ? { grade: p.healthz.grade } : {}),
       message: `${answered}, but ${p.healthz.text}${notReady}`,
       data,
     });
   const healthz = p.healthz.kind === 'ok' ? '; healthz ok' : `; ${p.healthz.why}`;
-  return { status: 'ok', subject, message: `${answered}${healthz}${notReady}`, data };
+  return { status: 'ok', subject, about, message: `${answered}${healthz}${notReady}`, data };
 }
 
 export const kubelet: Check = {

@@ -32,6 +32,7 @@ function describe(c: NodeCondition, meaning: string | null): string {
 function judgeNode(node: NodeSummary, extraTypes: readonly string[]): Finding {
   const subject = `node ${node.name}`;
   const base = { node: node.name, host: node.address };
+  const about = { node: node.name, ...(node.address ? { host: node.address } : {}) };
   const ready = node.conditions.find((c) => c.type === 'Ready');
   if (ready?.status === 'Unknown') {
     return { status: 'skip', subject, message: 'conditions unknown: the kubelet stopped posting node status (see nodes-ready)', data: base };
@@ -53,13 +54,14 @@ function judgeNode(node: NodeSummary, extraTypes: readonly string[]): Finding {
     return {
       status: 'ok',
       subject,
+      about,
       message: `no memory, disk or PID pressure; network available${watched.length > 0 ? `; ${watched.join(', ')} not true` : ''}`,
       data,
     };
   }
   // One finding per node, under the code of its gravest condition (the catalogue's severity).
   const gravest = problems.find((p) => entryFor(p.code).severity === 'crit') ?? problems[0]!;
-  return raise({ subject, code: gravest.code, message: problems.map((p) => p.text).join('; '), data });
+  return raise({ subject, about, code: gravest.code, message: problems.map((p) => p.text).join('; '), data });
 }
 
 export const nodesPressure: Check = {

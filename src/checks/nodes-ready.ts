@@ -3,7 +3,7 @@
 // because "kubelet down" and "kubelet up but cut off or starved" are fixed differently.
 // Cordoned nodes are named as information, not as a problem.
 import { raise } from '../catalogue/raise.js';
-import type { Check, CheckContext, Finding } from '../engine/types.js';
+import type { About, Check, CheckContext, Finding } from '../engine/types.js';
 import { ageOf, formatAge } from '../judge/age.js';
 import type { KubeletAnswer } from '../observe/kubelet.js';
 import { describeKubeletDown } from '../judge/kubelet.js';
@@ -13,6 +13,11 @@ import type { NodeSummary } from '../observe/nodes.js';
 
 function subjectOf(node: NodeSummary): string {
   return `node ${node.name}`;
+}
+
+/** The node a finding is about, typed for triage. */
+function aboutNode(node: NodeSummary): About {
+  return { node: node.name, ...(node.address ? { host: node.address } : {}) };
 }
 
 function baseData(node: NodeSummary): Record<string, unknown> {
@@ -73,6 +78,7 @@ async function judgeNode(ctx: CheckContext, node: NodeSummary, leases: LeaseList
       const kubelet = await kubeletOf(ctx, node);
       return raise({
         subject: subjectOf(node),
+        about: aboutNode(node),
         code: 'node-lease-stale',
         message: `Ready, but its ${lease.text}; it turns NotReady soon; ${kubelet.text}${cordon}`,
         data: { ...baseData(node), ready: 'True', ...leaseData, ...kubeletData(kubelet.answer) },
@@ -83,6 +89,7 @@ async function judgeNode(ctx: CheckContext, node: NodeSummary, leases: LeaseList
       return {
         status: 'ok',
         subject: subjectOf(node),
+        about: aboutNode(node),
         code: 'node-cordoned',
         message: 'Ready, cordoned (SchedulingDisabled): no new pods are scheduled here; kubectl uncordon when maintenance is over',
         data: { ...baseData(node), ready: 'True', ...leaseData },
@@ -91,6 +98,7 @@ async function judgeNode(ctx: CheckContext, node: NodeSummary, leases: LeaseList
     return {
       status: 'ok',
       subject: subjectOf(node),
+      about: aboutNode(node),
       message: `Ready${node.kubeletVersion ? ` (kubelet ${node.kubeletVersion})` : ''}`,
       data: { ...baseData(node), ready: 'True', ...leaseData },
     };
@@ -106,6 +114,7 @@ async function judgeNode(ctx: CheckContext, node: NodeSummary, leases: LeaseList
   if (memory) parts.push("MemoryPressure is True: the host's memory is full");
   return raise({
     subject: subjectOf(node),
+    about: aboutNode(node),
     code: 'node-not-ready',
     message: parts.join('; ') + cordon,
     data: {

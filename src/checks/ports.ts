@@ -75,11 +75,13 @@ async function probePort(ctx: CheckContext, t: PortTarget): Promise<Finding> {
   const where = hostPort(t.address, t.port);
   const subject = `port ${where}${t.name ? ` (${t.name})` : ''}`;
   const data = { ...(t.name ? { node: t.name } : {}), host: t.address, port: t.port, service };
+  const about = { ...(t.name ? { node: t.name } : {}), host: t.address, port: t.port };
   const outcome = await ctx.facts.tcp(t.address, t.port);
   if (outcome.kind === 'ok')
-    return { status: 'ok', subject, message: `open: ${service} listens (${outcome.ms} ms)`, data: { ...data, outcome: 'open', ms: outcome.ms } };
+    return { status: 'ok', subject, about, message: `open: ${service} listens (${outcome.ms} ms)`, data: { ...data, outcome: 'open', ms: outcome.ms } };
   return raise({
     subject,
+    about,
     code: FAILURE_CODES[outcome.kind] ?? 'port-unreachable',
     message: describeFailure(outcome, service, ctx.options.timeoutMs),
     data: { ...data, outcome: outcome.kind, ms: outcome.ms },

@@ -1,7 +1,8 @@
 // The one report model every renderer hangs off, and the exit code it implies.
 import { entryFor } from '../catalogue/index.js';
+import { fillSteps } from '../catalogue/fill.js';
 import type { FailOn } from '../options.js';
-import { triage } from './triage.js';
+import { rootCausesOf, triageGroups } from './triage.js';
 import type { DiscoveryCacheUse } from '../discovery/targets.js';
 import type { Level, Report, ReportResult, Result, Status } from './types.js';
 
@@ -18,8 +19,15 @@ export interface ReportInput {
 }
 
 /** Puts each result's fields in the contract's order and adds the catalogue text to problems. */
-function withCatalogue(r: ReportResult): ReportResult {
-  const out: ReportResult = { check: r.check, component: r.component, subject: r.subject, status: r.status, message: r.message, durationMs: 0 };
+function withCatalogue(r: ReportResult, triaged: Triaged = {}): ReportResult {
+  const out: ReportResult = {
+    check: r.check,
+    component: r.component,
+    subject: r.subject,
+    status: triaged.severity ?? r.status,
+    message: r.message,
+    durationMs: 0,
+  };
   if (r.code !== undefined) out.code = r.code;
   if ((r.status === 'warn' || r.status === 'crit') && r.code) {
     const entry = entryFor(r.code);
@@ -28,12 +36,15 @@ function withCatalogue(r: ReportResult): ReportResult {
     out.cause = entry.causes.join('; ');
     out.causes = [...entry.causes];
     out.fix = [...entry.fix];
+    out.steps = fillSteps(entry.fix, r.component, r.about);
     if (entry.docs !== undefined) out.docs = entry.docs;
   }
   // Re-set so it follows the catalogue text, as in the example of docs/contract.md.
   delete (out as Partial<ReportResult>).durationMs;
   out.durationMs = r.durationMs;
   if (r.data !== undefined) out.data = r.data;
+  if (r.about !== undefined) out.about = r.about;
+  if (triaged.explainedBy) out.explainedBy = { code: triaged.explainedBy.code!, subject: triaged.explainedBy.subject };
   if (r.timedOut !== undefined && r.timedOut.length > 0) out.timedOut = r.timedOut;
   if (r.ignored) {
     out.ignored = true;
@@ -50,24 +61,45 @@ export function worstLevel(results: readonly Pick<Result, 'status'>[]): Level {
   return worst;
 }
 
+/** What triage says of one result: the cause that explains it, or the severity of the problem it roots. */
+interface Triaged {
+  explainedBy?: Result;
+  severity?: 'warn' | 'crit';
+}
+
 export function buildReport(input: ReportInput): Report {
   const summary: Report['summary'] = { ok: 0, warn: 0, crit: 0, skip: 0, error: 0 };
   const active = input.results.filter((r) => !(r as ReportResult).ignored);
-  for (const r of active) summary[r.status] += 1;
+  const groups = triageGroups(active);
+  // One problem, one line of severity: a cause is at least as grave as what it explains (a
+  // member gone explains its refused ports), and its echoes point back at it so that the
+  // exit code and the counts follow the problems, not every finding they cause.
+  const triaged = new Map<Result, Triaged>();
+  for (const g of groups) {
+    if (g.severity !== g.root.status) triaged.set(g.root, { severity: g.severity });
+    for (const e of g.explained) if (!triaged.has(e)) triaged.set(e, { explainedBy: g.root });
+  }
+  for (const r of active) summary[triaged.get(r)?.severity ?? r.status] += 1;
   // Present only when a config file ignored something, so reports without one keep their shape.
   if (active.length < input.results.length) summary.ignored = input.results.length - active.length;
+  const explained = [...triaged.values()].filter((t) => t.explainedBy !== undefined).length;
+  // Present only when a cause explains something: "1 problem explains 9 findings".
+  if (explained > 0) {
+    summary.problems = active.filter((r) => (r.status === 'warn' || r.status === 'crit') && !triaged.get(r)?.explainedBy).length;
+    summary.explained = explained;
+  }
   return {
     schemaVersion: 1,
     tool: { name: 'k8sdoc', version: input.version },
     target: { context: input.context, server: input.server },
     startedAt: input.startedAt.toISOString(),
     durationMs: input.durationMs,
-    status: worstLevel(active),
+    status: worstLevel(active.map((r) => ({ status: triaged.get(r)?.severity ?? r.status }))),
     summary,
-    rootCauses: triage(active),
+    rootCauses: rootCausesOf(groups),
     timedOut: [...new Set(input.results.flatMap((r) => r.timedOut ?? []))],
     ...(input.discoveryCache ? { discoveryCache: input.discoveryCache } : {}),
-    results: input.results.map(withCatalogue),
+    results: input.results.map((r) => withCatalogue(r, triaged.get(r))),
   };
 }
 
@@ -82,6 +114,8 @@ export function markInterrupted(report: Report): Report {
 /** Whether this one result makes the run fail under --fail-on (wait mode names such checks). */
 export function failsRun(r: ReportResult, failOn: FailOn): boolean {
   if (failOn === 'never' || r.ignored) return false;
+  // An echo never fails a run on its own: its cause is at least as grave and fails it.
+  if (r.explainedBy !== undefined) return false;
   const threshold = failOn === 'warn' ? 1 : 2;
   // A check that crashed proved nothing: a smoke test must not pass on it.
   return STATUS_ORDER[r.status] >= threshold || r.status === 'error';

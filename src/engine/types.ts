@@ -118,7 +118,13 @@ export interface Report {
   durationMs: number;
   status: Level;
   /** Results by status; findings a config file ignores are counted under `ignored` instead. */
-  summary: Record<Status, number> & { ignored?: number };
+  summary: Record<Status, number> & {
+    ignored?: number;
+    /** Problems no other finding explains (present when some finding is explained). */
+    problems?: number;
+    /** Findings a root cause explains, counted once under it (present when there are any). */
+    explained?: number;
+  };
   rootCauses: RootCause[];
   /** Every probe that ran into --timeout, each once (e.g. `tcp 10.0.0.11:6443`), from the results' `timedOut`. */
   timedOut: string[];
@@ -157,4 +163,15 @@ export interface ReportResult extends Result {
   docs?: string;
   ignored?: boolean;
   ignoreReason?: string;
+  /** The root cause that explains this finding: the problem it is an echo of. */
+  explainedBy?: { code: Code; subject: string };
+  /** Fix steps filled with this run's values, commands told from advice. */
+  steps?: FixStepData[];
+}
+
+/** One fix step as JSON carries it: a command to paste, or advice; `filled` when every value came from this run. */
+export interface FixStepData {
+  kind: 'command' | 'advice';
+  text: string;
+  filled: boolean;
 }

@@ -3,7 +3,7 @@
 import { raise } from '../catalogue/raise.js';
 import type { Code } from '../catalogue/codes.js';
 import type { Endpoint } from '../discovery/targets.js';
-import type { CheckContext, Finding } from '../engine/types.js';
+import type { About, CheckContext, Finding } from '../engine/types.js';
 import type { ApiEndpointAnswer } from '../observe/api.js';
 import { parseJsonBody } from '../probes/json-body.js';
 import type { Failure } from '../probes/types.js';
@@ -32,7 +32,13 @@ export function apiSubject(e: Endpoint): string {
   return `apiserver ${e.url}${e.source === 'kubeconfig' ? ' (kubeconfig)' : ''}`;
 }
 
-/** Where an endpoint is, for messages and triage: its host, and its node when the host is one. */
+/** What a finding about an endpoint is about, typed for triage: the same places `endpointData` names. */
+export function endpointAbout(ctx: Pick<JudgeContext, 'targets'>, e: Endpoint): About {
+  const node = nodeNameAt(ctx.targets, e.host);
+  return { endpoint: e.url, host: e.host, port: e.port, ...(e.source === 'kubeconfig' ? { kubeconfigServer: true } : {}), ...(node ? { node } : {}) };
+}
+
+/** Where an endpoint is, for messages and machines: its host, and its node when the host is one. */
 export function endpointData(ctx: JudgeContext, e: Endpoint): Record<string, unknown> {
   const node = nodeNameAt(ctx.targets, e.host);
   return { endpoint: e.url, host: e.host, port: e.port, source: e.source, ...(node ? { node } : {}) };
@@ -50,6 +56,7 @@ function networkFinding(ctx: JudgeContext, e: Endpoint, failure: Failure, stage:
         : '';
   return raise({
     subject: apiSubject(e),
+    about: endpointAbout(ctx, e),
     code,
     message: `${failure.message}${hint}`,
     data: { ...endpointData(ctx, e), stage, failure: failure.kind },
@@ -68,6 +75,7 @@ export function judgeApiEndpoint(ctx: JudgeContext, e: Endpoint, answer: ApiEndp
     const leaf = tls.chain[0];
     return raise({
       subject: apiSubject(e),
+      about: endpointAbout(ctx, e),
       code: 'apiserver-tls-error',
       message: `the served certificate does not verify: ${tls.verifyError}${leaf ? ` (subject ${leaf.subject}, valid until ${leaf.notAfter.toISOString()})` : ''}`,
       data: { ...base, stage: 'tls', verifyError: tls.verifyError, notAfter: leaf?.notAfter.toISOString() },
@@ -75,11 +83,18 @@ export function judgeApiEndpoint(ctx: JudgeContext, e: Endpoint, answer: ApiEndp
   }
   const version = answer.version;
   if (version === undefined) {
-    return { status: 'ok', subject: apiSubject(e), message: `TCP and TLS answer (${tcp.ms} ms, ${tls.ms} ms); no credentials to ask /version`, data: base };
+    return {
+      status: 'ok',
+      subject: apiSubject(e),
+      about: endpointAbout(ctx, e),
+      message: `TCP and TLS answer (${tcp.ms} ms, ${tls.ms} ms); no credentials to ask /version`,
+      data: base,
+    };
   }
   if (version.kind === 'unauthorized') {
     return raise({
       subject: apiSubject(e),
+      about: endpointAbout(ctx, e),
       code: 'apiserver-unauthorized',
       message: 'the API server rejects the kubeconfig credentials (HTTP 401 Unauthorized)',
       data: { ...base, stage: 'auth', httpStatus: 401 },
@@ -88,6 +103,7 @@ export function judgeApiEndpoint(ctx: JudgeContext, e: Endpoint, answer: ApiEndp
   if (version.kind === 'forbidden') {
     return raise({
       subject: apiSubject(e),
+      about: endpointAbout(ctx, e),
       code: 'apiserver-forbidden',
       message: 'authenticated, but not allowed to GET /version (HTTP 403): grant the non-resource URL /version',
       data: { ...base, stage: 'auth', httpStatus: 403 },
@@ -97,6 +113,7 @@ export function judgeApiEndpoint(ctx: JudgeContext, e: Endpoint, answer: ApiEndp
     if (version.kind === 'http' || version.kind === 'bad-response') {
       return raise({
         subject: apiSubject(e),
+        about: endpointAbout(ctx, e),
         code: 'apiserver-bad-response',
         message: version.message,
         data: { ...base, stage: 'http', httpStatus: version.status },
@@ -108,6 +125,7 @@ export function judgeApiEndpoint(ctx: JudgeContext, e: Endpoint, answer: ApiEndp
   if (!parsed.ok || typeof parsed.value.gitVersion !== 'string') {
     return raise({
       subject: apiSubject(e),
+      about: endpointAbout(ctx, e),
       code: 'apiserver-bad-response',
       message: parsed.ok ? '/version answered without a gitVersion: not a Kubernetes API server?' : parsed.message,
       data: { ...base, stage: 'http' },
@@ -117,6 +135,7 @@ export function judgeApiEndpoint(ctx: JudgeContext, e: Endpoint, answer: ApiEndp
   return {
     status: 'ok',
     subject: apiSubject(e),
+    about: endpointAbout(ctx, e),
     message: `reachable, Kubernetes ${parsed.value.gitVersion}${note}`,
     data: { ...base, versionMs: version.ms, gitVersion: parsed.value.gitVersion },
   };

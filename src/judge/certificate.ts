@@ -4,7 +4,7 @@
 import { raise, severityOf } from '../catalogue/raise.js';
 import { X509Certificate } from 'node:crypto';
 import type { Code } from '../catalogue/codes.js';
-import type { CheckContext, Finding, Level } from '../engine/types.js';
+import type { About, CertificateRole, CheckContext, Finding, Level } from '../engine/types.js';
 import { describeCertificate, parsePemBundle } from '../probes/certificate.js';
 import type { ServedCertificate } from '../probes/types.js';
 
@@ -29,6 +29,22 @@ export interface LocatedCertificate {
   source: string;
   /** Host of a served certificate: triage ties it to the same host's other findings. */
   host?: string;
+  /** Port a served certificate was read on. */
+  port?: number;
+  /** What the certificate is for, as the check that found it knows: triage reads it from `about`. */
+  role?: CertificateRole;
+  /** The file it was read from, when it came from one (for the fix steps). */
+  path?: string;
+}
+
+/** What a certificate finding is about, typed for triage: the certificate's identity and role, and where it was served. */
+export function certificateAbout(located: LocatedCertificate): About {
+  const { cert } = located;
+  return {
+    certificate: { serial: cert.serial, issuer: cert.issuer, role: located.role ?? 'other', ...(located.path !== undefined ? { path: located.path } : {}) },
+    ...(located.host !== undefined ? { host: located.host } : {}),
+    ...(located.port !== undefined ? { port: located.port } : {}),
+  };
 }
 
 export interface Verdict {
@@ -123,8 +139,9 @@ export function certificateData(located: LocatedCertificate, now: Date): Record<
 export function certificateFinding(located: LocatedCertificate, subject: string, now: Date, thresholds: Thresholds): Finding {
   const { code, grade, message } = judgeValidity(located.cert, now, thresholds);
   const data = certificateData(located, now);
-  if (code === undefined) return { status: 'ok', subject, message, data };
-  return raise({ code, ...(grade ? { grade } : {}), subject, message, data });
+  const about = certificateAbout(located);
+  if (code === undefined) return { status: 'ok', subject, message, data, about };
+  return raise({ code, ...(grade ? { grade } : {}), subject, message, data, about });
 }
 
 function parsed(pem: string): X509Certificate | null {
@@ -163,6 +180,7 @@ export function caExpiresFirst(all: readonly LocatedCertificate[], now: Date): F
       raise({
         code: 'cert-ca-expires-first',
         subject: `CA ${commonName(ca.cert.subject)} (${ca.source})`,
+        about: certificateAbout(ca),
         message: `CA CN=${commonName(ca.cert.subject)} expires on ${ca.cert.notAfter.toISOString()}, before ${outliving.length} certificate(s) it signed: ${leafText}; they stop verifying on the CA's date`,
         data: { ...certificateData(ca, now), outliving: outliving.map((l) => ({ name: l.name, source: l.source, notAfter: l.cert.notAfter.toISOString() })) },
       }),
@@ -197,6 +215,7 @@ export function staleServedFinding(served: LocatedCertificate, onDisk: LocatedCe
   return raise({
     code: 'cert-served-stale',
     subject,
+    about: certificateAbout(served),
     message:
       `serves serial ${served.cert.serial} valid until ${served.cert.notAfter.toISOString()}, but ${onDisk.source} holds a renewed one ` +
       `(serial ${onDisk.cert.serial}, valid until ${onDisk.cert.notAfter.toISOString()}): ${restart}`,
@@ -246,14 +265,20 @@ export function fileProblem(read: Exclude<CertificateFileRead, { kind: 'ok' }>, 
 /** One finding per certificate of a file (a bundle gives several), plus one for unparsable blocks. */
 export function certificateFindings(
   read: Extract<CertificateFileRead, { kind: 'ok' }>,
-  base: { subject: string; name: string; source: string },
+  base: { subject: string; name: string; source: string; role?: CertificateRole; path?: string },
   ctx: Pick<CheckContext, 'now' | 'options'>,
   located: LocatedCertificate[],
 ): Finding[] {
   const n = read.certificates.length;
   const findings = read.certificates.map((cert, i) => {
     const suffix = n > 1 ? ` [${i + 1}/${n}]` : '';
-    const entry: LocatedCertificate = { cert, name: `${base.name}${suffix}`, source: base.source };
+    const entry: LocatedCertificate = {
+      cert,
+      name: `${base.name}${suffix}`,
+      source: base.source,
+      ...(base.role !== undefined ? { role: base.role } : {}),
+      ...(base.path !== undefined ? { path: base.path } : {}),
+    };
     located.push(entry);
     return certificateFinding(entry, `${base.subject}${suffix}`, ctx.now, ctx.options);
   });

@@ -1,5 +1,5 @@
 // Judgement of what etcd said (or did not say): pure functions over the etcd views.
-import type { Finding } from '../engine/types.js';
+import type { About, Finding } from '../engine/types.js';
 import type { EtcdView, MemberView } from '../observe/etcd-view.js';
 import type { ApiServerEtcdView } from '../observe/etcd-indirect.js';
 
@@ -28,4 +28,16 @@ export function describeApiServerView(view: ApiServerEtcdView): string {
   else parts.push('API server view unavailable');
   if (view.pods && view.pods.length > 0) parts.push(`etcd pods ready: ${view.pods.filter((p) => p.ready).length} of ${view.pods.length}`);
   return parts.join('; ');
+}
+
+/** The member a finding is about, typed for triage and for the fix steps' `etcdctl member …`. */
+export function memberAbout(m: MemberView): About {
+  const clientURLs = m.member?.clientURLs ?? (m.endpoint ? [m.endpoint] : []);
+  const member = {
+    ...(m.id ? { id: m.id } : {}),
+    ...(m.member?.name ? { name: m.member.name } : {}),
+    clientURLs,
+    peerURLs: m.member?.peerURLs ?? [],
+  };
+  return { member, ...(m.endpoint ? { endpoint: m.endpoint } : clientURLs[0] ? { endpoint: clientURLs[0] } : {}) };
 }

@@ -141,7 +141,12 @@ function problemLines(problems: Problem[], c: ChalkInstance, width: number): str
 function summaryLine(report: Report, c: ChalkInstance, width: number): string[] {
   const s = report.summary;
   const ignored = s.ignored ? `, ${s.ignored} ignored by config (*)` : '';
-  const counts = `${s.ok} ok, ${s.warn} warn, ${s.crit} crit, ${s.skip} skipped, ${s.error} errors${ignored}`;
+  // Echoes are counted once, under their cause: "1 problem explains 9 findings".
+  const problems =
+    s.problems !== undefined && s.explained !== undefined
+      ? `; ${s.problems} problem${s.problems === 1 ? '' : 's'} explain${s.problems === 1 ? 's' : ''} ${s.explained} finding${s.explained === 1 ? '' : 's'}`
+      : '';
+  const counts = `${s.ok} ok, ${s.warn} warn, ${s.crit} crit, ${s.skip} skipped, ${s.error} errors${ignored}${problems}`;
   // A stopped run proved nothing healthy: its verdict is never OK.
   const verdict = report.interrupted ? 'INTERRUPTED (partial report: checks still running were stopped)' : LABEL[report.status];
   return wrapText(`Summary: ${counts} → ${verdict}`, width).map((l) =>

@@ -25,7 +25,8 @@ export interface FixStep {
 
 /** Fix steps as the result carries them (strings today, `{kind, text}` objects when filled from the run). */
 export function fixSteps(r: ReportResult): FixStep[] {
-  const raw: unknown[] = Array.isArray(r.fix) ? r.fix : r.code ? [...entryFor(r.code).fix] : [];
+  // The steps filled with this run's values when the report has them, else the catalogue's.
+  const raw: unknown[] = Array.isArray(r.steps) ? r.steps : Array.isArray(r.fix) ? r.fix : r.code ? [...entryFor(r.code).fix] : [];
   return raw.flatMap((step) => {
     if (typeof step === 'string') return [{ command: isCommand(step), text: safeText(step) }];
     if (step && typeof step === 'object' && typeof (step as { text?: unknown }).text === 'string') {

@@ -119,7 +119,7 @@ describe.skipIf(!etcdAvailable())('k8sdoc check --only etcd against real etcd', 
     const table = { stdout: run.stdout.replace(/\n +/g, ' ') };
     // The gone member is the root cause: its symptom, cause and fix are printed, and the
     // quorum at risk it leads to is listed under it rather than repeated.
-    expect(table.stdout).toMatch(/^WARN {2}most likely cause: etcd-member-unreachable on etcd member m3 /m);
+    expect(table.stdout).toMatch(/^CRIT {2}most likely cause: etcd-member-unreachable on etcd member m3 /m);
     expect(table.stdout).toContain('Explains: WARN etcd-quorum-at-risk  etcd');
     expect(table.stdout).toContain("Symptom: etcdctl reports 'unhealthy cluster'"); // symptom
     expect(table.stdout).toContain('the machine was deleted but the member is still in the member list (zombie member)'); // cause

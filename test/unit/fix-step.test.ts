@@ -22,4 +22,21 @@ describe('fix steps', () => {
       ).toBe(true);
     }
   });
+
+  it.each([
+    ['k3s: systemctl stop k3s; k3s certificate rotate; systemctl start k3s', false],
+    ['on k3s: stop k3s, run k3s certificate rotate, start k3s again', false],
+    ['talosctl -n 10.0.0.11 etcd members', true],
+    ['rke2 certificate rotate', true],
+    ['microk8s inspect', true],
+    ['oc get clusteroperators', true],
+    ['aws eks describe-cluster --name prod', true],
+  ])('tells a tool named in prose from a command line: %s', (step, command) => {
+    expect(isCommand(step)).toBe(command);
+  });
+
+  it('no command step of the catalogue carries prose after it (where to run it goes in a # comment)', () => {
+    const prose = Object.values(ENTRIES).flatMap((e) => e.fix.filter((f) => isCommand(f) && / on the (node|host)\b/.test(f.split('#')[0]!)));
+    expect(prose).toEqual([]);
+  });
 });

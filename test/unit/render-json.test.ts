@@ -28,12 +28,13 @@ describe('json renderer', () => {
       'cause',
       'causes',
       'fix',
+      'steps',
       'docs',
       'durationMs',
       'data',
     ]);
     const ok = json.results.find((r: { status: string }) => r.status === 'ok');
-    for (const key of ['symptom', 'cause', 'causes', 'fix', 'docs']) expect(ok[key]).toBeUndefined();
+    for (const key of ['symptom', 'cause', 'causes', 'fix', 'steps', 'docs']) expect(ok[key]).toBeUndefined();
   });
 
   it('gives every problem its causes one by one (the joined cause kept beside them) and its docs page', () => {

@@ -7,7 +7,7 @@ const report = fixedReport();
 
 describe('report model', () => {
   it('summarises, ranks root causes and sets the worst status', () => {
-    expect(report.summary).toEqual({ ok: 1, warn: 1, crit: 2, skip: 1, error: 1 });
+    expect(report.summary).toEqual({ ok: 1, warn: 1, crit: 2, skip: 1, error: 1, problems: 2, explained: 1 });
     expect(report.status).toBe('crit');
     expect(report.rootCauses[0]).toEqual({
       code: 'etcd-quorum-lost',
@@ -43,7 +43,7 @@ describe('table renderer', () => {
     expect(plain).toContain('Symptom: changes are not applied');
     expect(plain).toContain('  Explains:\n    CRIT apiserver-refused  apiserver https://10.0.1.10:6443\n');
     expect(plain).toContain('$ kubeadm certs check-expiration');
-    expect(plain).toMatch(/Summary: 1 ok, 1 warn, 2 crit, 1 skipped, 1 errors → CRIT/);
+    expect(plain).toMatch(/Summary: 1 ok, 1 warn, 2 crit, 1 skipped, 1 errors; 2 problems explain 1 finding → CRIT/);
     // eslint-disable-next-line no-control-regex
     expect(plain).not.toMatch(/\u001b\[/);
   });

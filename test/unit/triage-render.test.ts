@@ -17,6 +17,7 @@ function refused(host: string, source: string): Result {
     message: `tcp ${host}:6443: connection refused`,
     durationMs: 1,
     data: { endpoint, host, port: 6443, source },
+    about: { endpoint, host, port: 6443, ...(source === 'kubeconfig' ? { kubeconfigServer: true } : {}) },
   };
 }
 
@@ -30,6 +31,13 @@ function expiredFile(name: string): Result {
     message: `CN=${name} expired`,
     durationMs: 1,
     data: { name, serial: name, issuer: 'CN=kubernetes' },
+    about: {
+      certificate: {
+        serial: name,
+        issuer: 'CN=kubernetes',
+        role: name === 'apiserver-etcd-client' ? 'apiserver-etcd-client' : name === 'apiserver' ? 'apiserver-serving' : 'other',
+      },
+    },
   };
 }
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Code } from '../../src/catalogue/codes.js';
 import { certificateRole, triage } from '../../src/engine/triage.js';
-import type { Component, Result, Status } from '../../src/engine/types.js';
+import type { About, CertificateRole, Component, Result, Status } from '../../src/engine/types.js';
 
 function result(
   check: string,
@@ -12,8 +12,14 @@ function result(
   code: Code | undefined,
   data: Record<string, unknown> = {},
   status: Status = 'crit',
+  about?: About,
 ): Result {
-  return { check, component, subject, status, message: subject, durationMs: 1, data, ...(code ? { code } : {}) };
+  return { check, component, subject, status, message: subject, durationMs: 1, data, ...(about ? { about } : {}), ...(code ? { code } : {}) };
+}
+
+/** What the API checks set on a finding about an endpoint. */
+function endpointAbout(host: string, source: string): About {
+  return { endpoint: `https://${host}:6443`, host, port: 6443, ...(source === 'kubeconfig' ? { kubeconfigServer: true } : {}) };
 }
 
 const LB = 'https://10.0.0.10:6443';
@@ -28,6 +34,7 @@ function apiReachable(host: string, code: Code | undefined, source = '--apiserve
     code,
     { endpoint, host, port: 6443, source },
     code ? 'crit' : 'ok',
+    endpointAbout(host, source),
   );
 }
 
@@ -40,6 +47,7 @@ function apiHealth(host: string, code: Code | undefined, source = '--apiserver')
     code,
     { endpoint, host, port: 6443, source },
     code ? 'crit' : 'ok',
+    endpointAbout(host, source),
   );
 }
 
@@ -51,15 +59,17 @@ function port(host: string, portNumber: number, code: Code | undefined, node?: s
     code,
     { ...(node ? { node } : {}), host, port: portNumber },
     code ? 'crit' : 'ok',
+    { ...(node ? { node } : {}), host, port: portNumber },
   );
 }
 
+/** What certs-files says a kubeadm file is for. */
+const FILE_ROLES: Record<string, CertificateRole> = { ca: 'cluster-ca', apiserver: 'apiserver-serving', 'apiserver-etcd-client': 'apiserver-etcd-client' };
+
 function certFile(name: string, code: Code, serial = `serial-${name}`): Result {
-  return result('certs-files', 'certs', `/etc/kubernetes/pki/${name}.crt`, code, {
-    name,
-    source: `file /etc/kubernetes/pki/${name}.crt`,
-    serial,
-    issuer: 'CN=kubernetes',
+  const path = `/etc/kubernetes/pki/${name}.crt`;
+  return result('certs-files', 'certs', path, code, { name, source: `file ${path}`, serial, issuer: 'CN=kubernetes' }, 'crit', {
+    certificate: { serial, issuer: 'CN=kubernetes', role: FILE_ROLES[name] ?? 'other', path },
   });
 }
 
@@ -109,6 +119,7 @@ describe('triage', () => {
         'etcd-member-unreachable',
         { name, clientURLs: [`https://${host}:2379`], peerURLs: [`https://${host}:2380`] },
         'warn',
+        { member: { name, clientURLs: [`https://${host}:2379`], peerURLs: [`https://${host}:2380`] } },
       );
     const results = [
       apiHealth('10.0.0.10', 'apiserver-not-ready', 'kubeconfig'),
@@ -143,14 +154,22 @@ describe('triage', () => {
 
   it('the served certificate and its file are one fact: the file is the cause of every TLS error', () => {
     const served = (host: string, source: string) =>
-      result('certs-served', 'certs', `apiserver ${host}:6443`, 'cert-expired', {
-        role: 'apiserver',
-        host,
-        port: 6443,
-        serial: 'serial-apiserver',
-        issuer: 'CN=kubernetes',
-        source,
-      });
+      result(
+        'certs-served',
+        'certs',
+        `apiserver ${host}:6443`,
+        'cert-expired',
+        {
+          role: 'apiserver',
+          host,
+          port: 6443,
+          serial: 'serial-apiserver',
+          issuer: 'CN=kubernetes',
+          source,
+        },
+        'crit',
+        { host, port: 6443, certificate: { serial: 'serial-apiserver', issuer: 'CN=kubernetes', role: 'apiserver-serving' } },
+      );
     const results = [
       certFile('apiserver', 'cert-expired'),
       served('10.0.0.10', 'endpoint (kubeconfig server)'),
@@ -164,11 +183,16 @@ describe('triage', () => {
   });
 
   it('kubelet stopped on one worker: the kubelet on that node explains its NotReady and its port, not other nodes', () => {
-    const node = (name: string, host: string) => result('nodes-ready', 'nodes', `node ${name}`, 'node-not-ready', { node: name, host });
+    const node = (name: string, host: string) =>
+      result('nodes-ready', 'nodes', `node ${name}`, 'node-not-ready', { node: name, host }, 'crit', { node: name, host });
     const results = [
       node('worker-2', '10.0.0.22'),
       node('worker-3', '10.0.0.23'),
-      result('kubelet', 'kubelet', 'kubelet worker-2', 'kubelet-unreachable', { node: 'worker-2', host: '10.0.0.22', port: 10250 }),
+      result('kubelet', 'kubelet', 'kubelet worker-2', 'kubelet-unreachable', { node: 'worker-2', host: '10.0.0.22', port: 10250 }, 'crit', {
+        node: 'worker-2',
+        host: '10.0.0.22',
+        port: 10250,
+      }),
       port('10.0.0.22', 10250, 'port-refused', 'worker-2'),
     ];
     const causes = triage(results);
@@ -181,8 +205,8 @@ describe('triage', () => {
 
   it('memory pressure explains its own node being NotReady', () => {
     const results = [
-      result('nodes-pressure', 'nodes', 'node worker-1', 'node-memory-pressure', { node: 'worker-1' }, 'warn'),
-      result('nodes-ready', 'nodes', 'node worker-1', 'node-not-ready', { node: 'worker-1' }),
+      result('nodes-pressure', 'nodes', 'node worker-1', 'node-memory-pressure', { node: 'worker-1' }, 'warn', { node: 'worker-1' }),
+      result('nodes-ready', 'nodes', 'node worker-1', 'node-not-ready', { node: 'worker-1' }, 'crit', { node: 'worker-1' }),
     ];
     expect(summary(results)).toEqual(['node-memory-pressure node worker-1']);
   });
@@ -190,7 +214,11 @@ describe('triage', () => {
   it('ranks independent causes: control-plane certificate ≻ API server process ≻ kubelet ≻ other certificate', () => {
     const results = [
       certFile('front-proxy-client', 'cert-expired'),
-      result('kubelet', 'kubelet', 'kubelet worker-1', 'kubelet-unreachable', { node: 'worker-1', host: '10.0.0.21', port: 10250 }),
+      result('kubelet', 'kubelet', 'kubelet worker-1', 'kubelet-unreachable', { node: 'worker-1', host: '10.0.0.21', port: 10250 }, 'crit', {
+        node: 'worker-1',
+        host: '10.0.0.21',
+        port: 10250,
+      }),
       apiReachable(CP[0]!, 'apiserver-refused'),
       certFile('apiserver', 'cert-expired'),
     ];
@@ -214,27 +242,43 @@ describe('triage', () => {
   });
 
   it('an expired kubeconfig client certificate explains the 401', () => {
-    const own = result('certs-kubeconfig', 'certs', "kubeconfig user 'admin' client certificate", 'cert-expired', {
-      source: "kubeconfig user 'admin' client certificate",
-      serial: 'k1',
-      issuer: 'CN=kubernetes',
-    });
+    const own = result(
+      'certs-kubeconfig',
+      'certs',
+      "kubeconfig user 'admin' client certificate",
+      'cert-expired',
+      {
+        source: "kubeconfig user 'admin' client certificate",
+        serial: 'k1',
+        issuer: 'CN=kubernetes',
+      },
+      'crit',
+      { certificate: { serial: 'k1', issuer: 'CN=kubernetes', role: 'kubeconfig-client' } },
+    );
     const results = [
       own,
-      result('apiserver-reachable', 'apiserver', `apiserver ${LB} (kubeconfig)`, 'apiserver-unauthorized', {
-        endpoint: LB,
-        host: '10.0.0.10',
-        port: 6443,
-        source: 'kubeconfig',
-      }),
+      result(
+        'apiserver-reachable',
+        'apiserver',
+        `apiserver ${LB} (kubeconfig)`,
+        'apiserver-unauthorized',
+        {
+          endpoint: LB,
+          host: '10.0.0.10',
+          port: 6443,
+          source: 'kubeconfig',
+        },
+        'crit',
+        endpointAbout('10.0.0.10', 'kubeconfig'),
+      ),
     ];
     expect(summary(results)).toEqual(["cert-expired kubeconfig user 'admin' client certificate"]);
   });
 
-  it('reads certificate roles from data, not from words in paths', () => {
+  it('reads certificate roles from the typed about, not from data or words in paths', () => {
     expect(certificateRole(certFile('apiserver-kubelet-client', 'cert-expired'))).toBe('other');
     expect(certificateRole(certFile('apiserver-etcd-client', 'cert-expired'))).toBe('apiserver-etcd-client');
-    expect(certificateRole(result('certs-served', 'certs', 'etcd 10.0.0.11:2380 (peer)', 'cert-expired', { role: 'etcd-peer' }))).toBe('etcd');
+    expect(certificateRole(result('certs-served', 'certs', 'etcd 10.0.0.11:2380 (peer)', 'cert-expired', { role: 'apiserver-etcd-client' }))).toBeNull();
   });
 
   // How fast is measured in bench/triage-scale.mjs; here, that the answer at this size is right.
@@ -242,12 +286,50 @@ describe('triage', () => {
     const results: Result[] = [];
     for (let i = 0; i < 3000; i++) {
       const host = `10.1.${Math.floor(i / 250)}.${i % 250}`;
-      results.push(result('nodes-ready', 'nodes', `node w${i}`, 'node-not-ready', { node: `w${i}`, host }));
-      results.push(result('kubelet', 'kubelet', `kubelet w${i}`, 'kubelet-unreachable', { node: `w${i}`, host, port: 10250 }));
+      results.push(result('nodes-ready', 'nodes', `node w${i}`, 'node-not-ready', { node: `w${i}`, host }, 'crit', { node: `w${i}`, host }));
+      results.push(
+        result('kubelet', 'kubelet', `kubelet w${i}`, 'kubelet-unreachable', { node: `w${i}`, host, port: 10250 }, 'crit', {
+          node: `w${i}`,
+          host,
+          port: 10250,
+        }),
+      );
       results.push(port(host, 10250, 'port-refused', `w${i}`));
     }
     const causes = triage(results);
     expect(causes).toHaveLength(3000);
     expect(causes.every((c) => c.code === 'kubelet-unreachable' && c.explainsFindings.length === 2)).toBe(true);
+  });
+
+  it('renaming or dropping data keys cannot change the ranking: triage reads the typed about only', () => {
+    const results = [
+      certFile('apiserver-etcd-client', 'cert-expired'),
+      certFile('front-proxy-client', 'cert-expired'),
+      apiReachable('10.0.0.10', 'apiserver-refused', 'kubeconfig'),
+      ...CP.map((h) => apiHealth(h, 'apiserver-not-ready')),
+      ...CP.map((h) => port(h, 6443, 'port-refused')),
+      result('kubelet', 'kubelet', 'kubelet worker-2', 'kubelet-unreachable', { node: 'worker-2', host: '10.0.0.22', port: 10250 }, 'crit', {
+        node: 'worker-2',
+        host: '10.0.0.22',
+        port: 10250,
+      }),
+      result('nodes-ready', 'nodes', 'node worker-2', 'node-not-ready', { node: 'worker-2', host: '10.0.0.22' }, 'crit', {
+        node: 'worker-2',
+        host: '10.0.0.22',
+      }),
+      port('10.0.0.22', 10250, 'port-refused', 'worker-2'),
+    ];
+    const renamed = results.map((r) => ({ ...r, data: Object.fromEntries(Object.entries(r.data ?? {}).map(([k, v]) => [`renamed_${k}`, v])) }));
+    const dropped = results.map(({ data: _data, ...r }) => r);
+    const swapped = results.map((r) => ({
+      ...r,
+      data: { node: 'elsewhere', host: '192.0.2.1', endpoint: 'https://192.0.2.1:1', role: 'etcd', source: 'kubeconfig client certificate' },
+    }));
+    const before = triage(results);
+    expect(before[0]).toMatchObject({ code: 'cert-expired', subject: '/etc/kubernetes/pki/apiserver-etcd-client.crt' });
+    expect(before.map((c) => c.code)).toContain('kubelet-unreachable');
+    expect(triage(renamed)).toEqual(before);
+    expect(triage(dropped)).toEqual(before);
+    expect(triage(swapped)).toEqual(before);
   });
 });

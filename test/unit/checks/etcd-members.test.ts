@@ -98,7 +98,7 @@ describe('etcd-members', () => {
     const findings = await etcdMembers.run(ctx);
     expect(findings.map((f) => [f.status, f.code])).toEqual([
       ['ok', undefined],
-      ['warn', 'etcd-member-unreachable'],
+      ['crit', 'etcd-member-unreachable'],
       ['ok', undefined],
     ]);
     expect(findings[1]!.message).toBe('indirect: client port 2379: refused; peer port 2380: refused');

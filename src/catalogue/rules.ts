@@ -1,0 +1,177 @@
+// How catalogue codes relate, as data: which problem explains which ("A explains B"), and in
+// what order independent root causes are looked at. Triage is the generic engine over these
+// tables and reads nothing but the findings' codes and typed `about`.
+//
+// The relations live here, in one table beside the entries, rather than as a field of each
+// entry: a rule joins two or more entries (quorum lost → every API server not ready), so it
+// belongs to neither alone, and a reader sees every chain the diagnosis can draw on one page.
+// The priority is one total order over codes, easier to judge as a list than as numbers
+// scattered over sixty entries.
+import type { CertificateRole } from '../engine/types.js';
+import type { Code } from './codes.js';
+
+/**
+ * How a cause and an effect must be related for a rule to join them:
+ * - `any`: wherever each is (lost etcd quorum explains every API server that is not ready);
+ * - `host`: the same machine (node name or address) when both name one;
+ * - `endpoint`: the same host and port (port 10250 refused and the kubelet unreachable are
+ *   one fact seen by two checks);
+ * - `backends`: the effect is at the kubeconfig's server (a load balancer, usually) and not
+ *   one of the individual API servers behind it is healthy;
+ * - `certificate`: the same certificate (issuer and serial), read from a file and served on the wire.
+ */
+export type Scope = 'any' | 'host' | 'endpoint' | 'backends' | 'certificate';
+
+export interface Rule {
+  cause: readonly Code[];
+  /** The cause must be a certificate with one of these roles (`about.certificate.role`). */
+  causeRole?: readonly CertificateRole[];
+  explains: readonly Code[];
+  scope: Scope;
+  why: string;
+}
+
+export const API_DOWN: readonly Code[] = [
+  'apiserver-refused',
+  'apiserver-timeout',
+  'apiserver-not-ready',
+  'apiserver-not-live',
+  'apiserver-latency-high',
+  'apiserver-bad-response',
+];
+export const API_FAILING: readonly Code[] = [...API_DOWN, 'apiserver-tls-error'];
+const CERT_INVALID: readonly Code[] = ['cert-expired', 'cert-not-yet-valid'];
+const PORT_CLOSED: readonly Code[] = ['port-refused', 'port-timeout', 'port-unreachable'];
+/** Findings that are about one port on one host, as the ports check also sees it. */
+const SERVICE_DOWN: readonly Code[] = ['apiserver-refused', 'apiserver-timeout', 'kubelet-unreachable', 'etcd-member-unreachable'];
+
+/** Certificates without which the control plane itself stops: the API server or etcd. */
+export const CONTROL_PLANE_ROLES: readonly CertificateRole[] = ['cluster-ca', 'apiserver-serving', 'apiserver-etcd-client', 'etcd'];
+
+export const RULES: readonly Rule[] = [
+  {
+    cause: ['etcd-quorum-lost'],
+    explains: [...API_DOWN, 'etcd-no-leader', 'etcd-quorum-at-risk', 'etcd-member-unreachable', 'etcd-raft-lagging'],
+    scope: 'any',
+    why: 'without quorum etcd refuses reads and writes, so the API servers cannot serve or start',
+  },
+  {
+    cause: ['etcd-alarm-nospace'],
+    explains: ['apiserver-not-ready', 'apiserver-latency-high', 'etcd-db-near-quota'],
+    scope: 'any',
+    why: 'a NOSPACE alarm makes etcd read-only',
+  },
+  { cause: ['etcd-alarm-corrupt'], explains: ['apiserver-not-ready'], scope: 'any', why: 'a CORRUPT alarm stops writes' },
+  { cause: ['etcd-no-leader'], explains: API_DOWN, scope: 'any', why: 'etcd without a leader cannot serve requests' },
+  {
+    cause: ['etcd-member-unreachable'],
+    explains: ['etcd-quorum-at-risk', 'etcd-raft-lagging'],
+    scope: 'any',
+    why: 'a lost member takes away the fault tolerance',
+  },
+  {
+    cause: ['etcd-even-members'],
+    explains: ['control-plane-not-ha'],
+    scope: 'any',
+    why: 'an even etcd membership is the reason an even control plane adds no fault tolerance',
+  },
+  {
+    cause: CERT_INVALID,
+    causeRole: ['apiserver-etcd-client'],
+    explains: API_DOWN,
+    scope: 'any',
+    why: 'etcd rejects the API server: it reports not ready, then exits and restarts',
+  },
+  {
+    cause: [...CERT_INVALID, 'cert-untrusted'],
+    causeRole: ['apiserver-serving'],
+    explains: ['apiserver-tls-error'],
+    scope: 'host',
+    why: 'clients reject the certificate the API server serves',
+  },
+  {
+    cause: CERT_INVALID,
+    causeRole: ['cluster-ca'],
+    explains: ['apiserver-tls-error', 'apiserver-unauthorized', 'cert-untrusted'],
+    scope: 'any',
+    why: 'nothing the cluster CA signed verifies any more',
+  },
+  {
+    cause: [...CERT_INVALID, 'cert-untrusted'],
+    causeRole: ['etcd'],
+    explains: ['etcd-quorum-lost', 'etcd-no-leader', 'etcd-member-unreachable', 'etcd-quorum-at-risk', 'etcd-auth-failed'],
+    scope: 'host',
+    why: 'etcd members and their clients reject the certificate',
+  },
+  {
+    cause: CERT_INVALID,
+    causeRole: ['etcd-healthcheck-client'],
+    explains: ['etcd-auth-failed'],
+    scope: 'any',
+    why: 'etcd rejects the client certificate k8sdoc authenticates with',
+  },
+  {
+    cause: CERT_INVALID,
+    causeRole: ['kubeconfig-client'],
+    explains: ['apiserver-unauthorized'],
+    scope: 'any',
+    why: 'the API server answers an expired client certificate with 401',
+  },
+  {
+    cause: [...CERT_INVALID, 'cert-expiring'],
+    explains: [...CERT_INVALID, 'cert-expiring'],
+    scope: 'certificate',
+    why: 'one certificate, found on disk and served on the wire',
+  },
+  { cause: API_FAILING, explains: API_FAILING, scope: 'backends', why: 'the load balancer has no healthy API server to forward to' },
+  { cause: PORT_CLOSED, explains: SERVICE_DOWN, scope: 'endpoint', why: 'the same closed port, probed by two checks' },
+  { cause: SERVICE_DOWN, explains: PORT_CLOSED, scope: 'endpoint', why: 'the same closed port, probed by two checks' },
+  {
+    cause: ['kubelet-unreachable', 'kubelet-unhealthy'],
+    explains: ['node-not-ready', 'node-lease-stale'],
+    scope: 'host',
+    why: 'a stopped kubelet stops posting node status and renewing its lease',
+  },
+  {
+    cause: ['node-memory-pressure', 'node-disk-pressure', 'node-pid-pressure'],
+    explains: ['node-not-ready', 'kubelet-unhealthy'],
+    scope: 'host',
+    why: 'a host short of memory, disk or processes stalls its kubelet',
+  },
+  { cause: ['node-lease-stale'], explains: ['node-not-ready'], scope: 'host', why: 'the node controller marks a node NotReady when its lease stops renewing' },
+];
+
+/** One step of the priority order: a code, and for certificates the roles it covers. */
+export interface PriorityStep {
+  code: Code;
+  role?: readonly CertificateRole[];
+}
+
+/**
+ * Among independent root causes, what to look at first: etcd ≻ control-plane certificates ≻
+ * the API server process ≻ etcd members ≻ kubelets ≻ nodes ≻ other certificates ≻ the rest.
+ */
+export const PRIORITY: readonly PriorityStep[] = [
+  { code: 'etcd-quorum-lost' },
+  { code: 'etcd-alarm-nospace' },
+  { code: 'etcd-alarm-corrupt' },
+  { code: 'etcd-no-leader' },
+  { code: 'cert-expired', role: CONTROL_PLANE_ROLES },
+  { code: 'cert-not-yet-valid', role: CONTROL_PLANE_ROLES },
+  { code: 'apiserver-refused' },
+  { code: 'apiserver-timeout' },
+  { code: 'apiserver-tls-error' },
+  { code: 'apiserver-not-live' },
+  { code: 'apiserver-not-ready' },
+  { code: 'apiserver-unauthorized' },
+  { code: 'etcd-member-unreachable' },
+  { code: 'kubelet-unreachable' },
+  { code: 'kubelet-unhealthy' },
+  { code: 'node-memory-pressure' },
+  { code: 'node-disk-pressure' },
+  { code: 'node-pid-pressure' },
+  { code: 'node-lease-stale' },
+  { code: 'node-not-ready' },
+  { code: 'cert-expired' },
+  { code: 'cert-not-yet-valid' },
+];

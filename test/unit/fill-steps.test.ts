@@ -1,0 +1,36 @@
+// Fix steps filled from what the finding is about: the node, host, port and member the run
+// saw; a value it cannot know stays a visible placeholder and marks the step unfilled.
+import { describe, expect, it } from 'vitest';
+import { fillSteps } from '../../src/catalogue/fill.js';
+import { entryFor } from '../../src/catalogue/index.js';
+
+describe('fix steps filled from the run', () => {
+  it('names the NotReady node in kubectl describe node', () => {
+    const steps = fillSteps(entryFor('node-not-ready').fix, 'nodes', { node: 'worker-2', host: '10.0.0.22' });
+    expect(steps.find((s) => s.text.startsWith('kubectl describe node'))).toEqual({
+      kind: 'command',
+      text: 'kubectl describe node worker-2   # conditions and events',
+      filled: true,
+    });
+  });
+
+  it('puts the timed-out host into nc, and keeps the unknown container id a placeholder', () => {
+    expect(fillSteps(entryFor('port-timeout').fix, 'ports', { host: '10.0.0.13', port: 2379 })[0]).toEqual({
+      kind: 'command',
+      text: 'nc -vz -w 3 10.0.0.13 2379',
+      filled: true,
+    });
+    const refused = fillSteps(entryFor('apiserver-refused').fix, 'apiserver', { endpoint: 'https://10.0.0.11:6443', host: '10.0.0.11', port: 6443 });
+    expect(refused.find((s) => s.text.includes('<container-id>'))?.filled).toBe(false);
+  });
+
+  it('quotes a hostile node name so that pasting it runs nothing else', () => {
+    const steps = fillSteps(entryFor('node-cordoned').fix, 'nodes', { node: 'w1; rm -rf /' });
+    expect(steps[0]!.text).toBe("kubectl uncordon 'w1; rm -rf /'   # when maintenance is over");
+  });
+
+  it('never fills a client name with a node name', () => {
+    const steps = fillSteps(entryFor('apiserver-unauthorized').fix, 'apiserver', { node: 'cp-1', host: '10.0.0.11', port: 6443 });
+    expect(steps.some((s) => s.text.includes('--client-name=cp-1'))).toBe(false);
+  });
+});
