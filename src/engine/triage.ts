@@ -2,7 +2,7 @@
 // that nothing else explains are the root causes, most likely first; each lists what it
 // explains, directly or down a chain (quorum lost → member unreachable → its port refused).
 import type { Code } from '../catalogue/codes.js';
-import type { Result, RootCause } from './types.js';
+import type { ControlPlaneProgram, Result, RootCause } from './types.js';
 
 /**
  * How a cause and an effect must be related for a rule to join them:
@@ -21,6 +21,8 @@ interface Rule {
   /** Extra condition on the cause: which certificate it is. */
   causeIf?: (cause: Result) => boolean;
   explains: readonly Code[];
+  /** Extra condition on the effect: which program it is about. */
+  effectIf?: (effect: Result) => boolean;
   scope: Scope;
   why: string;
 }
@@ -81,6 +83,15 @@ const CERT_INVALID: readonly Code[] = ['cert-expired', 'cert-not-yet-valid'];
 const PORT_CLOSED: readonly Code[] = ['port-refused', 'port-timeout', 'port-unreachable'];
 /** Findings that are about one port on one host, as the ports check also sees it. */
 const SERVICE_DOWN: readonly Code[] = ['apiserver-refused', 'apiserver-timeout', 'kubelet-unreachable', 'etcd-member-unreachable'];
+/** A control-plane pod that is down (not just restarted once). */
+const POD_DOWN: readonly Code[] = ['control-plane-pod-crashloop', 'control-plane-pod-not-ready'];
+const POD_TROUBLE: readonly Code[] = [...POD_DOWN, 'control-plane-pod-restarting'];
+const NO_LEADER: readonly Code[] = ['scheduler-no-leader', 'controller-manager-no-leader'];
+
+const programIs =
+  (...programs: ControlPlaneProgram[]) =>
+  (r: Result) =>
+    r.about?.program !== undefined && programs.includes(r.about.program);
 
 export const RULES: readonly Rule[] = [
   {
@@ -173,6 +184,83 @@ export const RULES: readonly Rule[] = [
     why: 'a host short of memory, disk or processes stalls its kubelet',
   },
   { cause: ['node-lease-stale'], explains: ['node-not-ready'], scope: 'host', why: 'the node controller marks a node NotReady when its lease stops renewing' },
+  // The control plane's programs: what stops them, and what their absence stops.
+  {
+    cause: ['etcd-quorum-lost', 'etcd-no-leader', 'etcd-alarm-nospace'],
+    explains: [...NO_LEADER, ...POD_TROUBLE],
+    scope: 'any',
+    why: 'without a working etcd no leader can renew its Lease and the API servers fail their probes',
+  },
+  {
+    cause: CERT_INVALID,
+    causeIf: certificateIs('apiserver-etcd-client', 'apiserver-serving', 'cluster-ca'),
+    explains: POD_TROUBLE,
+    effectIf: programIs('kube-apiserver'),
+    scope: 'any',
+    why: 'the API server exits at start-up with a certificate etcd or its clients reject, and the kubelet restarts it',
+  },
+  {
+    cause: ['etcd-member-unreachable'],
+    explains: POD_TROUBLE,
+    effectIf: programIs('kube-apiserver'),
+    scope: 'host',
+    why: 'an API server whose only etcd endpoint is the member beside it fails without it',
+  },
+  {
+    cause: POD_DOWN,
+    causeIf: programIs('etcd'),
+    explains: ['etcd-member-unreachable', 'etcd-quorum-at-risk', 'etcd-raft-lagging', ...PORT_CLOSED],
+    scope: 'host',
+    why: 'the etcd pod on that node is down, so its member and its ports are',
+  },
+  {
+    cause: POD_DOWN,
+    causeIf: programIs('kube-apiserver'),
+    explains: [...API_DOWN, ...PORT_CLOSED],
+    scope: 'host',
+    why: 'the same API server, seen as its pod and on its port',
+  },
+  {
+    cause: ['apiserver-refused', 'apiserver-timeout', 'apiserver-not-live', 'apiserver-not-ready'],
+    explains: POD_DOWN,
+    effectIf: programIs('kube-apiserver'),
+    scope: 'host',
+    why: 'the same API server, seen on its port and as its pod',
+  },
+  {
+    cause: ['kubelet-unreachable', 'node-not-ready'],
+    explains: [...POD_TROUBLE, 'control-plane-pod-missing'],
+    scope: 'host',
+    why: 'a node whose kubelet stopped reports its pods as it last saw them',
+  },
+  {
+    cause: POD_DOWN,
+    causeIf: programIs('kube-scheduler'),
+    explains: ['scheduler-no-leader'],
+    scope: 'any',
+    why: 'no scheduler runs to hold the Lease',
+  },
+  {
+    cause: POD_DOWN,
+    causeIf: programIs('kube-controller-manager'),
+    explains: ['controller-manager-no-leader'],
+    scope: 'any',
+    why: 'no controller-manager runs to hold the Lease',
+  },
+  {
+    cause: ['scheduler-no-leader'],
+    explains: ['pods-unscheduled', 'control-plane-pod-restarting'],
+    effectIf: (r) => r.code === 'pods-unscheduled' || programIs('kube-scheduler')(r),
+    scope: 'any',
+    why: 'without a leading scheduler no pod is placed, and a scheduler that loses the Lease exits',
+  },
+  {
+    cause: ['controller-manager-no-leader'],
+    explains: ['control-plane-pod-restarting'],
+    effectIf: programIs('kube-controller-manager'),
+    scope: 'any',
+    why: "a controller-manager that loses the Lease exits ('leaderelection lost') and is restarted",
+  },
 ];
 
 type Matcher = (r: Result) => boolean;
@@ -194,6 +282,11 @@ const PRIORITY: readonly (readonly [Code, Matcher?])[] = [
   ['apiserver-not-live'],
   ['apiserver-not-ready'],
   ['apiserver-unauthorized'],
+  // Changes not applied: after etcd and the API server, the controller-manager; pods Pending: the scheduler.
+  ['controller-manager-no-leader'],
+  ['scheduler-no-leader'],
+  ['control-plane-pod-crashloop'],
+  ['control-plane-pod-not-ready'],
   ['etcd-member-unreachable'],
   ['kubelet-unreachable'],
   ['kubelet-unhealthy'],
@@ -349,6 +442,7 @@ function explanationEdges(problems: readonly Result[], all: readonly Result[]): 
       if (rule.scope === 'backends' && individualApiServer(cause) === null) continue;
       for (const effect of index.near(cause, rule.scope)) {
         if (effect === cause || !rule.explains.includes(effect.code!)) continue;
+        if (rule.effectIf && !rule.effectIf(effect)) continue;
         if (rule.scope === 'backends' && !isKubeconfigServer(effect)) continue;
         const set = edges.get(cause) ?? new Set<Result>();
         set.add(effect);
