@@ -6,7 +6,7 @@
 // that holds the program's static pod manifest, since 127.0.0.1 anywhere else is not a master.
 import { join } from 'node:path';
 import { raise } from '../catalogue/raise.js';
-import { manifestsDirOf } from '../discovery/manifests.js';
+import { KUBEADM_MANIFESTS_DIR, manifestsDirOf } from '../discovery/manifests.js';
 import type { Check, CheckContext, Finding } from '../engine/types.js';
 import { formatAge } from '../judge/age.js';
 import { holderNode, leaseState, podTrouble, programOf, UNSCHEDULED_GRACE_MS, type LeaderElected } from '../judge/control-plane.js';
@@ -40,7 +40,10 @@ function podsSummary(pods: readonly PodView[], now: Date): { text: string; data:
 
 /** On a master (its static pod manifest is here): whether the program answers TLS on 127.0.0.1. */
 async function localHealth(ctx: CheckContext, program: Program): Promise<{ text: string; data: Record<string, unknown> }> {
-  const manifest = join(manifestsDirOf(ctx.targets.pkiDir), `${program.name}.yaml`);
+  // Only kubeadm's own folder on this machine: a copied PKI folder elsewhere does not make this a master.
+  const dir = manifestsDirOf(ctx.targets.pkiDir);
+  if (dir !== KUBEADM_MANIFESTS_DIR) return { text: '', data: { healthEndpoint: 'not-probed' } };
+  const manifest = join(dir, `${program.name}.yaml`);
   const here = await ctx.facts.files.stat(manifest).catch(() => null);
   if (!here?.isFile) return { text: '', data: { healthEndpoint: 'not-probed' } };
   const tls = await ctx.facts.tls('127.0.0.1', program.healthPort);
