@@ -128,7 +128,12 @@ export const CHECK_OPTIONS: readonly OptionSpec[] = [
     description: 'extra node condition types to report (node-problem-detector, vendor)',
   },
   { flags: '--hosts <host,...>', name: 'hosts', kind: 'list', description: 'hosts to probe for ports 6443, 2379, 2380, 10250 (default: every node)' },
-  { flags: '--only <id,...>', name: 'only', kind: 'list', description: 'run only these checks or components (apiserver, etcd, certs, nodes, kubelet, ports)' },
+  {
+    flags: '--only <id,...>',
+    name: 'only',
+    kind: 'list',
+    description: 'run only these checks or components (apiserver, etcd, control-plane, certs, nodes, kubelet, ports)',
+  },
   { flags: '--skip <id,...>', name: 'skip', kind: 'list', description: 'skip these checks or components' },
   {
     flags: '-o, --output <format>',

@@ -32,6 +32,15 @@ export const CODES = {
     'etcd-no-credentials',
     'etcd-auth-failed',
   ],
+  'control-plane': [
+    'scheduler-no-leader',
+    'controller-manager-no-leader',
+    'pods-unscheduled',
+    'control-plane-pod-crashloop',
+    'control-plane-pod-not-ready',
+    'control-plane-pod-restarting',
+    'control-plane-pod-missing',
+  ],
   certs: [
     'cert-expired',
     'cert-expiring',

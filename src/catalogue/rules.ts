@@ -7,7 +7,7 @@
 // belongs to neither alone, and a reader sees every chain the diagnosis can draw on one page.
 // The priority is one total order over codes, easier to judge as a list than as numbers
 // scattered over sixty entries.
-import type { CertificateRole } from '../engine/types.js';
+import type { CertificateRole, ControlPlaneProgram } from '../engine/types.js';
 import type { Code } from './codes.js';
 
 /**
@@ -26,7 +26,11 @@ export interface Rule {
   cause: readonly Code[];
   /** The cause must be a certificate with one of these roles (`about.certificate.role`). */
   causeRole?: readonly CertificateRole[];
+  /** The cause must be about one of these control-plane programs (`about.program`). */
+  causeProgram?: readonly ControlPlaneProgram[];
   explains: readonly Code[];
+  /** The effect must be about one of these control-plane programs (`about.program`). */
+  effectProgram?: readonly ControlPlaneProgram[];
   scope: Scope;
   why: string;
 }
@@ -44,6 +48,11 @@ const CERT_INVALID: readonly Code[] = ['cert-expired', 'cert-not-yet-valid'];
 const PORT_CLOSED: readonly Code[] = ['port-refused', 'port-timeout', 'port-unreachable'];
 /** Findings that are about one port on one host, as the ports check also sees it. */
 const SERVICE_DOWN: readonly Code[] = ['apiserver-refused', 'apiserver-timeout', 'kubelet-unreachable', 'etcd-member-unreachable'];
+
+/** A control-plane pod that is down (not just restarted once). */
+const POD_DOWN: readonly Code[] = ['control-plane-pod-crashloop', 'control-plane-pod-not-ready'];
+const POD_TROUBLE: readonly Code[] = [...POD_DOWN, 'control-plane-pod-restarting'];
+const NO_LEADER: readonly Code[] = ['scheduler-no-leader', 'controller-manager-no-leader'];
 
 /** Certificates without which the control plane itself stops: the API server or etcd. */
 export const CONTROL_PLANE_ROLES: readonly CertificateRole[] = ['cluster-ca', 'apiserver-serving', 'apiserver-etcd-client', 'etcd'];
@@ -139,6 +148,78 @@ export const RULES: readonly Rule[] = [
     why: 'a host short of memory, disk or processes stalls its kubelet',
   },
   { cause: ['node-lease-stale'], explains: ['node-not-ready'], scope: 'host', why: 'the node controller marks a node NotReady when its lease stops renewing' },
+  // The control plane's programs: what stops them, and what their absence stops.
+  {
+    cause: ['etcd-quorum-lost', 'etcd-no-leader', 'etcd-alarm-nospace'],
+    explains: [...NO_LEADER, ...POD_TROUBLE],
+    scope: 'any',
+    why: 'without a working etcd no leader can renew its Lease and the API servers fail their probes',
+  },
+  {
+    cause: CERT_INVALID,
+    causeRole: ['apiserver-etcd-client', 'apiserver-serving', 'cluster-ca'],
+    explains: POD_TROUBLE,
+    effectProgram: ['kube-apiserver'],
+    scope: 'any',
+    why: 'the API server exits at start-up with a certificate etcd or its clients reject, and the kubelet restarts it',
+  },
+  {
+    cause: ['etcd-member-unreachable'],
+    explains: POD_TROUBLE,
+    effectProgram: ['kube-apiserver'],
+    scope: 'host',
+    why: 'an API server whose only etcd endpoint is the member beside it fails without it',
+  },
+  {
+    cause: POD_DOWN,
+    causeProgram: ['etcd'],
+    explains: ['etcd-member-unreachable', 'etcd-quorum-at-risk', 'etcd-raft-lagging', ...PORT_CLOSED],
+    scope: 'host',
+    why: 'the etcd pod on that node is down, so its member and its ports are',
+  },
+  {
+    cause: POD_DOWN,
+    causeProgram: ['kube-apiserver'],
+    explains: [...API_DOWN, ...PORT_CLOSED],
+    scope: 'host',
+    why: 'the same API server, seen as its pod and on its port',
+  },
+  {
+    cause: ['apiserver-refused', 'apiserver-timeout', 'apiserver-not-live', 'apiserver-not-ready'],
+    explains: POD_DOWN,
+    effectProgram: ['kube-apiserver'],
+    scope: 'host',
+    why: 'the same API server, seen on its port and as its pod',
+  },
+  {
+    cause: ['kubelet-unreachable', 'node-not-ready'],
+    explains: [...POD_TROUBLE, 'control-plane-pod-missing'],
+    scope: 'host',
+    why: 'a node whose kubelet stopped reports its pods as it last saw them',
+  },
+  { cause: POD_DOWN, causeProgram: ['kube-scheduler'], explains: ['scheduler-no-leader'], scope: 'any', why: 'no scheduler runs to hold the Lease' },
+  {
+    cause: POD_DOWN,
+    causeProgram: ['kube-controller-manager'],
+    explains: ['controller-manager-no-leader'],
+    scope: 'any',
+    why: 'no controller-manager runs to hold the Lease',
+  },
+  { cause: ['scheduler-no-leader'], explains: ['pods-unscheduled'], scope: 'any', why: 'without a leading scheduler no pod is placed' },
+  {
+    cause: ['scheduler-no-leader'],
+    explains: ['control-plane-pod-restarting'],
+    effectProgram: ['kube-scheduler'],
+    scope: 'any',
+    why: 'a scheduler that loses the Lease exits and is restarted',
+  },
+  {
+    cause: ['controller-manager-no-leader'],
+    explains: ['control-plane-pod-restarting'],
+    effectProgram: ['kube-controller-manager'],
+    scope: 'any',
+    why: "a controller-manager that loses the Lease exits ('leaderelection lost') and is restarted",
+  },
 ];
 
 /** One step of the priority order: a code, and for certificates the roles it covers. */
@@ -164,6 +245,11 @@ export const PRIORITY: readonly PriorityStep[] = [
   { code: 'apiserver-not-live' },
   { code: 'apiserver-not-ready' },
   { code: 'apiserver-unauthorized' },
+  // Changes not applied: after etcd and the API server, the controller-manager; pods Pending: the scheduler.
+  { code: 'controller-manager-no-leader' },
+  { code: 'scheduler-no-leader' },
+  { code: 'control-plane-pod-crashloop' },
+  { code: 'control-plane-pod-not-ready' },
   { code: 'etcd-member-unreachable' },
   { code: 'kubelet-unreachable' },
   { code: 'kubelet-unhealthy' },

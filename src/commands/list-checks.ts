@@ -27,5 +27,5 @@ export function listChecks(format: 'table' | 'json', color: boolean): string {
       .join('   ')}   ${r[3]}`;
     return i === 0 && color ? `\u001b[1m${line}\u001b[22m` : line;
   });
-  return `${lines.join('\n')}\n\nSelect with --only/--skip by id or component (apiserver, etcd, certs, nodes, kubelet, ports).\n`;
+  return `${lines.join('\n')}\n\nSelect with --only/--skip by id or component (apiserver, etcd, control-plane, certs, nodes, kubelet, ports).\n`;
 }

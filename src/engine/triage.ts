@@ -5,9 +5,14 @@
 // `about` alone: never through `data` key names or message text.
 import type { Code } from '../catalogue/codes.js';
 import { API_FAILING, PRIORITY, RULES, type Scope } from '../catalogue/rules.js';
-import type { About, CertificateRole, Result, RootCause } from './types.js';
+import type { About, CertificateRole, ControlPlaneProgram, Result, RootCause } from './types.js';
 
 export type { CertificateRole } from './types.js';
+
+/** Whether a finding is about one of these control-plane programs (`about.program`). */
+function isProgram(r: Result, programs: readonly ControlPlaneProgram[]): boolean {
+  return r.about?.program !== undefined && programs.includes(r.about.program);
+}
 
 /** What a certificate finding is for, as the certificate check that raised it said. */
 export function certificateRole(r: Pick<Result, 'about'>): CertificateRole | null {
@@ -155,9 +160,11 @@ function explanationEdges(problems: readonly Result[], all: readonly Result[]): 
         const role = certificateRole(cause);
         if (role === null || !rule.causeRole.includes(role)) continue;
       }
+      if (rule.causeProgram && !isProgram(cause, rule.causeProgram)) continue;
       if (rule.scope === 'backends' && individualApiServer(cause) === null) continue;
       for (const effect of index.near(cause, rule.scope)) {
         if (effect === cause || !rule.explains.includes(effect.code!)) continue;
+        if (rule.effectProgram && !isProgram(effect, rule.effectProgram)) continue;
         if (rule.scope === 'backends' && !isKubeconfigServer(effect)) continue;
         const set = edges.get(cause) ?? new Set<Result>();
         set.add(effect);

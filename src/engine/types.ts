@@ -8,7 +8,7 @@ export type Status = 'ok' | 'warn' | 'crit' | 'skip' | 'error';
 export type Severity = 'warn' | 'crit';
 export type Level = 'ok' | 'warn' | 'crit';
 
-export const COMPONENTS = ['apiserver', 'etcd', 'certs', 'nodes', 'kubelet', 'ports'] as const;
+export const COMPONENTS = ['apiserver', 'etcd', 'control-plane', 'certs', 'nodes', 'kubelet', 'ports'] as const;
 export type Component = (typeof COMPONENTS)[number];
 
 /** What a check reports about one subject (an endpoint, a member, a node, a file). */
@@ -52,7 +52,12 @@ export interface About {
   member?: { id?: string; name?: string; clientURLs?: readonly string[]; peerURLs?: readonly string[] };
   /** A certificate: its identity (issuer and serial), what it is for, and the file it came from. */
   certificate?: { serial: string; issuer: string; role: CertificateRole; path?: string };
+  /** The control-plane program (its pods, its leader-election Lease) the finding is about. */
+  program?: ControlPlaneProgram;
 }
+
+/** The programs of a control plane, named as their static pods and Leases name them. */
+export type ControlPlaneProgram = 'kube-apiserver' | 'etcd' | 'kube-scheduler' | 'kube-controller-manager';
 
 /** A finding as the report holds it: tagged with its check and timing. */
 export interface Result extends Finding {

@@ -10,6 +10,7 @@ import { etcdView, hasEtcdCredentials, prewarmEtcdView, type EtcdView } from './
 import { certificateFile, etcdCa, type CertificateFileRead, type TrustAnchor } from './files.js';
 import { kubeletAnswer, type KubeletAnswer } from './kubelet.js';
 import { nodeLeases, type LeaseListOutcome } from './leases.js';
+import { namespaceLeases, systemPods, unscheduledPods, type LeasesOutcome, type SystemPodsOutcome, type UnscheduledOutcome } from './control-plane.js';
 import { listPaged, nodeList, type NodeListOutcome, type PagedListOutcome } from './nodes.js';
 import type { ObserveScope } from './scope.js';
 import { tcpOnce, tlsOnce, type TlsRole } from './sockets.js';
@@ -57,6 +58,12 @@ export interface Facts {
   nodes(): Promise<NodeListOutcome>;
   /** The kubelets' heartbeats in kube-node-lease, once per run. */
   nodeLeases(): Promise<LeaseListOutcome>;
+  /** kube-system's pods (and OpenShift's control-plane namespaces' when kube-system has no static pod), once per run. */
+  systemPods(): Promise<SystemPodsOutcome>;
+  /** The Leases of a namespace (leader election: kube-system), once per run per namespace. */
+  leases(namespace: string): Promise<LeasesOutcome>;
+  /** Pending pods that no scheduler has placed on a node, in every namespace, once per run. */
+  unscheduledPods(): Promise<UnscheduledOutcome>;
   /** A TCP connect to host:port, once per run. */
   tcp(host: string, port: number): Promise<TcpOutcome>;
   /** An inspection handshake (no credentials sent), once per run per role; verified against the role's CA. */
@@ -83,6 +90,9 @@ export function createFacts(scope: ObserveScope): Facts {
     },
     nodes: () => nodeList(scope),
     nodeLeases: () => nodeLeases(scope),
+    systemPods: () => systemPods(scope),
+    leases: (namespace) => namespaceLeases(scope, namespace),
+    unscheduledPods: () => unscheduledPods(scope),
     tcp: (host, port) => tcpOnce(scope, host, port),
     tls: (host, port, role) => tlsOnce(scope, host, port, role),
     kubelet: (address, port) => kubeletAnswer(scope, address, port),

@@ -109,7 +109,7 @@ export async function listPaged<Raw, T>(ctx: ObserveScope, path: string, keep: (
     let expired = false;
     do {
       const query = `limit=${LIST_PAGE_SIZE}${token ? `&continue=${encodeURIComponent(token)}` : ''}`;
-      const page = await kube.get(`${path}?${query}`, deadline(ctx));
+      const page = await kube.get(`${path}${path.includes('?') ? '&' : '?'}${query}`, deadline(ctx));
       if (page.kind === 'forbidden') return { kind: 'forbidden', message: forbiddenReason };
       if (page.kind === 'http' && page.status === 410 && token) {
         expired = true;

@@ -9,6 +9,8 @@ import { nodesPressure } from '../checks/nodes-pressure.js';
 import { kubelet } from '../checks/kubelet.js';
 import { ports } from '../checks/ports.js';
 import { etcdQuorum } from '../checks/etcd-quorum.js';
+import { controlPlaneLeaders } from '../checks/control-plane-leaders.js';
+import { controlPlanePods } from '../checks/control-plane-pods.js';
 import { etcdMembers } from '../checks/etcd-members.js';
 import { etcdAlarms } from '../checks/etcd-alarms.js';
 import { etcdDbSize } from '../checks/etcd-db-size.js';
@@ -27,6 +29,8 @@ export const CHECKS: readonly Check[] = [
   etcdAlarms,
   etcdDbSize,
   etcdBackup,
+  controlPlaneLeaders,
+  controlPlanePods,
   certsServed,
   certsFiles,
   certsKubeconfig,

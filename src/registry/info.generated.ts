@@ -118,6 +118,33 @@ export const CHECK_INFO: readonly CheckInfo[] = [
     ]
   },
   {
+    "id": "control-plane-leaders",
+    "component": "control-plane",
+    "title": "The scheduler and controller-manager each have an active leader (their kube-system Leases), with their pods where there are pods",
+    "needs": [
+      "api"
+    ],
+    "codes": [
+      "scheduler-no-leader",
+      "controller-manager-no-leader",
+      "pods-unscheduled"
+    ]
+  },
+  {
+    "id": "control-plane-pods",
+    "component": "control-plane",
+    "title": "Control-plane static pods (kube-apiserver, etcd, scheduler, controller-manager) are Ready, not crash-looping, and present on every control-plane node",
+    "needs": [
+      "api"
+    ],
+    "codes": [
+      "control-plane-pod-crashloop",
+      "control-plane-pod-not-ready",
+      "control-plane-pod-restarting",
+      "control-plane-pod-missing"
+    ]
+  },
+  {
     "id": "certs-served",
     "component": "certs",
     "title": "Certificates the endpoints serve: API servers (6443), etcd (2379, 2380), kubelets (10250)",

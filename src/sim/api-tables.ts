@@ -81,7 +81,7 @@ export const NODE_PRINTER: Printer = {
 };
 
 interface PodShape {
-  spec?: { nodeName?: string };
+  spec?: { nodeName?: string; containers?: unknown[] };
   status?: {
     phase?: string;
     reason?: string;
@@ -121,7 +121,8 @@ export const POD_PRINTER: Printer = {
       if (waiting) reason = waiting;
     }
     const restartText = lastRestart > 0 ? `${restarts} (${humanDuration(now.getTime() - lastRestart)} ago)` : String(restarts);
-    const ready = `${containers.filter((c) => c.ready).length}/${containers.length}`;
+    // As the API server prints it: ready containers of all the pod's containers, statuses or not.
+    const ready = `${containers.filter((c) => c.ready).length}/${(o as unknown as PodShape).spec?.containers?.length ?? containers.length}`;
     return [
       o.metadata.name,
       ready,

@@ -4,6 +4,7 @@
 // server on that host), so stopping a kubelet turns its node NotReady on the next request.
 import { createHash } from 'node:crypto';
 import { kubeMicroTime, kubeTime } from './api-wire.js';
+import type { ControlPlaneSpec, ProgramFault, SimProgram } from './scenarios/spec.js';
 import type { ClusterShape, NodeLook, NodeRole, PodTemplate } from './shape-kit.js';
 
 export type { NodeRole } from './shape-kit.js';
@@ -49,6 +50,22 @@ function uid(seed: string): string {
 }
 
 const LEASE_DURATION_SECONDS = 40;
+/** The scheduler's and controller-manager's leader Leases: 15 s, renewed every 2 s. */
+const LEADER_LEASE_SECONDS = 15;
+const PROGRAMS: readonly SimProgram[] = ['kube-apiserver', 'etcd', 'kube-scheduler', 'kube-controller-manager'];
+const OPENSHIFT_PROGRAMS: Readonly<Record<string, SimProgram>> = { 'openshift-kube-apiserver': 'kube-apiserver', 'openshift-etcd': 'etcd' };
+
+/** The control-plane program a pod template runs, by the labels and namespaces the distributions use. */
+function programOfTemplate(t: PodTemplate): SimProgram | null {
+  if (t.owner.kind !== 'Node') return null;
+  const byNamespace = OPENSHIFT_PROGRAMS[t.namespace];
+  if (byNamespace) return byNamespace;
+  const label = t.labels['component'] ?? t.labels['k8s-app'];
+  return label !== undefined && (PROGRAMS as readonly string[]).includes(label) ? (label as SimProgram) : null;
+}
+
+/** How a container fares: computed from what runs, or forced by the scenario. */
+type Fare = { kind: 'ready' | 'not-ready' | 'unknown' } | { kind: 'crashloop' | 'restarted'; fault: ProgramFault };
 // A live kubelet renews its lease every 10 s (a quarter of the duration).
 const RENEW_INTERVAL_MS = 10_000;
 
@@ -70,12 +87,14 @@ export class ClusterState {
   // Keyed by the node itself: a test may rename a node (hostile names) after the cluster starts.
   private readonly looks = new WeakMap<SimNode, NodeLook>();
   private readonly podTemplates: PodTemplate[];
+  private readonly startedAt = new Date();
 
   constructor(
     nodes: SimNode[],
     private readonly shape: ClusterShape,
     private readonly runtime: RuntimeView,
     createdAt: Date,
+    private readonly controlPlane: ControlPlaneSpec = {},
   ) {
     this.createdAt = createdAt;
     // etcd keeps keys sorted; lists and pagination follow that order.
@@ -220,16 +239,15 @@ export class ClusterState {
 
   /** The system pods the distribution runs: static (mirror) pods, DaemonSets, Deployments. */
   pods(now: Date = new Date()): KubeObject[] {
-    return this.podTemplates
-      .map((t) => this.podObject(t, now))
-      .sort((a, b) => {
-        const ka = `${a.metadata.namespace}/${a.metadata.name}`;
-        const kb = `${b.metadata.namespace}/${b.metadata.name}`;
-        return ka < kb ? -1 : ka > kb ? 1 : 0;
-      });
+    const pending = Array.from({ length: this.controlPlane.pendingPods ?? 0 }, (_, i) => this.pendingPod(i));
+    return [...this.podTemplates.map((t) => this.podObject(t, now)), ...pending].sort((a, b) => {
+      const ka = `${a.metadata.namespace}/${a.metadata.name}`;
+      const kb = `${b.metadata.namespace}/${b.metadata.name}`;
+      return ka < kb ? -1 : ka > kb ? 1 : 0;
+    });
   }
 
-  private containerState(running: 'ready' | 'not-ready' | 'crashloop' | 'unknown', startedAt: string, name: string, image: string, now: Date) {
+  private containerState(fare: Fare, startedAt: string, name: string, image: string, now: Date) {
     const base = {
       name,
       image,
@@ -238,37 +256,37 @@ export class ClusterState {
         .update(name + startedAt)
         .digest('hex')}`,
     };
-    if (running === 'crashloop') {
-      const finished = kubeTime(new Date(now.getTime() - 90_000));
+    if (fare.kind === 'crashloop' || fare.kind === 'restarted') {
+      const f = fare.fault;
+      const finished = new Date(now.getTime() - (f.endedSecondsAgo ?? 90) * 1000);
+      const lastState = {
+        terminated: {
+          exitCode: f.exitCode ?? 1,
+          reason: f.reason ?? 'Error',
+          ...(f.message ? { message: f.message } : {}),
+          startedAt: kubeTime(new Date(finished.getTime() - 5_000)),
+          finishedAt: kubeTime(finished),
+          containerID: base.containerID,
+        },
+      };
+      if (fare.kind === 'restarted') {
+        return { ...base, ready: true, restartCount: f.restarts ?? 1, started: true, state: { running: { startedAt: kubeTime(finished) } }, lastState };
+      }
       return {
         ...base,
         ready: false,
-        restartCount: 7,
+        restartCount: f.restarts ?? 7,
         started: false,
         state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off 5m0s restarting failed container=${name}` } },
-        lastState: {
-          terminated: {
-            exitCode: 1,
-            reason: 'Error',
-            startedAt: kubeTime(new Date(now.getTime() - 95_000)),
-            finishedAt: finished,
-            containerID: base.containerID,
-          },
-        },
+        lastState,
       };
     }
-    return { ...base, ready: running === 'ready', restartCount: 0, started: true, state: { running: { startedAt } }, lastState: {} };
+    return { ...base, ready: fare.kind === 'ready', restartCount: 0, started: true, state: { running: { startedAt } }, lastState: {} };
   }
 
-  private podStatus(
-    node: SimNode,
-    ready: 'ready' | 'not-ready' | 'crashloop' | 'unknown',
-    containers: { name: string; image: string }[],
-    podIP: string,
-    now: Date,
-  ) {
+  private podStatus(node: SimNode, fare: Fare, containers: { name: string; image: string }[], podIP: string, now: Date) {
     const start = kubeTime(node.createdAt);
-    const isReady = ready === 'ready' ? 'True' : 'False';
+    const isReady = fare.kind === 'ready' || fare.kind === 'restarted' ? 'True' : 'False';
     const condition = (type: string, status: string) => ({ type, status, lastProbeTime: null, lastTransitionTime: start });
     return {
       phase: 'Running',
@@ -285,24 +303,65 @@ export class ClusterState {
       podIPs: [{ ip: podIP }],
       qosClass: 'Burstable',
       startTime: start,
-      containerStatuses: containers.map((c) => this.containerState(ready, start, c.name, c.image, now)),
+      containerStatuses: containers.map((c) => this.containerState(fare, start, c.name, c.image, now)),
     };
   }
 
-  /** A node whose kubelet stopped posting leaves its pods' last reported status Ready=False. */
-  private readiness(node: SimNode, health: PodTemplate['health']): 'ready' | 'not-ready' | 'crashloop' | 'unknown' {
-    if (node.stoppedPostingAt) return 'not-ready';
+  /**
+   * A node whose kubelet stopped posting leaves its pods' last reported status Ready=False; a
+   * program the scenario breaks fares as it says; an etcd member or API server that is not
+   * running makes its pod crash-loop, as the kubelet keeps restarting it.
+   */
+  private fare(node: SimNode, t: PodTemplate): Fare {
+    if (node.stoppedPostingAt) return { kind: 'not-ready' };
+    const program = programOfTemplate(t);
+    const fault = program ? this.controlPlane.programs?.[program] : undefined;
+    const forced = fault && (!fault.nodes || fault.nodes.includes(node.name)) ? fault : undefined;
+    if (forced) return { kind: forced.state, fault: forced };
+    const crashloop: Fare = { kind: 'crashloop', fault: { state: 'crashloop' } };
+    const health = t.health;
     if (health === 'etcd' || health === 'apiserver+local-etcd') {
       const m = this.runtime.etcdMember(node.name);
-      if (health === 'etcd' && m === 'killed') return 'crashloop';
-      if (m === 'killed' || m === 'paused') return 'not-ready';
+      if (health === 'etcd' && m === 'killed') return crashloop;
+      if (m === 'killed' || m === 'paused') return { kind: 'not-ready' };
     }
     if (health === 'apiserver' || health === 'apiserver+local-etcd') {
       const a = this.runtime.apiServer(node.name);
-      if (a === 'down') return 'crashloop';
-      if (a === 'hang') return 'not-ready';
+      if (a === 'down') return crashloop;
+      if (a === 'hang') return { kind: 'not-ready' };
     }
-    return 'ready';
+    return { kind: 'ready' };
+  }
+
+  /** A pod no scheduler has placed: Pending, no node, no conditions, no container statuses. */
+  private pendingPod(i: number): KubeObject {
+    const rs = 'web-7d9c5b8f6c';
+    const name = `${rs}-${createHash('sha1').update(`${rs}/${i}`).digest('hex').slice(0, 5)}`;
+    const key = `pod/default/${name}`;
+    // Created a few minutes before the simulator started: long enough for a scheduler to have placed them.
+    const created = new Date(this.startedAt.getTime() - 5 * 60_000 + i * 1000);
+    return {
+      metadata: {
+        name,
+        generateName: `${rs}-`,
+        namespace: 'default',
+        uid: uid(key),
+        resourceVersion: this.rvOf(key),
+        creationTimestamp: kubeTime(created),
+        labels: { app: 'web', 'pod-template-hash': '7d9c5b8f6c' },
+        ownerReferences: [
+          { apiVersion: 'apps/v1', blockOwnerDeletion: true, controller: true, kind: 'ReplicaSet', name: rs, uid: uid(`ReplicaSet/default/${rs}`) },
+        ],
+      },
+      spec: {
+        containers: [{ name: 'web', image: 'nginx:1.27' }],
+        dnsPolicy: 'ClusterFirst',
+        restartPolicy: 'Always',
+        schedulerName: 'default-scheduler',
+        terminationGracePeriodSeconds: 30,
+      },
+      status: { phase: 'Pending', qosClass: 'BestEffort' },
+    };
   }
 
   private podObject(t: PodTemplate, now: Date): KubeObject {
@@ -347,7 +406,7 @@ export class ClusterState {
     return {
       metadata,
       spec: { ...t.spec, nodeName: n.name, ...staticExtras },
-      status: this.podStatus(n, this.readiness(n, t.health), t.spec.containers, hostNetwork ? n.address : (t.podIP ?? n.address), now),
+      status: this.podStatus(n, this.fare(n, t), t.spec.containers, hostNetwork ? n.address : (t.podIP ?? n.address), now),
     };
   }
 
@@ -356,11 +415,16 @@ export class ClusterState {
   leases(namespace: string, now: Date = new Date()): KubeObject[] {
     if (namespace === 'kube-node-lease') return this.nodeList.map((n) => this.nodeLease(n, now));
     if (namespace === 'kube-system') {
-      const leader = this.nodeList.find((n) => n.role === 'control-plane' && !n.stoppedPostingAt) ?? this.nodeList[0];
+      // A managed control plane's leaders run on the provider's machines, not on any node.
+      const leader =
+        this.nodeList.find((n) => n.role === 'control-plane' && !n.stoppedPostingAt)?.name ?? (this.nodeList.length > 0 ? 'ip-10-0-0-10.ec2.internal' : null);
       if (!leader) return [];
-      return ['kube-controller-manager', 'kube-scheduler'].map((name) =>
-        this.lease('kube-system', name, `${leader.name}_${uid(`${name}/${leader.name}`)}`, 15, new Date(now.getTime() - 1_500), this.createdAt),
-      );
+      return (['kube-controller-manager', 'kube-scheduler'] as const).map((name) => {
+        // A leaderless program's Lease keeps the last holder and the moment it last renewed.
+        const staleMinutes = this.controlPlane.leaderless?.[name];
+        const renew = new Date(now.getTime() - (staleMinutes === undefined ? 1_500 : staleMinutes * 60_000));
+        return this.lease('kube-system', name, `${leader}_${uid(`${name}/${leader}`)}`, LEADER_LEASE_SECONDS, renew, this.createdAt);
+      });
     }
     return [];
   }

@@ -394,6 +394,7 @@ export async function startCluster(scenario: AnyScenarioName | ScenarioSpec, opt
         apiServer: (name) => apiServers.find((a) => a.nodeName === name)?.mode ?? null,
       },
       createdAt,
+      spec.controlPlane,
     );
 
     const kubeletClient =

@@ -52,6 +52,8 @@ export const BLOCKS = {
   simShapesMicrok8s: 226,
   simShapesOpenshift: 227,
   simShapesManaged: 228,
+  // control-plane components (scheduler, controller-manager, static pods): 247
+  demoControlPlane: 247,
   // machine outputs: 205-209
   outputsStatusIdentity: 205,
   // process safety: 180-189

@@ -12,7 +12,7 @@ import { parseJsonReport, problemsOf, runCli } from '../helpers/cli.js';
 const DIAGNOSIS: Record<ScenarioName, { lead: string | null; code: 0 | 1 }> = {
   healthy: { lead: null, code: 0 },
   'apiserver-down': { lead: 'apiserver-refused', code: 1 },
-  'zombie-etcd': { lead: 'etcd-member-unreachable', code: 1 },
+  'zombie-etcd': { lead: 'control-plane-pod-crashloop', code: 1 },
   'quorum-lost': { lead: 'etcd-quorum-lost', code: 1 },
   'even-members': { lead: 'etcd-even-members', code: 0 },
   nospace: { lead: 'etcd-alarm-nospace', code: 1 },
@@ -24,6 +24,9 @@ const DIAGNOSIS: Record<ScenarioName, { lead: string | null; code: 0 | 1 }> = {
   large: { lead: null, code: 0 },
   'single-control-plane': { lead: 'control-plane-not-ha', code: 0 },
   'etcd-readyz-failing': { lead: 'apiserver-not-ready', code: 1 },
+  'controller-manager-no-leader': { lead: 'controller-manager-no-leader', code: 1 },
+  'etcd-crashloop': { lead: 'control-plane-pod-crashloop', code: 1 },
+  'scheduler-down': { lead: 'control-plane-pod-crashloop', code: 1 },
 };
 
 // The scenarios whose diagnosis depends on what etcd answers; the others differ only in the

@@ -193,6 +193,33 @@ const SHOWS: Record<ScenarioName, (c: SimCluster) => Promise<void>> = {
     expect(c.server).toBe(c.apiServers[0]!.url);
     expect((await readyz(c)).status).toBe(200);
   },
+  'controller-manager-no-leader': async (c) => {
+    const lease = JSON.parse(
+      (await adminGet(c, `${c.apiServers[0]!.url}/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-controller-manager`)).body,
+    );
+    expect(Date.now() - Date.parse(lease.spec.renewTime)).toBeGreaterThan(5 * 60_000);
+    const pod = JSON.parse((await adminGet(c, `${c.apiServers[0]!.url}/api/v1/namespaces/kube-system/pods/kube-controller-manager-cp-1`)).body);
+    expect(pod.status.containerStatuses[0]).toMatchObject({
+      ready: true,
+      restartCount: 3,
+      lastState: { terminated: { message: expect.stringContaining('leaderelection lost') } },
+    });
+  },
+  'etcd-crashloop': async (c) => {
+    if (withEtcd) expect(c.etcd!.members.map((m) => m.state)).toEqual(['running', 'running', 'killed']);
+    const pod = JSON.parse((await adminGet(c, `${c.apiServers[0]!.url}/api/v1/namespaces/kube-system/pods/etcd-cp-3`)).body);
+    expect(pod.status.containerStatuses[0]).toMatchObject({
+      restartCount: 9,
+      state: { waiting: { reason: 'CrashLoopBackOff' } },
+      lastState: { terminated: { exitCode: 2 } },
+    });
+  },
+  'scheduler-down': async (c) => {
+    const pending = JSON.parse((await adminGet(c, `${c.apiServers[0]!.url}/api/v1/pods?fieldSelector=status.phase%3DPending`)).body);
+    expect(pending.items).toHaveLength(3);
+    const lease = JSON.parse((await adminGet(c, `${c.apiServers[0]!.url}/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-scheduler`)).body);
+    expect(Date.now() - Date.parse(lease.spec.renewTime)).toBeGreaterThan(11 * 60_000);
+  },
   'etcd-readyz-failing': async (c) => {
     const r = await readyz(c);
     expect(r.status).toBe(500);

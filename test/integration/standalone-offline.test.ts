@@ -80,7 +80,7 @@ describe('dist/k8sdoc-standalone.mjs, alone in an empty folder', () => {
     const run = await runAlone(file, ['check', ...cluster.checkArgs, '-o', 'json', '--timeout', '2s']);
     const report = parseJsonReport(run);
     expect(run.code, run.stderr).toBe(1);
-    expect(new Set(report.results.map((r) => r.component))).toEqual(new Set(['apiserver', 'etcd', 'certs', 'nodes', 'kubelet', 'ports']));
+    expect(new Set(report.results.map((r) => r.component))).toEqual(new Set(['apiserver', 'etcd', 'control-plane', 'certs', 'nodes', 'kubelet', 'ports']));
     expect(report.results.filter((r) => r.status === 'error')).toEqual([]);
     const deadMember = cluster.etcd!.members.find((m) => m.name === 'cp-3')!;
     expect(report.results.find((r) => r.code === 'etcd-quorum-at-risk')).toMatchObject({ status: 'warn', data: { healthy: 2, quorum: 2 } });

@@ -26,7 +26,7 @@ describe('selectChecks', () => {
 
   it('a selection that leaves nothing to run is a usage error naming both flags', () => {
     expect(usageError(['etcd'], ['etcd'])).toBe("nothing to run: --skip etcd removes every check that --only etcd selects; run 'k8sdoc checks' to list them");
-    const everything = ['apiserver', 'etcd', 'certs', 'nodes', 'kubelet', 'ports'];
+    const everything = ['apiserver', 'etcd', 'control-plane', 'certs', 'nodes', 'kubelet', 'ports'];
     expect(usageError([], everything)).toMatch(/^nothing to run: --skip apiserver,etcd,.* removes every check;/);
   });
 

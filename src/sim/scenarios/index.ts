@@ -18,6 +18,9 @@ export const SCENARIO_NAMES = [
   'large',
   'single-control-plane',
   'etcd-readyz-failing',
+  'controller-manager-no-leader',
+  'etcd-crashloop',
+  'scheduler-down',
 ] as const;
 
 /** Each distribution's shape as it really builds it, healthy, then its faults. */
@@ -162,6 +165,56 @@ const BUILDERS: Record<AnyScenarioName, () => ScenarioSpec> = {
     description: "The API servers' readyz etcd check fails although etcd itself is healthy (the API servers cannot reach it).",
     ...HA,
     apiServers: { readyzFailing: ['etcd', 'etcd-readiness'] },
+  }),
+  'controller-manager-no-leader': () => ({
+    name: 'controller-manager-no-leader',
+    description:
+      "No kube-controller-manager has held its Lease for 6 minutes: each lost it ('leaderelection lost'), was restarted and runs, but none takes it again. Changes are not applied.",
+    ...HA,
+    controlPlane: {
+      leaderless: { 'kube-controller-manager': 6 },
+      programs: {
+        'kube-controller-manager': {
+          state: 'restarted',
+          restarts: 3,
+          endedSecondsAgo: 330,
+          message: 'F1125 09:54:12.118390       1 controllermanager.go:294] "leaderelection lost"',
+        },
+      },
+    },
+  }),
+  'etcd-crashloop': () => ({
+    name: 'etcd-crashloop',
+    description: 'etcd on cp-3 crash-loops on a corrupt database file: its pod is in CrashLoopBackOff, its member is down, quorum holds with two.',
+    ...HA,
+    etcd: { kill: ['cp-3'] },
+    controlPlane: {
+      programs: {
+        etcd: {
+          state: 'crashloop',
+          nodes: ['cp-3'],
+          restarts: 9,
+          exitCode: 2,
+          message: 'panic: freepages: failed to get all reachable pages (page 1342: multiple references (stack: [1342]))',
+        },
+      },
+    },
+  }),
+  'scheduler-down': () => ({
+    name: 'scheduler-down',
+    description: 'Every kube-scheduler crash-loops (its kubeconfig is gone), the scheduler Lease is 12 minutes stale, and new pods stay Pending.',
+    ...HA,
+    controlPlane: {
+      leaderless: { 'kube-scheduler': 12 },
+      pendingPods: 3,
+      programs: {
+        'kube-scheduler': {
+          state: 'crashloop',
+          restarts: 8,
+          message: 'E1125 09:41:07.123456       1 run.go:72] "command failed" err="stat /etc/kubernetes/scheduler.conf: no such file or directory"',
+        },
+      },
+    },
   }),
   kubeadm: () => ({
     name: 'kubeadm',

@@ -41,6 +41,35 @@ export interface EtcdSpec {
   nospace?: boolean;
 }
 
+/** The programs of the control plane, as their static pods and Leases name them. */
+export type SimProgram = 'kube-apiserver' | 'etcd' | 'kube-scheduler' | 'kube-controller-manager';
+
+/**
+ * How a control-plane program's container fares, as its pod shows it: `crashloop` exits at
+ * start and waits in CrashLoopBackOff; `restarted` runs again (Ready) after `restarts` exits.
+ */
+export interface ProgramFault {
+  state: 'crashloop' | 'restarted';
+  /** Control-plane nodes it applies to (`cp-3`); default every one. */
+  nodes?: string[];
+  restarts?: number;
+  exitCode?: number;
+  reason?: string;
+  /** What the container left in its termination message (the last log line). */
+  message?: string;
+  /** How long ago the last run ended (default 90 s). */
+  endedSecondsAgo?: number;
+}
+
+/** What the control plane's own programs do, beyond what the etcd members and API servers decide. */
+export interface ControlPlaneSpec {
+  programs?: Partial<Record<SimProgram, ProgramFault>>;
+  /** Leader Leases in kube-system not renewed for this many minutes: nobody leads. */
+  leaderless?: Partial<Record<'kube-scheduler' | 'kube-controller-manager', number>>;
+  /** Pods of a Deployment `web` in `default` waiting for a scheduler: Pending, no node, no condition. */
+  pendingPods?: number;
+}
+
 /** Who built the cluster: decides labels, annotations, pods, ports, versions and files on the nodes. */
 export type Distribution = 'kubeadm' | 'k3s' | 'rke2' | 'talos' | 'microk8s' | 'openshift' | 'managed';
 
@@ -92,6 +121,8 @@ export interface ScenarioSpec {
   pki?: KubeadmPkiOptions['overrides'];
   /** Validity of the client certificates in admin.conf and the other kubeconfigs. */
   kubeconfigValidity?: Validity;
+  /** The scheduler's, controller-manager's and static pods' faults. */
+  controlPlane?: ControlPlaneSpec;
   /** Which nodes get a listening kubelet; default all. `none` for huge clusters. */
   kubelets?: 'all' | 'control-plane' | 'none';
 }
