@@ -4,9 +4,12 @@
 import { raise } from '../catalogue/raise.js';
 import type { Check, CheckContext, Finding } from '../engine/types.js';
 import type { NodeSummary } from '../observe/nodes.js';
+import { knownWithoutEtcd } from '../shape/datastore.js';
 
-function countProblem(count: number): string | null {
-  if (count === 1) return '1 control-plane node: losing it stops the cluster; run 3 for etcd quorum';
+// The quorum argument is etcd's; a kine or dqlite control plane is not HA with one server either.
+function countProblem(count: number, etcd: boolean): string | null {
+  if (count === 1) return `1 control-plane node: losing it stops the cluster; run 3${etcd ? ' for etcd quorum' : ' servers'}`;
+  if (count === 2 && !etcd) return '2 control-plane nodes: run 3 so that losing one leaves a majority';
   if (count === 2) return '2 control-plane nodes: etcd needs both for quorum, so losing either stops the cluster; run 3';
   if (count % 2 === 0) return `${count} control-plane nodes: an even number tolerates no more failures than ${count - 1}; run ${count - 1} or ${count + 1}`;
   return null;
@@ -25,7 +28,7 @@ function judge(ctx: CheckContext, controlPlane: readonly NodeSummary[]): Finding
   const server = ctx.targets.kubeServer?.url ?? null;
   const data = { controlPlaneNodes: controlPlane.length, names, kubeconfigServer: server, kubeconfigPointsAtNode: direct?.name ?? null };
   const problems: string[] = [];
-  const count = countProblem(controlPlane.length);
+  const count = countProblem(controlPlane.length, !knownWithoutEtcd(ctx.targets.shape));
   if (count) problems.push(count);
   if (direct && server)
     problems.push(
