@@ -80,16 +80,16 @@ const POD_LISTS: readonly { namespace: string; selector: string }[] = [
 ];
 
 async function controlPlanePods(ctx: CheckContext): Promise<PodFacts[]> {
+  // One GET each: a label selector keeps these lists to the control plane's few pods.
   const lists = await Promise.all(
-    POD_LISTS.map(({ namespace, selector }) =>
-      ctx.facts.api.list<RawPod, PodFacts>(
-        `/api/v1/namespaces/${namespace}/pods?labelSelector=${encodeURIComponent(selector)}`,
-        (raw) => podFactsOf(raw, namespace),
-        `needs list pods in ${namespace}`,
-      ),
-    ),
+    POD_LISTS.map(async ({ namespace, selector }) => {
+      const outcome = await ctx.facts.api.get(`/api/v1/namespaces/${namespace}/pods?labelSelector=${encodeURIComponent(selector)}`);
+      if (outcome.kind !== 'ok') return [];
+      const parsed = parseJsonBody<{ items?: RawPod[] }>(outcome, `pods in ${namespace}`);
+      return parsed.ok ? (parsed.value.items ?? []).flatMap((raw) => podFactsOf(raw, namespace) ?? []) : [];
+    }),
   );
-  return lists.flatMap((l) => (l.kind === 'ok' ? l.items : []));
+  return lists.flat();
 }
 
 async function gitVersion(ctx: CheckContext): Promise<string | null> {

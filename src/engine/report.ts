@@ -3,7 +3,7 @@ import { entryFor } from '../catalogue/index.js';
 import type { FailOn } from '../options.js';
 import { triage } from './triage.js';
 import type { DiscoveryCacheUse } from '../discovery/targets.js';
-import type { Level, Report, ReportResult, Result, Status } from './types.js';
+import type { ClusterShape, Level, Report, ReportResult, Result, Status } from './types.js';
 
 const STATUS_ORDER: Record<Status, number> = { ok: 0, skip: 0, error: 0, warn: 1, crit: 2 };
 
@@ -15,6 +15,7 @@ export interface ReportInput {
   durationMs: number;
   results: Result[];
   discoveryCache?: DiscoveryCacheUse;
+  cluster?: ClusterShape;
 }
 
 /** Puts each result's fields in the contract's order and adds the catalogue text to problems. */
@@ -67,6 +68,7 @@ export function buildReport(input: ReportInput): Report {
     rootCauses: triage(active),
     timedOut: [...new Set(input.results.flatMap((r) => r.timedOut ?? []))],
     ...(input.discoveryCache ? { discoveryCache: input.discoveryCache } : {}),
+    ...(input.cluster ? { cluster: input.cluster } : {}),
     results: input.results.map(withCatalogue),
   };
 }
