@@ -134,6 +134,17 @@ export async function runDiagnosis(options: CheckOptions, environment: RunEnviro
       durationMs: Math.round(performance.now() - started),
       results,
       ...(targets.fromCache ? { discoveryCache: targets.fromCache } : {}),
+      ...(targets.shape
+        ? {
+            cluster: {
+              distribution: targets.shape.distribution,
+              datastore: targets.shape.datastore,
+              vantage: targets.shape.vantage,
+              ...(targets.shape.localNode ? { localNode: targets.shape.localNode } : {}),
+              evidence: targets.shape.evidence,
+            },
+          }
+        : {}),
     });
   } finally {
     environment.progress?.end();

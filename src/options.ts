@@ -2,6 +2,11 @@
 // the config file supplies defaults by the same names, and completion lists them.
 import { UsageError } from './errors.js';
 import { parseBytes, parseChoice, parseDuration, parseHost, parseInteger, parseList } from './util/parse.js';
+import { DISTRIBUTIONS, type Distribution } from './shape/types.js';
+import { capByOpenFiles } from './util/open-files.js';
+
+/** What --distribution accepts: every distribution the shape inference knows, but not `unknown`. */
+export const DISTRIBUTION_CHOICES = DISTRIBUTIONS.filter((d) => d !== 'unknown');
 
 export const OUTPUT_FORMATS = ['table', 'json', 'junit', 'prometheus', 'wide', 'markdown', 'html'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -42,6 +47,8 @@ export interface CheckOptions {
   waitMs: number | null;
   config: string | null;
   debug: boolean;
+  /** --distribution: who built the cluster, when the shape inference guesses wrong. */
+  distribution?: Distribution;
 }
 
 type RawValue = string | boolean | undefined;
@@ -171,6 +178,13 @@ export const CHECK_OPTIONS: readonly OptionSpec[] = [
     description: 'talk to servers whose certificates do not verify (still reports why)',
   },
   { flags: '--wait <duration>', name: 'wait', kind: 'duration', description: 're-run until nothing is at or above --fail-on, or the duration runs out' },
+  {
+    flags: '--distribution <name>',
+    name: 'distribution',
+    kind: 'choice',
+    choices: DISTRIBUTION_CHOICES,
+    description: 'who built the cluster, when k8sdoc guesses wrong (kubeadm, k3s, rke2, talos, microk8s, openshift, kind, eks, gke, aks)',
+  },
   { flags: '--config <path>', name: 'config', kind: 'path', description: 'config file (default: ./.k8sdoc.yaml, else ~/.config/k8sdoc/config.yaml)' },
   { flags: '--debug', name: 'debug', kind: 'boolean', description: 'stack traces and probe logs on stderr' },
 ];
@@ -246,7 +260,8 @@ export function resolveCheckOptions(raw: Record<string, RawValue>, { isTTY, env 
     problemsOnly: raw.problemsOnly === true,
     timeoutMs,
     authTimeoutMs: authTimeout(),
-    concurrency: parseInteger(str(raw, 'concurrency') ?? '32', '--concurrency', 1, 1024),
+    // Never more sockets at once than the open-file limit leaves room for (`ulimit -n`).
+    concurrency: capByOpenFiles(parseInteger(str(raw, 'concurrency') ?? '32', '--concurrency', 1, 1024)),
     warnDays,
     critDays,
     failOn: parseChoice(str(raw, 'failOn') ?? 'crit', '--fail-on', FAIL_ON_LEVELS),
@@ -255,5 +270,6 @@ export function resolveCheckOptions(raw: Record<string, RawValue>, { isTTY, env 
     waitMs: waitText === null ? null : parseDuration(waitText, '--wait'),
     config: requireNonEmpty(str(raw, 'config'), '--config'),
     debug: raw.debug === true,
+    ...(str(raw, 'distribution') !== null ? { distribution: parseChoice(str(raw, 'distribution')!, '--distribution', DISTRIBUTION_CHOICES) } : {}),
   };
 }

@@ -79,6 +79,12 @@ export const RULES: readonly Rule[] = [
     why: 'a lost member takes away the fault tolerance',
   },
   {
+    cause: ['etcd-member-unreachable'],
+    explains: ['apiserver-not-ready'],
+    scope: 'host',
+    why: 'an API server reads the etcd member on its own machine (stacked etcd): without it, it reports not ready',
+  },
+  {
     cause: ['etcd-even-members'],
     explains: ['control-plane-not-ha'],
     scope: 'any',

@@ -1,7 +1,15 @@
 // Does etcd still have a majority, and how many more failures can it take? Voting members
 // are counted as etcd counts them: learners do not vote, members added but never started
 // do. quorum = floor(voters / 2) + 1, fault tolerance = healthy voters - quorum.
+//
+// Where k8sdoc stands is never a finding: without an etcd client certificate the direct view
+// is skipped (saying how to get it) and etcd is judged from outside, where an API server whose
+// /readyz/etcd passes proves a majority whatever this machine can reach. A cluster whose
+// datastore is not etcd (kine, dqlite, a managed control plane) gets one line saying so.
 import { raise } from '../catalogue/raise.js';
+import { datastoreWords, knownWithoutEtcd } from '../shape/datastore.js';
+import { classifyVantageError } from '../shape/vantage-errors.js';
+import type { Shape } from '../shape/types.js';
 import type { Check, CheckContext, Finding } from '../engine/types.js';
 import type { Code } from '../catalogue/codes.js';
 import type { EtcdView, MemberView } from '../observe/etcd-view.js';
@@ -130,20 +138,52 @@ export function judgeQuorumIndirectly(view: IndirectView, reason: string): Findi
   const base = `indirect (${reason}): ${healthy} of ${plural(members, 'member')} accept TLS on their client port, quorum ${quorum}`;
   const goneText = gone.length ? `; not serving: ${gone.map((m) => `${m.endpoint} (${m.tls.kind === 'ok' ? 'no certificate' : m.tls.kind})`).join(', ')}` : '';
   const message = `${base}${goneText}; ${describeApiServerView(view.apiServer)}`;
+  if (healthy < quorum && view.apiServer.readyz?.ok) {
+    // An API server that reads etcd proves a majority answers it: what this machine cannot
+    // reach says something about where it stands, not about etcd.
+    return [
+      {
+        status: 'ok',
+        subject: 'etcd',
+        message: `the API server reads etcd (/readyz/etcd ok), so a majority of the members answers it; from this machine ${healthy} of ${plural(members, 'member')} accept TLS on their client port${goneText}`,
+        data: { ...data, quorumFromApiServer: true },
+      },
+    ];
+  }
   if (healthy < quorum) return [finding('etcd-quorum-lost', 'etcd', message, data)];
   if (healthy - quorum === 0) return [finding('etcd-quorum-at-risk', 'etcd', message, data)];
   return [{ status: 'ok', subject: 'etcd', message, data }];
 }
 
+/** The direct view is skipped without a client certificate: a fact about this machine, said with how to see etcd after all. */
 export function noCredentialsFinding(ctx: CheckContext): Finding {
   const tls = ctx.targets.etcdTls;
   const missing = [!tls.certFile && 'client certificate', !tls.keyFile && 'client key'].filter(Boolean).join(' and ');
-  return finding(
-    'etcd-no-credentials',
-    'etcd',
-    `no etcd ${missing || 'credentials'} (pass --etcd-cert/--etcd-key, or run where /etc/kubernetes/pki/etcd/healthcheck-client.* is readable): etcd is judged indirectly from ports, served certificates and the API server`,
-    { indirect: true },
-  );
+  const first = ctx.targets.etcd[0];
+  const vantage = classifyVantageError({
+    noClientCertificate: true,
+    target: { host: first?.host ?? 'etcd', port: first?.port ?? 2379, what: 'etcd' },
+    distribution: ctx.targets.shape?.distribution ?? 'kubeadm',
+  });
+  const howToSee = vantage?.howToSee ?? 'pass --etcd-cacert, --etcd-cert and --etcd-key';
+  return {
+    status: 'skip',
+    code: 'etcd-no-credentials',
+    subject: 'etcd',
+    message: `etcd's own view not read: no etcd ${missing || 'credentials'} on this machine (to see it: ${howToSee}); etcd is judged from outside: ports, served certificates and the API server`,
+    data: { indirect: true, vantage: 'no-etcd-credentials' },
+  };
+}
+
+/** The one line for a datastore that is not etcd: what it is, and what the API server says of it. */
+export async function datastoreState(ctx: CheckContext, shape: Shape): Promise<Finding> {
+  const words = datastoreWords(shape.datastore, shape.distribution);
+  const readyz = (await ctx.facts.etcd.indirect()).apiServer.readyz;
+  const data = { datastore: shape.datastore, distribution: shape.distribution, readyzEtcd: readyz ? (readyz.ok ? 'ok' : 'failing') : null };
+  if (readyz?.ok)
+    return { status: 'ok', subject: 'datastore', message: `no etcd to check: the datastore is ${words}; the API server reads it (/readyz/etcd ok)`, data };
+  const api = readyz ? `the API server's /readyz/etcd fails (${readyz.detail}): see apiserver-health` : 'the API server did not answer /readyz/etcd';
+  return { status: 'skip', subject: 'datastore', message: `no etcd to check: the datastore is ${words}; ${api}`, data };
 }
 
 export const etcdQuorum: Check = {
@@ -151,9 +191,15 @@ export const etcdQuorum: Check = {
   id: 'etcd-quorum',
   component: 'etcd',
   title: 'etcd has a majority of voting members, with fault tolerance to spare',
-  needs: ['etcd'],
+  // No need of etcd endpoints: without them this check still says what the datastore is.
+  needs: [],
   codes: ['etcd-quorum-lost', 'etcd-quorum-at-risk', 'etcd-no-leader', 'etcd-no-credentials'],
   async run(ctx) {
+    if (ctx.targets.etcd.length === 0) {
+      const shape = ctx.targets.shape;
+      if (shape && knownWithoutEtcd(shape)) return [await datastoreState(ctx, shape)];
+      return [{ status: 'skip', subject: 'etcd', message: 'no etcd endpoints known (pass --etcd https://<host>:2379)' }];
+    }
     const view = await ctx.facts.etcd.view();
     if (view === null) return [noCredentialsFinding(ctx), ...judgeQuorumIndirectly(await ctx.facts.etcd.indirect(), 'no client certificate')];
     if (credentialsRejected(view)) return judgeQuorumIndirectly(await ctx.facts.etcd.indirect(), 'etcd rejected our credentials');

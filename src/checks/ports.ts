@@ -2,7 +2,9 @@
 // (etcd client and peer) and 10250 (kubelet) on control-plane hosts, 10250 on workers; every
 // port on each --hosts entry. A bare TCP connect tells refused (nothing listens: the process
 // is down) from timeout (a firewall drops the packets) from DNS and routing failures, each
-// within --timeout.
+// within --timeout. Where the datastore is not etcd (kine, dqlite, a managed control plane)
+// nothing listens on 2379/2380 by design, so those ports are not probed; a failure that is
+// about this machine (EMFILE, no route into a private network) is a skip, not a finding.
 import { raise } from '../catalogue/raise.js';
 import type { Code } from '../catalogue/codes.js';
 import type { HostTarget } from '../discovery/targets.js';
@@ -10,6 +12,8 @@ import type { Check, CheckContext, Finding } from '../engine/types.js';
 import type { Failure } from '../probes/types.js';
 import { hostPort } from '../judge/url.js';
 import { PORT_SERVICES, PORTS } from '../judge/ports.js';
+import { knownWithoutEtcd } from '../shape/datastore.js';
+import { classifyVantageError } from '../shape/vantage-errors.js';
 
 const SERVICE_PORTS = PORT_SERVICES;
 const CONTROL_PLANE_PORTS: readonly number[] = [PORTS.apiServer, PORTS.etcdClient, PORTS.etcdPeer, PORTS.kubelet];
@@ -40,10 +44,11 @@ export function portPlan(ctx: CheckContext): PortTarget[] {
   const explicit = ctx.options.hosts.length > 0;
   const etcdHosts = new Set(ctx.targets.etcd.map((e) => e.host));
   const stacked = etcdHosts.size === 0 || hosts.some((h) => h.controlPlane && etcdHosts.has(h.address));
+  const noEtcd = etcdHosts.size === 0 && knownWithoutEtcd(ctx.targets.shape);
   const plan: PortTarget[] = [];
   for (const h of hosts) {
     let ports = explicit ? CONTROL_PLANE_PORTS : h.controlPlane ? CONTROL_PLANE_PORTS : WORKER_PORTS;
-    if (!explicit && h.controlPlane && !stacked) ports = ports.filter((p) => !ETCD_PORTS.includes(p));
+    if ((!explicit && h.controlPlane && !stacked) || noEtcd) ports = ports.filter((p) => !ETCD_PORTS.includes(p));
     for (const port of ports) plan.push({ address: h.address, ...(h.name ? { name: h.name } : {}), port });
   }
   if (!explicit && !stacked) {
@@ -79,6 +84,15 @@ async function probePort(ctx: CheckContext, t: PortTarget): Promise<Finding> {
   const outcome = await ctx.facts.tcp(t.address, t.port);
   if (outcome.kind === 'ok')
     return { status: 'ok', subject, about, message: `open: ${service} listens (${outcome.ms} ms)`, data: { ...data, outcome: 'open', ms: outcome.ms } };
+  const vantage = classifyVantageError({
+    ...(outcome.detail ? { code: outcome.detail } : {}),
+    kind: outcome.kind,
+    target: { host: t.address, port: t.port, what: service, ...(t.name ? { node: t.name } : {}) },
+    distribution: ctx.targets.shape?.distribution ?? 'kubeadm',
+  });
+  if (vantage && vantage.kind !== 'loopback-only-port') {
+    return { status: 'skip', subject, message: `${vantage.message}; ${vantage.howToSee}`, data: { ...data, outcome: outcome.kind, vantage: vantage.kind } };
+  }
   return raise({
     subject,
     about,

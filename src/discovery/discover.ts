@@ -1,7 +1,7 @@
 // Network discovery that refines the flag-based targets: control-plane nodes from the API;
-// when it cannot list them, the static pod manifests of this node; etcd endpoints from the
-// manifest, the API server's pod or the control-plane hosts; last, the discovery cache,
-// written when the nodes were listed and read when they were not. Each discoverer may
+// when it cannot list them, the static pod manifests of this node; the cluster's shape
+// (distribution, datastore, where k8sdoc stands); etcd endpoints true from here; last, the
+// discovery cache, written when the nodes were listed and read when they were not. Each discoverer may
 // fail; the failure becomes a note and the run goes on.
 import type { CheckContext } from '../engine/types.js';
 import type { Targets } from './targets.js';
@@ -9,13 +9,16 @@ import { etcdDiscoverer } from './etcd.js';
 import { controlPlaneDiscoverer } from './control-plane.js';
 import { manifestsDiscoverer } from './manifests.js';
 import { discoveryCacheDiscoverer, type CacheStore } from './cache.js';
+import { shapeDiscoverer } from './shape.js';
 
 export interface Discoverer {
   name: string;
   discover(targets: Targets, ctx: CheckContext): Promise<void>;
 }
 
-export const DISCOVERERS: Discoverer[] = [controlPlaneDiscoverer, manifestsDiscoverer, etcdDiscoverer];
+// The shape comes after the node list and the manifests, and before etcd: which endpoints are
+// true from here depends on it.
+export const DISCOVERERS: Discoverer[] = [controlPlaneDiscoverer, manifestsDiscoverer, shapeDiscoverer, etcdDiscoverer];
 
 /** Every discoverer in order; the cache's place depends on the environment (HOME, XDG_CACHE_HOME). */
 export function discoverersFor(env: NodeJS.ProcessEnv, store?: CacheStore): Discoverer[] {

@@ -1,14 +1,21 @@
-// Where etcd is and how to authenticate to it, when the flags do not say: the endpoints
-// kube-apiserver itself uses (--etcd-servers in its static pod manifest, else in the
-// kube-system pod), else the control-plane nodes on :2379; the client certificate kubeadm
-// leaves for health checks, when this user can read it.
+// Where etcd is and how to authenticate to it, when the flags do not say. The endpoints are
+// the ones that are true from where k8sdoc runs (src/shape/etcd-endpoints.ts): a loopback URL
+// in an API server's --etcd-servers is the host of that API server's pod, never this machine;
+// the members' advertised URLs and the k3s/RKE2 node annotations add to them; one member seen
+// under several URLs is kept once. A datastore that is not etcd (kine, dqlite, a managed
+// control plane) gives no endpoint at all: there is no etcd to ask. The client certificate is
+// the one the distribution leaves for health checks, beside --pki-dir or in its usual place,
+// when this user can read it.
 import { PORTS } from '../judge/ports.js';
-import { parseYamlLazily } from '../util/yaml.js';
 import type { CheckContext } from '../engine/types.js';
 import type { Endpoint, Targets } from './targets.js';
 import type { Discoverer } from './discover.js';
 import { parseEndpoint } from '../judge/url.js';
-import { manifestPath } from './manifests.js';
+import { PROFILES } from '../shape/distributions.js';
+import { resolveEtcdEndpoints } from '../shape/etcd-endpoints.js';
+import { hasEtcd, type Shape } from '../shape/types.js';
+import { join } from 'node:path';
+import { shapeEvidenceOf } from './shape.js';
 
 export const APISERVER_MANIFEST = '/etc/kubernetes/manifests/kube-apiserver.yaml';
 export const KUBEADM_ETCD_TLS = {
@@ -37,90 +44,88 @@ export function etcdServersOf(pod: PodLike): string[] | null {
   return null;
 }
 
-function toEndpoints(urls: string[], source: string, notes: string[]): Endpoint[] {
-  return urls.flatMap((u) => {
-    try {
-      return [parseEndpoint(u, '--etcd-servers', source, PORTS.etcdClient)];
-    } catch (e) {
-      notes.push(`etcd: ignoring '${u}' from ${source}: ${(e as Error).message}`);
-      return [];
-    }
-  });
-}
+const UNKNOWN_SHAPE: Shape = { distribution: 'unknown', datastore: 'unknown', vantage: 'jump-host', evidence: [] };
 
-async function fromManifest(ctx: CheckContext, notes: string[]): Promise<Endpoint[]> {
-  // Beside --pki-dir when given (a copy of /etc/kubernetes), else kubeadm's APISERVER_MANIFEST.
-  const path = manifestPath(ctx.targets, 'kube-apiserver');
-  const read = await ctx.facts.files.read(path);
-  if (read.kind !== 'ok') return [];
+function endpointOf(url: string, source: string, notes: string[]): Endpoint[] {
   try {
-    const servers = etcdServersOf((await parseYamlLazily(read.data.toString('utf8'))) as PodLike);
-    return servers ? toEndpoints(servers, 'manifest', notes) : [];
+    return [parseEndpoint(url, '--etcd-servers', source, PORTS.etcdClient)];
   } catch (e) {
-    notes.push(`etcd: ${path} is not valid YAML (${(e as Error).message.split('\n')[0]})`);
+    notes.push(`etcd: ignoring '${url}' from ${source}: ${(e as Error).message}`);
     return [];
   }
 }
 
-async function getJson<T>(ctx: CheckContext, path: string): Promise<T | null> {
-  if (!ctx.facts.api.configured) return null;
-  // An API server already known to be down or hung would cost another --timeout per question.
-  if ((await ctx.facts.api.unavailable()) !== null) return null;
-  const outcome = await ctx.facts.api.get(path);
-  if (outcome.kind !== 'ok') return null;
-  try {
-    return JSON.parse(outcome.body) as T;
-  } catch {
-    return null;
-  }
+/** The etcd endpoints true from here, from what the shape discoverer read. */
+export function resolvedEndpoints(targets: Targets): { endpoints: Endpoint[]; notes: string[]; noEtcd: boolean } {
+  const shape = targets.shape ?? UNKNOWN_SHAPE;
+  const evidence = shapeEvidenceOf(targets);
+  const resolved = resolveEtcdEndpoints({ shape, nodes: evidence.nodes, pods: evidence.pods, localManifests: evidence.manifests.map((m) => m.pod) });
+  const notes = [...resolved.notes];
+  const endpoints = resolved.endpoints.flatMap((e) => endpointOf(e.url, e.source.replace(/^from /, ''), notes));
+  const noEtcd = !hasEtcd(resolved.datastore) && resolved.datastore !== 'unknown';
+  return { endpoints, notes, noEtcd };
 }
 
-async function fromApiServerPod(ctx: CheckContext, notes: string[]): Promise<Endpoint[]> {
-  const list = await getJson<{ items?: PodLike[] }>(ctx, '/api/v1/namespaces/kube-system/pods?labelSelector=component%3Dkube-apiserver');
-  for (const pod of list?.items ?? []) {
-    const servers = etcdServersOf(pod);
-    if (servers) return toEndpoints(servers, `pod ${pod.metadata?.name ?? 'kube-apiserver'}`, notes);
-  }
-  return [];
-}
-
-interface NodeList {
-  items?: { metadata?: { name?: string; labels?: Record<string, string> }; status?: { addresses?: { type?: string; address?: string }[] } }[];
-}
-
-async function fromControlPlaneNodes(ctx: CheckContext, targets: Targets, notes: string[]): Promise<Endpoint[]> {
-  const nodes = await getJson<NodeList>(ctx, '/api/v1/nodes?labelSelector=node-role.kubernetes.io%2Fcontrol-plane');
-  const fromApi = (nodes?.items ?? []).flatMap((n) => {
-    const ip = n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
-    return ip ? [{ address: ip, name: n.metadata?.name }] : [];
-  });
-  const hosts = fromApi.length > 0 ? fromApi : targets.hosts.filter((h) => h.controlPlane).map((h) => ({ address: h.address, name: h.name }));
-  return hosts.flatMap((h) =>
-    toEndpoints(
-      [`https://${h.address.includes(':') ? `[${h.address}]` : h.address}:${PORTS.etcdClient}`],
-      h.name ? `node ${h.name}` : 'control-plane host',
-      notes,
-    ),
-  );
+/** Last resort when nothing names etcd: the control-plane hosts on the client port (stacked etcd). */
+function fromControlPlaneHosts(targets: Targets, notes: string[]): Endpoint[] {
+  return targets.hosts
+    .filter((h) => h.controlPlane)
+    .flatMap((h) =>
+      endpointOf(
+        `https://${h.address.includes(':') ? `[${h.address}]` : h.address}:${PORTS.etcdClient}`,
+        h.name ? `node ${h.name}` : 'control-plane host',
+        notes,
+      ),
+    );
 }
 
 async function readable(ctx: CheckContext, path: string): Promise<boolean> {
   return (await ctx.facts.files.read(path)).kind === 'ok';
 }
 
-/** kubeadm's healthcheck client, for whichever of the files the flags left open; cert and key only as a pair. */
+/** The client files to try, most specific first: the distribution's layout beside --pki-dir, then each distribution's usual place. */
+function tlsCandidates(targets: Targets): { caFile: string; certFile: string; keyFile: string }[] {
+  const distribution = targets.shape?.distribution;
+  const layouts = (['kubeadm', 'k3s', 'rke2'] as const)
+    .map((d) => ({ d, pkiDir: PROFILES[d].pkiDir as string | null, files: PROFILES[d].etcdClient! }))
+    .sort((a, b) => Number(b.d === distribution) - Number(a.d === distribution));
+  const out: { caFile: string; certFile: string; keyFile: string }[] = [];
+  if (targets.pkiDir) {
+    for (const l of layouts)
+      out.push({
+        caFile: join(targets.pkiDir, l.files.caFile),
+        certFile: join(targets.pkiDir, l.files.certFile),
+        keyFile: join(targets.pkiDir, l.files.keyFile),
+      });
+  }
+  for (const l of layouts)
+    if (l.pkiDir) out.push({ caFile: join(l.pkiDir, l.files.caFile), certFile: join(l.pkiDir, l.files.certFile), keyFile: join(l.pkiDir, l.files.keyFile) });
+  return out;
+}
+
+/** The distribution's health-check client, for whichever of the files the flags left open; cert and key only as a pair. */
 async function defaultTls(ctx: CheckContext, targets: Targets): Promise<void> {
   const tls = targets.etcdTls;
-  if (!tls.caFile && (await readable(ctx, KUBEADM_ETCD_TLS.caFile))) tls.caFile = KUBEADM_ETCD_TLS.caFile;
-  if (!tls.certFile && !tls.keyFile) {
-    const [cert, key] = await Promise.all([readable(ctx, KUBEADM_ETCD_TLS.certFile), readable(ctx, KUBEADM_ETCD_TLS.keyFile)]);
+  if (tls.certFile || tls.keyFile) {
+    if (!tls.caFile && (await readable(ctx, KUBEADM_ETCD_TLS.caFile))) tls.caFile = KUBEADM_ETCD_TLS.caFile;
+    return;
+  }
+  for (const c of tlsCandidates(targets)) {
+    const [ca, cert, key] = await Promise.all([readable(ctx, c.caFile), readable(ctx, c.certFile), readable(ctx, c.keyFile)]);
     if (cert && key) {
-      tls.certFile = KUBEADM_ETCD_TLS.certFile;
-      tls.keyFile = KUBEADM_ETCD_TLS.keyFile;
-    } else if (cert) {
-      targets.notes.push(`etcd: ${KUBEADM_ETCD_TLS.keyFile} is not readable by this user (run as root to use it)`);
+      tls.certFile = c.certFile;
+      tls.keyFile = c.keyFile;
+      if (!tls.caFile && ca) tls.caFile = c.caFile;
+      targets.notes.push(`etcd: client certificate ${c.certFile}`);
+      return;
+    }
+    if (cert) {
+      targets.notes.push(`etcd: ${c.keyFile} is not readable by this user (run as root to use it)`);
+      if (!tls.caFile && ca) tls.caFile = c.caFile;
+      return;
     }
   }
+  if (!tls.caFile && (await readable(ctx, KUBEADM_ETCD_TLS.caFile))) tls.caFile = KUBEADM_ETCD_TLS.caFile;
 }
 
 export const etcdDiscoverer: Discoverer = {
@@ -128,15 +133,20 @@ export const etcdDiscoverer: Discoverer = {
   async discover(targets, ctx) {
     const notes = targets.notes;
     if (targets.etcd.length === 0) {
-      for (const source of [() => fromManifest(ctx, notes), () => fromApiServerPod(ctx, notes), () => fromControlPlaneNodes(ctx, targets, notes)]) {
-        const found = await source();
+      const { endpoints, notes: resolveNotes, noEtcd } = resolvedEndpoints(targets);
+      notes.push(...resolveNotes);
+      if (endpoints.length > 0) {
+        targets.etcd.push(...endpoints);
+        notes.push(`etcd: ${endpoints.length} endpoint(s): ${endpoints.map((e) => `${e.url} (${e.source})`).join(', ')}`);
+      } else if (!noEtcd) {
+        const found = fromControlPlaneHosts(targets, notes);
         if (found.length > 0) {
           targets.etcd.push(...found);
-          notes.push(`etcd: ${found.length} endpoint(s) from ${found[0]!.source}`);
-          break;
+          notes.push(`etcd: ${found.length} endpoint(s) from the control-plane hosts on :${PORTS.etcdClient}`);
         }
       }
     }
+    if (targets.shape && !hasEtcd(targets.shape.datastore) && targets.shape.datastore !== 'unknown' && ctx.options.etcd.length === 0) return;
     await defaultTls(ctx, targets);
   },
 };

@@ -1,5 +1,6 @@
 // Everything a run will look at, gathered once by discovery and handed to every check.
 import type { CredentialScope } from '../auth/credential-scope.js';
+import type { Shape } from '../shape/types.js';
 
 export interface Endpoint {
   /** Full URL as the user or discovery gave it, e.g. https://10.0.0.1:6443. */
@@ -65,6 +66,8 @@ export interface Targets {
    * discoverer. Absent: every endpoint may (no cache in play).
    */
   credentialScope?: CredentialScope;
+  /** Who built the cluster, where its state lives and where k8sdoc stands; set by the shape discoverer. */
+  shape?: Shape;
 }
 
 /** What a run took from the discovery cache, and how old it was (the report's `discoveryCache`). */

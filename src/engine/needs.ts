@@ -2,6 +2,7 @@
 // unmet need turns each check that declares it into one `skip` line with the reason, instead
 // of twenty failures.
 import type { CheckContext, NeedId } from './types.js';
+import { knownWithoutEtcd, noEtcdReason } from '../shape/datastore.js';
 
 /** Null when met, else the reason shown to the user. */
 export type NeedResolver = (ctx: CheckContext) => Promise<string | null>;
@@ -19,5 +20,10 @@ async function nodesNeed(ctx: CheckContext): Promise<string | null> {
 export const NEEDS: Record<NeedId, NeedResolver> = {
   api: (ctx) => ctx.facts.api.unavailable(),
   nodes: nodesNeed,
-  etcd: async (ctx) => (ctx.targets.etcd.length === 0 ? 'no etcd endpoints known (pass --etcd https://<host>:2379)' : null),
+  etcd: async (ctx) => {
+    if (ctx.targets.etcd.length > 0) return null;
+    // A datastore that is not etcd is a state of the cluster, not a gap in what k8sdoc knows.
+    const shape = ctx.targets.shape;
+    return shape && knownWithoutEtcd(shape) ? noEtcdReason(shape) : 'no etcd endpoints known (pass --etcd https://<host>:2379)';
+  },
 };

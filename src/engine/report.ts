@@ -4,7 +4,7 @@ import { fillSteps } from '../catalogue/fill.js';
 import type { FailOn } from '../options.js';
 import { rootCausesOf, triageGroups } from './triage.js';
 import type { DiscoveryCacheUse } from '../discovery/targets.js';
-import type { Level, Report, ReportResult, Result, Status } from './types.js';
+import type { ClusterShape, Level, Report, ReportResult, Result, Status } from './types.js';
 
 const STATUS_ORDER: Record<Status, number> = { ok: 0, skip: 0, error: 0, warn: 1, crit: 2 };
 
@@ -16,6 +16,7 @@ export interface ReportInput {
   durationMs: number;
   results: Result[];
   discoveryCache?: DiscoveryCacheUse;
+  cluster?: ClusterShape;
 }
 
 /** Puts each result's fields in the contract's order and adds the catalogue text to problems. */
@@ -99,6 +100,7 @@ export function buildReport(input: ReportInput): Report {
     rootCauses: rootCausesOf(groups),
     timedOut: [...new Set(input.results.flatMap((r) => r.timedOut ?? []))],
     ...(input.discoveryCache ? { discoveryCache: input.discoveryCache } : {}),
+    ...(input.cluster ? { cluster: input.cluster } : {}),
     results: input.results.map((r) => withCatalogue(r, triaged.get(r))),
   };
 }

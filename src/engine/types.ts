@@ -135,6 +135,8 @@ export interface Report {
   timedOut: string[];
   /** Present when the API server did not list the nodes and targets came from the discovery cache. */
   discoveryCache?: DiscoveryCacheUse;
+  /** Who built the cluster, where its state lives and where k8sdoc stood, with what that was read from. */
+  cluster?: ClusterShape;
   results: ReportResult[];
   /** Present with --wait: how the wait went, for pipelines that want to know how long a change took to settle. */
   wait?: WaitSummary;
@@ -143,6 +145,14 @@ export interface Report {
    * checks still running are `skip` results saying so, and the report proves nothing healthy.
    */
   interrupted?: true;
+}
+
+export interface ClusterShape {
+  distribution: string;
+  datastore: string;
+  vantage: string;
+  localNode?: string;
+  evidence: string[];
 }
 
 export interface WaitSummary {

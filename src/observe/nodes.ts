@@ -27,6 +27,32 @@ export interface NodeSummary {
   kubeletPort: number;
   kubeletVersion: string | null;
   conditions: NodeCondition[];
+  /**
+   * What the cluster's shape is read from (src/shape): only the labels and annotations that
+   * name a distribution, a role or an etcd member, so that 5,000 nodes stay small.
+   */
+  shape?: NodeShapeFacts;
+}
+
+/** The parts of a node the shape inference reads (src/shape/types.ts NodeFacts). */
+export interface NodeShapeFacts {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  taints: { key: string; value?: string; effect?: string }[];
+  addresses: { type: string; address: string }[];
+  providerID?: string;
+  osImage?: string;
+}
+
+// Label and annotation keys that tell a distribution, a role or an etcd member apart; the
+// rest (often large: kubeadm's cri-socket, CNI annotations) is dropped.
+const SHAPE_KEY =
+  /^(node-role\.kubernetes\.io\/|node\.kubernetes\.io\/(instance-type|microk8s-|exclude-from-external)|microk8s\.io\/|eks\.amazonaws\.com\/|cloud\.google\.com\/gke-nodepool|kubernetes\.azure\.com\/cluster|node\.openshift\.io\/os_id|k3s\.io\/|rke2\.io\/|etcd\.(k3s|rke2)\.cattle\.io\/|kubeadm\.alpha\.kubernetes\.io\/|talos\.dev\/)/;
+
+function shapeKeys(map: Record<string, unknown> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(map ?? {})) if (SHAPE_KEY.test(k) && typeof v === 'string') out[k] = v.length > 4096 ? v.slice(0, 4096) : v;
+  return out;
 }
 
 export type NodeListOutcome =
@@ -41,13 +67,13 @@ export type NodeListOutcome =
   | { kind: 'failed'; message: string; timedOut: boolean };
 
 interface RawNode {
-  metadata?: { name?: string; labels?: Record<string, string> };
-  spec?: { unschedulable?: boolean };
+  metadata?: { name?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec?: { unschedulable?: boolean; providerID?: string; taints?: { key?: string; value?: string; effect?: string }[] };
   status?: {
     addresses?: { type?: string; address?: string }[];
     conditions?: NodeCondition[];
     daemonEndpoints?: { kubeletEndpoint?: { Port?: number } };
-    nodeInfo?: { kubeletVersion?: string };
+    nodeInfo?: { kubeletVersion?: string; osImage?: string };
   };
 }
 
@@ -78,6 +104,16 @@ export function summariseNode(raw: RawNode): NodeSummary | null {
       lastTransitionTime: c.lastTransitionTime,
       lastHeartbeatTime: c.lastHeartbeatTime,
     })),
+    shape: {
+      labels: shapeKeys(labels),
+      annotations: shapeKeys(raw.metadata?.annotations),
+      taints: (raw.spec?.taints ?? []).flatMap((t) =>
+        typeof t.key === 'string' ? [{ key: t.key, ...(t.value ? { value: t.value } : {}), ...(t.effect ? { effect: t.effect } : {}) }] : [],
+      ),
+      addresses: addresses.flatMap((a) => (typeof a.type === 'string' && typeof a.address === 'string' ? [{ type: a.type, address: a.address }] : [])),
+      ...(typeof raw.spec?.providerID === 'string' ? { providerID: raw.spec.providerID } : {}),
+      ...(typeof raw.status?.nodeInfo?.osImage === 'string' ? { osImage: raw.status.nodeInfo.osImage } : {}),
+    },
   };
 }
 

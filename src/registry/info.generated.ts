@@ -58,9 +58,7 @@ export const CHECK_INFO: readonly CheckInfo[] = [
     "id": "etcd-quorum",
     "component": "etcd",
     "title": "etcd has a majority of voting members, with fault tolerance to spare",
-    "needs": [
-      "etcd"
-    ],
+    "needs": [],
     "codes": [
       "etcd-quorum-lost",
       "etcd-quorum-at-risk",

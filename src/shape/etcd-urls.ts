@@ -9,13 +9,18 @@ export type EtcdUrl =
 
 const ETCD_CLIENT_PORT = 2379;
 
-/** 127.0.0.0/8, ::1 (any spelling) and `localhost`: the machine the URL is read on. */
+/**
+ * The machine's own loopback as distributions write it: `127.0.0.1`, `localhost`, `::1` (any
+ * spelling, IPv4-mapped too). Another 127/8 address names a host of its own and is taken at
+ * its word: no distribution writes one for "this machine", and the simulator gives each of its
+ * hosts one (127.<block>.0.11 …), which must read as the separate machines they stand for.
+ */
 export function isLoopbackHost(host: string): boolean {
   const h = host.toLowerCase().replace(/^\[|\]$/g, '');
   if (h === 'localhost' || h.endsWith('.localhost')) return true;
-  if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)) return true;
+  if (h === '127.0.0.1') return true;
   // IPv4-mapped loopback, as written (::ffff:127.0.0.1) and as URL parsing normalises it (::ffff:7f00:1).
-  if (/^::ffff:(127\.|7f[0-9a-f]{2}:)/.test(h)) return true;
+  if (h === '::ffff:127.0.0.1' || h === '::ffff:7f00:1') return true;
   return /^(0{0,4}:){2,7}0{0,3}1$/.test(h) || h === '::1';
 }
 

@@ -83,7 +83,8 @@ export function internalIP(node: NodeFacts | undefined): string | undefined {
 export function podFlags(pod: Pick<PodFacts, 'containers'> | undefined): Map<string, string> {
   const flags = new Map<string, string>();
   for (const c of pod?.containers ?? []) {
-    const words = [...(c.command ?? []), ...(c.args ?? [])].map((w) => w.trim());
+    // A container run through `sh -c` (OpenShift's) carries its flags inside one script word.
+    const words = [...(c.command ?? []), ...(c.args ?? [])].flatMap((w) => (/^\s*--/.test(w) ? [w.trim()] : w.trim().split(/\s+/)));
     for (let i = 0; i < words.length; i++) {
       const word = words[i]!;
       const joined = /^--([a-z0-9-]+)=(.*)$/.exec(word);

@@ -54,6 +54,19 @@ export const BLOCKS = {
   simShapesManaged: 228,
   // control-plane components (scheduler, controller-manager, static pods): 247
   demoControlPlane: 247,
+  // k8sdoc against each shape from each vantage (test/integration/shapes-*.test.ts): 240-259
+  shapesKubeadm: 240,
+  shapesKubeadmExternal: 241,
+  shapesTalos: 242,
+  shapesK3s: 243,
+  shapesK3sServerDown: 244,
+  shapesK3sEtcd: 245,
+  shapesRke2: 246,
+  shapesMicrok8s: 247,
+  shapesMicrok8sDown: 248,
+  shapesOpenshift: 249,
+  shapesManaged: 250,
+  shapesEmfile: 251,
   // machine outputs: 205-209
   outputsStatusIdentity: 205,
   // process safety: 180-189

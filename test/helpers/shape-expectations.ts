@@ -26,6 +26,8 @@ export interface ShapeExpectation {
   leadCause: string | null;
   /** The subject the lead cause must name (member, node or endpoint), when it names one. */
   leadSubject?: RegExp;
+  /** Codes the lead cause must explain (a lost member explains the quorum at risk it leaves). */
+  leadExplains?: string[];
   /** warn/crit codes the shape itself warrants; any other warn or crit is a false alarm. */
   allowed: string[];
   /** Codes that must never appear (what the shape's design would wrongly be blamed for). */
@@ -101,12 +103,14 @@ export const SHAPE_EXPECTATIONS: ShapeExpectation[] = [
     never: [...VANTAGE_FALSE_ALARMS, ...NO_ETCD_FALSE_ALARMS, ETCD_PORTS_REFUSED, 'control-plane-not-ha'],
   },
 
-  // Faults: the lead cause, naming the member or server at fault.
+  // Faults: the lead cause, naming the member or server at fault. One lost member is the root
+  // cause and the quorum at risk is listed under it, as triage relates them.
   {
     scenario: 'kubeadm-member-down',
     vantages: ALL,
     exitCode: 1,
-    leadCause: 'etcd-quorum-at-risk',
+    leadCause: 'etcd-member-unreachable',
+    leadExplains: ['etcd-quorum-at-risk'],
     leadSubject: /cp-3/,
     allowed: ['etcd-quorum-at-risk', 'etcd-member-unreachable', 'apiserver-not-ready', ETCD_PORTS_REFUSED],
     never: ['etcd-quorum-lost', ...VANTAGE_FALSE_ALARMS],
@@ -116,7 +120,8 @@ export const SHAPE_EXPECTATIONS: ShapeExpectation[] = [
     vantages: ALL,
     exitCode: 1,
     leadCause: 'etcd-quorum-lost',
-    allowed: ['etcd-quorum-lost', 'etcd-member-unreachable', 'apiserver-not-ready', ETCD_PORTS_REFUSED],
+    // The last member reports no leader and the load balancer, with no ready API server, resets.
+    allowed: ['etcd-quorum-lost', 'etcd-no-leader', 'etcd-member-unreachable', 'apiserver-not-ready', 'apiserver-refused', ETCD_PORTS_REFUSED],
     never: VANTAGE_FALSE_ALARMS,
   },
   {
@@ -132,7 +137,8 @@ export const SHAPE_EXPECTATIONS: ShapeExpectation[] = [
     scenario: 'k3s-etcd-member-down',
     vantages: ALL,
     exitCode: 1,
-    leadCause: 'etcd-quorum-at-risk',
+    leadCause: 'etcd-member-unreachable',
+    leadExplains: ['etcd-quorum-at-risk'],
     leadSubject: /cp-3/,
     allowed: ['etcd-quorum-at-risk', 'etcd-member-unreachable', 'apiserver-not-ready', ETCD_PORTS_REFUSED],
     never: ['etcd-quorum-lost', ...VANTAGE_FALSE_ALARMS],
@@ -141,7 +147,8 @@ export const SHAPE_EXPECTATIONS: ShapeExpectation[] = [
     scenario: 'rke2-member-down',
     vantages: ALL,
     exitCode: 1,
-    leadCause: 'etcd-quorum-at-risk',
+    leadCause: 'etcd-member-unreachable',
+    leadExplains: ['etcd-quorum-at-risk'],
     leadSubject: /cp-3/,
     allowed: ['etcd-quorum-at-risk', 'etcd-member-unreachable', 'apiserver-not-ready', ETCD_PORTS_REFUSED],
     never: ['etcd-quorum-lost', ...VANTAGE_FALSE_ALARMS],
@@ -150,7 +157,8 @@ export const SHAPE_EXPECTATIONS: ShapeExpectation[] = [
     scenario: 'talos-member-down',
     vantages: NO_NODE_FILES,
     exitCode: 1,
-    leadCause: 'etcd-quorum-at-risk',
+    leadCause: 'etcd-member-unreachable',
+    leadExplains: ['etcd-quorum-at-risk'],
     leadSubject: /cp-2/,
     allowed: ['etcd-quorum-at-risk', 'etcd-member-unreachable', 'apiserver-not-ready', ETCD_PORTS_REFUSED],
     never: ['etcd-quorum-lost', ...VANTAGE_FALSE_ALARMS],
@@ -160,7 +168,8 @@ export const SHAPE_EXPECTATIONS: ShapeExpectation[] = [
     vantages: NO_NODE_FILES,
     exitCode: 1,
     leadCause: 'etcd-quorum-lost',
-    allowed: ['etcd-quorum-lost', 'etcd-member-unreachable', 'apiserver-not-ready', ETCD_PORTS_REFUSED],
+    // The last member reports no leader and the load balancer, with no ready API server, resets.
+    allowed: ['etcd-quorum-lost', 'etcd-no-leader', 'etcd-member-unreachable', 'apiserver-not-ready', 'apiserver-refused', ETCD_PORTS_REFUSED],
     never: VANTAGE_FALSE_ALARMS,
   },
   {
