@@ -1,10 +1,12 @@
 // Pure judgement of certificates, shared by the served, file and kubeconfig checks: validity
 // against --warn-days/--crit-days, a CA that expires before what it signed, and an endpoint
-// still serving an older certificate than the renewed file on disk. No I/O here.
+// still serving an older certificate than the renewed file on disk. A distribution that
+// renews its leaves by itself at start (k3s, RKE2) is judged with that renewal in mind. No I/O here.
 import { raise, severityOf } from '../catalogue/raise.js';
 import { X509Certificate } from 'node:crypto';
 import type { Code } from '../catalogue/codes.js';
-import type { CheckContext, Finding, Level } from '../engine/types.js';
+import type { About, CertificateRole, CheckContext, Finding, Level } from '../engine/types.js';
+import type { RenewalContext } from '../shape/pki-layout.js';
 import { describeCertificate, parsePemBundle } from '../probes/certificate.js';
 import type { ServedCertificate } from '../probes/types.js';
 
@@ -29,6 +31,10 @@ export interface LocatedCertificate {
   source: string;
   /** Host of a served certificate: triage ties it to the same host's other findings. */
   host?: string;
+  /** What it is for, when the caller knows (the file's place in its distribution's PKI). */
+  role?: CertificateRole;
+  /** The file it was read from. */
+  path?: string;
 }
 
 export interface Verdict {
@@ -67,8 +73,13 @@ export function isAuthority(cert: ServedCertificate): boolean {
   return cert.isCa === true || cert.selfSigned;
 }
 
-/** Where the certificate stands against the clock and the thresholds. */
-export function judgeValidity(cert: ServedCertificate, now: Date, thresholds: Thresholds): Verdict {
+/**
+ * Where the certificate stands against the clock and the thresholds. With `renewal`, a leaf of
+ * a distribution that renews at its next start (k3s, RKE2) inside that window but outside
+ * --warn-days is graded `auto-renews`, and every expiry message says how the leaf renews.
+ * CAs are judged alike everywhere: none of these distributions renews them.
+ */
+export function judgeValidity(cert: ServedCertificate, now: Date, thresholds: Thresholds, renewal?: RenewalContext | null): Verdict {
   const name = `CN=${commonName(cert.subject)}`;
   const untilStart = cert.notBefore.getTime() - now.getTime();
   if (untilStart > 0) {
@@ -80,20 +91,31 @@ export function judgeValidity(cert: ServedCertificate, now: Date, thresholds: Th
   }
   const left = cert.notAfter.getTime() - now.getTime();
   const until = cert.notAfter.toISOString();
-  if (left <= 0) return { status: severityOf('cert-expired'), code: 'cert-expired', message: `${name} expired ${residualTime(left)} ago, on ${until}` };
+  const leafRenewal = renewal && !isAuthority(cert) ? renewal : null;
+  const how = leafRenewal ? `; ${leafRenewal.how}` : '';
+  if (left <= 0) return { status: severityOf('cert-expired'), code: 'cert-expired', message: `${name} expired ${residualTime(left)} ago, on ${until}${how}` };
   if (left < thresholds.critDays * DAY_MS) {
     return {
       status: severityOf('cert-expiring', 'urgent'),
       code: 'cert-expiring',
       grade: 'urgent',
-      message: `${name} expires in ${residualTime(left)}, on ${until} (under --crit-days ${thresholds.critDays})`,
+      message: `${name} expires in ${residualTime(left)}, on ${until} (under --crit-days ${thresholds.critDays})${how}`,
     };
   }
   if (left < thresholds.warnDays * DAY_MS) {
     return {
       status: severityOf('cert-expiring'),
       code: 'cert-expiring',
-      message: `${name} expires in ${residualTime(left)}, on ${until} (under --warn-days ${thresholds.warnDays})`,
+      message: `${name} expires in ${residualTime(left)}, on ${until} (under --warn-days ${thresholds.warnDays})${how}`,
+    };
+  }
+  const window = leafRenewal?.autoRenewWithinDays ?? null;
+  if (window !== null && left <= window * DAY_MS) {
+    return {
+      status: severityOf('cert-expiring', 'auto-renews'),
+      code: 'cert-expiring',
+      grade: 'auto-renews',
+      message: `${name} expires in ${residualTime(left)}, on ${until}, inside its renewal window${how}`,
     };
   }
   return { status: 'ok', message: `${name} valid until ${until} (${residualTime(left)} left), issued by CN=${commonName(cert.issuer)}` };
@@ -119,12 +141,23 @@ export function certificateData(located: LocatedCertificate, now: Date): Record<
   return data;
 }
 
+/** What a certificate finding is about: the certificate (issuer, serial, role, file) and the host serving it. */
+export function certificateAbout(located: LocatedCertificate): About {
+  const { cert } = located;
+  return {
+    ...(located.host !== undefined ? { host: located.host } : {}),
+    certificate: { serial: cert.serial, issuer: cert.issuer, role: located.role ?? 'other', ...(located.path !== undefined ? { path: located.path } : {}) },
+  };
+}
+
 /** One finding for one certificate: its validity verdict and its data. */
-export function certificateFinding(located: LocatedCertificate, subject: string, now: Date, thresholds: Thresholds): Finding {
-  const { code, grade, message } = judgeValidity(located.cert, now, thresholds);
+export function certificateFinding(located: LocatedCertificate, subject: string, now: Date, thresholds: Thresholds, renewal?: RenewalContext | null): Finding {
+  const { code, grade, message } = judgeValidity(located.cert, now, thresholds, renewal);
   const data = certificateData(located, now);
-  if (code === undefined) return { status: 'ok', subject, message, data };
-  return raise({ code, ...(grade ? { grade } : {}), subject, message, data });
+  if (grade === 'auto-renews') data['renewal'] = 'auto';
+  const about = located.role !== undefined || located.path !== undefined ? { about: certificateAbout(located) } : {};
+  if (code === undefined) return { status: 'ok', subject, message, data, ...about };
+  return raise({ code, ...(grade ? { grade } : {}), subject, message, data, ...about });
 }
 
 function parsed(pem: string): X509Certificate | null {
@@ -246,16 +279,23 @@ export function fileProblem(read: Exclude<CertificateFileRead, { kind: 'ok' }>, 
 /** One finding per certificate of a file (a bundle gives several), plus one for unparsable blocks. */
 export function certificateFindings(
   read: Extract<CertificateFileRead, { kind: 'ok' }>,
-  base: { subject: string; name: string; source: string },
+  base: { subject: string; name: string; source: string; role?: CertificateRole; path?: string },
   ctx: Pick<CheckContext, 'now' | 'options'>,
   located: LocatedCertificate[],
+  renewal?: RenewalContext | null,
 ): Finding[] {
   const n = read.certificates.length;
   const findings = read.certificates.map((cert, i) => {
     const suffix = n > 1 ? ` [${i + 1}/${n}]` : '';
-    const entry: LocatedCertificate = { cert, name: `${base.name}${suffix}`, source: base.source };
+    const entry: LocatedCertificate = {
+      cert,
+      name: `${base.name}${suffix}`,
+      source: base.source,
+      ...(base.role !== undefined ? { role: base.role } : {}),
+      ...(base.path !== undefined ? { path: base.path } : {}),
+    };
     located.push(entry);
-    return certificateFinding(entry, `${base.subject}${suffix}`, ctx.now, ctx.options);
+    return certificateFinding(entry, `${base.subject}${suffix}`, ctx.now, ctx.options, renewal);
   });
   if (read.invalid > 0) {
     findings.push(
