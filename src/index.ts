@@ -4,7 +4,7 @@ import { setMaxListeners } from 'node:events';
 import { CHECKS } from './registry/index.js';
 import { DISCOVERERS, discoverersFor, discoverTargets } from './discovery/discover.js';
 import { targetsFromFlags } from './discovery/index.js';
-import { kubeconfigWarnings, loadKubeconfig } from './discovery/kubeconfig.js';
+import { kubeconfigWarnings, loadKubeconfig, nodeEnvironmentOf, type NodeEnvironment } from './discovery/kubeconfig.js';
 import { createLimiter, type Limiter } from './engine/limit.js';
 import { createFairLimiter } from './engine/fair-limit.js';
 import { startEarlyProbes } from './engine/early-probes.js';
@@ -50,6 +50,8 @@ export interface RunEnvironment {
   discoveryCache?: boolean;
   /** The --concurrency slots, when several runs share them (runMany); default: the run's own. */
   limit?: Limiter;
+  /** This machine's `/` and whether the run is root there; default: `/` and the process's uid (tests stand a folder in). */
+  node?: NodeEnvironment;
 }
 
 /** Multiple of --timeout after which a whole check is cut off (it makes many probes). */
@@ -69,7 +71,7 @@ function requireSomethingToCheck(targets: Targets): void {
     targets.etcdBackupDir === null;
   if (nothing) {
     throw new UsageError(
-      "nothing to check: no kubeconfig found (KUBECONFIG, ~/.kube/config) and no --apiserver, --etcd, --hosts or --pki-dir given; pass one, or try 'k8sdoc demo'",
+      "nothing to check: no kubeconfig found (KUBECONFIG, ~/.kube/config, or as root a node's admin kubeconfig such as /etc/kubernetes/admin.conf) and no --apiserver, --etcd, --hosts or --pki-dir given; pass one, or try 'k8sdoc demo'",
     );
   }
 }
@@ -91,8 +93,9 @@ export async function runDiagnosis(options: CheckOptions, environment: RunEnviro
   // escaped, one line each, so an escape sequence or a newline in them cannot act on the terminal.
   const log = options.debug ? (line: string) => environment.log(safeText(line)) : () => undefined;
   const checks = selectChecks(environment.checks ?? CHECKS, options.only, options.skip);
-  const kubeconfig = loadKubeconfig({ explicitPath: options.kubeconfig, env: environment.env }, options.context);
-  const targets = targetsFromFlags(options, kubeconfig);
+  const node = environment.node ?? nodeEnvironmentOf(environment.env);
+  const kubeconfig = loadKubeconfig({ explicitPath: options.kubeconfig, env: environment.env, node }, options.context);
+  const targets = targetsFromFlags(options, kubeconfig, node);
   requireSomethingToCheck(targets);
   for (const warning of kubeconfigWarnings(kubeconfig)) environment.stderr?.write(`k8sdoc: warning: ${warning}\n`);
   const probeSet = createProbes(kubeconfig, targets, options, { env: environment.env, ...(environment.stderr ? { stderr: environment.stderr } : {}) });
@@ -130,6 +133,7 @@ export async function runDiagnosis(options: CheckOptions, environment: RunEnviro
       version: VERSION,
       context: targets.context,
       server: targets.kubeServer?.url ?? null,
+      ...(kubeconfig?.nodeAdmin ? { kubeconfigFrom: { path: kubeconfig.nodeAdmin.path, distribution: kubeconfig.nodeAdmin.distribution } } : {}),
       startedAt,
       durationMs: Math.round(performance.now() - started),
       results,

@@ -93,7 +93,12 @@ export const CHECK_OPTIONS: readonly OptionSpec[] = [
     kind: 'list',
     description: "etcd client endpoints (default: kube-apiserver's --etcd-servers, else control-plane nodes on :2379)",
   },
-  { flags: '--etcd-cacert <path>', name: 'etcdCacert', kind: 'path', description: 'etcd CA file (default: /etc/kubernetes/pki/etcd/ca.crt when readable)' },
+  {
+    flags: '--etcd-cacert <path>',
+    name: 'etcdCacert',
+    kind: 'path',
+    description: "etcd CA file (default: the PKI folder's etcd CA, e.g. /etc/kubernetes/pki/etcd/ca.crt, when readable)",
+  },
   {
     flags: '--etcd-cert <path>',
     name: 'etcdCert',
@@ -105,7 +110,8 @@ export const CHECK_OPTIONS: readonly OptionSpec[] = [
     flags: '--pki-dir <path>',
     name: 'pkiDir',
     kind: 'path',
-    description: 'folder of certificates and kubeconfigs to inspect for expiry (default: /etc/kubernetes/pki when present)',
+    description:
+      "folder of certificates and kubeconfigs to inspect for expiry (default: this node's, /etc/kubernetes/pki or /var/lib/rancher/{k3s,rke2}/server/tls or /var/snap/microk8s/current/certs)",
   },
   {
     flags: '--etcd-backup-dir <path>',

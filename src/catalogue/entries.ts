@@ -597,14 +597,23 @@ export const ENTRIES = {
     component: 'certs',
     title: 'Certificate expires soon',
     severity: 'warn',
-    grades: { urgent: { severity: 'crit', when: 'it expires within --crit-days (default 7)' } },
+    grades: {
+      urgent: { severity: 'crit', when: 'it expires within --crit-days (default 7)' },
+      // k3s and RKE2 renew a leaf at their next start once it is within 120 days of expiry
+      // (90 before the May 2025 releases): inside that window but outside --warn-days the
+      // certificate is a restart away from renewal, which is worth saying but is no problem.
+      'auto-renews': {
+        severity: 'ok',
+        when: "a k3s or RKE2 leaf certificate inside the distribution's renewal window (120 days) but not within --warn-days: the next start of k3s or RKE2 renews it",
+      },
+    },
     symptom: 'nothing yet: the component will fail when the certificate expires',
     causes: ['kubeadm certificates live one year; they are renewed only by a control-plane upgrade or by hand'],
     fix: [
       'kubeadm certs check-expiration',
       'kubeadm certs renew all, then restart the control-plane static pods (move each manifest out of /etc/kubernetes/manifests and back)',
       'kubelet client certificates rotate by themselves when rotateCertificates is true (check /var/lib/kubelet/pki)',
-      'on k3s: restarting k3s renews certificates within 120 days of expiry; earlier: k3s certificate rotate',
+      'k3s and RKE2: a restart (systemctl restart k3s, or rke2-server) renews leaf certificates within 120 days of expiry (90 before the May 2025 releases); earlier: k3s certificate rotate',
     ],
     keywords: ['expiring', 'expires soon', 'renew', 'certificate'],
     docs: `${K8S}/tasks/administer-cluster/kubeadm/kubeadm-certs/`,

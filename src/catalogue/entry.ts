@@ -1,8 +1,12 @@
-import type { Component, Severity } from '../engine/types.js';
+import type { Component, Level, Severity } from '../engine/types.js';
 
-/** A condition that changes the severity of one code, said in words for the docs. */
+/**
+ * A condition that changes the severity of one code, said in words for the docs. A grade may
+ * weigh `ok`: the condition is worth saying (the finding keeps its code and message) but is
+ * no problem, e.g. a certificate its distribution renews by itself at the next start.
+ */
 export interface Grade {
-  severity: Severity;
+  severity: Level;
   when: string;
 }
 

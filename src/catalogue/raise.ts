@@ -1,7 +1,7 @@
 // The one way a check reports a problem: by catalogue code. The catalogue decides the
 // severity (and, for a graded code, what the named condition weighs), so no check picks
 // 'warn' or 'crit' itself and the same problem is equally grave wherever it is seen.
-import type { Finding, Severity } from '../engine/types.js';
+import type { Finding, Level, Severity } from '../engine/types.js';
 import type { Grade } from './entry.js';
 import type { Code } from './codes.js';
 import { ENTRIES } from './entries.js';
@@ -14,7 +14,7 @@ export type Problem = Omit<Finding, 'status' | 'code'> & {
 };
 
 /** The severity the catalogue gives a code, or one of its grades. */
-export function severityOf(code: Code, grade?: string): Severity {
+export function severityOf(code: Code, grade?: string): Level {
   const entry = ENTRIES[code] as { severity: Severity; grades?: Readonly<Record<string, Grade>> };
   if (grade === undefined) return entry.severity;
   const graded = entry.grades?.[grade];

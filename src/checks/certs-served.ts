@@ -2,10 +2,11 @@
 // a renewed certificate fine while the API server still serves the expired one. One
 // inspection handshake per endpoint (no credentials sent) reads the chain even when it is
 // expired or untrusted; with a PKI folder at hand the served certificate is compared with
-// the file it should come from.
+// the file it should come from, as the folder's distribution lays it out (k3s's :6443 is its
+// supervisor's own certificate, which no file of server/tls holds: nothing to compare).
 import { raise } from '../catalogue/raise.js';
 import { join } from 'node:path';
-import { SERVING_FILES } from '../discovery/pki.js';
+import { distributionOfPkiFolder, restartAdviceOf, servingFileOf, shapeDistributionOf, type PkiFolderKind } from '../shape/pki-layout.js';
 import type { CertificateRole, Check, CheckContext, Finding } from '../engine/types.js';
 import type { TlsInspection } from '../probes/types.js';
 import { hostPort } from '../judge/url.js';
@@ -41,12 +42,6 @@ const SERVED_ROLES: Readonly<Record<Role, CertificateRole>> = {
   'etcd-client': 'etcd',
   'etcd-peer': 'etcd',
   kubelet: 'kubelet-serving',
-};
-
-const RESTART: Record<Exclude<Role, 'kubelet'>, string> = {
-  apiserver: 'restart kube-apiserver: move /etc/kubernetes/manifests/kube-apiserver.yaml out of the folder and back after 20 s',
-  'etcd-client': 'restart etcd: move /etc/kubernetes/manifests/etcd.yaml out of the folder and back after 20 s',
-  'etcd-peer': 'restart etcd: move /etc/kubernetes/manifests/etcd.yaml out of the folder and back after 20 s',
 };
 
 async function servedTargets(ctx: CheckContext): Promise<ServedTarget[]> {
@@ -147,13 +142,22 @@ function leafFinding(ctx: CheckContext, t: ServedTarget, tls: TlsInspection, lea
   return finding;
 }
 
+/** The distribution of the PKI folder, once per run (the folder is listed through the facts, which remember it). */
+async function folderKind(ctx: CheckContext, pkiDir: string): Promise<PkiFolderKind> {
+  const names = (await ctx.facts.files.list(pkiDir)) ?? [];
+  return distributionOfPkiFolder(pkiDir, names, shapeDistributionOf(ctx.targets));
+}
+
 async function staleness(ctx: CheckContext, t: ServedTarget, leaf: LocatedCertificate): Promise<Finding[]> {
   if (t.role === 'kubelet' || ctx.targets.pkiDir === null) return [];
-  const path = join(ctx.targets.pkiDir, SERVING_FILES[t.role]);
+  const kind = await folderKind(ctx, ctx.targets.pkiDir);
+  const file = servingFileOf(kind.distribution, t.role);
+  if (file === null) return [];
+  const path = join(ctx.targets.pkiDir, file);
   const read = await ctx.facts.files.certificates(path);
   const onDisk = read.kind === 'ok' ? read.certificates[0] : undefined;
   if (!onDisk || !servesOlderThanDisk(leaf.cert, onDisk)) return [];
-  return [staleServedFinding(leaf, { cert: onDisk, name: SERVING_FILES[t.role], source: `file ${path}` }, t.subject, RESTART[t.role], ctx.now)];
+  return [staleServedFinding(leaf, { cert: onDisk, name: file, source: `file ${path}` }, t.subject, restartAdviceOf(kind.distribution, t.role), ctx.now)];
 }
 
 async function inspectEndpoint(ctx: CheckContext, t: ServedTarget): Promise<Finding[]> {

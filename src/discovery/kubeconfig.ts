@@ -8,6 +8,8 @@ import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../errors.js';
 import { FileReadError, isStdinPath, readFileCappedSync } from '../util/read-file-capped.js';
 import { safeText } from '../util/terminal-text.js';
+import { ADMIN_KUBECONFIGS } from '../shape/distributions.js';
+import type { Distribution } from '../shape/types.js';
 
 /** Kubeconfigs are small; a huge file is a mistake, not something to parse. */
 const MAX_KUBECONFIG_BYTES = 8 * 1024 * 1024;
@@ -34,6 +36,45 @@ export interface ResolvedKubeconfig {
   /** Files that were read, first wins. */
   files: string[];
   inCluster: boolean;
+  /** Set when no kubeconfig was found and a distribution's admin kubeconfig on this node was used instead. */
+  nodeAdmin?: NodeAdminKubeconfig;
+}
+
+/** The admin kubeconfig a distribution writes on its control-plane nodes, as used for this run. */
+export interface NodeAdminKubeconfig {
+  distribution: Distribution;
+  /** The path on the node (`/etc/kubernetes/admin.conf`), as the user knows it. */
+  path: string;
+  /** Where it was read: the same path, or under the node root a test stands in with. */
+  file: string;
+}
+
+/**
+ * The machine k8sdoc runs on, as far as its files go: `/` and whether this process is root.
+ * Tests stand a folder in for a node's `/` (the simulator writes each distribution's files
+ * under one) and say the run is root there; production runs are always `/` and the real uid.
+ */
+export interface NodeEnvironment {
+  root: string;
+  asRoot: boolean;
+}
+
+/**
+ * For tests only: a folder that stands for this machine's `/`, as root on a control-plane
+ * node (the simulator's node folders). Documented in the README's Development section; a
+ * production run never sets it.
+ */
+export const TEST_NODE_ROOT_ENV = 'K8SDOC_TEST_NODE_ROOT';
+
+export function nodeEnvironmentOf(env: NodeJS.ProcessEnv): NodeEnvironment {
+  const testRoot = env[TEST_NODE_ROOT_ENV];
+  if (testRoot !== undefined && testRoot !== '') return { root: resolve(testRoot), asRoot: true };
+  return { root: '/', asRoot: process.getuid?.() === 0 };
+}
+
+/** A path of the node (`/etc/kubernetes/admin.conf`) under its root. */
+export function underRoot(node: NodeEnvironment, path: string): string {
+  return node.root === '/' ? path : join(node.root, path);
 }
 
 interface Named<T> {
@@ -57,6 +98,27 @@ export interface KubeconfigSource {
   env: NodeJS.ProcessEnv;
   home?: string;
   serviceAccountDir?: string;
+  /** The machine's files: with root, a distribution's admin kubeconfig is used when no kubeconfig is found. */
+  node?: NodeEnvironment;
+}
+
+/**
+ * The first admin kubeconfig of a distribution this root user can read on this node
+ * (kubeadm's admin.conf, k3s.yaml, rke2.yaml, MicroK8s's client.config), or null. Only as
+ * root: these files are root's, and a non-root user who can read one was given it on purpose
+ * and can name it with --kubeconfig.
+ */
+export function nodeAdminKubeconfig(node: NodeEnvironment | undefined): NodeAdminKubeconfig | null {
+  if (!node?.asRoot) return null;
+  for (const { distribution, path } of ADMIN_KUBECONFIGS) {
+    const file = underRoot(node, path);
+    try {
+      if (statSync(file).isFile()) return { distribution, path, file };
+    } catch {
+      // Not this distribution's node.
+    }
+  }
+  return null;
 }
 
 /** Which files kubectl would read, in order. An explicit path must exist; listed ones may not. */
@@ -257,9 +319,17 @@ export function loadKubeconfig(source: KubeconfigSource, context: string | null)
     const doc = readKubeconfigFile(file, explicit);
     if (doc !== undefined) docs.push({ file, doc: doc as Record<string, unknown> });
   }
+  let nodeAdmin: NodeAdminKubeconfig | null = null;
   if (docs.length === 0) {
     const inCluster = inClusterConfig(source.serviceAccountDir ?? SERVICE_ACCOUNT_DIR, source.env);
     if (inCluster) return inCluster;
+    nodeAdmin = nodeAdminKubeconfig(source.node);
+    if (nodeAdmin !== null) {
+      const doc = readKubeconfigFile(nodeAdmin.file, true);
+      if (doc !== undefined) docs.push({ file: nodeAdmin.file, doc: doc as Record<string, unknown> });
+    }
+  }
+  if (docs.length === 0) {
     if (context !== null) throw new UsageError(`context '${context}' not found: no kubeconfig file exists (${files.join(', ')})`);
     return null;
   }
@@ -321,6 +391,7 @@ export function loadKubeconfig(source: KubeconfigSource, context: string | null)
     user,
     files: merged.files,
     inCluster: false,
+    ...(nodeAdmin !== null ? { nodeAdmin } : {}),
   };
 }
 

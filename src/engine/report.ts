@@ -17,6 +17,8 @@ export interface ReportInput {
   results: Result[];
   discoveryCache?: DiscoveryCacheUse;
   cluster?: ClusterShape;
+  /** Set when no kubeconfig was found and a node's admin kubeconfig was used (the report's `target.kubeconfigFrom`). */
+  kubeconfigFrom?: { path: string; distribution: string };
 }
 
 /** Puts each result's fields in the contract's order and adds the catalogue text to problems. */
@@ -92,7 +94,7 @@ export function buildReport(input: ReportInput): Report {
   return {
     schemaVersion: 1,
     tool: { name: 'k8sdoc', version: input.version },
-    target: { context: input.context, server: input.server },
+    target: { context: input.context, server: input.server, ...(input.kubeconfigFrom ? { kubeconfigFrom: input.kubeconfigFrom } : {}) },
     startedAt: input.startedAt.toISOString(),
     durationMs: input.durationMs,
     status: worstLevel(active.map((r) => ({ status: triaged.get(r)?.severity ?? r.status }))),

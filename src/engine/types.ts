@@ -118,7 +118,8 @@ export interface RootCause {
 export interface Report {
   schemaVersion: 1;
   tool: { name: 'k8sdoc'; version: string };
-  target: { context: string | null; server: string | null };
+  /** `kubeconfigFrom`: present when no kubeconfig was found and a distribution's admin kubeconfig on this node was used. */
+  target: { context: string | null; server: string | null; kubeconfigFrom?: { path: string; distribution: string } };
   startedAt: string;
   durationMs: number;
   status: Level;

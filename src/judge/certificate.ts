@@ -1,10 +1,12 @@
 // Pure judgement of certificates, shared by the served, file and kubeconfig checks: validity
 // against --warn-days/--crit-days, a CA that expires before what it signed, and an endpoint
-// still serving an older certificate than the renewed file on disk. No I/O here.
+// still serving an older certificate than the renewed file on disk. A distribution that
+// renews its leaves by itself at start (k3s, RKE2) is judged with that renewal in mind. No I/O here.
 import { raise, severityOf } from '../catalogue/raise.js';
 import { X509Certificate } from 'node:crypto';
 import type { Code } from '../catalogue/codes.js';
 import type { About, CertificateRole, CheckContext, Finding, Level } from '../engine/types.js';
+import type { RenewalContext } from '../shape/pki-layout.js';
 import { describeCertificate, parsePemBundle } from '../probes/certificate.js';
 import type { ServedCertificate } from '../probes/types.js';
 
@@ -83,8 +85,13 @@ export function isAuthority(cert: ServedCertificate): boolean {
   return cert.isCa === true || cert.selfSigned;
 }
 
-/** Where the certificate stands against the clock and the thresholds. */
-export function judgeValidity(cert: ServedCertificate, now: Date, thresholds: Thresholds): Verdict {
+/**
+ * Where the certificate stands against the clock and the thresholds. With `renewal`, a leaf of
+ * a distribution that renews at its next start (k3s, RKE2) inside that window but outside
+ * --warn-days is graded `auto-renews`, and every expiry message says how the leaf renews.
+ * CAs are judged alike everywhere: none of these distributions renews them.
+ */
+export function judgeValidity(cert: ServedCertificate, now: Date, thresholds: Thresholds, renewal?: RenewalContext | null): Verdict {
   const name = `CN=${commonName(cert.subject)}`;
   const untilStart = cert.notBefore.getTime() - now.getTime();
   if (untilStart > 0) {
@@ -96,20 +103,31 @@ export function judgeValidity(cert: ServedCertificate, now: Date, thresholds: Th
   }
   const left = cert.notAfter.getTime() - now.getTime();
   const until = cert.notAfter.toISOString();
-  if (left <= 0) return { status: severityOf('cert-expired'), code: 'cert-expired', message: `${name} expired ${residualTime(left)} ago, on ${until}` };
+  const leafRenewal = renewal && !isAuthority(cert) ? renewal : null;
+  const how = leafRenewal ? `; ${leafRenewal.how}` : '';
+  if (left <= 0) return { status: severityOf('cert-expired'), code: 'cert-expired', message: `${name} expired ${residualTime(left)} ago, on ${until}${how}` };
   if (left < thresholds.critDays * DAY_MS) {
     return {
       status: severityOf('cert-expiring', 'urgent'),
       code: 'cert-expiring',
       grade: 'urgent',
-      message: `${name} expires in ${residualTime(left)}, on ${until} (under --crit-days ${thresholds.critDays})`,
+      message: `${name} expires in ${residualTime(left)}, on ${until} (under --crit-days ${thresholds.critDays})${how}`,
     };
   }
   if (left < thresholds.warnDays * DAY_MS) {
     return {
       status: severityOf('cert-expiring'),
       code: 'cert-expiring',
-      message: `${name} expires in ${residualTime(left)}, on ${until} (under --warn-days ${thresholds.warnDays})`,
+      message: `${name} expires in ${residualTime(left)}, on ${until} (under --warn-days ${thresholds.warnDays})${how}`,
+    };
+  }
+  const window = leafRenewal?.autoRenewWithinDays ?? null;
+  if (window !== null && left <= window * DAY_MS) {
+    return {
+      status: severityOf('cert-expiring', 'auto-renews'),
+      code: 'cert-expiring',
+      grade: 'auto-renews',
+      message: `${name} expires in ${residualTime(left)}, on ${until}, inside its renewal window${how}`,
     };
   }
   return { status: 'ok', message: `${name} valid until ${until} (${residualTime(left)} left), issued by CN=${commonName(cert.issuer)}` };
@@ -136,9 +154,10 @@ export function certificateData(located: LocatedCertificate, now: Date): Record<
 }
 
 /** One finding for one certificate: its validity verdict and its data. */
-export function certificateFinding(located: LocatedCertificate, subject: string, now: Date, thresholds: Thresholds): Finding {
-  const { code, grade, message } = judgeValidity(located.cert, now, thresholds);
+export function certificateFinding(located: LocatedCertificate, subject: string, now: Date, thresholds: Thresholds, renewal?: RenewalContext | null): Finding {
+  const { code, grade, message } = judgeValidity(located.cert, now, thresholds, renewal);
   const data = certificateData(located, now);
+  if (grade === 'auto-renews') data['renewal'] = 'auto';
   const about = certificateAbout(located);
   if (code === undefined) return { status: 'ok', subject, message, data, about };
   return raise({ code, ...(grade ? { grade } : {}), subject, message, data, about });
@@ -268,6 +287,7 @@ export function certificateFindings(
   base: { subject: string; name: string; source: string; role?: CertificateRole; path?: string },
   ctx: Pick<CheckContext, 'now' | 'options'>,
   located: LocatedCertificate[],
+  renewal?: RenewalContext | null,
 ): Finding[] {
   const n = read.certificates.length;
   const findings = read.certificates.map((cert, i) => {
@@ -280,7 +300,7 @@ export function certificateFindings(
       ...(base.path !== undefined ? { path: base.path } : {}),
     };
     located.push(entry);
-    return certificateFinding(entry, `${base.subject}${suffix}`, ctx.now, ctx.options);
+    return certificateFinding(entry, `${base.subject}${suffix}`, ctx.now, ctx.options, renewal);
   });
   if (read.invalid > 0) {
     findings.push(

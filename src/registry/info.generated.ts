@@ -159,7 +159,7 @@ export const CHECK_INFO: readonly CheckInfo[] = [
   {
     "id": "certs-files",
     "component": "certs",
-    "title": "Certificates on disk: the PKI folder (kubeadm files, bundles) and the kubeconfigs next to it",
+    "title": "Certificates on disk: the PKI folder (each distribution's files, bundles) and the kubeconfigs next to it",
     "needs": [],
     "codes": [
       "cert-expired",

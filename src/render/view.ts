@@ -473,6 +473,8 @@ export function viewOf(report: Report): ReportView {
 
 function notesOf(report: Report): string[] {
   const notes: string[] = [];
+  const from = report.target.kubeconfigFrom;
+  if (from) notes.push(`No kubeconfig found: used this ${safeText(from.distribution)} node's admin kubeconfig ${safeText(from.path)}.`);
   const cache = report.discoveryCache;
   if (cache) {
     const taken = [plural(cache.hosts.length, 'host'), plural(cache.apiServers.length, 'API server'), plural(cache.etcd.length, 'etcd endpoint')].join(', ');

@@ -86,9 +86,18 @@ export async function frontPki(i: FrontPkiInput): Promise<FrontPki & { extra: Re
         issue(clientCa, { commonName: 'system:kube-apiserver', organization: ['system:masters'], usage: 'client' }),
         issue(serverCa, { commonName: d, organization: [d], usage: 'server', ...names }),
       ]);
-      const [etcdClient, etcdServerClient] = await Promise.all([
+      const [etcdClient, etcdServerClient, etcdPeer] = await Promise.all([
         issue(i.pki.authorities.etcdCa, { commonName: 'etcd-client', usage: 'client' }),
         issue(i.pki.authorities.etcdCa, { commonName: 'etcd-server', usage: 'client' }),
+        issue(i.pki.authorities.etcdCa, { commonName: 'etcd-peer', usage: 'client' }),
+      ]);
+      // The other client certificates k3s and RKE2 make in server/tls on every server.
+      const [controller, scheduler, kubeProxy, programController, authProxy] = await Promise.all([
+        issue(clientCa, { commonName: 'system:kube-controller-manager', usage: 'client' }),
+        issue(clientCa, { commonName: 'system:kube-scheduler', usage: 'client' }),
+        issue(clientCa, { commonName: 'system:kube-proxy', usage: 'client' }),
+        issue(clientCa, { commonName: `system:${d}-controller`, usage: 'client' }),
+        issue(requestHeaderCa, { commonName: 'system:auth-proxy', usage: 'client' }),
       ]);
       return {
         servingCa: serverCa,
@@ -106,6 +115,12 @@ export async function frontPki(i: FrontPkiInput): Promise<FrontPki & { extra: Re
           supervisor,
           'etcd/client': etcdClient,
           'etcd/server-client': etcdServerClient,
+          'etcd/peer-server-client': etcdPeer,
+          'client-controller': controller,
+          'client-scheduler': scheduler,
+          'client-kube-proxy': kubeProxy,
+          [`client-${d}-controller`]: programController,
+          'client-auth-proxy': authProxy,
         },
       };
     }
@@ -116,7 +131,15 @@ export async function frontPki(i: FrontPkiInput): Promise<FrontPki & { extra: Re
         issue(ca, { commonName: 'admin', organization: ['system:masters'], usage: 'client' }),
         createCa('front-proxy-ca'),
       ]);
-      return { servingCa: ca, serving: server, clientCa: ca, admin, adminUser: 'admin', extra: { ca, server, 'front-proxy-ca': frontProxyCa } };
+      const frontProxyClient = await issue(frontProxyCa, { commonName: 'front-proxy-client', usage: 'client' });
+      return {
+        servingCa: ca,
+        serving: server,
+        clientCa: ca,
+        admin,
+        adminUser: 'admin',
+        extra: { ca, server, 'front-proxy-ca': frontProxyCa, 'front-proxy-client': frontProxyClient },
+      };
     }
     case 'openshift': {
       const [lbSigner, adminSigner] = await Promise.all([createCa(`kube-apiserver-lb-signer`), createCa('admin-kubeconfig-signer')]);
@@ -193,6 +216,7 @@ export async function writeRancherNodeFiles(i: RancherNodeInput): Promise<NodeFi
     pair(tls, 'serving-kube-apiserver', x['serving-kube-apiserver']!),
     pair(tls, 'client-admin', x['client-admin']!),
     pair(tls, 'client-kube-apiserver', x['client-kube-apiserver']!),
+    ...['client-controller', 'client-scheduler', 'client-kube-proxy', `client-${d}-controller`, 'client-auth-proxy'].map((base) => pair(tls, base, x[base]!)),
     put(join(tls, 'dynamic-cert.json'), JSON.stringify({ note: 'dynamiclistener cache' })),
   ]);
   let etcdClient: NodeFiles['etcdClient'] = null;
@@ -204,6 +228,7 @@ export async function writeRancherNodeFiles(i: RancherNodeInput): Promise<NodeFi
       put(join(etcd, 'peer-ca.crt'), etcdCa.certPem),
       pair(etcd, 'client', x['etcd/client']!),
       pair(etcd, 'server-client', x['etcd/server-client']!),
+      pair(etcd, 'peer-server-client', x['etcd/peer-server-client']!),
     ]);
     etcdClient = { caFile: join(etcd, 'server-ca.crt'), certFile: join(etcd, 'client.crt'), keyFile: join(etcd, 'client.key') };
     const self = i.node;
@@ -261,6 +286,7 @@ export async function writeMicrok8sNodeFiles(
     pair(certs, 'ca', front.extra.ca!),
     pair(certs, 'server', front.extra.server!),
     pair(certs, 'front-proxy-ca', front.extra['front-proxy-ca']!),
+    pair(certs, 'front-proxy-client', front.extra['front-proxy-client']!),
   ]);
   const adminKubeconfig = join(current, 'credentials', 'client.config');
   await put(

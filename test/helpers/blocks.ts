@@ -92,6 +92,13 @@ export const BLOCKS = {
   demoKept: 195,
   standinMembersReal: 196,
   standinMembersStandin: 197,
+  // node paths (each distribution's files on a control-plane node): the high end of the certs
+  // area, as blocks above 255 do not exist (a block is the second octet of 127.b.0.0/16)
+  nodePathsKubeadm: 64,
+  nodePathsK3s: 65,
+  nodePathsK3sEtcd: 66,
+  nodePathsRke2: 67,
+  nodePathsMicrok8s: 68,
   // benchmarks (bench/*.mjs): 150-169; bench/unreachable.mjs: 150, bench/fanout.mjs: 151, bench/scale.mjs: 152,
   // bench/sim-startup.mjs: 153
 } as const;

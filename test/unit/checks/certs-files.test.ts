@@ -5,6 +5,7 @@ import { certsFiles } from '../../../src/checks/certs-files.js';
 import type { FilesProbe } from '../../../src/probes/types.js';
 import { createCa, issue, type Issued } from '../../../src/sim/pki.js';
 import { fakeContext } from '../../helpers/fake-context.js';
+import { expectedCertificates } from '../../../src/shape/pki-layout.js';
 
 type Entry = string | 'unreadable';
 
@@ -72,16 +73,22 @@ describe('certs-files', () => {
     ]);
   });
 
-  it('reads a folder not laid out by kubeadm (k3s server/tls) for what it holds, expecting nothing', async () => {
+  it("judges a k3s server/tls folder against k3s's own list: its missing files are findings, kubeadm's never", async () => {
     const dir = '/var/lib/rancher/k3s/server/tls';
     const findings = await run(
       { [`${dir}/server-ca.crt`]: ca.certPem, [`${dir}/serving-kube-apiserver.crt`]: leaf.certPem, [`${dir}/serving-kube-apiserver.key`]: leaf.keyPem },
       dir,
     );
-    expect(findings.map((f) => [f.subject, f.status])).toEqual([
-      [`${dir}/server-ca.crt`, 'ok'],
-      [`${dir}/serving-kube-apiserver.crt`, 'ok'],
-    ]);
+    expect(findings.filter((f) => f.status === 'ok').map((f) => f.subject)).toEqual([`${dir}/server-ca.crt`, `${dir}/serving-kube-apiserver.crt`]);
+    const missing = findings.filter((f) => f.code === 'cert-file-missing').map((f) => f.subject.slice(dir.length + 1));
+    const k3sTop = expectedCertificates('k3s')
+      .filter((e) => !e.etcdOnly)
+      .map((e) => e.file);
+    expect(missing.sort()).toEqual(k3sTop.filter((f) => f !== 'server-ca.crt' && f !== 'serving-kube-apiserver.crt').sort());
+    expect(missing).not.toContain('ca.crt');
+    expect(missing).not.toContain('apiserver.crt');
+    // No etcd/ folder: no embedded etcd, so its certificates are not expected.
+    expect(missing.some((f) => f.startsWith('etcd/'))).toBe(false);
   });
 
   it('skips with a hint when there is no PKI folder at all', async () => {
