@@ -16,7 +16,7 @@ import { selectChecks } from './engine/select.js';
 import { createFacts } from './observe/facts.js';
 import { createMemo, type ObserveScope } from './observe/scope.js';
 import type { Check, CheckContext, Report } from './engine/types.js';
-import type { CheckOptions } from './options.js';
+import { deadlineFor, type CheckOptions } from './options.js';
 import { applyPolicy } from './config/policy.js';
 import type { ResultPolicy } from './config/types.js';
 import { createProbes } from './probes/index.js';
@@ -51,9 +51,6 @@ export interface RunEnvironment {
   /** The --concurrency slots, when several runs share them (runMany); default: the run's own. */
   limit?: Limiter;
 }
-
-/** Multiple of --timeout after which a whole check is cut off (it makes many probes). */
-const CHECK_GUARD_FACTOR = 20;
 
 /**
  * With no kubeconfig, no endpoint flag and no PKI folder every check would skip and the run
@@ -121,8 +118,12 @@ export async function runDiagnosis(options: CheckOptions, environment: RunEnviro
     early.discoveryDone();
     for (const note of targets.notes) log(note);
     environment.progress?.begin(checks.length);
+    const deadlineMs = options.deadlineMs ?? deadlineFor(options.timeoutMs);
+    const cut: string[] = [];
     const raw = await runChecks(checks, ctx, {
-      checkTimeoutMs: Math.max(options.timeoutMs * CHECK_GUARD_FACTOR, 10_000),
+      // What discovery left of the run's --deadline (a tenth of it at least, so the checks can say what they could not finish).
+      checkTimeoutMs: Math.round(Math.max(deadlineMs - (performance.now() - started), deadlineMs / 10)),
+      onBudgetSpent: (check) => cut.push(check),
       ...(environment.progress ? { onProgress: environment.progress.onCheck } : {}),
     });
     const results = environment.policy ? applyPolicy(raw, environment.policy) : raw;
@@ -134,6 +135,7 @@ export async function runDiagnosis(options: CheckOptions, environment: RunEnviro
       durationMs: Math.round(performance.now() - started),
       results,
       ...(targets.fromCache ? { discoveryCache: targets.fromCache } : {}),
+      deadlineReached: { deadlineMs, checks: cut },
     });
   } finally {
     environment.progress?.end();

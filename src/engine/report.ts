@@ -15,6 +15,8 @@ export interface ReportInput {
   durationMs: number;
   results: Result[];
   discoveryCache?: DiscoveryCacheUse;
+  /** The checks the run's --deadline cut short, and the deadline; absent when none was. */
+  deadlineReached?: { deadlineMs: number; checks: string[] };
 }
 
 /** Puts each result's fields in the contract's order and adds the catalogue text to problems. */
@@ -68,6 +70,7 @@ export function buildReport(input: ReportInput): Report {
     timedOut: [...new Set(input.results.flatMap((r) => r.timedOut ?? []))],
     ...(input.discoveryCache ? { discoveryCache: input.discoveryCache } : {}),
     results: input.results.map(withCatalogue),
+    ...(input.deadlineReached && input.deadlineReached.checks.length > 0 ? { deadlineReached: input.deadlineReached } : {}),
   };
 }
 
