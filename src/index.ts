@@ -5,11 +5,12 @@ import { CHECKS } from './registry/index.js';
 import { DISCOVERERS, discoverersFor, discoverTargets } from './discovery/discover.js';
 import { targetsFromFlags } from './discovery/index.js';
 import { kubeconfigWarnings, loadKubeconfig } from './discovery/kubeconfig.js';
-import { createLimiter, type Limiter } from './engine/limit.js';
+import { createLimiter, fanoutShare, type Limiter } from './engine/limit.js';
+import { capByOpenFiles } from './util/open-files.js';
 import { createFairLimiter } from './engine/fair-limit.js';
 import { startEarlyProbes } from './engine/early-probes.js';
 import { fileCacheStore, readOnce, targetsWithCache } from './discovery/cache.js';
-import { limitProbes, type ProbeTrace } from './engine/limited-probes.js';
+import { limitProbes, type Lanes, type ProbeTrace } from './engine/limited-probes.js';
 import { buildReport } from './engine/report.js';
 import { runChecks } from './engine/runner.js';
 import { selectChecks } from './engine/select.js';
@@ -71,6 +72,14 @@ function requireSomethingToCheck(targets: Targets): void {
   }
 }
 
+/** The priority lanes of a run: its API server and etcd endpoints (as discovery adds them) never queue behind the fan-out. */
+function lanesFor(targets: Targets, concurrency: number): Lanes {
+  return {
+    fanout: createLimiter(fanoutShare(concurrency)),
+    priority: (host, port) => [targets.kubeServer, ...targets.apiServers, ...targets.etcd].some((e) => e !== null && e.host === host && e.port === port),
+  };
+}
+
 /** --debug: one line per probe, in the order they end, with times from the start of the run. */
 function probeTimeline(runStarted: number, log: (line: string) => void): ProbeTrace {
   return ({ what, askedAt, waitedMs, ms, outcome }) => {
@@ -100,9 +109,20 @@ export async function runDiagnosis(options: CheckOptions, environment: RunEnviro
   environment.signal?.addEventListener('abort', onAbort, { once: true });
   // Interrupted before the run began: the listener above would never be called.
   if (environment.signal?.aborted) controller.abort();
-  const limit = environment.limit ?? createLimiter(options.concurrency);
+  // Never more sockets than the open-file limit allows: past it every connect fails with EMFILE.
+  const concurrency = capByOpenFiles(options.concurrency);
+  if (concurrency < options.concurrency) log(`--concurrency ${options.concurrency} capped to ${concurrency} by the open-file limit (ulimit -n)`);
+  const limit = environment.limit ?? createLimiter(concurrency);
+  const lanes = lanesFor(targets, concurrency);
   const trace = options.debug ? probeTimeline(started, log) : undefined;
-  const scope: ObserveScope = { targets, probes: limitProbes(probeSet.probes, limit, trace), options, signal: controller.signal, memo: createMemo(), log };
+  const scope: ObserveScope = {
+    targets,
+    probes: limitProbes(probeSet.probes, limit, trace, lanes),
+    options,
+    signal: controller.signal,
+    memo: createMemo(),
+    log,
+  };
   const ctx: CheckContext = { facts: createFacts(scope), targets, now: startedAt, signal: controller.signal, options, log };
   const cacheStore = environment.discoveryCache === false ? null : readOnce(fileCacheStore);
   const flagged = { hosts: options.hosts.length > 0, apiservers: options.apiservers.length > 0 };
@@ -110,6 +130,7 @@ export async function runDiagnosis(options: CheckOptions, environment: RunEnviro
     raw: probeSet.probes,
     limit,
     trace,
+    lanes,
     targets: () => targetsWithCache(environment.env, targets, flagged, cacheStore),
     factsFor: (earlyTargets, probes) => createFacts({ ...scope, targets: earlyTargets, probes }),
   });
@@ -165,7 +186,7 @@ export interface RunManyEnvironment extends Omit<RunEnvironment, 'limit' | 'prog
  */
 export async function runMany(optionsList: readonly CheckOptions[], environment: RunManyEnvironment): Promise<ClusterRun[]> {
   if (optionsList.length === 0) return [];
-  const shared = createFairLimiter(optionsList[0]!.concurrency);
+  const shared = createFairLimiter(capByOpenFiles(optionsList[0]!.concurrency));
   const each = environment.each ?? ((diagnose) => diagnose());
   return Promise.all(
     optionsList.map(async (options): Promise<ClusterRun> => {

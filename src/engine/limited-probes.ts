@@ -86,12 +86,26 @@ function rememberHung(raw: KubeProbe, run: Run): KubeProbe {
   };
 }
 
-export function limitProbes(probes: Probes, limit: Limit, trace?: ProbeTrace): Probes {
+/**
+ * Priority lanes: probes of the control plane's own endpoints take the shared slots directly;
+ * every other socket probe (kubelets, ports on every host) first takes a slot of `fanout`,
+ * which holds fewer than the shared limit, so the control plane never queues behind them.
+ */
+export interface Lanes {
+  /** Shared by every wrapper of one run's probes (the early lane's and the checks'). */
+  fanout: Limit;
+  /** Whether host:port is an API server or etcd endpoint of the run. */
+  priority(host: string, port: number): boolean;
+}
+
+export function limitProbes(probes: Probes, limit: Limit, trace?: ProbeTrace, lanes?: Lanes): Probes {
   const run = runner(limit, trace);
+  const fanout = lanes ? runner((fn) => lanes.fanout(() => limit(fn)), trace) : run;
+  const socket = (host: string, port: number): Run => (lanes && !lanes.priority(host, port) ? fanout : run);
   const kube: KubeProbe | null = probes.kube && rememberHung(probes.kube, run);
   return {
-    tcp: (h, p, d) => run(`tcp ${h}:${p}`, () => probes.tcp(h, p, d)),
-    tls: (h, p, o) => run(`tls ${h}:${p}`, () => probes.tls(h, p, o)),
+    tcp: (h, p, d) => socket(h, p)(`tcp ${h}:${p}`, () => probes.tcp(h, p, d)),
+    tls: (h, p, o) => socket(h, p)(`tls ${h}:${p}`, () => probes.tls(h, p, o)),
     kube,
     etcd: probes.etcd && limitEtcd(probes.etcd, run),
     files: probes.files,
