@@ -20,7 +20,8 @@ const cronJob = parseAllDocuments(readFileSync('deploy/cronjob.yaml', 'utf8'))
   .map((d) => d.toJSON())
   .find((d) => d.kind === 'CronJob');
 const container = cronJob.spec.jobTemplate.spec.template.spec.containers[0];
-const args = container.args;
+// BENCH_EXTRA_ARGS (space-separated) adds flags, e.g. `--skip certs-served` to time the rest alone.
+const args = [...container.args, ...(process.env.BENCH_EXTRA_ARGS ?? '').split(' ').filter(Boolean)];
 const containerEnv = Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value]));
 
 const work = mkdtempSync(join(tmpdir(), 'k8sdoc-bench-hung-kubelets-'));
