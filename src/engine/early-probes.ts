@@ -10,6 +10,7 @@ import type { Facts } from '../observe/facts.js';
 import type { Probes } from '../probes/types.js';
 import { limitProbes, type Lanes, type ProbeTrace } from './limited-probes.js';
 import { createLimiter, type Limiter } from './limit.js';
+import { capByOpenFiles } from '../util/open-files.js';
 import type { Check, CheckContext } from './types.js';
 
 export interface EarlyProbes {
@@ -38,7 +39,8 @@ export function startEarlyProbes(
    */
   o: { raw: Probes; limit: Limiter; trace?: ProbeTrace; lanes?: Lanes; targets: () => Promise<Targets>; factsFor: (targets: Targets, probes: Probes) => Facts },
 ): EarlyProbes {
-  const concurrency = ctx.options.concurrency;
+  // The run's slots as the open-file limit caps them, as runDiagnosis's limiter holds them.
+  const concurrency = capByOpenFiles(ctx.options.concurrency);
   const lane = createLimiter(earlyShare(concurrency));
   const early = <T>(fn: () => Promise<T>) => lane(() => o.limit(fn));
   const probes = limitProbes(o.raw, early, o.trace, o.lanes);

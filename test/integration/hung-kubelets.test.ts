@@ -11,7 +11,8 @@ import { HangingListener } from '../../src/sim/faults.js';
 import { buildScenario } from '../../src/sim/scenarios/index.js';
 import { workerName, type NodeSpec } from '../../src/sim/scenarios/spec.js';
 import { BLOCKS } from '../helpers/blocks.js';
-import { parseJsonReport, runCli } from '../helpers/cli.js';
+import { BIN, emptyHome, parseJsonReport, runCli } from '../helpers/cli.js';
+import { spawn } from 'node:child_process';
 
 const WORKERS = 240;
 const STOPPED = 120;
@@ -81,5 +82,39 @@ describe('hung kubelets within the run budget', () => {
     const health = report.results.filter((r) => r.check === 'apiserver-health');
     expect(health.length).toBeGreaterThan(0);
     expect(health.every((r) => r.status === 'ok')).toBe(true);
+  });
+
+  it('under ulimit -n 64 with --concurrency 512: the probes fit the open-file limit, no EMFILE reads as a dead host', async () => {
+    const args = [
+      'check',
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+      '--only',
+      'kubelet,apiserver',
+      '--timeout',
+      '1s',
+      '--concurrency',
+      '512',
+      '--deadline',
+      '4s',
+      '-o',
+      'json',
+      '--debug',
+    ];
+    const quoted = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ');
+    const run = await new Promise<{ code: number | null; stdout: string; stderr: string; ms: number }>((done) => {
+      const child = spawn('sh', ['-c', `ulimit -n 64 && exec ${quoted}`], { env: { PATH: process.env.PATH, HOME: emptyHome() } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      child.once('close', (code) => done({ code, stdout, stderr, ms: 0 }));
+    });
+    expect(run.stderr).toContain('--concurrency 512 capped to 16 by the open-file limit (ulimit -n)');
+    const report = parseJsonReport(run);
+    expect(JSON.stringify(report.results)).not.toMatch(/EMFILE|too many open files/i);
+    expect(report.results.filter((r) => r.check === 'apiserver-health').every((r) => r.status === 'ok')).toBe(true);
+    const dead = new Set(report.results.filter((r) => r.check === 'kubelet' && r.code === 'kubelet-unreachable').map((r) => r.data?.['node']));
+    for (let i = 0; i < STOPPED; i++) expect(dead.has(workerName(i, WORKERS)), workerName(i, WORKERS)).toBe(true);
   });
 });
