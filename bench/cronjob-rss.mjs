@@ -17,13 +17,16 @@ if (!existsSync('/usr/bin/time')) throw new Error('needs /usr/bin/time (Debian p
 const cronJob = parseAllDocuments(readFileSync('deploy/cronjob.yaml', 'utf8'))
   .map((d) => d.toJSON())
   .find((d) => d.kind === 'CronJob');
-const args = cronJob.spec.jobTemplate.spec.template.spec.containers[0].args;
+const container = cronJob.spec.jobTemplate.spec.template.spec.containers[0];
+const args = container.args;
+// The container's own environment (NODE_OPTIONS bounds the heap there).
+const containerEnv = Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value]));
 
 const work = mkdtempSync(join(tmpdir(), 'k8sdoc-bench-cronjob-'));
 const { startCluster } = await loadSimulator({ 'cluster.js': ['startCluster'] }, work);
 
-async function peakRss(argv) {
-  const child = spawn('/usr/bin/time', ['-v', ...argv], { env: { PATH: process.env.PATH, HOME: work }, stdio: ['ignore', 'ignore', 'pipe'] });
+async function peakRss(argv, extraEnv = {}) {
+  const child = spawn('/usr/bin/time', ['-v', ...argv], { env: { PATH: process.env.PATH, HOME: work, ...extraEnv }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
   await new Promise((r) => child.once('close', r));
@@ -36,11 +39,13 @@ try {
   const ours = [];
   const bare = [];
   for (let i = 0; i < RUNS; i++) {
-    ours.push(await peakRss([process.execPath, bin, ...args, '--kubeconfig', cluster.kubeconfigPath]));
+    ours.push(await peakRss([process.execPath, bin, ...args, '--kubeconfig', cluster.kubeconfigPath], containerEnv));
     bare.push(await peakRss([process.execPath, '-e', '0']));
   }
   const fmt = (v) => `${v.toFixed(0)} MB`;
-  console.log(`cronjob args (${args.join(' ')}) on 5,000 nodes: peak RSS median ${fmt(median(ours))}, max ${fmt(Math.max(...ours))} (${RUNS} runs)`);
+  console.log(
+    `cronjob env ${JSON.stringify(containerEnv)}, args (${args.join(' ')}) on 5,000 nodes: peak RSS median ${fmt(median(ours))}, max ${fmt(Math.max(...ours))} (${RUNS} runs)`,
+  );
   console.log(`bare node -e 0: peak RSS median ${fmt(median(bare))}; ratio ${(median(ours) / median(bare)).toFixed(1)}x`);
 } finally {
   await cluster.stop();

@@ -5,18 +5,19 @@ import { CHECKS } from './registry/index.js';
 import { DISCOVERERS, discoverersFor, discoverTargets } from './discovery/discover.js';
 import { targetsFromFlags } from './discovery/index.js';
 import { kubeconfigWarnings, loadKubeconfig, nodeEnvironmentOf, type NodeEnvironment } from './discovery/kubeconfig.js';
-import { createLimiter, type Limiter } from './engine/limit.js';
+import { createLimiter, fanoutShare, type Limiter } from './engine/limit.js';
+import { capByOpenFiles } from './util/open-files.js';
 import { createFairLimiter } from './engine/fair-limit.js';
 import { startEarlyProbes } from './engine/early-probes.js';
 import { fileCacheStore, readOnce, targetsWithCache } from './discovery/cache.js';
-import { limitProbes, type ProbeTrace } from './engine/limited-probes.js';
+import { limitProbes, type Lanes, type ProbeTrace } from './engine/limited-probes.js';
 import { buildReport } from './engine/report.js';
 import { runChecks } from './engine/runner.js';
 import { selectChecks } from './engine/select.js';
 import { createFacts } from './observe/facts.js';
 import { createMemo, type ObserveScope } from './observe/scope.js';
 import type { Check, CheckContext, Report } from './engine/types.js';
-import type { CheckOptions } from './options.js';
+import { deadlineFor, type CheckOptions } from './options.js';
 import { applyPolicy } from './config/policy.js';
 import type { ResultPolicy } from './config/types.js';
 import { createProbes } from './probes/index.js';
@@ -54,9 +55,6 @@ export interface RunEnvironment {
   node?: NodeEnvironment;
 }
 
-/** Multiple of --timeout after which a whole check is cut off (it makes many probes). */
-const CHECK_GUARD_FACTOR = 20;
-
 /**
  * With no kubeconfig, no endpoint flag and no PKI folder every check would skip and the run
  * would end "OK": a smoke test must not pass on that, so it is a usage error (exit 2).
@@ -74,6 +72,14 @@ function requireSomethingToCheck(targets: Targets): void {
       "nothing to check: no kubeconfig found (KUBECONFIG, ~/.kube/config, or as root a node's admin kubeconfig such as /etc/kubernetes/admin.conf) and no --apiserver, --etcd, --hosts or --pki-dir given; pass one, or try 'k8sdoc demo'",
     );
   }
+}
+
+/** The priority lanes of a run: its API server and etcd endpoints (as discovery adds them) never queue behind the fan-out. */
+function lanesFor(targets: Targets, concurrency: number): Lanes {
+  return {
+    fanout: createLimiter(fanoutShare(concurrency)),
+    priority: (host, port) => [targets.kubeServer, ...targets.apiServers, ...targets.etcd].some((e) => e !== null && e.host === host && e.port === port),
+  };
 }
 
 /** --debug: one line per probe, in the order they end, with times from the start of the run. */
@@ -106,9 +112,20 @@ export async function runDiagnosis(options: CheckOptions, environment: RunEnviro
   environment.signal?.addEventListener('abort', onAbort, { once: true });
   // Interrupted before the run began: the listener above would never be called.
   if (environment.signal?.aborted) controller.abort();
-  const limit = environment.limit ?? createLimiter(options.concurrency);
+  // Never more sockets than the open-file limit allows: past it every connect fails with EMFILE.
+  const concurrency = capByOpenFiles(options.concurrency);
+  if (concurrency < options.concurrency) log(`--concurrency ${options.concurrency} capped to ${concurrency} by the open-file limit (ulimit -n)`);
+  const limit = environment.limit ?? createLimiter(concurrency);
+  const lanes = lanesFor(targets, concurrency);
   const trace = options.debug ? probeTimeline(started, log) : undefined;
-  const scope: ObserveScope = { targets, probes: limitProbes(probeSet.probes, limit, trace), options, signal: controller.signal, memo: createMemo(), log };
+  const scope: ObserveScope = {
+    targets,
+    probes: limitProbes(probeSet.probes, limit, trace, lanes),
+    options,
+    signal: controller.signal,
+    memo: createMemo(),
+    log,
+  };
   const ctx: CheckContext = { facts: createFacts(scope), targets, now: startedAt, signal: controller.signal, options, log };
   const cacheStore = environment.discoveryCache === false ? null : readOnce(fileCacheStore);
   const flagged = { hosts: options.hosts.length > 0, apiservers: options.apiservers.length > 0 };
@@ -116,6 +133,7 @@ export async function runDiagnosis(options: CheckOptions, environment: RunEnviro
     raw: probeSet.probes,
     limit,
     trace,
+    lanes,
     targets: () => targetsWithCache(environment.env, targets, flagged, cacheStore),
     factsFor: (earlyTargets, probes) => createFacts({ ...scope, targets: earlyTargets, probes }),
   });
@@ -124,8 +142,12 @@ export async function runDiagnosis(options: CheckOptions, environment: RunEnviro
     early.discoveryDone();
     for (const note of targets.notes) log(note);
     environment.progress?.begin(checks.length);
+    const deadlineMs = options.deadlineMs ?? deadlineFor(options.timeoutMs);
+    const cut: string[] = [];
     const raw = await runChecks(checks, ctx, {
-      checkTimeoutMs: Math.max(options.timeoutMs * CHECK_GUARD_FACTOR, 10_000),
+      // What discovery left of the run's --deadline (a tenth of it at least, so the checks can say what they could not finish).
+      checkTimeoutMs: Math.round(Math.max(deadlineMs - (performance.now() - started), deadlineMs / 10)),
+      onBudgetSpent: (check) => cut.push(check),
       ...(environment.progress ? { onProgress: environment.progress.onCheck } : {}),
     });
     const results = environment.policy ? applyPolicy(raw, environment.policy) : raw;
@@ -149,6 +171,7 @@ export async function runDiagnosis(options: CheckOptions, environment: RunEnviro
             },
           }
         : {}),
+      deadlineReached: { deadlineMs, checks: cut },
     });
   } finally {
     environment.progress?.end();
@@ -178,7 +201,7 @@ export interface RunManyEnvironment extends Omit<RunEnvironment, 'limit' | 'prog
  */
 export async function runMany(optionsList: readonly CheckOptions[], environment: RunManyEnvironment): Promise<ClusterRun[]> {
   if (optionsList.length === 0) return [];
-  const shared = createFairLimiter(optionsList[0]!.concurrency);
+  const shared = createFairLimiter(capByOpenFiles(optionsList[0]!.concurrency));
   const each = environment.each ?? ((diagnose) => diagnose());
   return Promise.all(
     optionsList.map(async (options): Promise<ClusterRun> => {

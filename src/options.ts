@@ -3,7 +3,6 @@
 import { UsageError } from './errors.js';
 import { parseBytes, parseChoice, parseDuration, parseHost, parseInteger, parseList } from './util/parse.js';
 import { DISTRIBUTIONS, type Distribution } from './shape/types.js';
-import { capByOpenFiles } from './util/open-files.js';
 
 /** What --distribution accepts: every distribution the shape inference knows, but not `unknown`. */
 export const DISTRIBUTION_CHOICES = DISTRIBUTIONS.filter((d) => d !== 'unknown');
@@ -36,6 +35,8 @@ export interface CheckOptions {
   /** --problems-only: the verdict and the problems without the tables. */
   problemsOnly: boolean;
   timeoutMs: number;
+  /** Bound on the whole run (--deadline); absent: deadlineFor(timeoutMs). */
+  deadlineMs?: number;
   /** Bound on an exec credential plugin (--auth-timeout); absent: the default. */
   authTimeoutMs?: number;
   concurrency: number;
@@ -159,6 +160,13 @@ export const CHECK_OPTIONS: readonly OptionSpec[] = [
   { flags: '--problems-only', name: 'problemsOnly', kind: 'boolean', description: 'print the verdict and the problems alone, without the tables' },
   { flags: '--timeout <duration>', name: 'timeout', kind: 'duration', defaultText: '3s', description: 'bound on any one network probe (500ms, 3s)' },
   {
+    flags: '--deadline <duration>',
+    name: 'deadline',
+    kind: 'duration',
+    defaultText: '10 x --timeout, at least 10s',
+    description: 'bound on the whole run; a check cut short keeps what it found and says what it could not finish',
+  },
+  {
     flags: '--auth-timeout <duration>',
     name: 'authTimeout',
     kind: 'duration',
@@ -195,6 +203,17 @@ export const CHECK_OPTIONS: readonly OptionSpec[] = [
   { flags: '--debug', name: 'debug', kind: 'boolean', description: 'stack traces and probe logs on stderr' },
 ];
 
+/**
+ * The run's default --deadline: ten rounds of --timeout. Discovery can cost one (a hung API
+ * server), a hung target another, and probes queued behind --concurrency a few more; a run
+ * that needs more than ten is waiting on hosts that will not answer, and its report is worth
+ * more on time than complete. Never under 10 s, so a short --timeout on a large cluster still
+ * leaves time to list and judge it.
+ */
+export function deadlineFor(timeoutMs: number): number {
+  return Math.max(10 * timeoutMs, 10_000);
+}
+
 export interface ResolveEnv {
   /** Whether stdout is a terminal; colour only then. */
   isTTY: boolean;
@@ -226,6 +245,15 @@ export function resolveCheckOptions(raw: Record<string, RawValue>, { isTTY, env 
   if (critDays > warnDays) throw new UsageError(`--crit-days (${critDays}) must not be larger than --warn-days (${warnDays})`);
   const timeoutMs = duration('timeout', '--timeout', '3s');
   if (timeoutMs < 1) throw new UsageError('--timeout must be at least 1ms, like 500ms or 3s');
+  const deadlineMs = (() => {
+    if (str(raw, 'deadline') === null) return deadlineFor(timeoutMs);
+    const ms = duration('deadline', '--deadline', '0s');
+    if (ms < timeoutMs)
+      throw new UsageError(
+        `--deadline (${ms} ms) must be at least --timeout (${timeoutMs} ms): no probe could finish in it; try --deadline ${deadlineFor(timeoutMs) / 1000}s`,
+      );
+    return ms;
+  })();
   const authTimeout = () => {
     const ms = duration('authTimeout', '--auth-timeout', '60s');
     if (ms < 1) throw new UsageError('--auth-timeout must be at least 1ms, like 30s or 2m');
@@ -265,9 +293,11 @@ export function resolveCheckOptions(raw: Record<string, RawValue>, { isTTY, env 
     output: parseChoice(str(raw, 'output') ?? 'table', '--output', OUTPUT_FORMATS),
     problemsOnly: raw.problemsOnly === true,
     timeoutMs,
+    deadlineMs,
     authTimeoutMs: authTimeout(),
     // Never more sockets at once than the open-file limit leaves room for (`ulimit -n`).
-    concurrency: capByOpenFiles(parseInteger(str(raw, 'concurrency') ?? '32', '--concurrency', 1, 1024)),
+    // Capped by the open-file limit when the run starts (index.ts), where --debug can say so.
+    concurrency: parseInteger(str(raw, 'concurrency') ?? '32', '--concurrency', 1, 1024),
     warnDays,
     critDays,
     failOn: parseChoice(str(raw, 'failOn') ?? 'crit', '--fail-on', FAIL_ON_LEVELS),

@@ -2,6 +2,9 @@
 // any completed handshake means the process answers. Where the credentials may get
 // nodes/proxy, the kubelet's own /healthz through the API server as well. For a NotReady node
 // the message says which story it is: kubelet down, or kubelet up but cut off or starved.
+// Kubelets whose lease stopped renewing on a NotReady node are known dead without a dial;
+// only a sample of them is dialled (judge/kubelet-plan.ts). Dials the run's budget leaves no
+// time for are counted in one line, never lost with the rest.
 import { raise } from '../catalogue/raise.js';
 import { PORTS } from '../judge/ports.js';
 import type { Check, CheckContext, Finding } from '../engine/types.js';
@@ -11,6 +14,9 @@ import type { KubeletAnswer } from '../observe/kubelet.js';
 import { describeKubeletDown } from '../judge/kubelet.js';
 import { NEEDS } from '../engine/needs.js';
 import type { NodeListOutcome, NodeSummary } from '../observe/nodes.js';
+import { OUT_OF_BUDGET, withinBudget } from '../engine/runner.js';
+import { dialSample, planKubeletDials, type HeartbeatLoss } from '../judge/kubelet-plan.js';
+import { formatAge } from '../judge/age.js';
 
 const FORBIDDEN_WHY = 'healthz not checked: needs get nodes/proxy';
 const STOP_KINDS = new Set(['forbidden', 'unauthorized', 'timeout', 'refused']);
@@ -82,6 +88,45 @@ function healthzAsker(ctx: CheckContext, listOk: boolean): (node: NodeSummary) =
   };
 }
 
+/** A kubelet judged from its lease and Ready condition; `why` says why it was not dialled. */
+function lostFinding(host: HostTarget, node: NodeSummary, loss: HeartbeatLoss, why: string): Finding {
+  const port = node.kubeletPort;
+  const lease = loss.noLease
+    ? 'has no lease in kube-node-lease'
+    : loss.leaseAgoMs === null
+      ? 'has never renewed its lease'
+      : `stopped renewing its lease ${formatAge(loss.leaseAgoMs)} ago`;
+  const ready = loss.ready === null ? 'has no Ready condition' : `is NotReady (Ready=${loss.ready}${loss.readyReason ? `, ${loss.readyReason}` : ''})`;
+  return raise({
+    subject: `kubelet ${node.name}`,
+    code: 'kubelet-unreachable',
+    message: `the kubelet ${lease} and node ${node.name} ${ready}: it is down, hung, or cut off from the control plane; not dialled (${why})`,
+    data: {
+      node: node.name,
+      host: host.address,
+      port,
+      nodeReady: loss.ready === 'False' ? false : null,
+      kubelet: 'not-probed',
+      evidence: 'lease',
+      leaseRenewedSecondsAgo: loss.leaseAgoMs === null ? null : Math.round(loss.leaseAgoMs / 1000),
+    },
+    about: { node: node.name, host: host.address, port },
+  });
+}
+
+/** Kubelets the budget left no time to probe, in one line: how many, and the first few. */
+function cutFinding(cut: HostTarget[], ctx: CheckContext): Finding {
+  const names = cut.map((h) => h.name ?? h.address);
+  const shown = names.slice(0, 5).join(', ') + (names.length > 5 ? `, and ${names.length - 5} more` : '');
+  const deadline = ctx.options.deadlineMs === undefined ? '' : ` (--deadline ${ctx.options.deadlineMs / 1000}s)`;
+  return {
+    status: 'skip',
+    subject: 'kubelet',
+    message: `${cut.length} kubelet${cut.length === 1 ? '' : 's'} not probed within the budget${deadline}: ${shown}`,
+    data: { notProbed: cut.length, hosts: cut.map((h) => h.address) },
+  };
+}
+
 function finding(ctx: CheckContext, p: Probed): Finding {
   const name = p.host.name ?? p.node?.name;
   const subject = `kubelet ${name ?? p.host.address}`;
@@ -122,11 +167,15 @@ function finding(ctx: CheckContext, p: Probed): Finding {
   return { status: 'ok', subject, about, message: `${answered}${healthz}${notReady}`, data };
 }
 
+type Outcome = { kind: 'probed'; probed: Probed } | { kind: 'lost'; finding: Finding } | { kind: 'cut'; host: HostTarget };
+
 export const kubelet: Check = {
   // The kubelet port is the node's own (from the node list) when discovery finds one; the
   // default is right for nearly every cluster, and a wrong guess only leaves a probe unused.
+  // Only the first round of slots: before the node list is in, a dial may be one the leases
+  // make needless, and thousands queued here would hold up the ones that matter.
   prewarm(ctx) {
-    for (const h of ctx.targets.hosts) void ctx.facts.kubelet(h.address, PORTS.kubelet).catch(() => undefined);
+    for (const h of ctx.targets.hosts.slice(0, dialSample(ctx.options.concurrency))) void ctx.facts.kubelet(h.address, PORTS.kubelet).catch(() => undefined);
   },
   id: 'kubelet',
   component: 'kubelet',
@@ -140,18 +189,39 @@ export const kubelet: Check = {
     // down or hung must not cost another --timeout for the list.
     const list: NodeListOutcome =
       (await NEEDS.api(ctx)) === null ? await ctx.facts.nodes() : { kind: 'failed', message: 'API server unreachable', timedOut: false };
-    const byAddress = new Map(list.kind === 'ok' ? list.nodes.filter((n) => n.address).map((n) => [n.address!, n]) : []);
+    const nodes = list.kind === 'ok' ? list.nodes : [];
+    const byAddress = new Map(nodes.filter((n) => n.address).map((n) => [n.address!, n]));
+    const leases = list.kind === 'ok' && nodes.length > 0 ? await ctx.facts.nodeLeases() : null;
+    const now = (list.kind === 'ok' ? list.serverNow : null) ?? ctx.now;
+    const plan = planKubeletDials(nodes, leases, now, dialSample(ctx.options.concurrency));
+    const notDialled = `the lease and the Ready condition tell; ${plan.sampled} kubelet${plan.sampled === 1 ? '' : 's'} in the same state dialled as a sample`;
     const askHealthz = healthzAsker(ctx, list.kind === 'ok');
-    const probed: Probed[] = await Promise.all(
-      hosts.map(async (host) => {
+    const outcomes: Outcome[] = await Promise.all(
+      hosts.map(async (host): Promise<Outcome> => {
         const node = byAddress.get(host.address);
+        const loss = node ? plan.byLease.get(node.name) : undefined;
+        if (node && loss) return { kind: 'lost', finding: lostFinding(host, node, loss, notDialled) };
         const port = node?.kubeletPort ?? PORTS.kubelet;
-        const answer = await ctx.facts.kubelet(host.address, port);
-        const healthz: Healthz =
-          answer.up && node ? await askHealthz(node) : { kind: 'not-checked', why: 'healthz not checked: the node is not known to the API' };
-        return { host, node, port, answer, healthz };
+        const answer = await withinBudget(ctx, ctx.facts.kubelet(host.address, port));
+        if (answer === OUT_OF_BUDGET) {
+          // A sampled kubelet whose heartbeat is lost is still known dead: only the story is missing.
+          const lost = node && planKubeletDials([node], leases, now, 0).byLease.get(node.name);
+          return node && lost ? { kind: 'lost', finding: lostFinding(host, node, lost, 'the dial did not finish within the budget') } : { kind: 'cut', host };
+        }
+        const asked: Healthz | typeof OUT_OF_BUDGET =
+          answer.up && node ? await withinBudget(ctx, askHealthz(node)) : { kind: 'not-checked', why: 'healthz not checked: the node is not known to the API' };
+        const healthz: Healthz = asked === OUT_OF_BUDGET ? { kind: 'not-checked', why: 'healthz not asked within the budget' } : asked;
+        return { kind: 'probed', probed: { host, node, port, answer, healthz } };
       }),
     );
-    return probed.map((p) => finding(ctx, p));
+    const findings: Finding[] = [];
+    const cut: HostTarget[] = [];
+    for (const o of outcomes) {
+      if (o.kind === 'probed') findings.push(finding(ctx, o.probed));
+      else if (o.kind === 'lost') findings.push(o.finding);
+      else cut.push(o.host);
+    }
+    if (cut.length > 0) findings.push(cutFinding(cut, ctx));
+    return findings;
   },
 };

@@ -1,7 +1,9 @@
 // Is every node Ready? For one that is not: the condition's reason and message, since when,
 // whether its lease in kube-node-lease stopped renewing, and whether its kubelet port answers,
 // because "kubelet down" and "kubelet up but cut off or starved" are fixed differently.
-// Cordoned nodes are named as information, not as a problem.
+// Cordoned nodes are named as information, not as a problem. A node whose lease stopped
+// renewing is judged without dialling its kubelet, past a sample (judge/kubelet-plan.ts), and
+// a dial the run's budget leaves no time for is said to be missing, never waited for.
 import { raise } from '../catalogue/raise.js';
 import type { About, Check, CheckContext, Finding } from '../engine/types.js';
 import { ageOf, formatAge } from '../judge/age.js';
@@ -10,6 +12,14 @@ import { describeKubeletDown } from '../judge/kubelet.js';
 import type { LeaseListOutcome } from '../observe/leases.js';
 import { leaseIsStale } from '../judge/age.js';
 import type { NodeSummary } from '../observe/nodes.js';
+import { OUT_OF_BUDGET, withinBudget } from '../engine/runner.js';
+import { dialSample, planKubeletDials } from '../judge/kubelet-plan.js';
+
+/** Nodes whose kubelet is judged from the lease alone, and how many in that state were dialled. */
+interface Undialled {
+  names: ReadonlySet<string>;
+  sampled: number;
+}
 
 function subjectOf(node: NodeSummary): string {
   return `node ${node.name}`;
@@ -47,9 +57,16 @@ function leaseView(node: NodeSummary, leases: LeaseListOutcome, fallbackNow: Dat
   };
 }
 
-async function kubeletOf(ctx: CheckContext, node: NodeSummary): Promise<{ answer: KubeletAnswer | null; text: string }> {
+async function kubeletOf(ctx: CheckContext, node: NodeSummary, undialled: Undialled): Promise<{ answer: KubeletAnswer | null; text: string }> {
   if (!node.address) return { answer: null, text: 'kubelet not probed (the node has no InternalIP)' };
-  const answer = await ctx.facts.kubelet(node.address, node.kubeletPort);
+  if (undialled.names.has(node.name)) {
+    return {
+      answer: null,
+      text: `kubelet not dialled: its lease and Ready condition say it stopped (${undialled.sampled} in the same state dialled as a sample)`,
+    };
+  }
+  const answer = await withinBudget(ctx, ctx.facts.kubelet(node.address, node.kubeletPort));
+  if (answer === OUT_OF_BUDGET) return { answer: null, text: 'kubelet not probed within the budget' };
   if (answer.up)
     return {
       answer,
@@ -63,7 +80,7 @@ function kubeletData(answer: KubeletAnswer | null): Record<string, unknown> {
   return answer.up ? { kubelet: 'up' } : { kubelet: answer.failure.kind, kubeletStage: answer.stage };
 }
 
-async function judgeNode(ctx: CheckContext, node: NodeSummary, leases: LeaseListOutcome, now: Date): Promise<Finding> {
+async function judgeNode(ctx: CheckContext, node: NodeSummary, leases: LeaseListOutcome, now: Date, undialled: Undialled): Promise<Finding> {
   const ready = node.conditions.find((c) => c.type === 'Ready');
   const lease = leaseView(node, leases, now);
   const leaseData = {
@@ -75,7 +92,7 @@ async function judgeNode(ctx: CheckContext, node: NodeSummary, leases: LeaseList
 
   if (ready?.status === 'True') {
     if (lease.stale === true) {
-      const kubelet = await kubeletOf(ctx, node);
+      const kubelet = await kubeletOf(ctx, node, undialled);
       return raise({
         subject: subjectOf(node),
         about: aboutNode(node),
@@ -104,7 +121,7 @@ async function judgeNode(ctx: CheckContext, node: NodeSummary, leases: LeaseList
     };
   }
 
-  const kubelet = await kubeletOf(ctx, node);
+  const kubelet = await kubeletOf(ctx, node, undialled);
   const memory = node.conditions.find((c) => c.type === 'MemoryPressure' && c.status === 'True');
   const since = ready ? ageOf(ready.lastTransitionTime, now) : null;
   const state = ready
@@ -149,6 +166,9 @@ export const nodesReady: Check = {
     if (list.nodes.length === 0) return [{ status: 'skip', subject: 'nodes', message: 'the cluster has no nodes registered' }];
     const leases = await ctx.facts.nodeLeases();
     const now = list.serverNow ?? ctx.now;
-    return Promise.all(list.nodes.map((node) => judgeNode(ctx, node, leases, now)));
+    // The same plan (and so the same sample and dials) as the kubelet check's.
+    const plan = planKubeletDials(list.nodes, leases, now, dialSample(ctx.options.concurrency));
+    const undialled: Undialled = { names: new Set(plan.byLease.keys()), sampled: plan.sampled };
+    return Promise.all(list.nodes.map((node) => judgeNode(ctx, node, leases, now, undialled)));
   },
 };

@@ -8,8 +8,9 @@
 import type { Targets } from '../discovery/targets.js';
 import type { Facts } from '../observe/facts.js';
 import type { Probes } from '../probes/types.js';
-import { limitProbes, type ProbeTrace } from './limited-probes.js';
+import { limitProbes, type Lanes, type ProbeTrace } from './limited-probes.js';
 import { createLimiter, type Limiter } from './limit.js';
+import { capByOpenFiles } from '../util/open-files.js';
 import type { Check, CheckContext } from './types.js';
 
 export interface EarlyProbes {
@@ -36,12 +37,13 @@ export function startEarlyProbes(
    * `targets`: what is known before discovery, asked only when a selected check prewarms.
    * `factsFor`: the run's facts (the same memo) over these targets and the early lane's probes.
    */
-  o: { raw: Probes; limit: Limiter; trace?: ProbeTrace; targets: () => Promise<Targets>; factsFor: (targets: Targets, probes: Probes) => Facts },
+  o: { raw: Probes; limit: Limiter; trace?: ProbeTrace; lanes?: Lanes; targets: () => Promise<Targets>; factsFor: (targets: Targets, probes: Probes) => Facts },
 ): EarlyProbes {
-  const concurrency = ctx.options.concurrency;
+  // The run's slots as the open-file limit caps them, as runDiagnosis's limiter holds them.
+  const concurrency = capByOpenFiles(ctx.options.concurrency);
   const lane = createLimiter(earlyShare(concurrency));
   const early = <T>(fn: () => Promise<T>) => lane(() => o.limit(fn));
-  const probes = limitProbes(o.raw, early, o.trace);
+  const probes = limitProbes(o.raw, early, o.trace, o.lanes);
   // The ports check plans every socket of a host together (6443, 2379, 2380, 10250): started
   // first, its quick refusals interleave with the slow drops, and the other checks' probes
   // mostly find its connections in the memo. Kubelets first put 5,000 dropped dials ahead of

@@ -54,3 +54,14 @@ export function createLimiter(initialMax: number): Limiter {
     },
   });
 }
+
+/**
+ * Slots the fan-out probes (kubelets and ports on every host) may hold together, so that the
+ * rest of --concurrency stays free for the API server and etcd: their health is the first
+ * thing an on-call reader looks at, and thousands of hung kubelets each hold a slot for a
+ * whole --timeout. A quarter is kept, at most 8 (a run asks the API and etcd only a handful of
+ * questions at once); with --concurrency 1 the one slot is shared, as the user asked.
+ */
+export function fanoutShare(concurrency: number): number {
+  return Math.max(1, concurrency - Math.min(8, Math.floor(concurrency / 4)));
+}

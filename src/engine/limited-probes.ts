@@ -1,6 +1,6 @@
 // Wraps the probes so that every network call takes a slot of --concurrency: 5,000 nodes
 // never open 5,000 sockets at once, whatever the check does.
-import type { EtcdEndpointProbe, EtcdProbeFactory, KubeProbe, Probes } from '../probes/types.js';
+import type { EtcdEndpointProbe, EtcdProbeFactory, KubeOutcome, KubeProbe, Probes } from '../probes/types.js';
 
 type Limit = <T>(fn: () => Promise<T>) => Promise<T>;
 /** One `(probe, work)` pair through the limiter; the probe's name is for the --debug timeline. */
@@ -54,17 +54,58 @@ function limitEtcd(factory: EtcdProbeFactory, run: Run): EtcdProbeFactory {
   };
 }
 
-export function limitProbes(probes: Probes, limit: Limit, trace?: ProbeTrace): Probes {
-  const run = runner(limit, trace);
-  const kube: KubeProbe | null = probes.kube && {
-    server: probes.kube.server,
-    // The path without its query: a continue token is long and says nothing about timing.
-    get: (path, o) => run(`GET ${o.server ?? 'api'} ${path.split('?')[0]}`, () => probes.kube!.get(path, o)),
-    useServer: (url) => probes.kube!.useServer?.(url),
-  };
+/**
+ * API servers that timed out in this run, by URL, with the answer they gave: shared by every
+ * wrapper of the same probe (the early lane's and the checks'), so that a hung API server
+ * costs the run one --timeout. A server that did not answer within --timeout once will not
+ * answer the next question either; asking again only adds another --timeout to the run.
+ */
+const hungServers = new WeakMap<KubeProbe, { inUse: string | null; hung: Map<string, KubeOutcome> }>();
+
+function rememberHung(raw: KubeProbe, run: Run): KubeProbe {
+  let state = hungServers.get(raw);
+  if (!state) hungServers.set(raw, (state = { inUse: raw.server, hung: new Map() }));
+  const s = state;
   return {
-    tcp: (h, p, d) => run(`tcp ${h}:${p}`, () => probes.tcp(h, p, d)),
-    tls: (h, p, o) => run(`tls ${h}:${p}`, () => probes.tls(h, p, o)),
+    server: raw.server,
+    get: async (path, o) => {
+      const url = o.server ?? s.inUse ?? '';
+      const earlier = s.hung.get(url);
+      if (earlier && earlier.kind !== 'ok') {
+        return { ...earlier, ms: 0, message: `${earlier.message} (timed out earlier in this run: not asked again)` };
+      }
+      // The path without its query: a continue token is long and says nothing about timing.
+      const outcome = await run(`GET ${o.server ?? 'api'} ${path.split('?')[0]}`, () => raw.get(path, o));
+      if (outcome.kind === 'timeout' && !o.signal?.aborted && !s.hung.has(url)) s.hung.set(url, outcome);
+      return outcome;
+    },
+    useServer: (url) => {
+      s.inUse = url;
+      raw.useServer?.(url);
+    },
+  };
+}
+
+/**
+ * Priority lanes: probes of the control plane's own endpoints take the shared slots directly;
+ * every other socket probe (kubelets, ports on every host) first takes a slot of `fanout`,
+ * which holds fewer than the shared limit, so the control plane never queues behind them.
+ */
+export interface Lanes {
+  /** Shared by every wrapper of one run's probes (the early lane's and the checks'). */
+  fanout: Limit;
+  /** Whether host:port is an API server or etcd endpoint of the run. */
+  priority(host: string, port: number): boolean;
+}
+
+export function limitProbes(probes: Probes, limit: Limit, trace?: ProbeTrace, lanes?: Lanes): Probes {
+  const run = runner(limit, trace);
+  const fanout = lanes ? runner((fn) => lanes.fanout(() => limit(fn)), trace) : run;
+  const socket = (host: string, port: number): Run => (lanes && !lanes.priority(host, port) ? fanout : run);
+  const kube: KubeProbe | null = probes.kube && rememberHung(probes.kube, run);
+  return {
+    tcp: (h, p, d) => socket(h, p)(`tcp ${h}:${p}`, () => probes.tcp(h, p, d)),
+    tls: (h, p, o) => socket(h, p)(`tls ${h}:${p}`, () => probes.tls(h, p, o)),
     kube,
     etcd: probes.etcd && limitEtcd(probes.etcd, run),
     files: probes.files,

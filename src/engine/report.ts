@@ -19,6 +19,8 @@ export interface ReportInput {
   cluster?: ClusterShape;
   /** Set when no kubeconfig was found and a node's admin kubeconfig was used (the report's `target.kubeconfigFrom`). */
   kubeconfigFrom?: { path: string; distribution: string };
+  /** The checks the run's --deadline cut short, and the deadline; absent when none was. */
+  deadlineReached?: { deadlineMs: number; checks: string[] };
 }
 
 /** Puts each result's fields in the contract's order and adds the catalogue text to problems. */
@@ -104,6 +106,7 @@ export function buildReport(input: ReportInput): Report {
     ...(input.discoveryCache ? { discoveryCache: input.discoveryCache } : {}),
     ...(input.cluster ? { cluster: input.cluster } : {}),
     results: input.results.map((r) => withCatalogue(r, triaged.get(r))),
+    ...(input.deadlineReached && input.deadlineReached.checks.length > 0 ? { deadlineReached: input.deadlineReached } : {}),
   };
 }
 

@@ -1,12 +1,16 @@
 // Runs the selected checks concurrently. A thrown error is an `error` result, an unmet need
 // a `skip` result, a check that outlives its guard an `error` result: the run always ends
-// with a result per check, never with a crash.
+// with a result per check, never with a crash. Shortly before the guard, each check's budget
+// fires, so that a check with thousands of targets returns what it found by then instead of
+// losing it all to the guard.
 import type { Check, CheckContext, Finding, NeedId, Result } from './types.js';
 import { NEEDS, type NeedResolver } from './needs.js';
 
 export interface RunOptions {
-  /** Guard for a whole check (many probes); each probe has its own --timeout besides. */
+  /** Guard for a whole check (many probes): what is left of the run's --deadline; each probe has its own --timeout besides. */
   checkTimeoutMs: number;
+  /** Told of each check whose budget ran out before it finished (the report names them). */
+  onBudgetSpent?: (check: string) => void;
   needs?: Record<NeedId, NeedResolver>;
   /** Told when each check starts and ends (the TTY progress line); never affects results. */
   onProgress?: (event: CheckProgress) => void;
@@ -50,10 +54,10 @@ async function unmetNeed(check: Check, ctx: CheckContext, needs: Record<NeedId, 
   return null;
 }
 
-function guard<T>(work: Promise<T>, ms: number, signal: AbortSignal): Promise<T> {
+function guard<T>(work: Promise<T>, ms: number, signal: AbortSignal, deadlineMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`did not finish within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new Error(`did not finish within ${deadlineMs} ms`)), ms);
     // A listener added to a signal that has already fired is never called.
     if (signal.aborted) reject(new Error('run aborted'));
     signal.addEventListener('abort', () => reject(new Error('run aborted')), { once: true });
@@ -68,6 +72,44 @@ export async function runCheck(check: Check, ctx: CheckContext, options: RunOpti
   } finally {
     options.onProgress?.({ kind: 'end', check: check.id });
   }
+}
+
+/**
+ * How long before the guard a check's budget fires: long enough to turn what it has into
+ * findings and render them, short enough to leave the probes most of the time.
+ */
+export function budgetGraceMs(checkTimeoutMs: number): number {
+  return Math.min(1000, Math.floor(checkTimeoutMs / 10));
+}
+
+/** What `withinBudget` gives instead of a value the budget did not leave time for. */
+export const OUT_OF_BUDGET: unique symbol = Symbol('out of budget');
+
+/**
+ * The work's value, or OUT_OF_BUDGET once the check's budget has fired: a check that fans out
+ * awaits each target through this and reports the ones cut off as not finished.
+ */
+export function withinBudget<T>(ctx: Pick<CheckContext, 'budget'>, work: Promise<T>): Promise<T | typeof OUT_OF_BUDGET> {
+  const budget = ctx.budget;
+  if (!budget) return work;
+  if (budget.aborted) {
+    // Settled already: keep it (a memoised probe that finished costs nothing to use).
+    return Promise.race([work, Promise.resolve().then((): typeof OUT_OF_BUDGET => OUT_OF_BUDGET)]);
+  }
+  return new Promise((resolve, reject) => {
+    const stop = () => resolve(OUT_OF_BUDGET);
+    budget.addEventListener('abort', stop, { once: true });
+    work.then(
+      (v) => {
+        budget.removeEventListener('abort', stop);
+        resolve(v);
+      },
+      (e: unknown) => {
+        budget.removeEventListener('abort', stop);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
 }
 
 /** What a check that SIGINT or SIGTERM stopped says: not a failure of the cluster, nor of the check. */
@@ -86,8 +128,19 @@ async function runCheckGuarded(check: Check, ctx: CheckContext, options: RunOpti
     if (reason !== null) {
       return [{ check: check.id, component: check.component, subject: check.component, status: 'skip', message: reason, durationMs: elapsed() }];
     }
-    const findings = await guard(check.run(ctx), options.checkTimeoutMs, ctx.signal);
-    return resultsFrom(check, findings, elapsed());
+    const remaining = options.checkTimeoutMs - elapsed();
+    const budget = new AbortController();
+    const budgetTimer = setTimeout(() => budget.abort(), Math.max(0, remaining - budgetGraceMs(options.checkTimeoutMs)));
+    try {
+      const findings = await guard(check.run({ ...ctx, budget: budget.signal }), Math.max(0, remaining), ctx.signal, options.checkTimeoutMs);
+      if (budget.signal.aborted) options.onBudgetSpent?.(check.id);
+      return resultsFrom(check, findings, elapsed());
+    } catch (err) {
+      if (budget.signal.aborted && !ctx.signal.aborted) options.onBudgetSpent?.(check.id);
+      throw err;
+    } finally {
+      clearTimeout(budgetTimer);
+    }
   } catch (err) {
     if (ctx.signal.aborted) return interrupted();
     const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);

@@ -104,6 +104,11 @@ export interface CheckContext {
   options: CheckOptions;
   /** Debug log to stderr when --debug is on; never pass secrets. */
   log: (message: string) => void;
+  /**
+   * Fires shortly before the run's --deadline: a check that fans out stops waiting, keeps
+   * what it has and says what it could not finish (engine/runner.ts withinBudget).
+   */
+  budget?: AbortSignal;
 }
 
 export interface RootCause {
@@ -146,6 +151,11 @@ export interface Report {
    * checks still running are `skip` results saying so, and the report proves nothing healthy.
    */
   interrupted?: true;
+  /**
+   * Present when the run reached its --deadline: the checks named kept what they had found
+   * and said what they could not finish; the report is partial for them.
+   */
+  deadlineReached?: { deadlineMs: number; checks: string[] };
 }
 
 export interface ClusterShape {

@@ -5,6 +5,7 @@
 import type { TcpOutcome, TlsInspection } from '../probes/types.js';
 import { PORTS } from '../judge/ports.js';
 import { parseJsonBody } from '../probes/json-body.js';
+import { apiUnavailable } from './api.js';
 import { deadline, type ObserveScope } from './scope.js';
 import { tcpOnce, tlsOnce } from './sockets.js';
 
@@ -43,6 +44,9 @@ interface PodList {
 async function apiServerView(ctx: ObserveScope): Promise<ApiServerEtcdView> {
   const kube = ctx.probes.kube;
   if (!kube) return { readyz: null, pods: null };
+  // An API server already known to be down or hung would cost the run another --timeout for
+  // two answers that cannot come.
+  if ((await apiUnavailable(ctx)) !== null) return { readyz: null, pods: null };
   const [readyz, pods] = await Promise.all([
     kube.get('/readyz/etcd', deadline(ctx)),
     kube.get('/api/v1/namespaces/kube-system/pods?labelSelector=component%3Detcd', deadline(ctx)),

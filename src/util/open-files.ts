@@ -1,41 +1,34 @@
-// How many sockets this process may hold at once. Each probe in flight holds one socket (a
-// TLS probe of etcd or an API server may hold two while it is being set up), and Node.js
-// itself keeps some twenty descriptors open, plus kept-alive connections and files read. A
-// --concurrency the open-file limit cannot carry ends in EMFILE, which is about this
-// machine, never the cluster; so the concurrency is capped by the limit up front.
-//
-// Node.js has no getrlimit: on Linux the soft limit is in /proc/self/limits; elsewhere, or
-// when that file cannot be read, there is no cap.
+// The process's open-file limit, which bounds the sockets k8sdoc may hold at once: past it,
+// every connect fails with EMFILE and reads as a dead host. Read from /proc/self/limits (the
+// soft limit, the one that applies); elsewhere, or when it says unlimited, there is no cap.
 import { readFileSync } from 'node:fs';
 
-/** Descriptors kept aside for Node.js itself, kept-alive connections and files. */
-const RESERVED = 32;
-/** Descriptors one probe in flight may need. */
-const PER_PROBE = 2;
-
-/** The soft `Max open files` limit from /proc/self/limits text; null when unlimited or unknown. */
-export function parseOpenFileLimit(limits: string): number | null {
-  const line = limits.split('\n').find((l) => l.startsWith('Max open files'));
-  const soft = line ? /^Max open files\s+(\S+)/.exec(line)?.[1] : undefined;
-  if (soft === undefined || soft === 'unlimited') return null;
-  const n = Number(soft);
-  return Number.isInteger(n) && n > 0 ? n : null;
-}
-
-export function openFileLimit(): number | null {
+/** The soft "Max open files" limit, or null when it is unlimited or cannot be read. */
+export function openFileSoftLimit(read: () => string = () => readFileSync('/proc/self/limits', 'utf8')): number | null {
+  let text: string;
   try {
-    return parseOpenFileLimit(readFileSync('/proc/self/limits', 'utf8'));
+    text = read();
   } catch {
     return null;
   }
+  const line = text.split('\n').find((l) => l.startsWith('Max open files'));
+  const soft = line?.slice('Max open files'.length).trim().split(/\s+/)[0];
+  if (soft === undefined || !/^\d+$/.test(soft)) return null;
+  return Number(soft);
 }
 
-/** The concurrency the limit carries: at most `wanted`, at least 1. */
-export function concurrencyFor(wanted: number, limit: number | null): number {
-  if (limit === null) return wanted;
-  return Math.max(1, Math.min(wanted, Math.floor((limit - RESERVED) / PER_PROBE)));
-}
+/**
+ * File descriptors left to the process itself: stdio, the event loop, files read, the
+ * kubeconfig's exec plugin pipes.
+ */
+const RESERVED_FDS = 32;
 
-export function capByOpenFiles(wanted: number): number {
-  return concurrencyFor(wanted, openFileLimit());
+/**
+ * --concurrency capped so that the probes' sockets fit under the open-file limit. Each probe
+ * in flight holds a socket, and an HTTP keep-alive pool may hold one more per API server, so
+ * half of what is left after the reserve: `ulimit -n 64` gives 16.
+ */
+export function capByOpenFiles(concurrency: number, softLimit: number | null = openFileSoftLimit()): number {
+  if (softLimit === null) return concurrency;
+  return Math.max(1, Math.min(concurrency, Math.floor((softLimit - RESERVED_FDS) / 2)));
 }

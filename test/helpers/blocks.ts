@@ -101,4 +101,7 @@ export const BLOCKS = {
   nodePathsMicrok8s: 68,
   // benchmarks (bench/*.mjs): 150-169; bench/unreachable.mjs: 150, bench/fanout.mjs: 151, bench/scale.mjs: 152,
   // bench/sim-startup.mjs: 153
+  // run budget and hung APIs: 310-319; bench/oncall-hung.mjs: 318, bench/hung-kubelets.mjs: 319
+  oncallHungApi: 310,
+  hungKubelets: 311,
 } as const;

@@ -67,6 +67,7 @@ describe('every flag of check with a wrong value: exit 2, one line naming the fl
     output: { args: () => ['-o', 'yaml'], message: /--output: 'yaml' is not one of table, json, junit, prometheus/ },
     timeout: { args: () => ['--timeout', '0ms'], message: /--timeout must be at least 1ms/ },
     authTimeout: { args: () => ['--auth-timeout', '0ms'], message: /--auth-timeout must be at least 1ms/ },
+    deadline: { args: () => ['--timeout', '5s', '--deadline', '1s'], message: /--deadline \(1000 ms\) must be at least --timeout \(5000 ms\)/ },
     concurrency: { args: () => ['--concurrency', '-4'], message: /--concurrency: -4 is out of range/ },
     warnDays: { args: () => ['--warn-days', 'thirty'], message: /--warn-days: 'thirty' is not a whole number/ },
     critDays: { args: () => ['--crit-days', '99999'], message: /--crit-days: 99999 is out of range/ },

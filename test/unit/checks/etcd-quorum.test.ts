@@ -94,7 +94,8 @@ describe('etcd-quorum', () => {
         host === 'm1.test'
           ? { kind: 'ok', ms: 1, chain: [servedEtcdCertificate()], verifyError: null }
           : { kind: 'refused', ms: 1, chain: [], verifyError: null },
-      kube: { '/readyz/etcd': { status: 500, body: '[-]etcd failed: reason withheld\n' } },
+      // The API server answers (/version), so what it says of etcd is asked.
+      kube: { '/version': { status: 200, body: '{}' }, '/readyz/etcd': { status: 500, body: '[-]etcd failed: reason withheld\n' } },
     });
     const findings = await etcdQuorum.run(ctx);
     expect(findings.map((f) => f.code)).toEqual(['etcd-no-credentials', 'etcd-quorum-lost']);
