@@ -175,6 +175,21 @@ export const RULES: readonly Rule[] = [
   { cause: ['node-lease-stale'], explains: ['node-not-ready'], scope: 'host', why: 'the node controller marks a node NotReady when its lease stops renewing' },
 ];
 
+/**
+ * Rules that loaded plugins add: their codes related to each other or to built-in ones (an
+ * ingress controller down, explained by `node-not-ready` on its node). A plugin's `node`
+ * scope is the built-in `host` relation, read from the findings' `about`.
+ */
+const pluginRules: Rule[] = [];
+
+export function registerPluginRules(
+  rules: readonly { cause: readonly string[]; explains: readonly string[]; scope: 'any' | 'node' | 'endpoint'; why: string }[],
+): void {
+  for (const r of rules) {
+    pluginRules.push({ cause: r.cause as readonly Code[], explains: r.explains as readonly Code[], scope: r.scope === 'node' ? 'host' : r.scope, why: r.why });
+  }
+}
+
 type Matcher = (r: Result) => boolean;
 
 /**
@@ -251,7 +266,7 @@ function memo(compute: (r: Result) => string[]): (r: Result) => string[] {
 /** The machines a finding is about: node names and addresses. */
 const placesOf = memo((r) => {
   const data = r.data ?? {};
-  const places = [data['node'], data['host'], ...urlsIn(data).map(hostOfUrl)];
+  const places = [r.about?.node, r.about?.host, hostOfUrl(r.about?.endpoint), data['node'], data['host'], ...urlsIn(data).map(hostOfUrl)];
   return [...new Set(places.filter((p): p is string => typeof p === 'string' && p !== ''))];
 });
 
@@ -259,6 +274,9 @@ const placesOf = memo((r) => {
 const endpointsOf = memo((r) => {
   const data = r.data ?? {};
   const direct = typeof data['host'] === 'string' && typeof data['port'] === 'number' ? [`${data['host']}:${data['port']}`] : [];
+  if (r.about?.host !== undefined && r.about.port !== undefined) direct.push(`${r.about.host}:${r.about.port}`);
+  const aboutUrl = endpointOfUrl(r.about?.endpoint);
+  if (aboutUrl !== null) direct.push(aboutUrl);
   const fromUrls = urlsIn(data).map(endpointOfUrl);
   return [...new Set([...direct, ...fromUrls].filter((e): e is string => e !== null))];
 });
@@ -342,7 +360,7 @@ function explanationEdges(problems: readonly Result[], all: readonly Result[]): 
   const index = new FindingIndex(problems);
   const backendsDown = noHealthyBackend(all);
   const edges = new Map<Result, Set<Result>>();
-  for (const rule of RULES) {
+  for (const rule of [...RULES, ...pluginRules]) {
     if (rule.scope === 'backends' && !backendsDown) continue;
     for (const cause of index.withCodes(rule.cause)) {
       if (rule.causeIf && !rule.causeIf(cause)) continue;
