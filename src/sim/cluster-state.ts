@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { kubeMicroTime, kubeTime } from './api-wire.js';
 import type { ClusterShape, NodeLook, NodeRole, PodTemplate } from './shape-kit.js';
+import type { CustomKind } from './addons.js';
 
 export type { NodeRole } from './shape-kit.js';
 
@@ -69,6 +70,8 @@ export class ClusterState {
   private revision = 1000;
   private readonly looks = new Map<string, NodeLook>();
   private readonly podTemplates: PodTemplate[];
+  /** Custom resources the add-ons bring (cert-manager's Certificates), served beside the core kinds. */
+  customKinds: readonly CustomKind[] = [];
 
   constructor(
     nodes: SimNode[],

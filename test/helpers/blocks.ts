@@ -79,4 +79,7 @@ export const BLOCKS = {
   standinMembersStandin: 197,
   // benchmarks (bench/*.mjs): 150-169; bench/unreachable.mjs: 150, bench/fanout.mjs: 151, bench/scale.mjs: 152,
   // bench/sim-startup.mjs: 153
+  // plugins (blocks above 255 live in third octets 250-251 of 127.(b-256), see src/sim/hosts.ts): 290-299
+  pluginExamples: 290,
+  pluginFailures: 291,
 } as const;
