@@ -62,3 +62,42 @@ const standalone = await build({
 writeFileSync('dist/THIRD-PARTY-NOTICES.txt', thirdPartyNotices([chunks.metafile, standalone.metafile]));
 // The test that every bundled package is listed reads what esbuild bundled from here.
 writeFileSync('dist/metafile.json', JSON.stringify({ inputs: { ...chunks.metafile.inputs, ...standalone.metafile.inputs } }));
+
+// The plugin API (`k8sdoc/plugin`): definePlugin at run time, and the declarations of
+// src/plugin/api.ts (self-contained by design) for plugin authors' editors and compilers.
+// `k8sdoc/plugin/testing` carries the simulator, for plugin authors' tests.
+await build({
+  ...common,
+  entryPoints: { index: 'src/plugin/api.ts', testing: 'src/plugin/testing.ts' },
+  outdir: 'dist/plugin',
+  splitting: false,
+  outExtension: { '.js': '.mjs' },
+});
+execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.plugin.json'], { stdio: 'inherit' });
+writeFileSync('dist/plugin/index.d.ts', "export * from './api.js';\n");
+writeFileSync(
+  'dist/plugin/testing.d.ts',
+  `import type { Plugin } from './api.js';
+/** A scenario of k8sdoc's simulator: see docs/plugins.md for its fields. */
+export interface ScenarioSpec {
+  name: string;
+  description: string;
+  controlPlanes: number;
+  workers: number;
+  nodes?: Record<string, { kubelet?: 'up' | 'down' | 'hang'; memoryPressure?: boolean; diskPressure?: boolean; pidPressure?: boolean; unschedulable?: boolean }>;
+  addons?: {
+    certificates?: { namespace: string; name: string; ready?: boolean; expiresInDays?: number; reason?: string }[];
+    ingressNginx?: { nodes: string[] };
+  };
+  [more: string]: unknown;
+}
+export interface ReportResult {
+  check: string; component: string; subject: string; status: 'ok' | 'warn' | 'crit' | 'skip' | 'error'; message: string; code?: string;
+  symptom?: string; causes?: string[]; fix?: string[]; data?: Record<string, unknown>; durationMs: number;
+}
+export interface RootCause { code: string; subject: string; explains: string[]; explainsFindings: { code: string; subject: string }[] }
+export interface Report { status: 'ok' | 'warn' | 'crit'; summary: Record<string, number>; rootCauses: RootCause[]; results: ReportResult[]; [more: string]: unknown }
+export interface RunAgainstOptions { block: number; args?: string[]; etcd?: boolean | 'standin' }
+export declare function runPluginAgainst(plugin: string | Plugin, scenario: ScenarioSpec, options: RunAgainstOptions): Promise<Report>;
+`,
+);

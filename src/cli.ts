@@ -71,7 +71,9 @@ function fail(message: string, err?: unknown): never {
 function addCheckOptions(command: Command): Command {
   for (const spec of CHECK_OPTIONS as readonly OptionSpec[]) {
     const description = spec.defaultText ? `${spec.description} (default: ${spec.defaultText})` : spec.description;
-    command.addOption(new Option(spec.flags, description));
+    const option = new Option(spec.flags, description);
+    if (spec.repeatable) option.argParser((value: string, previous: unknown) => [...(Array.isArray(previous) ? (previous as string[]) : []), value]);
+    command.addOption(option);
   }
   return command;
 }
@@ -107,9 +109,27 @@ async function runCheckCommand(raw: Record<string, string | boolean | undefined>
   await finish(result, stoppedBy());
 }
 
-async function runChecksCommand(raw: { output?: string }): Promise<void> {
+/** `--plugin` on checks and explain: the plugins' checks, loaded (and their codes registered) as check would. */
+function pluginOption(): Option {
+  return new Option('--plugin <path-or-package>', "include a plugin's checks and codes; repeatable").argParser((value: string, previous: unknown) => [
+    ...(Array.isArray(previous) ? (previous as string[]) : []),
+    value,
+  ]);
+}
+
+async function pluginInfos(specs: unknown): Promise<import('./engine/types.js').CheckInfo[]> {
+  const { pluginSpecs, checksWithPlugins } = await import('./plugin/for-run.js');
+  const list = pluginSpecs(specs);
+  if (list.length === 0) return [];
+  const { CHECKS } = await import('./registry/index.js');
+  const { checks } = await checksWithPlugins(list, null, 'crit', { cwd: process.cwd(), env: process.env });
+  return checks.slice(CHECKS.length).map(({ id, component, title, needs, codes }) => ({ id, component, title, needs, codes }));
+}
+
+async function runChecksCommand(raw: { output?: string; plugin?: unknown }): Promise<void> {
   const { listChecks } = await import('./commands/list-checks.js');
-  await writeOut(listChecks(raw.output === 'json' ? 'json' : 'table', process.stdout.isTTY === true && !process.env.NO_COLOR));
+  const extra = await pluginInfos(raw.plugin);
+  await writeOut(listChecks(raw.output === 'json' ? 'json' : 'table', process.stdout.isTTY === true && !process.env.NO_COLOR, extra));
 }
 
 /** A command's `-o`: a value outside `formats` is a usage error, as for check. */
@@ -117,9 +137,10 @@ function outputOption(formats: readonly string[]): Option {
   return new Option('-o, --output <format>', formats.join(' or ')).choices(formats).default(formats[0]);
 }
 
-async function runExplainCommand(words: string[], raw: { output?: string }): Promise<void> {
+async function runExplainCommand(words: string[], raw: { output?: string; plugin?: unknown }): Promise<void> {
   const { explain } = await import('./commands/explain.js');
-  const result = explain(words.join(' '), { json: raw.output === 'json', color: process.stdout.isTTY === true && !process.env.NO_COLOR });
+  const extra = await pluginInfos(raw.plugin);
+  const result = explain(words.join(' '), { json: raw.output === 'json', color: process.stdout.isTTY === true && !process.env.NO_COLOR, extra });
   await writeOut(result.text);
   if (result.notFound) process.exit(1);
 }
@@ -164,6 +185,7 @@ function buildProgram(): Command {
     .command('checks')
     .description('list every check: id, component, what it looks at, what it needs')
     .addOption(outputOption(['table', 'json']))
+    .addOption(pluginOption())
     .action((opts) => runChecksCommand(opts));
 
   program
@@ -171,6 +193,7 @@ function buildProgram(): Command {
     .description('print catalogue entries: by code (etcd-quorum-lost) or the best matches for words (connection refused); no argument: the whole catalogue')
     .argument('[words...]', 'a catalogue code or words from an error message')
     .addOption(outputOption(['text', 'json']))
+    .addOption(pluginOption())
     .action((words: string[], opts) => runExplainCommand(words, opts));
 
   program

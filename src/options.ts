@@ -65,7 +65,9 @@ export interface OptionSpec {
   /** Values offered by shell completion. */
   choices?: readonly string[];
   /** Kind of value, for completion (files, contexts) and the config file's type check. */
-  kind: 'string' | 'boolean' | 'path' | 'list' | 'duration' | 'number' | 'choice' | 'context';
+  kind: 'string' | 'boolean' | 'path' | 'list' | 'duration' | 'number' | 'choice' | 'context' | 'plugin';
+  /** Given several times, each adds a value (commander hands over an array). */
+  repeatable?: boolean;
 }
 
 export const CHECK_OPTIONS: readonly OptionSpec[] = [
@@ -198,6 +200,13 @@ export const CHECK_OPTIONS: readonly OptionSpec[] = [
     kind: 'choice',
     choices: DISTRIBUTION_CHOICES,
     description: 'who built the cluster, when k8sdoc guesses wrong (kubeadm, k3s, rke2, talos, microk8s, openshift, kind, eks, gke, aks)',
+  },
+  {
+    flags: '--plugin <path-or-package>',
+    name: 'plugin',
+    kind: 'plugin',
+    repeatable: true,
+    description: 'load checks from a plugin: an ES module, a rules .yaml or an npm package; repeatable (runs in-process with your privileges)',
   },
   { flags: '--config <path>', name: 'config', kind: 'path', description: 'config file (default: ./.k8sdoc.yaml, else ~/.config/k8sdoc/config.yaml)' },
   { flags: '--debug', name: 'debug', kind: 'boolean', description: 'stack traces and probe logs on stderr' },

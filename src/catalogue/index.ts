@@ -6,8 +6,28 @@ import type { Entry } from './entry.js';
 export { ALL_CODES, isCode, type Code } from './codes.js';
 export type { Entry } from './entry.js';
 
+/**
+ * Entries that loaded plugins add for their namespaced codes (`acme/ingress-down`). Plugin
+ * codes travel through the engine's Code-typed fields, so every lookup here knows both kinds;
+ * the built-in table stays exactly typed.
+ */
+const pluginEntries = new Map<string, Entry>();
+
+export function registerPluginEntries(entries: Iterable<readonly [string, Entry]>): void {
+  for (const [code, entry] of entries) pluginEntries.set(code, entry);
+}
+
+/** Codes plugins of this process defined, in load order. */
+export function pluginCodes(): Code[] {
+  return [...pluginEntries.keys()] as unknown as Code[];
+}
+
+export function isKnownCode(value: string): boolean {
+  return isCode(value) || pluginEntries.has(value);
+}
+
 export function entryFor(code: Code): Entry {
-  return ENTRIES[code];
+  return ENTRIES[code] ?? pluginEntries.get(code)!;
 }
 
 export interface SearchHit {
@@ -70,8 +90,8 @@ export function searchCatalogue(query: string, limit = 5): SearchHit[] {
   const qWords = words(q).filter((w) => !STOP_WORDS.has(w));
   if (qWords.length === 0) return [];
   const hits: SearchHit[] = [];
-  for (const code of ALL_CODES) {
-    const entry = ENTRIES[code];
+  for (const code of [...ALL_CODES, ...pluginCodes()]) {
+    const entry = entryFor(code);
     let score = 0;
     for (const keyword of entry.keywords) {
       const k = keyword.toLowerCase();
@@ -80,7 +100,7 @@ export function searchCatalogue(query: string, limit = 5): SearchHit[] {
       else if (k.includes(q)) score += 3;
     }
     if (q.replace(/\s+/g, '-') === code) score += 20;
-    const codeWords = code.split('-');
+    const codeWords = code.split(/[-/]/);
     const keywordWords = new Set(entry.keywords.flatMap(words));
     const prose = new Set([...words(entry.title), ...words(entry.symptom)]);
     for (const w of qWords) {
@@ -97,5 +117,6 @@ export function searchCatalogue(query: string, limit = 5): SearchHit[] {
 export function lookup(codeOrWords: string): { exact: Code } | { hits: SearchHit[] } {
   const trimmed = codeOrWords.trim().toLowerCase();
   if (isCode(trimmed)) return { exact: trimmed };
+  if (pluginEntries.has(trimmed)) return { exact: trimmed as unknown as Code };
   return { hits: searchCatalogue(trimmed) };
 }

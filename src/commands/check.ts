@@ -12,7 +12,8 @@ import { UsageError } from '../errors.js';
 import { resolveCheckOptions, type CheckOptions } from '../options.js';
 import { parseList } from '../util/parse.js';
 import { createProgress, progressWanted } from '../progress.js';
-import type { Report } from '../engine/types.js';
+import type { Check, Report } from '../engine/types.js';
+import { checksWithPlugins, pluginSpecs } from '../plugin/for-run.js';
 import { renderMany, type ClusterFailure } from '../render/many.js';
 import type { CommandIo, CommandResult } from './io.js';
 
@@ -71,12 +72,15 @@ export async function runCheck(raw: Raw, typed: (name: string) => boolean, io: C
   const config = await loadConfig({ explicitPath: typeof raw.config === 'string' ? raw.config : null, cwd: io.cwd, env: io.env });
   let options: CheckOptions;
   let contexts: string[] | null;
+  let checks: readonly Check[] = CHECKS;
   try {
     const merged = mergeConfigDefaults(raw, config, typed);
     contexts = severalContexts(merged, io);
     options = resolveCheckOptions(contexts ? { ...merged, context: contexts[0] } : merged, { isTTY: io.stdoutIsTTY, env: io.env });
+    // Plugins load before anything is probed: a broken one is named at once (exit 2).
+    checks = (await checksWithPlugins(pluginSpecs((raw as Record<string, unknown>).plugin), config, options.failOn, io)).checks;
     // Here rather than only in the run, so that a selection from the config file is named as such.
-    selectChecks(CHECKS, options.only, options.skip);
+    selectChecks(checks, options.only, options.skip);
     if (contexts) {
       const flag = ONE_CLUSTER_FLAGS.find(([name]) => merged[name] !== undefined && merged[name] !== false);
       if (flag) throw new UsageError(`${flag[1]} names one cluster's machines or files; with several contexts, check that cluster alone (--context <name>)`);
@@ -89,9 +93,10 @@ export async function runCheck(raw: Raw, typed: (name: string) => boolean, io: C
   }
   const log = (line: string) => io.stderr.write(`debug: ${line}\n`);
   if (options.debug && config) log(`config file ${config.path}`);
-  if (contexts) return runSeveral(contexts, options, io, log, config ?? undefined);
+  if (contexts) return runSeveral(contexts, options, io, log, config ?? undefined, checks);
   const progress = createProgress(io.stderr, progressWanted(io.stderr, options.output));
-  const diagnose = () => runDiagnosis(options, { env: io.env, log, signal: io.signal, progress, stderr: io.stderr, ...(config ? { policy: config } : {}) });
+  const diagnose = () =>
+    runDiagnosis(options, { env: io.env, log, signal: io.signal, progress, stderr: io.stderr, checks, ...(config ? { policy: config } : {}) });
   let report: Report;
   if (options.waitMs === null) report = await diagnose();
   else {
@@ -118,6 +123,7 @@ async function runSeveral(
   io: CommandIo,
   log: (line: string) => void,
   policy: Parameters<typeof runDiagnosis>[1]['policy'],
+  checks: readonly Check[],
 ): Promise<CommandResult> {
   const optionsList = contexts.map((context) => ({ ...first, context }));
   const startedAt = new Date();
@@ -127,6 +133,7 @@ async function runSeveral(
     env: io.env,
     log,
     signal: io.signal,
+    checks,
     ...(policy ? { policy } : {}),
     ...(wait
       ? {

@@ -1,6 +1,7 @@
 // `k8sdoc demo`: start a simulated cluster, diagnose it with the scenario's flags and the
 // user's check flags, clean up.
 import { runDiagnosis } from '../index.js';
+import { checksWithPlugins, pluginSpecs } from '../plugin/for-run.js';
 import { UsageError } from '../errors.js';
 import { CHECK_OPTIONS, resolveCheckOptions } from '../options.js';
 import { DEFAULT_DEMO_SCENARIO, DemoRefusedError, listScenarios, startDemo, UnknownScenarioError, type Demo } from '../sim/demo.js';
@@ -71,7 +72,9 @@ export async function runDemo(
 ): Promise<CommandResult> {
   const userRaw = userCheckFlags(flags, typed);
   // Bad values are usage errors before any server starts.
-  resolveCheckOptions(userRaw, { isTTY: io.stdoutIsTTY, env: io.env });
+  const userOptions = resolveCheckOptions(userRaw, { isTTY: io.stdoutIsTTY, env: io.env });
+  // Plugins load (and a broken one is named) before any server starts.
+  const { checks } = await checksWithPlugins(pluginSpecs((userRaw as Record<string, unknown>).plugin), null, userOptions.failOn, io);
 
   let demo: Demo;
   try {
@@ -90,7 +93,7 @@ export async function runDemo(
     for (const note of demo.notes) io.stderr.write(`k8sdoc demo: ${note}\n`);
     const options = resolveCheckOptions({ ...parseCheckArgv(demo.checkArgv), ...userRaw }, { isTTY: io.stdoutIsTTY, env: io.env });
     // The demo must not overwrite a real cluster's discovery cache (kubeadm's default context name).
-    const report = await runDiagnosis(options, { env: io.env, log: (line) => io.stderr.write(`debug: ${line}\n`), discoveryCache: false });
+    const report = await runDiagnosis(options, { env: io.env, log: (line) => io.stderr.write(`debug: ${line}\n`), discoveryCache: false, checks });
     const rendered = reportResult(report, options, io);
     // The header goes on top of the table only: machine formats stay parseable.
     const result = options.output === 'table' ? { ...rendered, output: `${demo.header}\n\n${rendered.output}` } : rendered;

@@ -1,16 +1,17 @@
 // `k8sdoc explain`: catalogue entries by code, or the best matches for words from an error.
 import { Chalk, type ChalkInstance } from 'chalk';
 import { CHECK_INFO } from '../registry/info.generated.js';
-import { ALL_CODES, entryFor, lookup, type Code } from '../catalogue/index.js';
+import { ALL_CODES, entryFor, lookup, pluginCodes, type Code } from '../catalogue/index.js';
+import type { CheckInfo } from '../engine/types.js';
 import { isCommand } from '../catalogue/fix-step.js';
 
-function detectedBy(code: Code): string[] {
-  return CHECK_INFO.filter((c) => c.codes.includes(code)).map((c) => c.id);
+function detectedBy(code: Code, infos: readonly CheckInfo[]): string[] {
+  return infos.filter((c) => c.codes.includes(code)).map((c) => c.id);
 }
 
-function formatEntry(code: Code, c: ChalkInstance): string {
+function formatEntry(code: Code, c: ChalkInstance, infos: readonly CheckInfo[]): string {
   const e = entryFor(code);
-  const checks = detectedBy(code);
+  const checks = detectedBy(code, infos);
   const lines = [
     `${c.bold(code)} — ${e.title} (${e.component}, ${e.severity})`,
     `  ${c.bold('Symptom:')} ${e.symptom}`,
@@ -24,9 +25,9 @@ function formatEntry(code: Code, c: ChalkInstance): string {
   return lines.join('\n');
 }
 
-function asJson(code: Code) {
+function asJson(code: Code, infos: readonly CheckInfo[]) {
   const e = entryFor(code);
-  return { code, ...e, detectedBy: detectedBy(code) };
+  return { code, ...e, detectedBy: detectedBy(code, infos) };
 }
 
 export interface ExplainResult {
@@ -34,10 +35,12 @@ export interface ExplainResult {
   notFound: boolean;
 }
 
-export function explain(query: string, options: { json: boolean; color: boolean }): ExplainResult {
+/** `extra`: the checks of plugins loaded with --plugin (their codes are registered with the catalogue). */
+export function explain(query: string, options: { json: boolean; color: boolean; extra?: readonly CheckInfo[] }): ExplainResult {
   const c = new Chalk({ level: options.color ? 1 : 0 });
+  const infos = [...CHECK_INFO, ...(options.extra ?? [])];
   let codes: Code[];
-  if (query.trim() === '') codes = [...ALL_CODES];
+  if (query.trim() === '') codes = [...ALL_CODES, ...pluginCodes()];
   else {
     const found = lookup(query);
     codes = 'exact' in found ? [found.exact] : found.hits.map((h) => h.code);
@@ -46,7 +49,15 @@ export function explain(query: string, options: { json: boolean; color: boolean 
     const text = options.json ? '[]\n' : `No catalogue entry matches '${query}'. Run 'k8sdoc explain' for the whole catalogue.\n`;
     return { text, notFound: true };
   }
-  if (options.json) return { text: `${JSON.stringify(codes.map(asJson), null, 2)}\n`, notFound: false };
+  if (options.json)
+    return {
+      text: `${JSON.stringify(
+        codes.map((code) => asJson(code, infos)),
+        null,
+        2,
+      )}\n`,
+      notFound: false,
+    };
   const intro = query.trim() !== '' && codes.length > 1 ? `${codes.length} entries match '${query}', best first:\n\n` : '';
-  return { text: `${intro}${codes.map((code) => formatEntry(code, c)).join('\n\n')}\n`, notFound: false };
+  return { text: `${intro}${codes.map((code) => formatEntry(code, c, infos)).join('\n\n')}\n`, notFound: false };
 }

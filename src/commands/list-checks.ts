@@ -1,4 +1,5 @@
-import { CHECK_INFO } from '../registry/info.generated.js';
+import { CHECK_INFO as BUILTIN_INFO } from '../registry/info.generated.js';
+import type { CheckInfo } from '../engine/types.js';
 
 const NEED_TEXT: Record<string, string> = { api: 'API reachable', nodes: 'may list nodes', etcd: 'etcd endpoints' };
 
@@ -7,7 +8,8 @@ const NEED_TEXT: Record<string, string> = { api: 'API reachable', nodes: 'may li
  * kubectl prints them: the table library (and its emoji-width tables) would cost this command
  * a sixth of its start-up.
  */
-export function listChecks(format: 'table' | 'json', color: boolean): string {
+export function listChecks(format: 'table' | 'json', color: boolean, plugins: readonly CheckInfo[] = []): string {
+  const CHECK_INFO = [...BUILTIN_INFO, ...plugins];
   if (format === 'json') {
     return `${JSON.stringify(
       CHECK_INFO.map((c) => ({ id: c.id, component: c.component, title: c.title, needs: c.needs, codes: c.codes })),
@@ -27,5 +29,6 @@ export function listChecks(format: 'table' | 'json', color: boolean): string {
       .join('   ')}   ${r[3]}`;
     return i === 0 && color ? `\u001b[1m${line}\u001b[22m` : line;
   });
-  return `${lines.join('\n')}\n\nSelect with --only/--skip by id or component (apiserver, etcd, control-plane, certs, nodes, kubelet, ports).\n`;
+  const components = [...new Set(['apiserver', 'etcd', 'control-plane', 'certs', 'nodes', 'kubelet', 'ports', ...plugins.map((p) => p.component)])];
+  return `${lines.join('\n')}\n\nSelect with --only/--skip by id or component (${components.join(', ')}).\n`;
 }

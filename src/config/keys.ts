@@ -8,8 +8,11 @@ export interface FlagKey {
   spec: OptionSpec;
 }
 
-/** A config file naming another config file would make the lookup order ambiguous. */
-const NOT_IN_FILE = new Set(['config']);
+/**
+ * A config file naming another config file would make the lookup order ambiguous; plugins
+ * have their own section (`plugins:`, a list), which reads better than a repeated flag.
+ */
+const NOT_IN_FILE = new Set(['config', 'plugin']);
 
 export function longFlagName(spec: OptionSpec): string {
   const m = /--([a-z0-9-]+)/.exec(spec.flags);
@@ -25,5 +28,5 @@ export const FLAG_KEYS: ReadonlyMap<string, FlagKey> = new Map(
 );
 
 /** Sections besides the flag defaults. */
-export const SECTION_KEYS = ['severity', 'ignore'] as const;
+export const SECTION_KEYS = ['severity', 'ignore', 'plugins'] as const;
 export const IGNORE_ENTRY_KEYS = ['code', 'subjects', 'reason'] as const;

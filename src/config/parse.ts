@@ -116,30 +116,41 @@ function flagValue(flag: FlagKey, node: unknown, where: Where, configDir: string
       return nonEmptyString(node, where, key, 'a string');
     case 'context':
       return nonEmptyString(node, where, key, 'a kubeconfig context name');
+    case 'plugin':
+      throw where.error(node as Node, `'${key}' is not a flag key here; list plugins under 'plugins:'`);
   }
 }
 
-function code(node: unknown, where: Where, key: string): Code {
+/** A plugin's code (`acme/ingress-down`): whether a loaded plugin defines it is checked once the plugins are loaded. */
+const PLUGIN_CODE = /^[a-z0-9][a-z0-9-]*\/[a-z0-9][a-z0-9-]*$/;
+
+function code(node: unknown, where: Where, key: string, pluginLines: Record<string, number>): Code {
   const text = nonEmptyString(node, where, key, 'a catalogue code');
+  if (PLUGIN_CODE.test(text)) {
+    pluginLines[`code:${text}`] ??= where.line(node as Node);
+    return text as unknown as Code;
+  }
   if (!isCode(text)) throw where.error(node as Node, `'${text}' is not a catalogue code; run 'k8sdoc explain' to list them`);
   return text;
 }
 
-function severitySection(node: unknown, where: Where): Map<Code, Severity> {
+function severitySection(node: unknown, where: Where, pluginLines: Record<string, number>): Map<Code, Severity> {
   if (!isMap(node)) throw where.error(node as Node, `'severity' must map catalogue codes to warn or crit, not ${describe(node)}`);
   const out = new Map<Code, Severity>();
   for (const [name, pair] of keysOf(node as YAMLMap, where)) {
-    if (!isCode(name)) throw where.error(pair.key as Node, `severity: '${name}' is not a catalogue code; run 'k8sdoc explain' to list them`);
+    if (PLUGIN_CODE.test(name)) pluginLines[`code:${name}`] ??= where.line(pair.key as Node);
+    else if (!isCode(name)) throw where.error(pair.key as Node, `severity: '${name}' is not a catalogue code; run 'k8sdoc explain' to list them`);
     const value = isScalar(pair.value) ? pair.value.value : undefined;
     if (typeof value !== 'string' || !(SEVERITIES as readonly string[]).includes(value)) {
       throw where.error(pair.value as Node, `severity of '${name}' must be warn or crit, not ${describe(pair.value)}`);
     }
-    out.set(name, value as Severity);
+    // A plugin code is checked against the loaded plugins later (pluginLines names its line).
+    out.set(name as Code, value as Severity);
   }
   return out;
 }
 
-function ignoreEntry(node: unknown, where: Where): IgnoreRule {
+function ignoreEntry(node: unknown, where: Where, pluginLines: Record<string, number>): IgnoreRule {
   if (!isMap(node)) throw where.error(node as Node, `each 'ignore' entry must be a mapping with code, subjects and reason, not ${describe(node)}`);
   const fields = new Map<string, Pair>();
   for (const [name, pair] of keysOf(node as YAMLMap, where)) {
@@ -164,16 +175,16 @@ function ignoreEntry(node: unknown, where: Where): IgnoreRule {
     }
   }
   return {
-    code: code(fields.get('code')!.value, where, 'code'),
+    code: code(fields.get('code')!.value, where, 'code', pluginLines),
     subjects: stringList(fields.get('subjects')!.value, where, 'subjects'),
     reason: nonEmptyString(fields.get('reason')!.value, where, 'reason', 'a non-empty sentence'),
     line: where.line(node as Node),
   };
 }
 
-function ignoreSection(node: unknown, where: Where): IgnoreRule[] {
+function ignoreSection(node: unknown, where: Where, pluginLines: Record<string, number>): IgnoreRule[] {
   if (!isSeq(node)) throw where.error(node as Node, `'ignore' must be a list of entries with code, subjects and reason, not ${describe(node)}`);
-  return node.items.map((item) => ignoreEntry(item, where));
+  return node.items.map((item) => ignoreEntry(item, where, pluginLines));
 }
 
 export function parseConfig(text: string, path: string): ConfigFile {
@@ -186,6 +197,7 @@ export function parseConfig(text: string, path: string): ConfigFile {
     throw new UsageError(`config file ${path} line ${line}: not valid YAML: ${syntax.message.split('\n')[0]}`);
   }
   const config: ConfigFile = { path, defaults: {}, lines: {}, severity: new Map(), ignores: [] };
+  const pluginLines: Record<string, number> = {};
   const root = doc.contents;
   if (root === null || (isScalar(root) && root.value === null)) return config;
   if (!isMap(root)) throw where.error(root, `the file must be a mapping of flag names and sections, not ${describe(root)}`);
@@ -196,18 +208,33 @@ export function parseConfig(text: string, path: string): ConfigFile {
       config.defaults[flag.spec.name] = flagValue(flag, pair.value, where, configDir);
       config.lines[flag.spec.name] = where.line(pair.key as Node);
     } else if (key === 'severity') {
-      config.severity = severitySection(pair.value, where);
+      config.severity = severitySection(pair.value, where, pluginLines);
     } else if (key === 'ignore') {
-      config.ignores = ignoreSection(pair.value, where);
+      config.ignores = ignoreSection(pair.value, where, pluginLines);
+    } else if (key === 'plugins') {
+      config.plugins = pluginsSection(pair.value, where, configDir, pluginLines);
     } else if (key === 'config') {
       throw where.error(pair.key as Node, "'config' cannot be set in a config file; pass --config on the command line");
     } else {
       const hint = closest(key, [...FLAG_KEYS.keys(), ...SECTION_KEYS]);
       throw where.error(
         pair.key as Node,
-        `unknown key '${key}'${hint ? ` (did you mean '${hint}'?)` : ''}; keys are check's long flag names, 'severity' and 'ignore'`,
+        `unknown key '${key}'${hint ? ` (did you mean '${hint}'?)` : ''}; keys are check's long flag names, 'severity', 'ignore' and 'plugins'`,
       );
     }
   }
+  if (Object.keys(pluginLines).length > 0) config.pluginLines = pluginLines;
   return config;
+}
+
+/** `plugins:` a list of paths (relative to this file's folder, as kubeconfig paths are) and package names. */
+function pluginsSection(node: unknown, where: Where, configDir: string, pluginLines: Record<string, number>): string[] {
+  if (!isSeq(node)) throw where.error(node as Node, `'plugins' must be a list of plugin paths or package names, not ${describe(node)}`);
+  return node.items.map((item) => {
+    const spec = nonEmptyString(item, where, 'plugins', 'a plugin path or package name');
+    const isPath = spec.startsWith('.') || isAbsolute(spec) || /\.(mjs|js|cjs|ya?ml)$/i.test(spec);
+    const resolved = isPath ? resolve(configDir, spec) : spec;
+    pluginLines[`plugin:${resolved}`] = where.line(item as Node);
+    return resolved;
+  });
 }

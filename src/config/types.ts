@@ -13,6 +13,7 @@ export interface IgnoreRule {
 }
 
 export interface ResultPolicy {
+  /** Keyed by built-in codes and by plugins' namespaced codes (checked once the plugins are loaded). */
   severity: ReadonlyMap<Code, Severity>;
   ignores: readonly IgnoreRule[];
 }
@@ -23,4 +24,8 @@ export interface ConfigFile extends ResultPolicy {
   defaults: Record<string, string | boolean>;
   /** Line each default was set on, by option name: later validation errors name it. */
   lines: Record<string, number>;
+  /** `plugins:`: paths (resolved against the file's folder) and package names, in order. */
+  plugins?: string[];
+  /** Line of each plugin entry, and of plugin codes named in severity and ignore, for errors found once plugins load. */
+  pluginLines?: Record<string, number>;
 }

@@ -8,7 +8,8 @@ import { COMPONENTS, type Check } from './types.js';
  * a typo in a config file must not turn a pipeline green on a run that checked nothing.
  */
 export function selectChecks(all: readonly Check[], only: readonly string[], skip: readonly string[]): Check[] {
-  const known = [...COMPONENTS, ...all.map((c) => c.id)];
+  // A plugin's check may have a component of its own (`ingress`): selectable like a built-in one.
+  const known = [...new Set([...COMPONENTS, ...all.map((c) => c.component)]), ...all.map((c) => c.id)];
   for (const [flag, names] of [
     ['--only', only],
     ['--skip', skip],

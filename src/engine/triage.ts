@@ -4,7 +4,7 @@
 // lost → member unreachable → its port refused). Findings are related through their typed
 // `about` alone: never through `data` key names or message text.
 import type { Code } from '../catalogue/codes.js';
-import { API_FAILING, PRIORITY, RULES, type Scope } from '../catalogue/rules.js';
+import { API_FAILING, PRIORITY, RULES, type Rule, type Scope } from '../catalogue/rules.js';
 import type { About, CertificateRole, ControlPlaneProgram, Result, RootCause } from './types.js';
 
 export type { CertificateRole } from './types.js';
@@ -17,6 +17,21 @@ function isProgram(r: Result, programs: readonly ControlPlaneProgram[]): boolean
 /** What a certificate finding is for, as the certificate check that raised it said. */
 export function certificateRole(r: Pick<Result, 'about'>): CertificateRole | null {
   return r.about?.certificate?.role ?? null;
+}
+
+/**
+ * Rules that loaded plugins add: their codes related to each other or to built-in ones (an
+ * ingress controller down, explained by `node-not-ready` on its node). A plugin's `node`
+ * scope is the built-in `host` relation, read from the findings' `about`.
+ */
+const pluginRules: Rule[] = [];
+
+export function registerPluginRules(
+  rules: readonly { cause: readonly string[]; explains: readonly string[]; scope: 'any' | 'node' | 'endpoint'; why: string }[],
+): void {
+  for (const r of rules) {
+    pluginRules.push({ cause: r.cause as readonly Code[], explains: r.explains as readonly Code[], scope: r.scope === 'node' ? 'host' : r.scope, why: r.why });
+  }
 }
 
 export function rank(r: Result): number {
@@ -153,7 +168,7 @@ function explanationEdges(problems: readonly Result[], all: readonly Result[]): 
   const index = new FindingIndex(problems);
   const backendsDown = noHealthyBackend(all);
   const edges = new Map<Result, Set<Result>>();
-  for (const rule of RULES) {
+  for (const rule of [...RULES, ...pluginRules]) {
     if (rule.scope === 'backends' && !backendsDown) continue;
     for (const cause of index.withCodes(rule.cause)) {
       if (rule.causeRole) {

@@ -531,8 +531,9 @@ export class SimApiServer {
 
   private async serveResource(a: ResourceAttributes, query: URLSearchParams, req: IncomingMessage): Promise<Reply> {
     const state = this.o.state;
-    const kind = KINDS[a.resource];
-    const groupOk = (a.resource === 'leases' && a.group === 'coordination.k8s.io') || (a.resource !== 'leases' && a.group === '');
+    const custom = state.customKinds.find((k) => k.group === a.group && k.resource === a.resource);
+    const kind = custom ?? (a.group === '' || a.resource === 'leases' ? KINDS[a.resource] : undefined);
+    const groupOk = custom !== undefined || (a.resource === 'leases' && a.group === 'coordination.k8s.io') || (a.resource !== 'leases' && a.group === '');
     if (!kind || !groupOk) return notFoundResource();
 
     if (a.resource === 'nodes' && a.subresource === 'proxy' && a.name) return this.proxyToKubelet(a.name, req);
@@ -552,6 +553,8 @@ export class SimApiServer {
       objects = a.name ? [...(state.node(a.name) ? [state.nodeObject(state.node(a.name)!, now)] : [])] : [];
     } else if (a.resource === 'namespaces') {
       objects = state.namespaces().filter((n) => !a.name || n.metadata.name === a.name);
+    } else if (custom) {
+      objects = custom.objects(now).filter((o) => (!a.namespace || o.metadata.namespace === a.namespace) && (!a.name || o.metadata.name === a.name));
     } else if (a.resource === 'pods') {
       objects = state.pods(now).filter((p) => (!a.namespace || p.metadata.namespace === a.namespace) && (!a.name || p.metadata.name === a.name));
     } else {

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { kubeMicroTime, kubeTime } from './api-wire.js';
 import type { ControlPlaneSpec, ProgramFault, SimProgram } from './scenarios/spec.js';
 import type { ClusterShape, NodeLook, NodeRole, PodTemplate } from './shape-kit.js';
+import type { CustomKind } from './addons.js';
 
 export type { NodeRole } from './shape-kit.js';
 
@@ -88,6 +89,8 @@ export class ClusterState {
   private readonly looks = new WeakMap<SimNode, NodeLook>();
   private readonly podTemplates: PodTemplate[];
   private readonly startedAt = new Date();
+  /** Custom resources the add-ons bring (cert-manager's Certificates), served beside the core kinds. */
+  customKinds: readonly CustomKind[] = [];
 
   constructor(
     nodes: SimNode[],

@@ -16,6 +16,7 @@ import { ClusterState, type SimNode } from './cluster-state.js';
 import { etcdAvailable, startEtcdCluster, type EtcdCluster } from './etcd-cluster.js';
 import { EtcdReadiness } from './etcd-readiness.js';
 import { hostPlan } from './hosts.js';
+import { customKinds, withAddons } from './addons.js';
 import { SimKubelet } from './kubelet.js';
 import { SimLoadBalancer } from './load-balancer.js';
 import { issue, kubeconfigYaml, validFor, writeKubeadmPki, type KubeadmPki } from './pki.js';
@@ -385,7 +386,7 @@ export async function startCluster(scenario: AnyScenarioName | ScenarioSpec, opt
     const placementOf = (node: string) => etcdPlacement.find((m) => m.host === node);
     const state = new ClusterState(
       nodes,
-      shape,
+      withAddons(shape, spec.addons),
       {
         etcdMember: (name) => {
           const p = placementOf(name);
@@ -396,6 +397,7 @@ export async function startCluster(scenario: AnyScenarioName | ScenarioSpec, opt
       createdAt,
       spec.controlPlane,
     );
+    state.customKinds = customKinds(spec.addons, createdAt);
 
     const kubeletClient =
       pki.certs['apiserver-kubelet-client'] ??

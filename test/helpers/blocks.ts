@@ -104,4 +104,10 @@ export const BLOCKS = {
   // run budget and hung APIs: 310-319; bench/oncall-hung.mjs: 318, bench/hung-kubelets.mjs: 319
   oncallHungApi: 310,
   hungKubelets: 311,
+  // plugins (blocks above 255 live in third octets 250-251 of 127.(b-256), see src/sim/hosts.ts): 290-299
+  pluginExamples: 290,
+  pluginFailures: 291,
+  // docs/plugins.md's tutorial test (node --test) uses these two, as written in the document
+  pluginTutorialFailing: 292,
+  pluginTutorialHealthy: 293,
 } as const;

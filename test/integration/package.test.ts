@@ -32,9 +32,15 @@ describe('the npm package', () => {
         'dist/THIRD-PARTY-NOTICES.txt',
       ]),
     );
+    // dist/plugin/: the plugin API (`k8sdoc/plugin`, with declarations) and its test helper.
     expect(files.filter((f: string) => f.startsWith('dist/') && !f.startsWith('dist/chunks/')).sort()).toEqual([
       'dist/THIRD-PARTY-NOTICES.txt',
       'dist/k8sdoc.mjs',
+      'dist/plugin/api.d.ts',
+      'dist/plugin/index.d.ts',
+      'dist/plugin/index.mjs',
+      'dist/plugin/testing.d.ts',
+      'dist/plugin/testing.mjs',
     ]);
     expect(files.filter((f: string) => f.startsWith('src/') || f.startsWith('test/'))).toEqual([]);
   });

@@ -65,8 +65,8 @@ describe('config file: flag defaults', () => {
     expect(config.lines).toMatchObject({ kubeconfig: 1, only: 9, wait: 19 });
   });
 
-  it('knows a key for every option of check except --config itself', () => {
-    const keys = CHECK_OPTIONS.filter((o) => o.name !== 'config').map((o) => /--([a-z0-9-]+)/.exec(o.flags)![1]!);
+  it('knows a key for every option of check except --config itself and --plugin (its section is plugins:)', () => {
+    const keys = CHECK_OPTIONS.filter((o) => o.name !== 'config' && o.name !== 'plugin').map((o) => /--([a-z0-9-]+)/.exec(o.flags)![1]!);
     for (const key of keys) {
       expect(rejects(`${key}: {}`), key).not.toMatch(/unknown key/);
     }
@@ -110,7 +110,11 @@ describe('config file: severity and ignore', () => {
 describe('config file errors name the file, the line and the key', () => {
   const cases: [string, string, string][] = [
     ['unknown key, with a suggestion', 'timeout: 3s\ntimout: 5s\n', "line 2: unknown key 'timout' (did you mean 'timeout'?)"],
-    ['unknown key, nothing close', 'colour-scheme: dark\n', "line 1: unknown key 'colour-scheme'; keys are check's long flag names, 'severity' and 'ignore'"],
+    [
+      'unknown key, nothing close',
+      'colour-scheme: dark\n',
+      "line 1: unknown key 'colour-scheme'; keys are check's long flag names, 'severity', 'ignore' and 'plugins'",
+    ],
     ['a key set twice', 'fail-on: warn\noutput: json\nfail-on: crit\n', "line 3: 'fail-on' is set twice (first on line 1); keep one"],
     ['duration of the wrong type', 'timeout: [3s]\n', "line 1: 'timeout' must be a duration like 500ms, 3s or 1h, not a list"],
     ['duration that does not parse', '\n\nwait: soon\n', "line 3: 'wait': 'soon' is not a duration"],
@@ -160,4 +164,22 @@ describe('config file errors name the file, the line and the key', () => {
       expect(got).not.toContain('\n');
     });
   }
+});
+
+describe('config file: plugins', () => {
+  it('resolves plugin paths against the file and keeps package names; plugin codes wait for the plugins to load', () => {
+    const config = parseConfig(
+      'plugins:\n  - ./rules/ingress.yaml\n  - k8sdoc-plugin-cert-manager\nseverity:\n  acme/too-few-workers: crit\n',
+      '/etc/k8sdoc/config.yaml',
+    );
+    expect(config.plugins).toEqual(['/etc/k8sdoc/rules/ingress.yaml', 'k8sdoc-plugin-cert-manager']);
+    expect(config.severity.get('acme/too-few-workers' as never)).toBe('crit');
+    expect(config.pluginLines?.['code:acme/too-few-workers']).toBe(5);
+  });
+
+  it('refuses plugins that are not a list of names', () => {
+    expect(() => parseConfig('plugins: ./one.mjs\n', '/x/c.yaml')).toThrow(
+      "config file /x/c.yaml line 1: 'plugins' must be a list of plugin paths or package names, not './one.mjs'",
+    );
+  });
 });

@@ -1,5 +1,6 @@
 // What a scenario says about a simulated cluster: its shape and what is broken in it.
 // Named scenarios (./index.ts) are built from this; tests build their own.
+import type { AddonSpec } from '../addons.js';
 import type { ListenMode } from '../faults.js';
 import type { KubeadmPkiOptions, Validity } from '../pki.js';
 
@@ -125,6 +126,8 @@ export interface ScenarioSpec {
   controlPlane?: ControlPlaneSpec;
   /** Which nodes get a listening kubelet; default all. `none` for huge clusters. */
   kubelets?: 'all' | 'control-plane' | 'none';
+  /** Add-ons on top of the distribution (cert-manager Certificates, the ingress-nginx controller), for plugins to be tested against. */
+  addons?: AddonSpec;
 }
 
 /** Hosts of an external etcd (`etcd-external`): names `etcd-1` …, not cluster nodes. */
