@@ -2,6 +2,7 @@
 // Named scenarios (./index.ts) are built from this; tests build their own.
 import type { ListenMode } from '../faults.js';
 import type { KubeadmPkiOptions, Validity } from '../pki.js';
+import type { AddonsSpec } from '../api-objects.js';
 
 /** The certificate an API server presents. `valid` is the apiserver.crt on disk, whatever its window. */
 export type ServedCert = 'valid' | 'expired' | 'not-yet-valid' | 'wrong-san' | 'unknown-ca';
@@ -94,6 +95,8 @@ export interface ScenarioSpec {
   kubeconfigValidity?: Validity;
   /** Which nodes get a listening kubelet; default all. `none` for huge clusters. */
   kubelets?: 'all' | 'control-plane' | 'none';
+  /** Admission webhooks, metrics-server, CoreDNS and kube-proxy faults, kube-proxy replacement, pending CSRs. */
+  addons?: AddonsSpec;
 }
 
 /** Hosts of an external etcd (`etcd-external`): names `etcd-1` …, not cluster nodes. */
