@@ -27,6 +27,10 @@ export interface NodeSummary {
   kubeletPort: number;
   kubeletVersion: string | null;
   conditions: NodeCondition[];
+  /** The node's taints (key and effect). */
+  taints?: { key: string; effect: string; timeAdded?: string }[];
+  /** metadata.creationTimestamp. */
+  createdAt?: string;
 }
 
 export type NodeListOutcome =
@@ -41,8 +45,8 @@ export type NodeListOutcome =
   | { kind: 'failed'; message: string; timedOut: boolean };
 
 interface RawNode {
-  metadata?: { name?: string; labels?: Record<string, string> };
-  spec?: { unschedulable?: boolean };
+  metadata?: { name?: string; labels?: Record<string, string>; creationTimestamp?: string };
+  spec?: { unschedulable?: boolean; taints?: { key?: string; effect?: string; timeAdded?: string }[] };
   status?: {
     addresses?: { type?: string; address?: string }[];
     conditions?: NodeCondition[];
@@ -78,6 +82,12 @@ export function summariseNode(raw: RawNode): NodeSummary | null {
       lastTransitionTime: c.lastTransitionTime,
       lastHeartbeatTime: c.lastHeartbeatTime,
     })),
+    taints: (raw.spec?.taints ?? []).map((t) => ({
+      key: String(t.key),
+      effect: String(t.effect),
+      ...(typeof t.timeAdded === 'string' ? { timeAdded: t.timeAdded } : {}),
+    })),
+    ...(typeof raw.metadata?.creationTimestamp === 'string' ? { createdAt: raw.metadata.creationTimestamp } : {}),
   };
 }
 
