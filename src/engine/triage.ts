@@ -173,6 +173,42 @@ export const RULES: readonly Rule[] = [
     why: 'a host short of memory, disk or processes stalls its kubelet',
   },
   { cause: ['node-lease-stale'], explains: ['node-not-ready'], scope: 'host', why: 'the node controller marks a node NotReady when its lease stops renewing' },
+  {
+    cause: ['node-not-ready'],
+    explains: ['node-unreachable'],
+    scope: 'host',
+    why: 'the node controller taints a node unreachable once its kubelet stops reporting',
+  },
+  {
+    cause: ['etcd-wal-fsync-slow', 'etcd-backend-commit-slow'],
+    explains: ['etcd-leader-changes', 'etcd-proposals-failed', 'apiserver-latency-high', 'etcd-raft-lagging'],
+    scope: 'any',
+    why: 'a slow disk delays every etcd write: heartbeats miss, leaders change, and API requests wait on etcd',
+  },
+  {
+    cause: ['etcd-peer-latency-high'],
+    explains: ['etcd-leader-changes', 'etcd-proposals-failed', 'etcd-raft-lagging'],
+    scope: 'any',
+    why: 'slow round trips between members delay heartbeats and proposals',
+  },
+  {
+    cause: ['etcd-leader-changes'],
+    explains: ['etcd-proposals-failed', 'apiserver-latency-high'],
+    scope: 'any',
+    why: 'proposals in flight fail and requests wait while etcd elects a leader',
+  },
+  {
+    cause: ['etcd-quorum-lost', 'etcd-no-leader'],
+    explains: ['etcd-leader-changes', 'etcd-proposals-failed', 'etcd-peer-latency-high'],
+    scope: 'any',
+    why: 'without quorum or leader, elections repeat and every proposal fails',
+  },
+  {
+    cause: ['kubelet-serving-csr-pending'],
+    explains: ['kubelet-unhealthy'],
+    scope: 'host',
+    why: 'a kubelet waiting for its serving certificate fails the TLS handshakes the API server proxies',
+  },
 ];
 
 type Matcher = (r: Result) => boolean;
@@ -186,6 +222,8 @@ const PRIORITY: readonly (readonly [Code, Matcher?])[] = [
   ['etcd-alarm-nospace'],
   ['etcd-alarm-corrupt'],
   ['etcd-no-leader'],
+  // Writes rejected by an admission webhook: "changes are not applied" with etcd healthy.
+  ['webhook-backend-down'],
   ['cert-expired', CONTROL_PLANE_CERTIFICATE],
   ['cert-not-yet-valid', CONTROL_PLANE_CERTIFICATE],
   ['apiserver-refused'],
@@ -195,6 +233,13 @@ const PRIORITY: readonly (readonly [Code, Matcher?])[] = [
   ['apiserver-not-ready'],
   ['apiserver-unauthorized'],
   ['etcd-member-unreachable'],
+  ['etcd-wal-fsync-slow'],
+  ['etcd-peer-latency-high'],
+  ['etcd-backend-commit-slow'],
+  ['etcd-leader-changes'],
+  ['coredns-unavailable'],
+  ['kube-proxy-unavailable'],
+  ['apiservice-unavailable'],
   ['kubelet-unreachable'],
   ['kubelet-unhealthy'],
   ['node-memory-pressure'],
@@ -202,6 +247,8 @@ const PRIORITY: readonly (readonly [Code, Matcher?])[] = [
   ['node-pid-pressure'],
   ['node-lease-stale'],
   ['node-not-ready'],
+  ['node-unreachable'],
+  ['kubelet-serving-csr-pending'],
   ['cert-expired'],
   ['cert-not-yet-valid'],
 ];

@@ -24,6 +24,7 @@ const DIAGNOSIS: Record<ScenarioName, { lead: string | null; code: 0 | 1 }> = {
   large: { lead: null, code: 0 },
   'single-control-plane': { lead: 'control-plane-not-ha', code: 0 },
   'etcd-readyz-failing': { lead: 'apiserver-not-ready', code: 1 },
+  'webhook-down': { lead: 'webhook-backend-down', code: 1 },
 };
 
 // The scenarios whose diagnosis depends on what etcd answers; the others differ only in the
