@@ -11,9 +11,22 @@ import { certificateFinding, commonName, residualTime } from '../judge/certifica
 import { PORTS } from '../judge/ports.js';
 import type { CsrSummary } from '../observe/cluster-objects.js';
 import type { NodeSummary } from '../observe/nodes.js';
+import type { ServedCertificate } from '../probes/types.js';
 import { safeText } from '../util/terminal-text.js';
 
 export const KUBELET_SERVING_SIGNER = 'kubernetes.io/kubelet-serving';
+
+/**
+ * Who signed a kubelet's serving certificate. Without serverTLSBootstrap the kubelet makes its
+ * own: a leaf signed by a CA it generated (`<host>-ca@<unix time>`), or a self-signed leaf.
+ */
+export function signerOf(leaf: ServedCertificate, verifiesAgainstClusterCa: boolean): string {
+  const issuer = commonName(leaf.issuer);
+  if (verifiesAgainstClusterCa) return `signed by the cluster CA CN=${issuer} (serverTLSBootstrap: renewed through ${KUBELET_SERVING_SIGNER} CSRs)`;
+  if (leaf.selfSigned || /-ca@\d+$/.test(issuer))
+    return `self-signed by the kubelet (CN=${issuer}; its default: the API server does not verify it unless --kubelet-certificate-authority is set)`;
+  return `signed by CN=${issuer}, not the cluster CA this kubeconfig trusts`;
+}
 
 async function servingCertificate(ctx: CheckContext, address: string, name: string | undefined, port: number): Promise<Finding | null> {
   const tls = await ctx.facts.tls(address, port, 'kubelet');
@@ -27,9 +40,7 @@ async function servingCertificate(ctx: CheckContext, address: string, name: stri
     ctx.now,
     ctx.options,
   );
-  const signer = leaf.selfSigned
-    ? 'self-signed by the kubelet (its default: the API server does not verify it unless --kubelet-certificate-authority is set)'
-    : `signed by CN=${commonName(leaf.issuer)} (serverTLSBootstrap: renewed through ${KUBELET_SERVING_SIGNER} CSRs)`;
+  const signer = signerOf(leaf, tls.verifyError === null && ctx.targets.clusterCa !== null);
   finding.message = safeText(`${finding.message}; ${signer}`);
   finding.data = { ...finding.data, node: name ?? null, port, selfSigned: leaf.selfSigned, role: 'kubelet-serving' };
   finding.about = {
