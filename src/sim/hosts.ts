@@ -19,8 +19,38 @@ export interface HostPlan {
 
 const WORKERS_PER_OCTET = 250;
 
+/**
+ * Blocks 256..511 have no /16 of their own (loopback has 256): block 256+k lives in third
+ * octets 250 (hosts) and 251 (spares) of 127.k.0.0/16, which no block 0..255 uses (its
+ * workers stop at third octet 199, its spares sit at 200). Such a block holds at most 229 workers.
+ */
+function highBlockPlan(block: number): HostPlan {
+  const base = `127.${block - 256}`;
+  return {
+    block,
+    loadBalancer: `${base}.250.10`,
+    controlPlane: (i) => {
+      if (i < 0 || i > 8) throw new RangeError('at most 9 control-plane hosts');
+      return `${base}.250.${11 + i}`;
+    },
+    worker: (i) => {
+      if (i < 0 || i > 228) throw new RangeError(`block ${block} holds at most 229 workers`);
+      return `${base}.250.${21 + i}`;
+    },
+    etcdHost: (i) => {
+      if (i < 0 || i > 7) throw new RangeError('at most 8 external etcd hosts');
+      return `${base}.250.${2 + i}`;
+    },
+    spare: (i) => {
+      if (i < 0 || i > 249) throw new RangeError('spare index must be 0..249');
+      return `${base}.251.${1 + i}`;
+    },
+  };
+}
+
 export function hostPlan(block: number): HostPlan {
-  if (!Number.isInteger(block) || block < 0 || block > 255) throw new RangeError(`address block must be 0..255, got ${block}`);
+  if (Number.isInteger(block) && block >= 256 && block <= 511) return highBlockPlan(block);
+  if (!Number.isInteger(block) || block < 0 || block > 255) throw new RangeError(`address block must be 0..511, got ${block}`);
   const base = `127.${block}`;
   return {
     block,

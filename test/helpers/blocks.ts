@@ -77,6 +77,11 @@ export const BLOCKS = {
   demoKept: 195,
   standinMembersReal: 196,
   standinMembersStandin: 197,
+  // webhooks, aggregated APIs, add-ons, etcd performance, kubelet certificates: 280-289
+  cpAddonsSim: 280,
+  cpAddonsShapes: 281,
+  cpAddonsDemo: 282,
+  cpAddonsEtcd: 283,
   // benchmarks (bench/*.mjs): 150-169; bench/unreachable.mjs: 150, bench/fanout.mjs: 151, bench/scale.mjs: 152,
   // bench/sim-startup.mjs: 153
 } as const;
