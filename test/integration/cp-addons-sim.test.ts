@@ -46,6 +46,7 @@ describe('add-on faults, seen by kubectl and by k8sdoc', () => {
         description: 'a webhook without backend, metrics-server down, one CoreDNS replica down, a Pending kubelet-serving CSR',
         controlPlanes: 1,
         workers: 2,
+        nodes: { 'worker-2': { kubelet: 'down', stoppedPostingMinutesAgo: 10 } },
         addons: {
           webhooks: [
             { name: 'policy-guard', kind: 'validating', backend: 'down' },
@@ -68,7 +69,7 @@ describe('add-on faults, seen by kubectl and by k8sdoc', () => {
     const out = await kubectl(cluster.kubeconfigPath, ['get', 'deploy,ds,svc,endpointslices', '-n', 'kube-system']);
     expect(out).toMatch(/^deployment\.apps\/coredns\s+1\/2\s+2\s+1\s+3d$/m);
     expect(out).toMatch(/^deployment\.apps\/metrics-server\s+0\/1\s+1\s+0\s+3d$/m);
-    expect(out).toMatch(/^daemonset\.apps\/kube-proxy\s+3\s+3\s+3\s+3\s+3\s+<none>\s+3d$/m);
+    expect(out).toMatch(/^daemonset\.apps\/kube-proxy\s+3\s+3\s+2\s+3\s+2\s+<none>\s+3d$/m);
     expect(out).toMatch(/^service\/kube-dns\s+ClusterIP\s+10\.96\.0\.10\s+<none>\s+53\/UDP,53\/TCP,9153\/TCP\s+3d$/m);
     expect(out).toMatch(/^endpointslice\.discovery\.k8s\.io\/kube-dns-\w+\s+IPv4\s+53,53,9153\s+10\.244\.\d+\.\d+,10\.244\.\d+\.\d+\s+3d$/m);
   });
@@ -81,6 +82,8 @@ describe('add-on faults, seen by kubectl and by k8sdoc', () => {
     expect(out).toMatch(
       /^certificatesigningrequest\.certificates\.k8s\.io\/csr-\w+\s+2\dm\s+kubernetes\.io\/kubelet-serving\s+system:node:worker-1\s+<none>\s+Pending$/m,
     );
+    const taints = await kubectl(cluster.kubeconfigPath, ['get', 'node', 'worker-2', '-o', 'jsonpath={range .spec.taints[*]}{.key}:{.effect} {end}']);
+    expect(taints.trim()).toBe('node.kubernetes.io/unreachable:NoSchedule node.kubernetes.io/unreachable:NoExecute');
     const pods = rows(await kubectl(cluster.kubeconfigPath, ['get', 'pods', '-n', 'policy-guard-system']));
     expect(pods.slice(1).map((r) => [r[1], r[2]])).toEqual([
       ['0/1', 'CrashLoopBackOff'],
@@ -99,9 +102,12 @@ describe('add-on faults, seen by kubectl and by k8sdoc', () => {
         ['apiservice-unavailable', 'warn', 'apiservice v1beta1.metrics.k8s.io'],
         ['coredns-unavailable', 'warn', 'coredns kube-system/coredns'],
         ['kubelet-serving-csr-pending', 'warn', 'kubelet worker-1'],
+        ['node-unreachable', 'warn', 'node worker-2'],
+        // worker-2's kubelet is gone, so is its kube-proxy pod's readiness.
+        ['kube-proxy-unavailable', 'warn', 'kube-proxy'],
       ]),
     );
-    expect(problems).toHaveLength(5);
+    expect(problems).toHaveLength(7);
     expect(report.results.find((x) => x.code === 'apiservice-unavailable')!.message).toContain(
       '"endpoints for service/metrics-server in \\"kube-system\\" have no addresses with port name \\"https\\""'.replace(/\\"/g, '"'),
     );
