@@ -63,10 +63,19 @@ async function coredns(ctx: CheckContext): Promise<Finding[]> {
   return findings;
 }
 
-function judgeProxy(d: WorkloadSummary, role: string, subject: string): Finding {
+function judgeProxy(d: WorkloadSummary, role: string, subject: string, notReadyNodes: readonly string[]): Finding {
   const data = { daemonSet: `${d.namespace}/${d.name}`, desired: d.desired, ready: d.ready, role };
   if (d.ready >= d.desired) return { status: 'ok', subject, message: `${role}: ${d.ready}/${d.desired} pods ready`, data };
   const missing = d.desired - d.ready;
+  // A node that is not Ready takes its DaemonSet pods' readiness with it: that gap is the
+  // node's problem (nodes-ready reports it), not kube-proxy's.
+  if (missing <= notReadyNodes.length)
+    return {
+      status: 'ok',
+      subject,
+      message: safeText(`${role}: ${d.ready}/${d.desired} pods ready; the rest are on nodes that are not Ready (${notReadyNodes.join(', ')}): see nodes-ready`),
+      data: { ...data, notReadyNodes },
+    };
   return raise({
     code: 'kube-proxy-unavailable',
     ...(d.ready === 0 && d.desired > 0 ? { grade: 'none-ready' } : {}),
@@ -79,11 +88,15 @@ function judgeProxy(d: WorkloadSummary, role: string, subject: string): Finding 
 async function kubeProxy(ctx: CheckContext): Promise<Finding[]> {
   const list = await ctx.facts.objects.workloads(NAMESPACE, 'DaemonSet');
   if (list.kind !== 'ok') return [{ status: 'skip', subject: 'kube-proxy', message: `kube-proxy not checked: ${safeText(list.message)}` }];
+  const nodes = await ctx.facts.nodes();
+  const notReady = nodes.kind === 'ok' ? nodes.nodes.filter((n) => n.conditions.find((c) => c.type === 'Ready')?.status !== 'True').map((n) => n.name) : [];
   const proxy = list.items.find(isKubeProxy);
-  if (proxy) return [judgeProxy(proxy, 'kube-proxy DaemonSet', 'kube-proxy')];
+  if (proxy) return [judgeProxy(proxy, 'kube-proxy DaemonSet', 'kube-proxy', notReady)];
   const cilium = list.items.find(isCilium);
   if (cilium)
-    return [judgeProxy(cilium, "no kube-proxy: Cilium's kube-proxy replacement serves Services, cilium DaemonSet", 'kube-proxy (replaced by cilium)')];
+    return [
+      judgeProxy(cilium, "no kube-proxy: Cilium's kube-proxy replacement serves Services, cilium DaemonSet", 'kube-proxy (replaced by cilium)', notReady),
+    ];
   return [
     {
       status: 'ok',

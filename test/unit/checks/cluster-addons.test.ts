@@ -69,6 +69,18 @@ describe('cluster-addons', () => {
     expect(none[1]).toMatchObject({ status: 'crit', code: 'kube-proxy-unavailable' });
   });
 
+  it("kube-proxy pods missing only on NotReady nodes are the nodes' problem, not a kube-proxy finding", async () => {
+    const node = (name: string, ready: string) => ({ metadata: { name }, status: { conditions: [{ type: 'Ready', status: ready }] } });
+    const findings = await run([deployment('coredns', 2, 2)], [KUBE_PROXY(3, 2)], {
+      ...dnsService(2),
+      '/api/v1/nodes': list([node('w1', 'True'), node('w2', 'Unknown'), node('w3', 'True')]),
+    });
+    expect(findings[1]).toMatchObject({
+      status: 'ok',
+      message: 'kube-proxy DaemonSet: 2/3 pods ready; the rest are on nodes that are not Ready (w2): see nodes-ready',
+    });
+  });
+
   it("Cilium's kube-proxy replacement: no kube-proxy DaemonSet is no fault, Cilium is judged in its place", async () => {
     const findings = await run([deployment('coredns', 2, 2)], [daemonSet('cilium', 4, 4, { 'k8s-app': 'cilium' })], dnsService(2));
     expect(findings[1]).toMatchObject({
