@@ -14,6 +14,8 @@ export const CODES = {
     'apiserver-not-live',
     'apiserver-latency-high',
     'control-plane-not-ha',
+    'webhook-backend-down',
+    'apiservice-unavailable',
   ],
   etcd: [
     'etcd-quorum-lost',
@@ -31,6 +33,11 @@ export const CODES = {
     'etcd-backup-missing',
     'etcd-no-credentials',
     'etcd-auth-failed',
+    'etcd-wal-fsync-slow',
+    'etcd-backend-commit-slow',
+    'etcd-peer-latency-high',
+    'etcd-leader-changes',
+    'etcd-proposals-failed',
   ],
   'control-plane': [
     'scheduler-no-leader',
@@ -61,8 +68,13 @@ export const CODES = {
     'node-condition',
     'node-cordoned',
     'node-lease-stale',
+    'node-ready-flapping',
+    'node-unreachable',
+    'kubelet-version-skew',
+    'coredns-unavailable',
+    'kube-proxy-unavailable',
   ],
-  kubelet: ['kubelet-unreachable', 'kubelet-unhealthy'],
+  kubelet: ['kubelet-unreachable', 'kubelet-unhealthy', 'kubelet-serving-csr-pending'],
   ports: ['port-refused', 'port-timeout', 'port-unreachable', 'port-dns'],
 } as const;
 

@@ -226,6 +226,50 @@ export const RULES: readonly Rule[] = [
     scope: 'any',
     why: "a controller-manager that loses the Lease exits ('leaderelection lost') and is restarted",
   },
+  {
+    cause: ['node-not-ready'],
+    explains: ['node-unreachable'],
+    scope: 'host',
+    why: 'the node controller taints a node unreachable once its kubelet stops reporting',
+  },
+  // etcd performance: a slow disk or network shows as elections, failed proposals and slow API requests.
+  {
+    cause: ['etcd-wal-fsync-slow', 'etcd-backend-commit-slow'],
+    explains: ['etcd-leader-changes', 'etcd-proposals-failed', 'apiserver-latency-high', 'etcd-raft-lagging'],
+    scope: 'any',
+    why: 'a slow disk delays every etcd write: heartbeats miss, leaders change, and API requests wait on etcd',
+  },
+  {
+    cause: ['etcd-peer-latency-high'],
+    explains: ['etcd-leader-changes', 'etcd-proposals-failed', 'etcd-raft-lagging'],
+    scope: 'any',
+    why: 'slow round trips between members delay heartbeats and proposals',
+  },
+  {
+    cause: ['etcd-leader-changes'],
+    explains: ['etcd-proposals-failed', 'apiserver-latency-high'],
+    scope: 'any',
+    why: 'proposals in flight fail and requests wait while etcd elects a leader',
+  },
+  {
+    cause: ['etcd-quorum-lost', 'etcd-no-leader'],
+    explains: ['etcd-leader-changes', 'etcd-proposals-failed', 'etcd-peer-latency-high'],
+    scope: 'any',
+    why: 'without quorum or leader, elections repeat and every proposal fails',
+  },
+  {
+    cause: ['kubelet-serving-csr-pending'],
+    explains: ['kubelet-unhealthy'],
+    scope: 'host',
+    why: 'a kubelet waiting for its serving certificate fails the TLS handshakes the API server proxies',
+  },
+  // A blocking webhook on Leases stops the controller-manager renewing its own.
+  {
+    cause: ['webhook-backend-down'],
+    explains: ['controller-manager-no-leader', 'control-plane-pod-restarting'],
+    scope: 'any',
+    why: 'a Fail-policy webhook whose backend is gone rejects writes, Lease renewals included',
+  },
 ];
 
 /** One step of the priority order: a code, and for certificates the roles it covers. */
@@ -243,6 +287,8 @@ export const PRIORITY: readonly PriorityStep[] = [
   { code: 'etcd-alarm-nospace' },
   { code: 'etcd-alarm-corrupt' },
   { code: 'etcd-no-leader' },
+  // Writes rejected by an admission webhook: "changes are not applied" with etcd healthy.
+  { code: 'webhook-backend-down' },
   { code: 'cert-expired', role: CONTROL_PLANE_ROLES },
   { code: 'cert-not-yet-valid', role: CONTROL_PLANE_ROLES },
   { code: 'apiserver-refused' },
@@ -257,6 +303,13 @@ export const PRIORITY: readonly PriorityStep[] = [
   { code: 'control-plane-pod-crashloop' },
   { code: 'control-plane-pod-not-ready' },
   { code: 'etcd-member-unreachable' },
+  { code: 'etcd-wal-fsync-slow' },
+  { code: 'etcd-peer-latency-high' },
+  { code: 'etcd-backend-commit-slow' },
+  { code: 'etcd-leader-changes' },
+  { code: 'coredns-unavailable' },
+  { code: 'kube-proxy-unavailable' },
+  { code: 'apiservice-unavailable' },
   { code: 'kubelet-unreachable' },
   { code: 'kubelet-unhealthy' },
   { code: 'node-memory-pressure' },
@@ -264,6 +317,8 @@ export const PRIORITY: readonly PriorityStep[] = [
   { code: 'node-pid-pressure' },
   { code: 'node-lease-stale' },
   { code: 'node-not-ready' },
+  { code: 'node-unreachable' },
+  { code: 'kubelet-serving-csr-pending' },
   { code: 'cert-expired' },
   { code: 'cert-not-yet-valid' },
 ];

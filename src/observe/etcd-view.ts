@@ -16,6 +16,8 @@ export interface EndpointAnswer {
   health: EtcdOutcome<{ healthy: boolean; reason?: string }>;
   /** Null when not asked (the quota came from --etcd-quota). */
   metrics: EtcdOutcome<string> | null;
+  /** When the metrics answer arrived (performance.now()): the start of a rate window. */
+  metricsAt?: number;
 }
 
 export interface MemberView {
@@ -47,14 +49,20 @@ export interface EtcdView {
 }
 
 async function askEverything(probe: EtcdEndpointProbe, deadline: ProbeDeadline, wantMetrics: boolean): Promise<EndpointAnswer> {
+  let metricsAt: number | undefined;
   const [status, memberList, alarms, health, metrics] = await Promise.all([
     probe.status(deadline),
     probe.memberList(deadline),
     probe.alarms(deadline),
     probe.health(deadline),
-    wantMetrics ? probe.metrics(deadline) : Promise.resolve(null),
+    wantMetrics
+      ? probe.metrics(deadline).then((m) => {
+          metricsAt = performance.now();
+          return m;
+        })
+      : Promise.resolve(null),
   ]);
-  return { endpoint: probe.endpoint, status, memberList, alarms, health, metrics };
+  return { endpoint: probe.endpoint, status, memberList, alarms, health, metrics, ...(metricsAt !== undefined ? { metricsAt } : {}) };
 }
 
 /** Asks every endpoint, and every client URL the answers reveal, each once and all at once. */

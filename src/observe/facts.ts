@@ -14,6 +14,19 @@ import { namespaceLeases, systemPods, unscheduledPods, type LeasesOutcome, type 
 import { listPaged, nodeList, type NodeListOutcome, type PagedListOutcome } from './nodes.js';
 import type { ObserveScope } from './scope.js';
 import { tcpOnce, tlsOnce, type TlsRole } from './sockets.js';
+import {
+  apiServices,
+  certificateSigningRequests,
+  serviceBackends,
+  webhooks,
+  workloads,
+  type ApiServiceSummary,
+  type CsrSummary,
+  type ServiceBackends,
+  type WebhookSummary,
+  type WorkloadSummary,
+} from './cluster-objects.js';
+import { etcdMetricsAgain, type MetricsPair } from './etcd-metrics.js';
 
 export interface ApiFacts {
   /** Whether there is anything to ask the API with (a kubeconfig, or a service account). */
@@ -45,6 +58,22 @@ export interface EtcdFacts {
   ca(): Promise<TrustAnchor>;
   /** Starts the view at once when nothing discovery does can change it. */
   prewarm(): void;
+  /**
+   * Each member's /metrics scraped again a few seconds after the view's scrape (only where that
+   * one worked), for rates and percentiles over the window between them. Null without credentials.
+   */
+  metricsAgain(): Promise<MetricsPair[] | null>;
+}
+
+/** Cluster objects the add-on checks judge, each listed once per run and cut down. */
+export interface ObjectFacts {
+  /** Every admission webhook of every Validating/MutatingWebhookConfiguration. */
+  webhooks(): Promise<PagedListOutcome<WebhookSummary>>;
+  apiServices(): Promise<PagedListOutcome<ApiServiceSummary>>;
+  workloads(namespace: string, kind: 'Deployment' | 'DaemonSet'): Promise<PagedListOutcome<WorkloadSummary>>;
+  /** Whether a Service exists and how many ready addresses its EndpointSlices (else Endpoints) hold. */
+  serviceBackends(namespace: string, name: string): Promise<ServiceBackends>;
+  certificateSigningRequests(): Promise<PagedListOutcome<CsrSummary>>;
 }
 
 export interface FileFacts extends FilesProbe {
@@ -72,6 +101,7 @@ export interface Facts {
   kubelet(address: string, port: number): Promise<KubeletAnswer>;
   etcd: EtcdFacts;
   files: FileFacts;
+  objects: ObjectFacts;
 }
 
 export function createFacts(scope: ObserveScope): Facts {
@@ -102,6 +132,14 @@ export function createFacts(scope: ObserveScope): Facts {
       indirect: () => etcdIndirectView(scope),
       ca: () => etcdCa(scope),
       prewarm: () => prewarmEtcdView(scope),
+      metricsAgain: () => etcdMetricsAgain(scope),
+    },
+    objects: {
+      webhooks: () => webhooks(scope),
+      apiServices: () => apiServices(scope),
+      workloads: (namespace, kind) => workloads(scope, namespace, kind),
+      serviceBackends: (namespace, name) => serviceBackends(scope, namespace, name),
+      certificateSigningRequests: () => certificateSigningRequests(scope),
     },
     files: {
       read: (path) => scope.probes.files.read(path),

@@ -27,6 +27,10 @@ export interface NodeSummary {
   kubeletPort: number;
   kubeletVersion: string | null;
   conditions: NodeCondition[];
+  /** The node's taints (key and effect). */
+  taints?: { key: string; effect: string; timeAdded?: string }[];
+  /** metadata.creationTimestamp. */
+  createdAt?: string;
   /**
    * What the cluster's shape is read from (src/shape): only the labels and annotations that
    * name a distribution, a role or an etcd member, so that 5,000 nodes stay small.
@@ -67,8 +71,8 @@ export type NodeListOutcome =
   | { kind: 'failed'; message: string; timedOut: boolean };
 
 interface RawNode {
-  metadata?: { name?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  spec?: { unschedulable?: boolean; providerID?: string; taints?: { key?: string; value?: string; effect?: string }[] };
+  metadata?: { name?: string; labels?: Record<string, string>; annotations?: Record<string, string>; creationTimestamp?: string };
+  spec?: { unschedulable?: boolean; providerID?: string; taints?: { key?: string; value?: string; effect?: string; timeAdded?: string }[] };
   status?: {
     addresses?: { type?: string; address?: string }[];
     conditions?: NodeCondition[];
@@ -114,6 +118,12 @@ export function summariseNode(raw: RawNode): NodeSummary | null {
       ...(typeof raw.spec?.providerID === 'string' ? { providerID: raw.spec.providerID } : {}),
       ...(typeof raw.status?.nodeInfo?.osImage === 'string' ? { osImage: raw.status.nodeInfo.osImage } : {}),
     },
+    taints: (raw.spec?.taints ?? []).map((t) => ({
+      key: String(t.key),
+      effect: String(t.effect),
+      ...(typeof t.timeAdded === 'string' ? { timeAdded: t.timeAdded } : {}),
+    })),
+    ...(typeof raw.metadata?.creationTimestamp === 'string' ? { createdAt: raw.metadata.creationTimestamp } : {}),
   };
 }
 

@@ -18,16 +18,25 @@ import { etcdBackup } from '../checks/etcd-backup.js';
 import { certsServed } from '../checks/certs-served.js';
 import { certsFiles } from '../checks/certs-files.js';
 import { certsKubeconfig } from '../checks/certs-kubeconfig.js';
+import { admissionWebhooks } from '../checks/admission-webhooks.js';
+import { aggregatedApis } from '../checks/aggregated-apis.js';
+import { etcdPerformance } from '../checks/etcd-performance.js';
+import { nodesHealth } from '../checks/nodes-health.js';
+import { clusterAddons } from '../checks/cluster-addons.js';
+import { kubeletCertificates } from '../checks/kubelet-certificates.js';
 
 export const CHECKS: readonly Check[] = [
   apiserverReachable,
   apiserverHealth,
   apiserverLatency,
   controlPlaneHa,
+  admissionWebhooks,
+  aggregatedApis,
   etcdQuorum,
   etcdMembers,
   etcdAlarms,
   etcdDbSize,
+  etcdPerformance,
   etcdBackup,
   controlPlaneLeaders,
   controlPlanePods,
@@ -36,6 +45,9 @@ export const CHECKS: readonly Check[] = [
   certsKubeconfig,
   nodesReady,
   nodesPressure,
+  nodesHealth,
+  clusterAddons,
   kubelet,
+  kubeletCertificates,
   ports,
 ];

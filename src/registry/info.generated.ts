@@ -55,6 +55,28 @@ export const CHECK_INFO: readonly CheckInfo[] = [
     ]
   },
   {
+    "id": "admission-webhooks",
+    "component": "apiserver",
+    "title": "Admission webhooks have a ready backend (RBAC: list validating/mutatingwebhookconfigurations, get services and namespaces, list endpointslices)",
+    "needs": [
+      "api"
+    ],
+    "codes": [
+      "webhook-backend-down"
+    ]
+  },
+  {
+    "id": "aggregated-apis",
+    "component": "apiserver",
+    "title": "Aggregated APIs (APIService objects) are Available (RBAC: list apiservices)",
+    "needs": [
+      "api"
+    ],
+    "codes": [
+      "apiservice-unavailable"
+    ]
+  },
+  {
     "id": "etcd-quorum",
     "component": "etcd",
     "title": "etcd has a majority of voting members, with fault tolerance to spare",
@@ -103,6 +125,21 @@ export const CHECK_INFO: readonly CheckInfo[] = [
     "codes": [
       "etcd-db-near-quota",
       "etcd-db-fragmented"
+    ]
+  },
+  {
+    "id": "etcd-performance",
+    "component": "etcd",
+    "title": "etcd's disk (WAL fsync, backend commit), peer round trips, leader changes and failed proposals, from two /metrics scrapes",
+    "needs": [
+      "etcd"
+    ],
+    "codes": [
+      "etcd-wal-fsync-slow",
+      "etcd-backend-commit-slow",
+      "etcd-peer-latency-high",
+      "etcd-leader-changes",
+      "etcd-proposals-failed"
     ]
   },
   {
@@ -215,6 +252,31 @@ export const CHECK_INFO: readonly CheckInfo[] = [
     ]
   },
   {
+    "id": "nodes-health",
+    "component": "nodes",
+    "title": "No node is tainted unreachable, none turned Ready in the last 15 min, kubelet versions within the supported skew",
+    "needs": [
+      "nodes"
+    ],
+    "codes": [
+      "node-unreachable",
+      "node-ready-flapping",
+      "kubelet-version-skew"
+    ]
+  },
+  {
+    "id": "cluster-addons",
+    "component": "nodes",
+    "title": "CoreDNS replicas and kube-dns endpoints, kube-proxy (or its replacement) ready on every node (RBAC: list deployments and daemonsets in kube-system)",
+    "needs": [
+      "api"
+    ],
+    "codes": [
+      "coredns-unavailable",
+      "kube-proxy-unavailable"
+    ]
+  },
+  {
     "id": "kubelet",
     "component": "kubelet",
     "title": "Every kubelet answers TLS on :10250; its healthz through the nodes proxy where permitted",
@@ -222,6 +284,18 @@ export const CHECK_INFO: readonly CheckInfo[] = [
     "codes": [
       "kubelet-unreachable",
       "kubelet-unhealthy"
+    ]
+  },
+  {
+    "id": "kubelet-certificates",
+    "component": "kubelet",
+    "title": "Each kubelet's serving certificate (from its :10250 handshake: days left, self-signed or CA-signed) and no kubelet-serving CSR left Pending (RBAC: list certificatesigningrequests)",
+    "needs": [],
+    "codes": [
+      "cert-expired",
+      "cert-expiring",
+      "cert-not-yet-valid",
+      "kubelet-serving-csr-pending"
     ]
   },
   {

@@ -32,6 +32,7 @@ import {
   wantsTable,
 } from './api-wire.js';
 import type { ClusterState, KubeObject } from './cluster-state.js';
+import { extraGroups, extraKind, extraResources, type AddonObjects } from './api-objects.js';
 import type { EtcdReadiness } from './etcd-readiness.js';
 import { delay, ModalListener, type ListenMode } from './faults.js';
 import type { RequestLog } from './request-log.js';
@@ -73,6 +74,8 @@ export interface ApiServerOptions {
   faults?: Partial<ApiServerFaults>;
   /** What /version answers; default the simulator's kubeadm version. */
   gitVersion?: string;
+  /** Deployments, DaemonSets, Services, webhooks, APIServices, CSRs and the pods they add. */
+  addons?: AddonObjects;
 }
 
 interface Reply {
@@ -427,16 +430,22 @@ export class SimApiServer {
     if (path === '/version' || path === '/version/') return json(200, this.o.gitVersion ? versionInfo(this.o.gitVersion) : KUBE_VERSION);
     if (path === '/metrics') return text(200, this.metrics());
     if (path === '/api' || path === '/api/') return json(200, apiVersions(`${this.host}:${this.port}`));
-    if (path === '/apis' || path === '/apis/') return json(200, apiGroupList());
+    if (path === '/apis' || path === '/apis/') {
+      const list = apiGroupList();
+      return json(200, { ...list, groups: [...list.groups, ...extraGroups()] });
+    }
     const groupVersion = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))\/?$/.exec(path);
     if (groupVersion) {
-      const list = apiResourceList(groupVersion[1] ?? `${groupVersion[2]}/${groupVersion[3]}`);
-      return list ? json(200, list) : notFoundResource();
+      const gv = groupVersion[1] ?? `${groupVersion[2]}/${groupVersion[3]}`;
+      const list = apiResourceList(gv);
+      const extra = extraResources(gv);
+      if (list) return json(200, { ...list, resources: [...list.resources, ...extra] });
+      return extra.length > 0 ? json(200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: gv, resources: extra }) : notFoundResource();
     }
     const group = /^\/apis\/([^/]+)\/?$/.exec(path);
     if (group) {
-      const g = apiGroup(group[1]!);
-      return g ? json(200, g) : notFoundResource();
+      const g = apiGroup(group[1]!) ?? extraGroups().find((e) => e.name === group[1]);
+      return g ? json(200, 'kind' in g ? g : { kind: 'APIGroup', apiVersion: 'v1', ...g }) : notFoundResource();
     }
     return NOT_FOUND_PAGE;
   }
@@ -532,9 +541,18 @@ export class SimApiServer {
   private async serveResource(a: ResourceAttributes, query: URLSearchParams, req: IncomingMessage): Promise<Reply> {
     const state = this.o.state;
     const custom = state.customKinds.find((k) => k.group === a.group && k.resource === a.resource);
-    const kind = custom ?? (a.group === '' || a.resource === 'leases' ? KINDS[a.resource] : undefined);
-    const groupOk = custom !== undefined || (a.resource === 'leases' && a.group === 'coordination.k8s.io') || (a.resource !== 'leases' && a.group === '');
+    const extra = custom || KINDS[a.resource] ? undefined : extraKind(a.resource, a.group);
+    const kind: ResourceKind | undefined =
+      custom ??
+      (a.group === '' || a.resource === 'leases' ? KINDS[a.resource] : undefined) ??
+      (extra ? { ...extra, apiVersion: extra.group ? `${extra.group}/${extra.version}` : extra.version } : undefined);
+    const groupOk =
+      custom !== undefined ||
+      extra !== undefined ||
+      (a.resource === 'leases' && a.group === 'coordination.k8s.io') ||
+      (a.resource !== 'leases' && a.group === '');
     if (!kind || !groupOk) return notFoundResource();
+    if (extra && !extra.namespaced && a.namespace) return notFoundResource();
 
     if (a.resource === 'nodes' && a.subresource === 'proxy' && a.name) return this.proxyToKubelet(a.name, req);
     if (a.subresource && a.subresource !== 'status') return notFoundResource();
@@ -552,11 +570,18 @@ export class SimApiServer {
       if (a.namespace) return notFoundResource();
       objects = a.name ? [...(state.node(a.name) ? [state.nodeObject(state.node(a.name)!, now)] : [])] : [];
     } else if (a.resource === 'namespaces') {
-      objects = state.namespaces().filter((n) => !a.name || n.metadata.name === a.name);
+      objects = [...state.namespaces(), ...(this.o.addons?.namespaceObjects(state.createdAt) ?? [])]
+        .sort((x, y) => x.metadata.name.localeCompare(y.metadata.name))
+        .filter((n) => !a.name || n.metadata.name === a.name);
     } else if (custom) {
       objects = custom.objects(now).filter((o) => (!a.namespace || o.metadata.namespace === a.namespace) && (!a.name || o.metadata.name === a.name));
+    } else if (extra) {
+      const all = this.o.addons ? this.o.addons.objects(a.resource, state.pods(now)) : [];
+      objects = all.filter((o) => (!a.namespace || o.metadata.namespace === a.namespace) && (!a.name || o.metadata.name === a.name));
     } else if (a.resource === 'pods') {
-      objects = state.pods(now).filter((p) => (!a.namespace || p.metadata.namespace === a.namespace) && (!a.name || p.metadata.name === a.name));
+      objects = (this.o.addons ? this.o.addons.pods(state.pods(now)) : state.pods(now)).filter(
+        (p) => (!a.namespace || p.metadata.namespace === a.namespace) && (!a.name || p.metadata.name === a.name),
+      );
     } else {
       const namespaces = a.namespace ? [a.namespace] : ['kube-node-lease', 'kube-system'];
       objects = namespaces.flatMap((ns) => state.leases(ns, now)).filter((l) => !a.name || l.metadata.name === a.name);

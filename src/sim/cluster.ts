@@ -12,6 +12,7 @@ import { stringify } from 'yaml';
 import { TokenTable, type Grant } from './api-access.js';
 import { createServer as createHttpsServer } from 'node:https';
 import { SimApiServer, API_SERVER_PORT } from './api-server.js';
+import { AddonObjects } from './api-objects.js';
 import { ClusterState, type SimNode } from './cluster-state.js';
 import { etcdAvailable, startEtcdCluster, type EtcdCluster } from './etcd-cluster.js';
 import { EtcdReadiness } from './etcd-readiness.js';
@@ -386,7 +387,7 @@ export async function startCluster(scenario: AnyScenarioName | ScenarioSpec, opt
     const placementOf = (node: string) => etcdPlacement.find((m) => m.host === node);
     const state = new ClusterState(
       nodes,
-      withAddons(shape, spec.addons),
+      withAddons(shape, spec.thirdParty),
       {
         etcdMember: (name) => {
           const p = placementOf(name);
@@ -397,7 +398,7 @@ export async function startCluster(scenario: AnyScenarioName | ScenarioSpec, opt
       createdAt,
       spec.controlPlane,
     );
-    state.customKinds = customKinds(spec.addons, createdAt);
+    state.customKinds = customKinds(spec.thirdParty, createdAt);
 
     const kubeletClient =
       pki.certs['apiserver-kubelet-client'] ??
@@ -419,6 +420,13 @@ export async function startCluster(scenario: AnyScenarioName | ScenarioSpec, opt
       return readiness(() => etcd?.members.filter((m) => m.name === member).map((m) => m.clientUrl) ?? []);
     };
 
+    const addons = new AddonObjects(
+      spec.addons ?? {},
+      createdAt,
+      controlPlane.map((h) => h.address),
+    );
+    await addons.prepare();
+
     const apiHosts = managed ? [{ name: 'eks-control-plane', address: plan.loadBalancer }] : controlPlane;
     for (const h of apiHosts) {
       const s = { ...spec.apiServers, ...spec.apiServer?.[h.name] };
@@ -436,6 +444,7 @@ export async function startCluster(scenario: AnyScenarioName | ScenarioSpec, opt
           tokens,
           requestLog,
           ...(distribution !== 'kubeadm' ? { gitVersion: GIT_VERSIONS[distribution] } : {}),
+          addons,
           ...(readinessCheck ? { etcd: readinessCheck } : {}),
           faults: {
             ...(s.slowMs !== undefined ? { slowMs: s.slowMs } : {}),

@@ -52,8 +52,8 @@ export const BLOCKS = {
   simShapesMicrok8s: 226,
   simShapesOpenshift: 227,
   simShapesManaged: 228,
-  // control-plane components (scheduler, controller-manager, static pods): 247
-  demoControlPlane: 247,
+  // control-plane components (scheduler, controller-manager, static pods): 252
+  demoControlPlane: 252,
   // k8sdoc against each shape from each vantage (test/integration/shapes-*.test.ts): 240-259
   shapesKubeadm: 240,
   shapesKubeadmExternal: 241,
@@ -99,12 +99,17 @@ export const BLOCKS = {
   nodePathsK3sEtcd: 66,
   nodePathsRke2: 67,
   nodePathsMicrok8s: 68,
+  // webhooks, aggregated APIs, add-ons, etcd performance, kubelet certificates: 280-289
+  cpAddonsSim: 280,
+  cpAddonsShapes: 281,
+  cpAddonsDemo: 282,
+  cpAddonsEtcd: 283,
   // benchmarks (bench/*.mjs): 150-169; bench/unreachable.mjs: 150, bench/fanout.mjs: 151, bench/scale.mjs: 152,
   // bench/sim-startup.mjs: 153
   // run budget and hung APIs: 310-319; bench/oncall-hung.mjs: 318, bench/hung-kubelets.mjs: 319
   oncallHungApi: 310,
   hungKubelets: 311,
-  // plugins (blocks above 255 live in third octets 250-251 of 127.(b-256), see src/sim/hosts.ts): 290-299
+  // plugins (blocks above 255 live in third octets 201-255 of 127.(b-256), see src/sim/hosts.ts): 290-299
   pluginExamples: 290,
   pluginFailures: 291,
   // docs/plugins.md's tutorial test (node --test) uses these two, as written in the document

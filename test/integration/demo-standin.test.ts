@@ -27,6 +27,7 @@ const DIAGNOSIS: Record<ScenarioName, { lead: string | null; code: 0 | 1 }> = {
   'controller-manager-no-leader': { lead: 'controller-manager-no-leader', code: 1 },
   'etcd-crashloop': { lead: 'control-plane-pod-crashloop', code: 1 },
   'scheduler-down': { lead: 'control-plane-pod-crashloop', code: 1 },
+  'webhook-down': { lead: 'webhook-backend-down', code: 1 },
 };
 
 // The scenarios whose diagnosis depends on what etcd answers; the others differ only in the

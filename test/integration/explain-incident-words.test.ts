@@ -13,13 +13,21 @@ const INCIDENT_WORDS: [string, Code, Code[]][] = [
   ['connection refused', 'apiserver-refused', ['port-refused', 'kubelet-unreachable']],
   ['The connection to the server 10.0.0.1:6443 was refused - did you specify the right host or port?', 'apiserver-refused', []],
   ['NotReady', 'node-not-ready', ['kubelet-unreachable', 'node-lease-stale']],
-  ['changes not applied', 'etcd-quorum-lost', ['etcd-alarm-nospace']],
-  ['my changes are not applied', 'etcd-quorum-lost', ['etcd-alarm-nospace']],
+  ['changes not applied', 'etcd-quorum-lost', ['etcd-alarm-nospace', 'webhook-backend-down']],
+  ['my changes are not applied', 'etcd-quorum-lost', ['etcd-alarm-nospace', 'webhook-backend-down']],
   ['read-only', 'etcd-quorum-lost', ['etcd-alarm-nospace']],
   ['certificate has expired', 'cert-expired', ['apiserver-tls-error']],
   ['x509', 'apiserver-tls-error', ['cert-expired', 'cert-untrusted']],
   ['database space exceeded', 'etcd-alarm-nospace', ['etcd-db-near-quota']],
   ['etcdserver: mvcc: database space exceeded', 'etcd-alarm-nospace', []],
+  ['failed calling webhook', 'webhook-backend-down', []],
+  [
+    'Internal error occurred: failed calling webhook "validate.policy.example.com": failed to call webhook: Post "https://policy.policy-system.svc:443/validate?timeout=10s": dial tcp 10.96.1.12:443: connect: connection refused',
+    'webhook-backend-down',
+    [],
+  ],
+  ['error: Metrics API not available', 'apiservice-unavailable', []],
+  ['slow fdatasync', 'etcd-wal-fsync-slow', []],
 ];
 
 function detectedBy(code: Code): string {

@@ -22,7 +22,7 @@ export const PLUGIN_SCENARIO: ScenarioSpec = {
   controlPlanes: 1,
   workers: 2,
   nodes: { 'worker-1': { kubelet: 'down' } },
-  addons: {
+  thirdParty: {
     certificates: [
       { namespace: 'web', name: 'shop', ready: true, expiresInDays: 60 },
       { namespace: 'web', name: 'blog', ready: false, reason: 'Failed' },

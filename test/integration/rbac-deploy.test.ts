@@ -65,7 +65,8 @@ function usedBy(rule: AccessRule, e: LoggedRequest): boolean {
     if (res === 'nodes') return path === '/api/v1/nodes';
     if (res === 'pods') return /^\/api\/v1\/namespaces\/kube-system\/pods$/.test(path);
     if (res === 'leases') return path === '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases';
-    return false;
+    // Any other resource: the resource segment of /api/v1/… or /apis/<group>/v1/…, in any namespace.
+    return /^\/apis?\/(?:[^/]+\/)?v1\/(?:namespaces\/[^/]+\/)?([^/]+)/.exec(path)?.[1] === res;
   });
 }
 

@@ -220,6 +220,16 @@ const SHOWS: Record<ScenarioName, (c: SimCluster) => Promise<void>> = {
     const lease = JSON.parse((await adminGet(c, `${c.apiServers[0]!.url}/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-scheduler`)).body);
     expect(Date.now() - Date.parse(lease.spec.renewTime)).toBeGreaterThan(11 * 60_000);
   },
+  'webhook-down': async (c) => {
+    const configs = JSON.parse((await adminGet(c, `${c.apiServers[0]!.url}/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations`)).body);
+    expect(configs.items[0].webhooks[0]).toMatchObject({
+      failurePolicy: 'Fail',
+      clientConfig: { service: { namespace: 'policy-guard-system', name: 'policy-guard' } },
+    });
+    const endpoints = JSON.parse((await adminGet(c, `${c.apiServers[0]!.url}/api/v1/namespaces/policy-guard-system/endpoints/policy-guard`)).body);
+    expect(endpoints.subsets[0].addresses).toBeUndefined();
+    expect(endpoints.subsets[0].notReadyAddresses).toHaveLength(2);
+  },
   'etcd-readyz-failing': async (c) => {
     const r = await readyz(c);
     expect(r.status).toBe(500);

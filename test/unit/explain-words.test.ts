@@ -15,7 +15,8 @@ const PASTED: [string, Code][] = [
   ['Error from server: etcdserver: request timed out', 'etcd-quorum-lost'],
   ['etcdserver: request timed out, possibly due to previous leader failure', 'etcd-quorum-lost'],
   ['etcdserver: no leader', 'etcd-no-leader'],
-  ['etcdserver: leader changed', 'etcd-no-leader'],
+  // A request cut off by an election: the entry on repeated leader changes says what drives them (quorum, disk, network).
+  ['etcdserver: leader changed', 'etcd-leader-changes'],
   ['Error from server (Timeout): the server was unable to return a response in the time allotted', 'etcd-quorum-lost'],
   ['etcdserver: mvcc: database space exceeded', 'etcd-alarm-nospace'],
   ['context deadline exceeded', 'apiserver-timeout'],

@@ -50,7 +50,7 @@ describe('json renderer', () => {
   });
 
   it('every catalogue entry links a documentation page on kubernetes.io or etcd.io', () => {
-    for (const code of ALL_CODES) expect(entryFor(code).docs, code).toMatch(/^https:\/\/(kubernetes\.io|etcd\.io)\/docs\/[\w./#-]+$/);
+    for (const code of ALL_CODES) expect(entryFor(code).docs, code).toMatch(/^https:\/\/(kubernetes\.io|etcd\.io|docs\.k3s\.io|docs\.rke2\.io)\/[\w./#-]+$/);
   });
 
   it('escapes C0, DEL and C1 control characters from a hostile cluster, and parses back to the same strings', () => {

@@ -21,6 +21,7 @@ export const SCENARIO_NAMES = [
   'controller-manager-no-leader',
   'etcd-crashloop',
   'scheduler-down',
+  'webhook-down',
 ] as const;
 
 /** Each distribution's shape as it really builds it, healthy, then its faults. */
@@ -67,6 +68,13 @@ const TALOS: Pick<ScenarioSpec, 'distribution' | 'controlPlanes' | 'workers'> = 
 const MICROK8S: Pick<ScenarioSpec, 'distribution' | 'controlPlanes' | 'workers'> = { distribution: 'microk8s', controlPlanes: 3, workers: 1 };
 
 const BUILDERS: Record<AnyScenarioName, () => ScenarioSpec> = {
+  'webhook-down': () => ({
+    name: 'webhook-down',
+    description:
+      "The validating admission webhook 'policy-guard' (failurePolicy Fail) has no ready backend: its pods crash-loop, so every create or update of pods and Deployments outside kube-system is rejected.",
+    ...HA,
+    addons: { webhooks: [{ name: 'policy-guard', kind: 'validating', backend: 'down' }] },
+  }),
   healthy: () => ({
     name: 'healthy',
     description: 'Three control-plane nodes behind a load balancer, three workers, a three-member etcd: nothing wrong.',

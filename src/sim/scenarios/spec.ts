@@ -3,6 +3,7 @@
 import type { AddonSpec } from '../addons.js';
 import type { ListenMode } from '../faults.js';
 import type { KubeadmPkiOptions, Validity } from '../pki.js';
+import type { AddonsSpec } from '../api-objects.js';
 
 /** The certificate an API server presents. `valid` is the apiserver.crt on disk, whatever its window. */
 export type ServedCert = 'valid' | 'expired' | 'not-yet-valid' | 'wrong-san' | 'unknown-ca';
@@ -127,7 +128,9 @@ export interface ScenarioSpec {
   /** Which nodes get a listening kubelet; default all. `none` for huge clusters. */
   kubelets?: 'all' | 'control-plane' | 'none';
   /** Add-ons on top of the distribution (cert-manager Certificates, the ingress-nginx controller), for plugins to be tested against. */
-  addons?: AddonSpec;
+  thirdParty?: AddonSpec;
+  /** Admission webhooks, metrics-server, CoreDNS and kube-proxy faults, kube-proxy replacement, pending CSRs. */
+  addons?: AddonsSpec;
 }
 
 /** Hosts of an external etcd (`etcd-external`): names `etcd-1` …, not cluster nodes. */
