@@ -70,7 +70,8 @@ function fail(message: string, err?: unknown): never {
 
 function addCheckOptions(command: Command): Command {
   for (const spec of CHECK_OPTIONS as readonly OptionSpec[]) {
-    const description = spec.defaultText ? `${spec.description} (default: ${spec.defaultText})` : spec.description;
+    const shown = spec.defaultText ?? spec.defaultHelp;
+    const description = shown ? `${spec.description} (default: ${shown})` : spec.description;
     const option = new Option(spec.flags, description);
     if (spec.repeatable) option.argParser((value: string, previous: unknown) => [...(Array.isArray(previous) ? (previous as string[]) : []), value]);
     command.addOption(option);
