@@ -1,4 +1,4 @@
-// Regenerates docs/catalogue.md and src/registry/info.generated.ts from the catalogue and the
+// Regenerates docs/catalogue.md, docs/contract.md and src/registry/info.generated.ts from the catalogue and the
 // check registry (bundled on the fly with esbuild).
 import { build } from 'esbuild';
 import { writeFileSync } from 'node:fs';
@@ -16,5 +16,6 @@ const out = await build({
 });
 const mod = await import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
 writeFileSync('docs/catalogue.md', mod.catalogueDocsPage());
+writeFileSync('docs/contract.md', mod.contractPage());
 writeFileSync('src/registry/info.generated.ts', mod.checkInfoModule());
-console.log('wrote docs/catalogue.md and src/registry/info.generated.ts');
+console.log('wrote docs/catalogue.md, docs/contract.md and src/registry/info.generated.ts');

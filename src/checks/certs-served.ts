@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { distributionOfPkiFolder, restartAdviceOf, servingFileOf, shapeDistributionOf, type PkiFolderKind } from '../shape/pki-layout.js';
 import type { CertificateRole, Check, CheckContext, Finding } from '../engine/types.js';
 import type { TlsInspection } from '../probes/types.js';
-import { hostPort } from '../judge/url.js';
+import { hostPort } from '../util/url.js';
 import { apiEndpoints } from '../judge/api-endpoint.js';
 import { PORTS } from '../judge/ports.js';
 import {

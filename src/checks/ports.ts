@@ -10,7 +10,7 @@ import type { Code } from '../catalogue/codes.js';
 import type { HostTarget } from '../discovery/targets.js';
 import type { Check, CheckContext, Finding } from '../engine/types.js';
 import type { Failure } from '../probes/types.js';
-import { hostPort } from '../judge/url.js';
+import { hostPort } from '../util/url.js';
 import { PORT_SERVICES, PORTS } from '../judge/ports.js';
 import { knownWithoutEtcd } from '../shape/datastore.js';
 import { classifyVantageError } from '../shape/vantage-errors.js';

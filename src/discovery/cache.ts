@@ -10,7 +10,7 @@ import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { formatAge } from '../judge/age.js';
 import type { NodeSummary } from '../observe/nodes.js';
-import { hostPort } from '../judge/url.js';
+import { hostPort } from '../util/url.js';
 import { nodesUnknown } from './degraded.js';
 import type { Discoverer } from './discover.js';
 import type { DiscoveryCacheUse, Endpoint, Targets } from './targets.js';

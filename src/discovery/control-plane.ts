@@ -6,7 +6,7 @@
 import { PORTS } from '../judge/ports.js';
 import type { NodeSummary } from '../observe/nodes.js';
 import type { CheckContext } from '../engine/types.js';
-import { hostPort } from '../judge/url.js';
+import { hostPort } from '../util/url.js';
 import type { Discoverer } from './discover.js';
 import type { Targets } from './targets.js';
 

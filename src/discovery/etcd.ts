@@ -10,7 +10,7 @@ import { PORTS } from '../judge/ports.js';
 import type { CheckContext } from '../engine/types.js';
 import type { Endpoint, Targets } from './targets.js';
 import type { Discoverer } from './discover.js';
-import { parseEndpoint } from '../judge/url.js';
+import { parseEndpoint } from '../util/url.js';
 import { PROFILES } from '../shape/distributions.js';
 import { resolveEtcdEndpoints } from '../shape/etcd-endpoints.js';
 import { hasEtcd, type Shape } from '../shape/types.js';

@@ -3,7 +3,7 @@
 import { PORTS } from '../judge/ports.js';
 import { accessSync, constants, readdirSync, statSync } from 'node:fs';
 import type { CheckOptions } from '../options.js';
-import { parseEndpoint } from '../judge/url.js';
+import { parseEndpoint } from '../util/url.js';
 import { nodeEnvironmentOf, underRoot, type NodeEnvironment, type ResolvedKubeconfig } from './kubeconfig.js';
 import { kubeconfigCertificatesOf } from './pki.js';
 import type { EtcdTls, Targets } from './targets.js';

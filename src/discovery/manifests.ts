@@ -8,7 +8,7 @@ import { PORTS } from '../judge/ports.js';
 import { dirname, join, resolve } from 'node:path';
 import { parseYamlLazily } from '../util/yaml.js';
 import type { CheckContext } from '../engine/types.js';
-import { hostPort } from '../judge/url.js';
+import { hostPort } from '../util/url.js';
 import { nodesUnknown } from './degraded.js';
 import type { Discoverer } from './discover.js';
 import type { Targets } from './targets.js';

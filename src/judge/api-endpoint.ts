@@ -8,7 +8,7 @@ import type { ApiEndpointAnswer } from '../observe/api.js';
 import { parseJsonBody } from '../probes/json-body.js';
 import type { Failure } from '../probes/types.js';
 import { nodeNameAt } from './targets.js';
-import { hostPort } from './url.js';
+import { hostPort } from '../util/url.js';
 
 /** What judgement needs of the run: what discovery found, the options, the time. */
 export type JudgeContext = Pick<CheckContext, 'targets' | 'options' | 'now'>;

@@ -5,7 +5,7 @@
 import { setMaxListeners } from 'node:events';
 import type { ObserveScope } from './scope.js';
 import { isCredentialFailure } from '../judge/etcd.js';
-import { hostOf, normalizeUrl } from '../judge/url.js';
+import { hostOf, normalizeUrl } from '../util/url.js';
 import type { EtcdAlarm, EtcdEndpointProbe, EtcdMember, EtcdOutcome, EtcdStatus, Failure, ProbeDeadline } from '../probes/types.js';
 
 export interface EndpointAnswer {

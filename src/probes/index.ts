@@ -2,7 +2,7 @@ import { CredentialScope } from '../auth/credential-scope.js';
 import type { ResolvedKubeconfig } from '../discovery/kubeconfig.js';
 import type { Targets } from '../discovery/targets.js';
 import type { CheckOptions } from '../options.js';
-import { bareHost } from '../judge/url.js';
+import { bareHost } from '../util/url.js';
 import { filesProbe } from './files.js';
 import { createKubeProbe } from './kube.js';
 import { classifyNetworkError } from './errors.js';

@@ -11,7 +11,7 @@ import { connect as tlsConnect } from 'node:tls';
 import type { CredentialScope } from '../auth/credential-scope.js';
 import { ExecPluginError, parseExecConfig, runExecPlugin } from '../auth/exec-plugin.js';
 import type { ResolvedKubeconfig } from '../discovery/kubeconfig.js';
-import { bareHost } from '../judge/url.js';
+import { bareHost } from '../util/url.js';
 import { startDeadline } from './deadline.js';
 import { classifyNetworkError, firstLine } from './errors.js';
 import { openTunnel, proxyFor } from './proxy.js';

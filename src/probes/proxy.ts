@@ -5,7 +5,7 @@
 // `.example.com`, `*.example.com`), each optionally with a port, and `*` matching everything.
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { bareHost } from '../judge/url.js';
+import { bareHost } from '../util/url.js';
 import { startDeadline } from './deadline.js';
 import type { ProbeDeadline } from './types.js';
 

@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { hostPort } from '../judge/url.js';
+import { hostPort } from '../util/url.js';
 import { startDeadline } from './deadline.js';
 import { classifyNetworkError } from './errors.js';
 import type { ProbeDeadline, TcpOutcome } from './types.js';

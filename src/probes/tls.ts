@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { isIP, type Socket } from 'node:net';
 import { checkServerIdentity, connect, DEFAULT_CIPHERS, type DetailedPeerCertificate } from 'node:tls';
-import { hostPort } from '../judge/url.js';
+import { hostPort } from '../util/url.js';
 import { describeCertificate } from './certificate.js';
 import { startDeadline } from './deadline.js';
 import { classifyNetworkError, describeTlsCode } from './errors.js';

@@ -4,7 +4,8 @@ import { CHECKS } from '../../src/registry/index.js';
 import { ALL_CODES, CODES } from '../../src/catalogue/codes.js';
 import { ENTRIES } from '../../src/catalogue/entries.js';
 import { searchCatalogue } from '../../src/catalogue/index.js';
-import { catalogueDocsPage, checkInfoModule } from '../../src/registry/docs-page.js';
+import { catalogueDocsPage, checkInfoModule, contractPage } from '../../src/registry/docs-page.js';
+import { CHECK_OPTIONS } from '../../src/options.js';
 import { CHECK_INFO } from '../../src/registry/info.generated.js';
 
 const CONTRACT_CODES = [
@@ -89,6 +90,11 @@ describe('catalogue', () => {
 
   it('docs/catalogue.md is generated from the data and up to date (run `npm run docs`)', () => {
     expect(readFileSync('docs/catalogue.md', 'utf8')).toBe(catalogueDocsPage());
+  });
+
+  it('docs/contract.md matches the options, the registry and the catalogue (run `npm run docs`)', () => {
+    expect(readFileSync('docs/contract.md', 'utf8')).toBe(contractPage());
+    for (const o of CHECK_OPTIONS) expect(contractPage()).toContain(o.flags);
   });
 
   it('src/registry/info.generated.ts matches the check registry (run `npm run docs`)', () => {

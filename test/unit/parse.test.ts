@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { UsageError } from '../../src/errors.js';
 import { parseBytes, parseDuration, parseInteger, parseList } from '../../src/util/parse.js';
-import { parseEndpoint } from '../../src/judge/url.js';
+import { parseEndpoint } from '../../src/util/url.js';
 
 describe('parseDuration', () => {
   it.each([
