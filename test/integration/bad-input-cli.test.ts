@@ -76,6 +76,8 @@ describe('every flag of check with a wrong value: exit 2, one line naming the fl
     insecureSkipTlsVerify: { args: () => ['--insecure-skip-tls-verify=false'], message: /unknown option '--insecure-skip-tls-verify=false'/ },
     wait: { args: () => ['--wait', 'forever'], message: /--wait: 'forever' is not a duration/ },
     config: { args: () => ['--config', join(dir, 'missing-config.yaml')], message: /--config: cannot read config file .*missing-config\.yaml/ },
+    distribution: { args: () => ['--distribution', 'minikube'], message: /--distribution: 'minikube' is not one of kubeadm, k3s/ },
+    plugin: { args: () => ['--plugin', join(dir, 'no-such-plugin.mjs')], message: /plugin .*no-such-plugin\.mjs/ },
     problemsOnly: { args: () => ['--problems-only=all'], message: /unknown option '--problems-only=all'/ },
     debug: { args: () => ['--debgu'], message: /unknown option '--debgu' \(Did you mean --debug\?\); run 'k8sdoc --help'/ },
   };
