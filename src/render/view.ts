@@ -5,6 +5,7 @@
 import { entryFor } from '../catalogue/index.js';
 import { isCommand } from '../catalogue/fix-step.js';
 import { COMPONENTS, type Report, type ReportResult, type Status } from '../engine/types.js';
+import { INTERRUPTED_MESSAGE } from '../engine/runner.js';
 import { safeText } from '../util/terminal-text.js';
 import { certificateRows } from './certs-table.js';
 import type { Column } from './layout.js';
@@ -489,6 +490,15 @@ function notesOf(report: Report): string[] {
     const taken = [plural(cache.hosts.length, 'host'), plural(cache.apiServers.length, 'API server'), plural(cache.etcd.length, 'etcd endpoint')].join(', ');
     notes.push(
       `The API server did not list the nodes: ${taken} from the discovery cache ${safeText(cache.path)}, written ${formatSeconds(cache.ageSeconds)} ago.`,
+    );
+  }
+  if (report.interrupted) {
+    const stopped = [...new Set(report.results.filter((r) => r.message === INTERRUPTED_MESSAGE).map((r) => r.check))];
+    notes.push(`Interrupted (partial report)${stopped.length > 0 ? `; ${INTERRUPTED_MESSAGE} before ${stopped.join(', ')}` : ''}.`);
+  }
+  if (report.deadlineReached) {
+    notes.push(
+      `The run reached its --deadline (${formatSeconds(Math.round(report.deadlineReached.deadlineMs / 1000))}): ${report.deadlineReached.checks.join(', ')} kept what they had found.`,
     );
   }
   if (report.wait) {
