@@ -40,6 +40,11 @@ const NO_NODE_FILES: Vantage[] = ['jump-host', 'jump-host-etcd-certs', 'in-clust
 const VANTAGE_FALSE_ALARMS = ['etcd-no-credentials', 'etcd-even-members'];
 const NO_ETCD_FALSE_ALARMS = ['etcd-quorum-lost', 'etcd-quorum-at-risk', 'etcd-member-unreachable', 'etcd-no-leader'];
 const ETCD_PORTS_REFUSED = 'port-refused';
+/**
+ * A dead etcd member or API server shows in its static pod too (CrashLoopBackOff, not Ready),
+ * on the shapes that run them as pods; the pod may lead, as long as it explains the fault.
+ */
+const POD_SYMPTOMS = ['control-plane-pod-crashloop', 'control-plane-pod-not-ready', 'control-plane-pod-restarting'];
 
 export const SHAPE_EXPECTATIONS: ShapeExpectation[] = [
   // Healthy shapes: exit 0 unless the shape itself warrants a warning, and which one.
@@ -112,7 +117,7 @@ export const SHAPE_EXPECTATIONS: ShapeExpectation[] = [
     leadCause: 'etcd-member-unreachable',
     leadExplains: ['etcd-quorum-at-risk'],
     leadSubject: /cp-3/,
-    allowed: ['etcd-quorum-at-risk', 'etcd-member-unreachable', 'apiserver-not-ready', ETCD_PORTS_REFUSED],
+    allowed: [...POD_SYMPTOMS, 'etcd-quorum-at-risk', 'etcd-member-unreachable', 'apiserver-not-ready', ETCD_PORTS_REFUSED],
     never: ['etcd-quorum-lost', ...VANTAGE_FALSE_ALARMS],
   },
   {
@@ -121,7 +126,7 @@ export const SHAPE_EXPECTATIONS: ShapeExpectation[] = [
     exitCode: 1,
     leadCause: 'etcd-quorum-lost',
     // The last member reports no leader and the load balancer, with no ready API server, resets.
-    allowed: ['etcd-quorum-lost', 'etcd-no-leader', 'etcd-member-unreachable', 'apiserver-not-ready', 'apiserver-refused', ETCD_PORTS_REFUSED],
+    allowed: [...POD_SYMPTOMS, 'etcd-quorum-lost', 'etcd-no-leader', 'etcd-member-unreachable', 'apiserver-not-ready', 'apiserver-refused', ETCD_PORTS_REFUSED],
     never: VANTAGE_FALSE_ALARMS,
   },
   {
@@ -130,7 +135,7 @@ export const SHAPE_EXPECTATIONS: ShapeExpectation[] = [
     exitCode: 1,
     leadCause: 'apiserver-refused',
     leadSubject: /6443/,
-    allowed: ['apiserver-refused', 'kubelet-unreachable', 'control-plane-not-ha', ETCD_PORTS_REFUSED],
+    allowed: [...POD_SYMPTOMS, 'apiserver-refused', 'kubelet-unreachable', 'control-plane-not-ha', ETCD_PORTS_REFUSED],
     never: [...NO_ETCD_FALSE_ALARMS, ...VANTAGE_FALSE_ALARMS],
   },
   {
@@ -140,7 +145,7 @@ export const SHAPE_EXPECTATIONS: ShapeExpectation[] = [
     leadCause: 'etcd-member-unreachable',
     leadExplains: ['etcd-quorum-at-risk'],
     leadSubject: /cp-3/,
-    allowed: ['etcd-quorum-at-risk', 'etcd-member-unreachable', 'apiserver-not-ready', ETCD_PORTS_REFUSED],
+    allowed: [...POD_SYMPTOMS, 'etcd-quorum-at-risk', 'etcd-member-unreachable', 'apiserver-not-ready', ETCD_PORTS_REFUSED],
     never: ['etcd-quorum-lost', ...VANTAGE_FALSE_ALARMS],
   },
   {
@@ -150,7 +155,7 @@ export const SHAPE_EXPECTATIONS: ShapeExpectation[] = [
     leadCause: 'etcd-member-unreachable',
     leadExplains: ['etcd-quorum-at-risk'],
     leadSubject: /cp-3/,
-    allowed: ['etcd-quorum-at-risk', 'etcd-member-unreachable', 'apiserver-not-ready', ETCD_PORTS_REFUSED],
+    allowed: [...POD_SYMPTOMS, 'etcd-quorum-at-risk', 'etcd-member-unreachable', 'apiserver-not-ready', ETCD_PORTS_REFUSED],
     never: ['etcd-quorum-lost', ...VANTAGE_FALSE_ALARMS],
   },
   {
@@ -160,7 +165,7 @@ export const SHAPE_EXPECTATIONS: ShapeExpectation[] = [
     leadCause: 'etcd-member-unreachable',
     leadExplains: ['etcd-quorum-at-risk'],
     leadSubject: /cp-2/,
-    allowed: ['etcd-quorum-at-risk', 'etcd-member-unreachable', 'apiserver-not-ready', ETCD_PORTS_REFUSED],
+    allowed: [...POD_SYMPTOMS, 'etcd-quorum-at-risk', 'etcd-member-unreachable', 'apiserver-not-ready', ETCD_PORTS_REFUSED],
     never: ['etcd-quorum-lost', ...VANTAGE_FALSE_ALARMS],
   },
   {
@@ -169,7 +174,7 @@ export const SHAPE_EXPECTATIONS: ShapeExpectation[] = [
     exitCode: 1,
     leadCause: 'etcd-quorum-lost',
     // The last member reports no leader and the load balancer, with no ready API server, resets.
-    allowed: ['etcd-quorum-lost', 'etcd-no-leader', 'etcd-member-unreachable', 'apiserver-not-ready', 'apiserver-refused', ETCD_PORTS_REFUSED],
+    allowed: [...POD_SYMPTOMS, 'etcd-quorum-lost', 'etcd-no-leader', 'etcd-member-unreachable', 'apiserver-not-ready', 'apiserver-refused', ETCD_PORTS_REFUSED],
     never: VANTAGE_FALSE_ALARMS,
   },
   {
@@ -178,7 +183,7 @@ export const SHAPE_EXPECTATIONS: ShapeExpectation[] = [
     exitCode: 1,
     leadCause: 'apiserver-refused',
     leadSubject: /16443/,
-    allowed: ['apiserver-refused'],
+    allowed: [...POD_SYMPTOMS, 'apiserver-refused'],
     never: [...NO_ETCD_FALSE_ALARMS, ...VANTAGE_FALSE_ALARMS],
   },
 ];
