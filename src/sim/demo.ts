@@ -173,9 +173,10 @@ export async function startDemo(name: string, o: DemoOptions = {}): Promise<Demo
   const members = cluster.etcd?.members.length ?? 0;
   const etcdWords =
     cluster.etcd?.implementation === 'standin'
-      ? `etcd: ${members} ${members === 1 ? 'member is an in-process stand-in' : 'members are an in-process stand-in'} (${why})`
+      ? `etcd: ${members} stand-in ${members === 1 ? 'member' : 'members'} (${why})`
       : `etcd: ${members} real ${members === 1 ? 'member' : 'members'}`;
-  const header = `k8sdoc demo · scenario ${name} · ${cluster.hosts.length} simulated hosts on 127.${block}.0.0/16 · ${etcdWords}`;
+  // Short enough for an 80-column terminal; the notes below say the rest.
+  const header = `k8sdoc demo · ${name} · ${cluster.hosts.length} hosts on 127.${block}.0.0/16 · ${etcdWords}`;
   const notes = [
     `scenario ${name}: ${cluster.scenario.description}`,
     `started in ${(cluster.startupMs / 1000).toFixed(1)} s on ${cluster.hosts.length} simulated hosts (127.${block}.0.0/16)`,

@@ -54,7 +54,7 @@ describe.sequential('k8sdoc demo with the etcd stand-in (no etcd binary)', () =>
     const run = await demo('standin', ['healthy']);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout.split('\n')[0]).toBe(
-      `k8sdoc demo · scenario healthy · 6 simulated hosts on 127.${BLOCKS.demoStandinCli}.0.0/16 · etcd: 3 members are an in-process stand-in (${DEMO_ETCD_ENV}=standin)`,
+      `k8sdoc demo · healthy · 6 hosts on 127.${BLOCKS.demoStandinCli}.0.0/16 · etcd: 3 stand-in members (${DEMO_ETCD_ENV}=standin)`,
     );
     expect(run.stdout).toMatch(/Summary: \d+ ok, 0 warn, 0 crit, \d+ skipped, 0 errors → OK/);
     expect(run.stdout).not.toContain('port-refused');

@@ -24,9 +24,7 @@ describe('demo', () => {
     const registryDir = mkdtempSync(join(tmpdir(), 'k8sdoc-demo-registry-'));
     const demo = await startDemo('single-control-plane', { block: BLOCKS.simDemo, etcd: 'standin', keep: true, registryDir });
     try {
-      expect(demo.header).toBe(
-        `k8sdoc demo · scenario single-control-plane · 3 simulated hosts on 127.${BLOCKS.simDemo}.0.0/16 · etcd: 1 member is an in-process stand-in (as asked)`,
-      );
+      expect(demo.header).toBe(`k8sdoc demo · single-control-plane · 3 hosts on 127.${BLOCKS.simDemo}.0.0/16 · etcd: 1 stand-in member (as asked)`);
       expect(demo.notes.some((n) => n.startsWith('etcd members are an in-process stand-in'))).toBe(true);
       expect(demo.notes).toContain(`kubeconfig: ${demo.cluster.kubeconfigPath}`);
       expect(demo.cluster.etcd?.implementation).toBe('standin');
