@@ -1,37 +1,9 @@
 // The simulator must look like a real kube-apiserver to the real kubectl: if a wire
 // shape drifts (discovery, Table, pagination, Status), these fail.
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type SimCluster } from '../../src/sim/cluster.js';
 import { BLOCKS } from '../helpers/blocks.js';
-
-const run = promisify(execFile);
-
-interface KubectlResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real kubectl with a fresh discovery cache so no test sees another's. */
-async function kubectl(kubeconfig: string, args: string[]): Promise<KubectlResult> {
-  const cacheDir = await mkdtemp(join(tmpdir(), 'k8sdoc-kubectl-cache-'));
-  try {
-    const { stdout, stderr } = await run('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', cacheDir, '--request-timeout=20s', ...args], {
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: err.code ?? 1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
-  } finally {
-    await rm(cacheDir, { recursive: true, force: true });
-  }
-}
+import { kubectl } from '../helpers/kubectl.js';
 
 function rows(table: string): string[][] {
   return table

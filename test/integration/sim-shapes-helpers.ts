@@ -1,36 +1,8 @@
 // Shared probes for the sim-shapes tests: the real kubectl, TCP connects and TLS handshakes.
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+export { kubectl, type KubectlResult } from '../helpers/kubectl.js';
 import { request } from 'node:https';
 import { connect as tcpConnect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { connect as tlsConnect, type PeerCertificate } from 'node:tls';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
-
-export interface KubectlResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** The real kubectl with a fresh discovery cache. */
-export async function kubectl(kubeconfig: string, args: string[]): Promise<KubectlResult> {
-  const cacheDir = await mkdtemp(join(tmpdir(), 'k8sdoc-kubectl-cache-'));
-  try {
-    const { stdout, stderr } = await run('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', cacheDir, '--request-timeout=20s', ...args], {
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: err.code ?? 1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
-  } finally {
-    await rm(cacheDir, { recursive: true, force: true });
-  }
-}
 
 export function rows(table: string): string[][] {
   return table
