@@ -24,26 +24,6 @@ export const KUBEADM_ETCD_TLS = {
   keyFile: '/etc/kubernetes/pki/etcd/healthcheck-client.key',
 } as const;
 
-interface PodLike {
-  metadata?: { name?: string };
-  spec?: { containers?: { name?: string; command?: string[]; args?: string[] }[] };
-}
-
-/** The value of --etcd-servers in a kube-apiserver pod spec, or null. */
-export function etcdServersOf(pod: PodLike): string[] | null {
-  for (const c of pod.spec?.containers ?? []) {
-    for (const arg of [...(c.command ?? []), ...(c.args ?? [])]) {
-      const match = /^--etcd-servers=(.+)$/.exec(arg.trim());
-      if (match)
-        return match[1]!
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean);
-    }
-  }
-  return null;
-}
-
 const UNKNOWN_SHAPE: Shape = { distribution: 'unknown', datastore: 'unknown', vantage: 'jump-host', evidence: [] };
 
 function endpointOf(url: string, source: string, notes: string[]): Endpoint[] {

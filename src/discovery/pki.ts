@@ -1,7 +1,7 @@
 // Which certificate files a PKI folder should hold, and the kubeconfigs kept next to it.
 // kubeadm's layout is known file by file (so a missing one is a finding); any other
 // folder (k3s's server/tls, a hand-made CA) is read for what it holds.
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { parseYamlLazily } from '../util/yaml.js';
 import type { ResolvedKubeconfig } from './kubeconfig.js';
 import type { KubeconfigCertificates } from './targets.js';
@@ -30,43 +30,9 @@ export const KUBEADM_CERTIFICATES: readonly ExpectedCertificate[] = [
   { name: 'front-proxy-client', file: 'front-proxy-client.crt', ca: false, stackedEtcd: false },
 ];
 
-export interface ExpectedKubeconfig {
-  name: string;
-  /** kubeadm writes it on every control-plane node (super-admin.conf only since v1.29). */
-  required: boolean;
-}
-
-/** The kubeconfigs kubeadm writes into /etc/kubernetes, next to the pki folder. */
-export const KUBEADM_KUBECONFIGS: readonly ExpectedKubeconfig[] = [
-  { name: 'admin.conf', required: true },
-  { name: 'super-admin.conf', required: false },
-  { name: 'controller-manager.conf', required: true },
-  { name: 'scheduler.conf', required: true },
-  { name: 'kubelet.conf', required: true },
-];
-
-/** A served endpoint's certificate lives in this file of a kubeadm PKI folder. */
-export const SERVING_FILES = {
-  apiserver: 'apiserver.crt',
-  'etcd-client': 'etcd/server.crt',
-  'etcd-peer': 'etcd/peer.crt',
-} as const;
-
 /** File names worth reading in a folder that is not laid out by kubeadm. */
 export function isCertificateFileName(name: string): boolean {
   return /\.(crt|pem|cer)$/i.test(name);
-}
-
-/**
- * kubeadm's folder has its `ca.crt` (or at least its key); k3s names its CAs server-ca.crt
- * and client-ca.crt, so it is read as a plain folder.
- */
-export function looksLikeKubeadm(names: readonly string[]): boolean {
-  return names.includes('ca.crt') || names.includes('ca.key');
-}
-
-export function kubeconfigDirOf(pkiDir: string): string {
-  return dirname(resolve(pkiDir));
 }
 
 /** A client certificate found in a kubeconfig: inline, or a path to read. */
