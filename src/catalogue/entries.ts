@@ -20,8 +20,8 @@ export const ENTRIES = {
       'the load balancer in front of the API servers has no healthy backend, or the address/port is wrong',
     ],
     fix: [
-      'journalctl -u kube-apiserver --since -1h   # systemd-managed API server',
-      'crictl ps -a | grep kube-apiserver && crictl logs <container-id>   # kubeadm static pod',
+      '@status kube-apiserver',
+      '@logs kube-apiserver',
       'kubeadm certs check-expiration   # expired certificates stop the API server',
       'k8sdoc check --only etcd --etcd https://<control-plane-ip>:2379   # is etcd healthy?',
       'ss -tlnp | grep 6443   # on the control-plane node: is anything listening?',
@@ -610,10 +610,8 @@ export const ENTRIES = {
     symptom: 'nothing yet: the component will fail when the certificate expires',
     causes: ['kubeadm certificates live one year; they are renewed only by a control-plane upgrade or by hand'],
     fix: [
-      'kubeadm certs check-expiration',
-      'kubeadm certs renew all, then restart the control-plane static pods (move each manifest out of /etc/kubernetes/manifests and back)',
+      '@renew-certificates',
       'kubelet client certificates rotate by themselves when rotateCertificates is true (check /var/lib/kubelet/pki)',
-      'k3s and RKE2: a restart (systemctl restart k3s, or rke2-server) renews leaf certificates within 120 days of expiry (90 before the May 2025 releases); earlier: k3s certificate rotate',
     ],
     keywords: ['expiring', 'expires soon', 'renew', 'certificate'],
     docs: `${K8S}/tasks/administer-cluster/kubeadm/kubeadm-certs/`,

@@ -2,7 +2,68 @@
 // becomes `kubectl describe node worker-2`. A placeholder the run cannot fill stays visible
 // (`<container-id>`) and marks the step unfilled, so nobody pastes it believing it complete.
 import type { About, Component, FixStepData } from '../engine/types.js';
+import { profileOf, PROFILES, type FixVocabulary } from '../shape/distributions.js';
+import type { Distribution } from '../shape/types.js';
 import { isCommand } from './fix-step.js';
+
+/** What the run knows beyond the finding: the cluster's distribution picks the commands of `@` steps. */
+export interface FillContext {
+  distribution?: Distribution;
+}
+
+const VERBS: Readonly<Record<string, keyof Omit<FixVocabulary, 'owner'>>> = {
+  status: 'status',
+  logs: 'logs',
+  restart: 'restart',
+  'renew-certificates': 'renewCertificates',
+  'etcd-snapshot': 'etcdSnapshot',
+  'etcd-members': 'etcdMembers',
+  'etcd-remove-member': 'etcdRemoveMember',
+};
+
+/** Whether a step is a distribution template (`@logs kube-apiserver`). */
+export function isVocabularyStep(step: string): boolean {
+  return /^@[a-z-]+(\s|$)/.test(step.trim());
+}
+
+const VERB_WORDS: Readonly<Record<string, string>> = {
+  status: 'status of',
+  logs: 'logs of',
+  restart: 'restart',
+  'renew-certificates': 'renew the certificates',
+  'etcd-snapshot': 'etcd snapshot',
+  'etcd-members': 'etcd member list',
+  'etcd-remove-member': 'remove the etcd member',
+};
+
+/**
+ * A template step in words for `explain` and the docs, with kubeadm's commands as the example:
+ * "logs of kube-apiserver, with your distribution's commands (kubeadm: crictl logs …)".
+ */
+export function describeVocabularyStep(step: string): string {
+  const m = /^@([a-z-]+)(?:\s+(\S+))?\s*$/.exec(step.trim());
+  if (m === null || VERBS[m[1]!] === undefined) return step;
+  const example = expandVocabulary([step], 'kubeadm').join('; ');
+  return `${VERB_WORDS[m[1]!]}${m[2] !== undefined ? ` ${m[2]}` : ''}, with your distribution's commands (kubeadm: \`${example}\`)`;
+}
+
+/**
+ * `@logs kube-apiserver` → the distribution's log commands for that program (`crictl logs …` on
+ * kubeadm, `journalctl -u k3s` on k3s, `talosctl -n <node-ip> logs …` on Talos). Without a known
+ * distribution the kubeadm commands stand: static pods are the commonest shape. A verb the
+ * distribution has no command for (etcd membership on a managed cluster) adds no step.
+ */
+export function expandVocabulary(fix: readonly string[], distribution: Distribution | undefined): string[] {
+  const profile = (distribution !== undefined ? profileOf(distribution) : null) ?? PROFILES.kubeadm;
+  return fix.flatMap((step) => {
+    const m = /^@([a-z-]+)(?:\s+(\S+))?\s*$/.exec(step.trim());
+    if (m === null) return [step];
+    const verb = VERBS[m[1]!];
+    if (verb === undefined) throw new Error(`unknown fix template ${step}`);
+    const component = m[2];
+    return profile.fixes[verb].map((line) => (component !== undefined ? line.split('<component>').join(component) : line));
+  });
+}
 
 function hostOf(about: About): string | undefined {
   if (about.host !== undefined) return about.host;
@@ -26,6 +87,8 @@ function valuesFor(component: Component, about: About): Record<string, string | 
     '<name>': nodeScoped ? about.node : undefined,
     '<node>': about.node,
     '<member-host>': hostOf(about),
+    '<node-ip>': hostOf(about),
+    '<member-id>': about.member?.id,
     '<one member client URL>': about.member?.clientURLs?.[0] ?? (component === 'etcd' ? about.endpoint : undefined),
     '<file>': about.certificate?.path,
     '<cert>': about.certificate?.path,
@@ -37,9 +100,9 @@ function shellWord(value: string): string {
   return /^[A-Za-z0-9._:/@%+=,[\]-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-export function fillSteps(fix: readonly string[], component: Component, about: About | undefined): FixStepData[] {
+export function fillSteps(fix: readonly string[], component: Component, about: About | undefined, context: FillContext = {}): FixStepData[] {
   const values = valuesFor(component, about ?? {});
-  return fix.map((step) => {
+  return expandVocabulary(fix, context.distribution).map((step) => {
     let text = step;
     for (const [placeholder, value] of Object.entries(values)) {
       if (value !== undefined && value !== '') text = text.split(placeholder).join(shellWord(value));

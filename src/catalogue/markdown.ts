@@ -3,7 +3,12 @@
 import { CODES } from './codes.js';
 import { ENTRIES } from './entries.js';
 import type { Entry } from './entry.js';
+import { describeVocabularyStep, isVocabularyStep } from './fill.js';
 import { isCommand } from './fix-step.js';
+
+function fixLines(fix: readonly string[]): string[] {
+  return fix.map((f) => (isVocabularyStep(f) ? `- ${describeVocabularyStep(f)}` : isCommand(f) ? `- \`${f}\`` : `- ${f}`));
+}
 
 export function catalogueMarkdown(detectedBy: (code: string) => string[]): string {
   const lines = [
@@ -27,7 +32,13 @@ export function catalogueMarkdown(detectedBy: (code: string) => string[]): strin
       );
       lines.push(`**Symptom:** ${e.symptom}`, '', '**Cause** (most likely first):', '');
       e.causes.forEach((c, i) => lines.push(`${i + 1}. ${c}`));
-      lines.push('', '**Fix:**', '', ...e.fix.map((f) => (isCommand(f) ? `- \`${f}\`` : `- ${f}`)), '');
+      lines.push('', '**Fix:**', '', ...fixLines(e.fix), '');
+      for (const v of e.variants ?? []) {
+        lines.push(`**When ${v.label}:**`, '');
+        if (v.symptom) lines.push(`Symptom: ${v.symptom}`, '');
+        if (v.causes) lines.push(...v.causes.map((c, i) => `${i + 1}. ${c}`), '');
+        if (v.fix) lines.push(...fixLines(v.fix), '');
+      }
       if (e.docs) lines.push(`Docs: <${e.docs}>`, '');
     }
   }

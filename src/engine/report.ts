@@ -1,6 +1,8 @@
 // The one report model every renderer hangs off, and the exit code it implies.
 import { entryFor } from '../catalogue/index.js';
-import { fillSteps } from '../catalogue/fill.js';
+import { fillSteps, type FillContext } from '../catalogue/fill.js';
+import { resolveEntry } from '../catalogue/resolve.js';
+import { DISTRIBUTIONS, type Distribution } from '../shape/types.js';
 import type { FailOn } from '../options.js';
 import { rootCausesOf, triageGroups } from './triage.js';
 import type { DiscoveryCacheUse } from '../discovery/targets.js';
@@ -24,7 +26,7 @@ export interface ReportInput {
 }
 
 /** Puts each result's fields in the contract's order and adds the catalogue text to problems. */
-function withCatalogue(r: ReportResult, triaged: Triaged = {}): ReportResult {
+function withCatalogue(r: ReportResult, triaged: Triaged = {}, context: FillContext = {}): ReportResult {
   const out: ReportResult = {
     check: r.check,
     component: r.component,
@@ -36,12 +38,15 @@ function withCatalogue(r: ReportResult, triaged: Triaged = {}): ReportResult {
   if (r.code !== undefined) out.code = r.code;
   if ((r.status === 'warn' || r.status === 'crit') && r.code) {
     const entry = entryFor(r.code);
-    out.symptom = entry.symptom;
+    // The words that fit what was observed and the cluster's distribution (a variant), else the entry's own.
+    const words = resolveEntry(entry, r.about, context.distribution);
+    out.symptom = words.symptom;
     // `cause` stays for readers of the first schema; `causes` keeps the catalogue's order.
-    out.cause = entry.causes.join('; ');
-    out.causes = [...entry.causes];
-    out.fix = [...entry.fix];
-    out.steps = fillSteps(entry.fix, r.component, r.about);
+    out.cause = words.causes.join('; ');
+    out.causes = [...words.causes];
+    out.fix = [...words.fix];
+    out.steps = fillSteps(words.fix, r.component, r.about, context);
+    if (words.variant !== undefined) out.variant = words.variant;
     if (entry.docs !== undefined) out.docs = entry.docs;
   }
   // Re-set so it follows the catalogue text, as in the example of docs/contract.md.
@@ -56,6 +61,11 @@ function withCatalogue(r: ReportResult, triaged: Triaged = {}): ReportResult {
     out.ignoreReason = r.ignoreReason;
   }
   return out;
+}
+
+function fillContext(cluster: ClusterShape | undefined): FillContext {
+  const d = cluster?.distribution;
+  return d !== undefined && (DISTRIBUTIONS as readonly string[]).includes(d) ? { distribution: d as Distribution } : {};
 }
 
 export function worstLevel(results: readonly Pick<Result, 'status'>[]): Level {
@@ -105,7 +115,7 @@ export function buildReport(input: ReportInput): Report {
     timedOut: [...new Set(input.results.flatMap((r) => r.timedOut ?? []))],
     ...(input.discoveryCache ? { discoveryCache: input.discoveryCache } : {}),
     ...(input.cluster ? { cluster: input.cluster } : {}),
-    results: input.results.map((r) => withCatalogue(r, triaged.get(r))),
+    results: input.results.map((r) => withCatalogue(r, triaged.get(r), fillContext(input.cluster))),
     ...(input.deadlineReached && input.deadlineReached.checks.length > 0 ? { deadlineReached: input.deadlineReached } : {}),
   };
 }

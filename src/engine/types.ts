@@ -54,6 +54,26 @@ export interface About {
   certificate?: { serial: string; issuer: string; role: CertificateRole; path?: string };
   /** The control-plane program (its pods, its leader-election Lease) the finding is about. */
   program?: ControlPlaneProgram;
+  /** What was observed of how the problem shows itself: picks the catalogue variant whose causes and steps fit it. */
+  evidence?: Evidence;
+}
+
+/**
+ * The observations that change what a problem most likely is and what to do first: a timeout
+ * after TCP connected is no firewall; a 401 on a token is no expired certificate; without
+ * quorum no member can be removed. Checks set what they saw; the catalogue's variants read it.
+ */
+export interface Evidence {
+  /** TCP to the endpoint: connected (whatever failed came after), refused, or no answer. */
+  tcp?: 'connected' | 'refused' | 'timeout';
+  /** How the TLS layer failed, when it did. */
+  tls?: 'expired' | 'not-yet-valid' | 'unknown-authority' | 'name-mismatch' | 'alert' | 'not-tls' | 'handshake-timeout' | 'protocol' | 'oversized';
+  /** The credential the request carried. */
+  credential?: 'token' | 'client-certificate' | 'exec' | 'auth-provider' | 'basic' | 'none';
+  /** Whether etcd still has a majority. */
+  quorum?: 'present' | 'lost';
+  /** How the program concerned runs on its host. */
+  runsAs?: 'static-pod' | 'systemd' | 'host-service' | 'in-process' | 'managed';
 }
 
 /** The programs of a control plane, named as their static pods and Leases name them. */
@@ -193,6 +213,8 @@ export interface ReportResult extends Result {
   explainedBy?: { code: Code; subject: string };
   /** Fix steps filled with this run's values, commands told from advice. */
   steps?: FixStepData[];
+  /** The catalogue variant whose causes and steps were chosen for what was observed (absent: the entry's own). */
+  variant?: string;
 }
 
 /** One fix step as JSON carries it: a command to paste, or advice; `filled` when every value came from this run. */

@@ -80,8 +80,9 @@ function problemHtml(p: Problem, printed: Set<string>): string {
   const r = p.result;
   const code = r.code!;
   const head = `<h3>${statusBadge(r.status)} <code>${escapeHtml(code)}</code> ${esc(r.subject)}</h3><p>${esc(r.message)}</p>`;
-  if (printed.has(code)) return `<section class="problem">${head}<p>Symptom, cause and fix as above for <code>${escapeHtml(code)}</code>.</p></section>`;
-  printed.add(code);
+  if (printed.has(`${code}|${r.variant ?? ''}`))
+    return `<section class="problem">${head}<p>Symptom, cause and fix as above for <code>${escapeHtml(code)}</code>.</p></section>`;
+  printed.add(`${code}|${r.variant ?? ''}`);
   const entry = entryFor(code);
   const steps: string[] = [];
   let commands: string[] = [];
@@ -100,7 +101,7 @@ function problemHtml(p: Problem, printed: Set<string>): string {
   return [
     `<section class="problem">${head}`,
     r.symptom ? `<p><strong>Symptom:</strong> ${esc(r.symptom)}</p>` : '',
-    `<p><strong>Cause:</strong></p><ol>${entry.causes.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ol>`,
+    `<p><strong>Cause:</strong></p><ol>${(r.causes ?? entry.causes).map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ol>`,
     `<p><strong>Fix:</strong></p>${steps.join('\n')}`,
     entry.docs ? `<p>Docs: <a href="${escapeHtml(entry.docs)}">${escapeHtml(entry.docs)}</a></p>` : '',
     '</section>',

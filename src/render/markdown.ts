@@ -48,11 +48,11 @@ function problemMd(p: Problem, printed: Set<string>): string[] {
   const r = p.result;
   const code = r.code!;
   const lines = [`### ${LABEL[r.status]} ${code}: ${mdText(safeText(r.subject))}`, '', mdText(safeText(r.message)), ''];
-  if (printed.has(code)) return [...lines, `Symptom, cause and fix as above for ${code}.`, ''];
-  printed.add(code);
+  if (printed.has(`${code}|${r.variant ?? ''}`)) return [...lines, `Symptom, cause and fix as above for ${code}.`, ''];
+  printed.add(`${code}|${r.variant ?? ''}`);
   const entry = entryFor(code);
   if (r.symptom) lines.push(`**Symptom:** ${mdText(r.symptom)}`, '');
-  lines.push('**Cause:**', '', ...entry.causes.map((c, i) => `${i + 1}. ${mdText(c)}`), '', '**Fix:**', '');
+  lines.push('**Cause:**', '', ...(r.causes ?? entry.causes).map((c, i) => `${i + 1}. ${mdText(c)}`), '', '**Fix:**', '');
   // Consecutive commands share one block: they are pasted together.
   let commands: string[] = [];
   const flush = () => {

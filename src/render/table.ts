@@ -118,14 +118,14 @@ function problemLines(problems: Problem[], c: ChalkInstance, width: number): str
       }
       if (p.explained.length > EXPLAINED_SHOWN) lines.push(c.dim(`    … and ${p.explained.length - EXPLAINED_SHOWN} more (-o json lists every one)`));
     }
-    if (printed.has(code)) {
+    if (printed.has(`${code}|${r.variant ?? ''}`)) {
       lines.push(c.dim(`  (symptom, cause and fix as above for ${code})`));
       continue;
     }
-    printed.add(code);
+    printed.add(`${code}|${r.variant ?? ''}`);
     const entry = entryFor(code);
     if (r.symptom) lines.push(...wrapIndented(safeText(r.symptom), width, '  Symptom: ', '    ').map((l) => l.replace('Symptom:', c.bold('Symptom:'))));
-    lines.push(`  ${c.bold('Cause:')}`, ...entry.causes.flatMap((cause, i) => wrapIndented(cause, width, `    ${i + 1}. `, '       ')));
+    lines.push(`  ${c.bold('Cause:')}`, ...(r.causes ?? entry.causes).flatMap((cause, i) => wrapIndented(cause, width, `    ${i + 1}. `, '       ')));
     lines.push(
       `  ${c.bold('Fix:')}`,
       ...fixSteps(r).flatMap((f) =>

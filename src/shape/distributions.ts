@@ -253,7 +253,8 @@ export const PROFILES = {
     fixes: {
       owner: 'you',
       status: ['crictl ps -a --name <component>', 'kubectl -n kube-system get pods -l tier=control-plane -o wide'],
-      logs: ['crictl logs <container-id>', 'journalctl -u kubelet'],
+      // The newest container of the program, so that the line runs as printed.
+      logs: ['crictl logs --tail 100 $(crictl ps -a --name <component> -q | head -n1)', 'journalctl -u kubelet --since -1h'],
       restart: ['mv /etc/kubernetes/manifests/<component>.yaml /etc/kubernetes/ && sleep 20 && mv /etc/kubernetes/<component>.yaml /etc/kubernetes/manifests/'],
       renewCertificates: [
         'kubeadm certs check-expiration',
@@ -293,7 +294,7 @@ export const PROFILES = {
       status: ['talosctl -n <node-ip> service etcd', 'talosctl -n <node-ip> service kubelet', 'talosctl -n <node-ip> health'],
       logs: ['talosctl -n <node-ip> logs etcd', 'talosctl -n <node-ip> logs kubelet', 'kubectl -n kube-system logs <pod>'],
       restart: ['talosctl -n <node-ip> service etcd restart', 'talosctl -n <node-ip> service kubelet restart'],
-      renewCertificates: ['talosctl -n <node-ip> kubeconfig (writes a fresh admin kubeconfig)'],
+      renewCertificates: ['talosctl -n <node-ip> kubeconfig   # writes a fresh admin kubeconfig'],
       etcdSnapshot: ['talosctl -n <node-ip> etcd snapshot <snapshot-file>'],
       etcdMembers: ['talosctl -n <node-ip> etcd members'],
       etcdRemoveMember: ['talosctl -n <node-ip> etcd remove-member <member-id>'],
@@ -357,8 +358,8 @@ export const PROFILES = {
       owner: 'you',
       status: ['oc get clusteroperators', 'oc -n openshift-etcd get pods -l app=etcd -o wide', 'oc -n openshift-kube-apiserver get pods -o wide'],
       logs: ['oc -n openshift-etcd logs <pod> -c etcd', 'oc adm node-logs <node> -u kubelet'],
-      restart: ['oc -n openshift-etcd delete pod <pod> (the operator recreates it)'],
-      renewCertificates: ['oc get clusteroperators kube-apiserver etcd (the operators rotate the control-plane certificates)'],
+      restart: ['oc -n openshift-etcd delete pod <pod>   # the operator recreates it'],
+      renewCertificates: ['oc get clusteroperators kube-apiserver etcd   # the operators rotate the control-plane certificates'],
       etcdSnapshot: ['oc debug node/<node> -- chroot /host /usr/local/bin/cluster-backup.sh /home/core/assets/backup'],
       etcdMembers: ['oc -n openshift-etcd rsh <pod> etcdctl member list -w table'],
       etcdRemoveMember: ['oc -n openshift-etcd rsh <pod> etcdctl member remove <member-id>'],

@@ -56,14 +56,14 @@ describe('check against a broken API server', () => {
     const report = parseJsonReport(json);
     const r = report.results.find((x) => x.check === 'apiserver-reachable')!;
     expect(r).toMatchObject({ status: 'crit', code: 'apiserver-refused', message: `tcp ${refusedHost}:6443: connection refused` });
-    expect(r.fix!.join('\n')).toContain('journalctl -u kube-apiserver');
+    expect(r.steps!.map((s) => s.text)).toContain('crictl ps -a --name kube-apiserver');
     expect(report.rootCauses[0]!.code).toBe('apiserver-refused');
 
     const table = await runCli(['check', '--kubeconfig', kc, '--only', 'apiserver-reachable']);
     expect(table.code).toBe(1);
     expect(table.stdout.split('\n')[1]).toMatch(/^CRIT {2}most likely cause: apiserver-refused on /);
     expect(table.stdout.replace(/\n +/g, ' ')).toContain("Symptom: kubectl commands fail with 'The connection to the server … was refused'");
-    expect(table.stdout).toContain('$ journalctl -u kube-apiserver');
+    expect(table.stdout).toContain('$ crictl ps -a --name kube-apiserver');
     expect(`${json.stdout}${table.stdout}${table.stderr}`).not.toContain('canary-secret-token');
   });
 

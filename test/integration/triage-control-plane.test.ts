@@ -29,8 +29,8 @@ describe.skipIf(!etcdAvailable())('triage of a control plane that does not answe
       new RegExp(`^  apiserver-refused  apiserver https://${c.hosts[0]!.address.replace(/\./g, '\\.')}:6443: tcp .*connection refused$`),
     );
     expect(cause).toContain(`  Same on: ${masters(c).slice(1).join(', ')}`);
-    expect(cause).toContain('  First step: journalctl -u kube-apiserver --since -1h   # systemd-managed API server');
-    expect(table.stdout).toContain('$ crictl ps -a | grep kube-apiserver');
+    expect(cause).toContain('  First step: crictl ps -a --name kube-apiserver');
+    expect(table.stdout).toContain('$ crictl logs --tail 100 $(crictl ps -a --name kube-apiserver -q | head -n1)');
 
     expect(report.rootCauses.map((r) => `${r.code} ${r.subject}`)).toEqual(masters(c).map((m) => `apiserver-refused ${m}`));
     expect(report.rootCauses[0]!.explainsFindings).toContainEqual({ code: 'apiserver-refused', subject: `apiserver ${c.server} (kubeconfig)` });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fillSteps } from '../../src/catalogue/fill.js';
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../src/registry/index.js';
 import { ALL_CODES, CODES } from '../../src/catalogue/codes.js';
@@ -63,8 +64,17 @@ describe('catalogue', () => {
 
   it('carries the three failure pictures: Connection refused, NotReady and lost quorum with their commands', () => {
     expect(ENTRIES['apiserver-refused'].causes.join(' ')).toMatch(/crashed.*certificate.*expired/s);
-    expect(ENTRIES['apiserver-refused'].fix.join('\n')).toMatch(/journalctl -u kube-apiserver/);
-    expect(ENTRIES['apiserver-refused'].fix.join('\n')).toMatch(/crictl ps -a/);
+    // Status and logs in the distribution's own commands: static pods on kubeadm, the k3s unit on k3s.
+    expect(
+      fillSteps(ENTRIES['apiserver-refused'].fix, 'apiserver', {}, { distribution: 'kubeadm' })
+        .map((s) => s.text)
+        .join('\n'),
+    ).toMatch(/crictl ps -a --name kube-apiserver/);
+    expect(
+      fillSteps(ENTRIES['apiserver-refused'].fix, 'apiserver', {}, { distribution: 'k3s' })
+        .map((s) => s.text)
+        .join('\n'),
+    ).toMatch(/journalctl -u k3s/);
     expect(ENTRIES['apiserver-refused'].fix.join('\n')).toMatch(/kubeadm certs check-expiration/);
     expect(ENTRIES['node-not-ready'].causes.join(' ')).toMatch(/cannot reach the control plane.*memory is full/s);
     expect(ENTRIES['node-not-ready'].fix.join('\n')).toMatch(/systemctl restart kubelet/);

@@ -14,14 +14,19 @@ describe('fix steps filled from the run', () => {
     });
   });
 
-  it('puts the timed-out host into nc, and keeps the unknown container id a placeholder', () => {
+  it('puts the timed-out host into nc, and finds the container id in the command itself', () => {
     expect(fillSteps(entryFor('port-timeout').fix, 'ports', { host: '10.0.0.13', port: 2379 })[0]).toEqual({
       kind: 'command',
       text: 'nc -vz -w 3 10.0.0.13 2379',
       filled: true,
     });
     const refused = fillSteps(entryFor('apiserver-refused').fix, 'apiserver', { endpoint: 'https://10.0.0.11:6443', host: '10.0.0.11', port: 6443 });
-    expect(refused.find((s) => s.text.includes('<container-id>'))?.filled).toBe(false);
+    // No `<container-id>` to look up by hand: the line asks crictl for the newest container.
+    expect(refused.find((s) => s.text.startsWith('crictl logs'))).toEqual({
+      kind: 'command',
+      text: 'crictl logs --tail 100 $(crictl ps -a --name kube-apiserver -q | head -n1)',
+      filled: true,
+    });
   });
 
   it('quotes a hostile node name so that pasting it runs nothing else', () => {

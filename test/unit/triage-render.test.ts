@@ -64,7 +64,7 @@ describe('the verdict and the first problem', () => {
       refused('10.0.0.13', '--apiserver'),
     ]);
     expect(lines[1]).toBe('CRIT  most likely cause: apiserver-refused on apiserver https://10.0.0.11:6443 and 2 more (explains 1 finding)');
-    expect(lines[2]).toBe('  First step: journalctl -u kube-apiserver --since -1h   # systemd-managed API server');
+    expect(lines[2]).toBe('  First step: crictl ps -a --name kube-apiserver');
     expect(firstProblem(lines)).toEqual([
       'CRIT apiserver-refused  apiserver https://10.0.0.11:6443',
       '  tcp 10.0.0.11:6443: connection refused',

@@ -78,7 +78,7 @@ describe('distribution profiles', () => {
 describe('fix vocabulary', () => {
   it.each([
     ['kubeadm', 'status', 'crictl ps -a --name <component>'],
-    ['kubeadm', 'logs', 'crictl logs <container-id>'],
+    ['kubeadm', 'logs', 'crictl logs --tail 100 $(crictl ps -a --name <component> -q | head -n1)'],
     ['kubeadm', 'renewCertificates', 'kubeadm certs renew all'],
     ['k3s', 'status', 'systemctl status k3s'],
     ['k3s', 'logs', 'journalctl -u k3s'],
