@@ -40,11 +40,11 @@ describe.skipIf(!etcdAvailable())('triage on nodes, and discovery from the cache
     expect(report.rootCauses[0]).toEqual({
       code: 'kubelet-unreachable',
       subject: 'kubelet worker-1',
-      explains: ['coredns-unavailable', 'node-not-ready', 'node-unreachable', 'port-refused'],
+      explains: ['node-not-ready', 'node-unreachable', 'coredns-unavailable', 'port-refused'],
       explainsFindings: [
-        { code: 'coredns-unavailable', subject: 'coredns kube-system/coredns on node worker-1' },
         { code: 'node-not-ready', subject: 'node worker-1' },
         { code: 'node-unreachable', subject: 'node worker-1' },
+        { code: 'coredns-unavailable', subject: 'coredns kube-system/coredns on node worker-1' },
         { code: 'port-refused', subject: `port ${worker.address}:10250 (worker-1)` },
       ],
     });
