@@ -232,6 +232,12 @@ export const RULES: readonly Rule[] = [
     scope: 'host',
     why: 'the node controller taints a node unreachable once its kubelet stops reporting',
   },
+  {
+    cause: ['kubelet-unreachable', 'node-not-ready'],
+    explains: ['coredns-unavailable', 'kube-proxy-unavailable'],
+    scope: 'host',
+    why: 'the node controller marks the pods of a node whose kubelet stopped reporting not ready: its CoreDNS replicas and kube-proxy stay down until they are evicted or the node returns',
+  },
   // etcd performance: a slow disk or network shows as elections, failed proposals and slow API requests.
   {
     cause: ['etcd-wal-fsync-slow', 'etcd-backend-commit-slow'],

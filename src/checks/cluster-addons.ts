@@ -49,18 +49,63 @@ async function coredns(ctx: CheckContext): Promise<Finding[]> {
     const subject = safeText(`coredns ${d.namespace}/${d.name}`);
     const data = { deployment: `${d.namespace}/${d.name}`, desired: d.desired, ready: d.ready, serviceReady: service.kind === 'ok' ? service.ready : null };
     const endpoints = service.kind === 'ok' ? `; the kube-dns Service has ${service.ready} ready endpoint${service.ready === 1 ? '' : 's'}` : '';
-    if (d.ready === 0 || (service.kind === 'ok' && service.ready === 0)) {
-      const why = d.desired === 0 ? 'is scaled to 0 replicas' : `has ${d.ready} of ${d.desired} replicas ready`;
-      findings.push(raise({ code: 'coredns-unavailable', subject, message: `${why}${endpoints}: name resolution fails in every pod`, data }));
-    } else if (d.ready < d.desired) {
-      findings.push(
-        raise({ code: 'coredns-unavailable', grade: 'degraded', subject, message: `has ${d.ready} of ${d.desired} replicas ready${endpoints}`, data }),
-      );
-    } else {
+    if (d.ready >= d.desired && !(service.kind === 'ok' && service.ready === 0)) {
       findings.push({ status: 'ok', subject, message: `${d.ready}/${d.desired} replicas ready${endpoints}`, data });
+      continue;
+    }
+    const down = d.ready === 0 || (service.kind === 'ok' && service.ready === 0);
+    const why = d.desired === 0 ? 'is scaled to 0 replicas' : `has ${d.ready} of ${d.desired} replicas ready`;
+    const grade = down ? {} : { grade: 'degraded' };
+    const consequence = down ? ': name resolution fails in every pod' : '';
+    const placed = await unreadyReplicasByNode(ctx, d);
+    // Each node's share is a finding about that node. Replicas on a node whose kubelet stopped
+    // reporting are that node's problem, and triage puts them under its NotReady (or its dead
+    // kubelet) instead of ranking CoreDNS as a cause of its own; on a Ready node they are
+    // CoreDNS's own. Only what no node accounts for (pods that cannot be listed, or not placed)
+    // is a finding about the Deployment alone.
+    for (const [node, { pods, nodeReady }] of placed) {
+      const where = nodeReady
+        ? `on node ${node}`
+        : `on node ${node}, which is not Ready: they keep the status its kubelet last reported until they are evicted`;
+      findings.push(
+        raise({
+          code: 'coredns-unavailable',
+          ...grade,
+          subject: safeText(`coredns ${d.namespace}/${d.name} on node ${node}`),
+          message: safeText(`${why}${endpoints}; ${pods.length} not ready (${pods.join(', ')}) ${where}${consequence}`),
+          data: { ...data, node, nodeReady, pods },
+          about: { node },
+        }),
+      );
+    }
+    const unplaced = d.desired - d.ready - [...placed.values()].reduce((sum, g) => sum + g.pods.length, 0);
+    if (placed.size === 0 || unplaced > 0) {
+      const elsewhere = placed.size > 0 ? `; ${unplaced} not on any node listed above` : '';
+      findings.push(raise({ code: 'coredns-unavailable', ...grade, subject, message: `${why}${elsewhere}${endpoints}${consequence}`, data }));
     }
   }
   return findings;
+}
+
+/**
+ * The Deployment's pods that are not ready, by the node they are on, and whether that node is
+ * Ready itself. Empty when pods or nodes cannot be listed: then nothing is attributed.
+ */
+async function unreadyReplicasByNode(ctx: CheckContext, d: WorkloadSummary): Promise<Map<string, { pods: string[]; nodeReady: boolean }>> {
+  const byNode = new Map<string, { pods: string[]; nodeReady: boolean }>();
+  const selector = Object.entries(d.labels);
+  if (selector.length === 0) return byNode;
+  const [pods, nodes] = await Promise.all([ctx.facts.systemPods(), ctx.facts.nodes()]);
+  if (pods.kind !== 'ok' || nodes.kind !== 'ok') return byNode;
+  const ready = new Set(nodes.nodes.filter((n) => n.conditions.find((c) => c.type === 'Ready')?.status === 'True').map((n) => n.name));
+  for (const p of pods.pods) {
+    if (p.namespace !== d.namespace || p.ready === 'True' || !p.nodeName) continue;
+    if (!selector.every(([k, v]) => p.labels[k] === v)) continue;
+    const group = byNode.get(p.nodeName) ?? { pods: [], nodeReady: ready.has(p.nodeName) };
+    group.pods.push(p.name);
+    byNode.set(p.nodeName, group);
+  }
+  return byNode;
 }
 
 function judgeProxy(d: WorkloadSummary, role: string, subject: string, notReadyNodes: readonly string[]): Finding {
@@ -110,7 +155,8 @@ async function kubeProxy(ctx: CheckContext): Promise<Finding[]> {
 export const clusterAddons: Check = {
   id: 'cluster-addons',
   component: 'nodes',
-  title: 'CoreDNS replicas and kube-dns endpoints, kube-proxy (or its replacement) ready on every node (RBAC: list deployments and daemonsets in kube-system)',
+  title:
+    'CoreDNS replicas and kube-dns endpoints, kube-proxy (or its replacement) ready on every node (RBAC: list deployments, daemonsets and pods in kube-system)',
   needs: ['api'],
   codes: ['coredns-unavailable', 'kube-proxy-unavailable'],
   async run(ctx) {

@@ -267,7 +267,7 @@ export const CHECK_INFO: readonly CheckInfo[] = [
   {
     "id": "cluster-addons",
     "component": "nodes",
-    "title": "CoreDNS replicas and kube-dns endpoints, kube-proxy (or its replacement) ready on every node (RBAC: list deployments and daemonsets in kube-system)",
+    "title": "CoreDNS replicas and kube-dns endpoints, kube-proxy (or its replacement) ready on every node (RBAC: list deployments, daemonsets and pods in kube-system)",
     "needs": [
       "api"
     ],

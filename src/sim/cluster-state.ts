@@ -19,6 +19,10 @@ export interface SimNode {
   stoppedPostingAt: Date | null;
   pressure: { memory: boolean; disk: boolean; pid: boolean };
   unschedulable: boolean;
+  /** The kubelet version it reports, over the distribution's. */
+  kubeletVersion?: string;
+  /** When its conditions last changed (NotReady → Ready); the node's creation when unset. */
+  readySince?: Date;
 }
 
 /** What is running right now, asked at request time. */
@@ -129,6 +133,8 @@ export class ClusterState {
     const n = this.byName.get(name);
     if (!n) throw new Error(`no node named ${name}`);
     const next = posting ? null : (n.stoppedPostingAt ?? since);
+    // A kubelet that posts again turns its node's conditions back at once.
+    if (posting && n.stoppedPostingAt) n.readySince = since;
     if (next !== n.stoppedPostingAt) {
       n.stoppedPostingAt = next;
       this.rv.set(`node/${name}`, ++this.revision);
@@ -172,11 +178,14 @@ export class ClusterState {
         { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute', timeAdded: lost },
       );
     } else {
+      // A node back from NotReady: the node controller had set every condition Unknown, and
+      // the kubelet's next status turned each one back at the same moment.
+      const transition = n.readySince ? kubeTime(n.readySince) : created;
       const cond = (type: string, status: 'True' | 'False', reason: string, message: string): Condition => ({
         type,
         status,
         lastHeartbeatTime: heartbeat,
-        lastTransitionTime: created,
+        lastTransitionTime: transition,
         reason,
         message,
       });
@@ -227,8 +236,8 @@ export class ClusterState {
           bootID: uid(`boot/${n.name}`),
           containerRuntimeVersion: look.containerRuntimeVersion,
           kernelVersion: look.kernelVersion,
-          kubeProxyVersion: look.kubeletVersion,
-          kubeletVersion: look.kubeletVersion,
+          kubeProxyVersion: n.kubeletVersion ?? look.kubeletVersion,
+          kubeletVersion: n.kubeletVersion ?? look.kubeletVersion,
           machineID: createHash('md5').update(n.name).digest('hex'),
           operatingSystem: 'linux',
           osImage: look.osImage,
@@ -250,7 +259,8 @@ export class ClusterState {
     });
   }
 
-  private containerState(fare: Fare, startedAt: string, name: string, image: string, now: Date) {
+  /** `pod` as the kubelet names it in messages: name_namespace(uid). */
+  private containerState(fare: Fare, startedAt: string, name: string, image: string, now: Date, pod: string) {
     const base = {
       name,
       image,
@@ -280,14 +290,14 @@ export class ClusterState {
         ready: false,
         restartCount: f.restarts ?? 7,
         started: false,
-        state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off 5m0s restarting failed container=${name}` } },
+        state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off 5m0s restarting failed container=${name} pod=${pod}` } },
         lastState,
       };
     }
     return { ...base, ready: fare.kind === 'ready', restartCount: 0, started: true, state: { running: { startedAt } }, lastState: {} };
   }
 
-  private podStatus(node: SimNode, fare: Fare, containers: { name: string; image: string }[], podIP: string, now: Date) {
+  private podStatus(node: SimNode, fare: Fare, containers: { name: string; image: string }[], podIP: string, now: Date, pod: string) {
     const start = kubeTime(node.createdAt);
     const isReady = fare.kind === 'ready' || fare.kind === 'restarted' ? 'True' : 'False';
     const condition = (type: string, status: string) => ({ type, status, lastProbeTime: null, lastTransitionTime: start });
@@ -306,7 +316,7 @@ export class ClusterState {
       podIPs: [{ ip: podIP }],
       qosClass: 'Burstable',
       startTime: start,
-      containerStatuses: containers.map((c) => this.containerState(fare, start, c.name, c.image, now)),
+      containerStatuses: containers.map((c) => this.containerState(fare, start, c.name, c.image, now, pod)),
     };
   }
 
@@ -409,7 +419,14 @@ export class ClusterState {
     return {
       metadata,
       spec: { ...t.spec, nodeName: n.name, ...staticExtras },
-      status: this.podStatus(n, this.fare(n, t), t.spec.containers, hostNetwork ? n.address : (t.podIP ?? n.address), now),
+      status: this.podStatus(
+        n,
+        this.fare(n, t),
+        t.spec.containers,
+        hostNetwork ? n.address : (t.podIP ?? n.address),
+        now,
+        `${t.name}_${t.namespace}(${metadata.uid})`,
+      ),
     };
   }
 
@@ -426,7 +443,14 @@ export class ClusterState {
         // A leaderless program's Lease keeps the last holder and the moment it last renewed.
         const staleMinutes = this.controlPlane.leaderless?.[name];
         const renew = new Date(now.getTime() - (staleMinutes === undefined ? 1_500 : staleMinutes * 60_000));
-        return this.lease('kube-system', name, `${leader}_${uid(`${name}/${leader}`)}`, LEADER_LEASE_SECONDS, renew, this.createdAt);
+        const lease = this.lease('kube-system', name, `${leader}_${uid(`${name}/${leader}`)}`, LEADER_LEASE_SECONDS, renew, this.createdAt);
+        // Leader election (client-go's LeaseLock) also records when the holder took the Lease
+        // and how often it changed hands; a program that keeps losing it changed hands as often
+        // as it restarted.
+        const restarts = this.controlPlane.programs?.[name]?.restarts ?? 0;
+        const acquired = staleMinutes === undefined ? new Date(this.createdAt.getTime() + 60_000) : new Date(renew.getTime() - 60_000);
+        lease.spec = { ...(lease.spec as object), acquireTime: kubeMicroTime(acquired), leaseTransitions: restarts };
+        return lease;
       });
     }
     return [];

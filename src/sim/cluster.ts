@@ -365,6 +365,8 @@ export async function startCluster(scenario: AnyScenarioName | ScenarioSpec, opt
         stoppedPostingAt: stopped ? new Date(Date.now() - (n?.stoppedPostingMinutesAgo ?? 5) * 60_000) : null,
         pressure: { memory: n?.memoryPressure ?? false, disk: n?.diskPressure ?? false, pid: n?.pidPressure ?? false },
         unschedulable: n?.unschedulable ?? false,
+        ...(n?.kubeletVersion ? { kubeletVersion: n.kubeletVersion } : {}),
+        ...(n?.readyAgainMinutesAgo !== undefined ? { readySince: new Date(Date.now() - n.readyAgainMinutesAgo * 60_000) } : {}),
       };
     });
     const shape: ClusterShape = (() => {

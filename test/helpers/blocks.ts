@@ -109,6 +109,11 @@ export const BLOCKS = {
   // run budget and hung APIs: 310-319; bench/oncall-hung.mjs: 318, bench/hung-kubelets.mjs: 319
   oncallHungApi: 310,
   hungKubelets: 311,
+  // the control plane and nodes as the real kubectl sees them, nodes-health and add-ons on a dead node: 350-359
+  simKubectlControlPlane: 350,
+  simKubectlControlPlaneNodes: 351,
+  nodesHealthCli: 352,
+  addonsDeadNodeCli: 353,
   // plugins (blocks above 255 live in third octets 201-255 of 127.(b-256), see src/sim/hosts.ts): 290-299
   pluginExamples: 290,
   pluginFailures: 291,

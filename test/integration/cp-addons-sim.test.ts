@@ -100,7 +100,8 @@ describe('add-on faults, seen by kubectl and by k8sdoc', () => {
         ['webhook-backend-down', 'crit', 'webhook validate.policy-guard.example.com (ValidatingWebhookConfiguration policy-guard)'],
         ['webhook-backend-down', 'warn', 'webhook mutate.old-injector.example.com (MutatingWebhookConfiguration old-injector)'],
         ['apiservice-unavailable', 'warn', 'apiservice v1beta1.metrics.k8s.io'],
-        ['coredns-unavailable', 'warn', 'coredns kube-system/coredns'],
+        // The replica made not ready is the one on worker-2, whose kubelet is down too.
+        ['coredns-unavailable', 'warn', 'coredns kube-system/coredns on node worker-2'],
         ['kubelet-serving-csr-pending', 'warn', 'kubelet worker-1'],
         ['node-unreachable', 'warn', 'node worker-2'],
       ]),

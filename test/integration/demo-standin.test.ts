@@ -28,6 +28,8 @@ const DIAGNOSIS: Record<ScenarioName, { lead: string | null; code: 0 | 1 }> = {
   'etcd-crashloop': { lead: 'control-plane-pod-crashloop', code: 1 },
   'scheduler-down': { lead: 'control-plane-pod-crashloop', code: 1 },
   'webhook-down': { lead: 'webhook-backend-down', code: 1 },
+  'node-flapping': { lead: 'node-ready-flapping', code: 0 },
+  'kubelet-skew': { lead: 'kubelet-version-skew', code: 0 },
 };
 
 // The scenarios whose diagnosis depends on what etcd answers; the others differ only in the

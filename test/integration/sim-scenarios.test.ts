@@ -236,6 +236,22 @@ const SHOWS: Record<ScenarioName, (c: SimCluster) => Promise<void>> = {
     expect(r.body).toContain('[-]etcd failed: reason withheld\n[-]etcd-readiness failed: reason withheld\n');
     if (withEtcd) expect(await etcdctl(c, ['endpoint', 'health'])).toMatch(/is healthy/);
   },
+  'node-flapping': async (c) => {
+    const node = JSON.parse((await adminGet(c, `${c.apiServers[0]!.url}/api/v1/nodes/worker-1`)).body);
+    const ready = node.status.conditions.find((x: { type: string }) => x.type === 'Ready');
+    expect(ready.status).toBe('True');
+    expect(Date.now() - Date.parse(ready.lastTransitionTime)).toBeLessThan(5 * 60_000);
+  },
+  'kubelet-skew': async (c) => {
+    const nodes = JSON.parse((await adminGet(c, `${c.apiServers[0]!.url}/api/v1/nodes`)).body);
+    const versions = Object.fromEntries(
+      nodes.items.map((n: { metadata: { name: string }; status: { nodeInfo: { kubeletVersion: string } } }) => [
+        n.metadata.name,
+        n.status.nodeInfo.kubeletVersion,
+      ]),
+    );
+    expect(versions).toMatchObject({ 'worker-1': 'v1.32.0', 'worker-2': 'v1.28.15', 'worker-3': 'v1.33.1' });
+  },
 };
 
 const startupMs: Record<string, number> = {};

@@ -22,6 +22,8 @@ export const SCENARIO_NAMES = [
   'etcd-crashloop',
   'scheduler-down',
   'webhook-down',
+  'node-flapping',
+  'kubelet-skew',
 ] as const;
 
 /** Each distribution's shape as it really builds it, healthy, then its faults. */
@@ -74,6 +76,20 @@ const BUILDERS: Record<AnyScenarioName, () => ScenarioSpec> = {
       "The validating admission webhook 'policy-guard' (failurePolicy Fail) has no ready backend: its pods crash-loop, so every create or update of pods and Deployments outside kube-system is rejected.",
     ...HA,
     addons: { webhooks: [{ name: 'policy-guard', kind: 'validating', backend: 'down' }] },
+  }),
+  'node-flapping': () => ({
+    name: 'node-flapping',
+    description:
+      "worker-1's kubelet restarted: the node was NotReady for a while and turned Ready again 4 minutes ago; its pods may have been evicted, and it may go again.",
+    ...HA,
+    nodes: { 'worker-1': { readyAgainMinutesAgo: 4 } },
+  }),
+  'kubelet-skew': () => ({
+    name: 'kubelet-skew',
+    description:
+      'Kubelets outside the supported version skew of the v1.32 API servers: worker-2 was left at v1.28 (four minor versions behind, three are allowed), worker-3 was upgraded ahead to v1.33.',
+    ...HA,
+    nodes: { 'worker-2': { kubeletVersion: 'v1.28.15' }, 'worker-3': { kubeletVersion: 'v1.33.1' } },
   }),
   healthy: () => ({
     name: 'healthy',

@@ -31,6 +31,13 @@ export interface NodeSpec {
   diskPressure?: boolean;
   pidPressure?: boolean;
   unschedulable?: boolean;
+  /** The kubelet version the node reports (`v1.28.15`); default the distribution's. */
+  kubeletVersion?: string;
+  /**
+   * The node turned Ready again this many minutes ago after a spell NotReady (its kubelet
+   * restarted, or lost the control plane for a while): every condition's lastTransitionTime.
+   */
+  readyAgainMinutesAgo?: number;
 }
 
 export interface EtcdSpec {

@@ -81,6 +81,79 @@ describe('cluster-addons', () => {
     });
   });
 
+  describe('CoreDNS replicas on a node that is not Ready', () => {
+    const node = (name: string, ready: string) => ({ metadata: { name }, status: { conditions: [{ type: 'Ready', status: ready }] } });
+    const dnsPod = (name: string, nodeName: string, ready: string) => ({
+      metadata: { name, namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns', 'pod-template-hash': '668d6bf9bc' } },
+      spec: { nodeName },
+      status: { phase: 'Running', conditions: [{ type: 'Ready', status: ready }] },
+    });
+    const cluster = (pods: unknown[], nodes: unknown[]) => ({
+      ...dnsService(1),
+      '/api/v1/namespaces/kube-system/pods': list(pods),
+      '/api/v1/nodes': list(nodes),
+    });
+
+    it('are about that node, one finding per node, so that its NotReady explains them', async () => {
+      const findings = await run(
+        [deployment('coredns', 3, 1)],
+        [KUBE_PROXY(3, 3)],
+        cluster(
+          [dnsPod('coredns-668d6bf9bc-a1', 'w1', 'True'), dnsPod('coredns-668d6bf9bc-b2', 'w2', 'False'), dnsPod('coredns-668d6bf9bc-c3', 'w3', 'False')],
+          [node('w1', 'True'), node('w2', 'Unknown'), node('w3', 'False')],
+        ),
+      );
+      const dns = findings.filter((f) => f.code === 'coredns-unavailable');
+      expect(dns.map((f) => [f.subject, f.status, f.about])).toEqual([
+        ['coredns kube-system/coredns on node w2', 'warn', { node: 'w2' }],
+        ['coredns kube-system/coredns on node w3', 'warn', { node: 'w3' }],
+      ]);
+      expect(dns[0]!.message).toBe(
+        'has 1 of 3 replicas ready; the kube-dns Service has 1 ready endpoint; 1 not ready (coredns-668d6bf9bc-b2) on node w2, which is not Ready: they keep the status its kubelet last reported until they are evicted',
+      );
+    });
+
+    it('a replica not ready on a Ready node is about that node too, and says the node is Ready', async () => {
+      const findings = await run(
+        [deployment('coredns', 3, 1)],
+        [KUBE_PROXY(3, 3)],
+        cluster(
+          [dnsPod('coredns-668d6bf9bc-a1', 'w1', 'True'), dnsPod('coredns-668d6bf9bc-b2', 'w2', 'False'), dnsPod('coredns-668d6bf9bc-c3', 'w3', 'False')],
+          [node('w1', 'True'), node('w2', 'Unknown'), node('w3', 'True')],
+        ),
+      );
+      const dns = findings.filter((f) => f.code === 'coredns-unavailable');
+      expect(dns.map((f) => [f.subject, f.about?.node ?? null, f.data?.['nodeReady']])).toEqual([
+        ['coredns kube-system/coredns on node w2', 'w2', false],
+        ['coredns kube-system/coredns on node w3', 'w3', true],
+      ]);
+      expect(dns[1]!.message).toBe('has 1 of 3 replicas ready; the kube-dns Service has 1 ready endpoint; 1 not ready (coredns-668d6bf9bc-c3) on node w3');
+    });
+
+    it('replicas no listed pod accounts for stay a finding about the Deployment alone', async () => {
+      const findings = await run(
+        [deployment('coredns', 3, 1)],
+        [KUBE_PROXY(3, 3)],
+        cluster([dnsPod('coredns-668d6bf9bc-a1', 'w1', 'True'), dnsPod('coredns-668d6bf9bc-b2', 'w2', 'False')], [node('w1', 'True'), node('w2', 'Unknown')]),
+      );
+      const dns = findings.filter((f) => f.code === 'coredns-unavailable');
+      expect(dns.map((f) => [f.subject, f.about])).toEqual([
+        ['coredns kube-system/coredns on node w2', { node: 'w2' }],
+        ['coredns kube-system/coredns', undefined],
+      ]);
+      expect(dns[1]!.message).toBe('has 1 of 3 replicas ready; 1 not on any node listed above; the kube-dns Service has 1 ready endpoint');
+    });
+
+    it('every replica on dead nodes is still critical, graded as the Deployment is', async () => {
+      const findings = await run([deployment('coredns', 1, 0)], [KUBE_PROXY(3, 3)], {
+        ...cluster([dnsPod('coredns-668d6bf9bc-b2', 'w2', 'False')], [node('w1', 'True'), node('w2', 'Unknown')]),
+        ...dnsService(0),
+      });
+      expect(findings[0]).toMatchObject({ status: 'crit', code: 'coredns-unavailable', about: { node: 'w2' } });
+      expect(findings[0]!.message).toMatch(/: name resolution fails in every pod$/);
+    });
+  });
+
   it("Cilium's kube-proxy replacement: no kube-proxy DaemonSet is no fault, Cilium is judged in its place", async () => {
     const findings = await run([deployment('coredns', 2, 2)], [daemonSet('cilium', 4, 4, { 'k8s-app': 'cilium' })], dnsService(2));
     expect(findings[1]).toMatchObject({
