@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { registerPluginEntries } from '../catalogue/index.js';
+import { isKnownCode, registerPluginEntries } from '../catalogue/index.js';
 import { registerPluginRules } from '../engine/triage.js';
 import type { Check } from '../engine/types.js';
 import { adaptCheck, entryOf, type LoadedPlugin } from './adapt.js';
@@ -174,10 +174,14 @@ export async function loadPlugins(refs: readonly PluginRef[], context: LoadConte
 
 /** Makes a validated plugin's codes known to the catalogue and triage, and adapts its checks. */
 export function register(plugin: Plugin, source: string): LoadedPlugin {
-  const componentOf = new Map<string, string>();
+  // Validation saw that every catalogue code is listed by a check: the first check listing it gives its component.
+  const componentOf = new Map<PluginCode, string>();
   for (const c of plugin.checks) for (const code of c.codes) if (!componentOf.has(code)) componentOf.set(code, c.component);
-  registerPluginEntries(Object.keys(plugin.catalogue).map((code) => [code, entryOf(plugin, code as PluginCode, componentOf.get(code)!)] as const));
-  registerPluginRules(plugin.rules ?? []);
+  registerPluginEntries([...componentOf].map(([code, component]) => [code, entryOf(plugin, code, component)] as const));
+  // Validation saw that every code a rule names is known; the filter types them as such.
+  registerPluginRules(
+    (plugin.rules ?? []).map((r) => ({ cause: r.cause.filter(isKnownCode), explains: r.explains.filter(isKnownCode), scope: r.scope, why: r.why })),
+  );
   const checks: Check[] = plugin.checks.map((c) => adaptCheck(plugin, c));
   return { plugin, source, checks };
 }
