@@ -212,13 +212,21 @@ function buildProgram(): Command {
       await writeOut(completionScript(shell, program));
     });
 
-  // Asked by the completion scripts at completion time; not for people.
+  // Asked by the completion scripts at completion time; not for people. `plugin-checks` and
+  // `plugin-codes` take the words before the cursor after `--` and read their --plugin and --config.
   program
     .command('__complete', { hidden: true })
     .argument('<what>')
+    .argument('[words...]')
     .option('--kubeconfig <path>')
-    .action(async (what: string, opts: { kubeconfig?: string }) => {
-      if (what !== 'contexts') return;
+    .option('--no-config', 'leave the config file out (the demo reads none)')
+    .action(async (what: string, words: string[], opts: { kubeconfig?: string; config: boolean }) => {
+      if (what !== 'contexts') {
+        const { pluginCompletions } = await import('./commands/completion.js');
+        const found = await pluginCompletions(what, words, { cwd: process.cwd(), env: process.env, useConfig: opts.config });
+        // A plugin's timers or sockets must not keep the shell waiting.
+        return finish({ output: found.map((w) => `${w}\n`).join(''), exitCode: 0 });
+      }
       const { listContexts } = await import('./discovery/kubeconfig.js');
       const names = listContexts({ explicitPath: opts.kubeconfig ?? null, env: process.env });
       await writeOut(names.map((n) => `${n}\n`).join(''));

@@ -86,3 +86,19 @@ export const ALL_CODES: readonly Code[] = Object.values(CODES).flat();
 export function isCode(value: string): value is Code {
   return (ALL_CODES as readonly string[]).includes(value);
 }
+
+/**
+ * A plugin's code, namespaced by the plugin (`acme/ingress-down`). Built-in codes never hold a
+ * slash, so the two kinds cannot collide and a plugin code is told apart by its shape alone.
+ */
+export type PluginCode = `${string}/${string}`;
+
+/** Any code a finding, a triage rule, a config override or `explain` may name. */
+export type AnyCode = Code | PluginCode;
+
+/** `<plugin>/<name>`, both kebab-case: the shape a plugin code must have. */
+const PLUGIN_CODE = /^[a-z0-9][a-z0-9-]*\/[a-z0-9][a-z0-9-]*$/;
+
+export function isPluginCode(value: string): value is PluginCode {
+  return PLUGIN_CODE.test(value);
+}

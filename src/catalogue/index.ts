@@ -1,37 +1,39 @@
 // Lookup and word search over the catalogue, for findings and `k8sdoc explain`.
-import { ALL_CODES, isCode, type Code } from './codes.js';
+import { ALL_CODES, isCode, type AnyCode, type PluginCode } from './codes.js';
 import { ENTRIES } from './entries.js';
 import type { Entry } from './entry.js';
 
-export { ALL_CODES, isCode, type Code } from './codes.js';
+export { ALL_CODES, isCode, isPluginCode, type AnyCode, type Code, type PluginCode } from './codes.js';
 export type { Entry } from './entry.js';
 
 /**
- * Entries that loaded plugins add for their namespaced codes (`acme/ingress-down`). Plugin
- * codes travel through the engine's Code-typed fields, so every lookup here knows both kinds;
- * the built-in table stays exactly typed.
+ * Entries that loaded plugins add for their namespaced codes (`acme/ingress-down`). Every
+ * lookup here takes either kind of code; the built-in table stays exactly typed.
  */
-const pluginEntries = new Map<string, Entry>();
+const pluginEntries = new Map<PluginCode, Entry>();
 
-export function registerPluginEntries(entries: Iterable<readonly [string, Entry]>): void {
+export function registerPluginEntries(entries: Iterable<readonly [PluginCode, Entry]>): void {
   for (const [code, entry] of entries) pluginEntries.set(code, entry);
 }
 
 /** Codes plugins of this process defined, in load order. */
-export function pluginCodes(): Code[] {
-  return [...pluginEntries.keys()] as unknown as Code[];
+export function pluginCodes(): PluginCode[] {
+  return [...pluginEntries.keys()];
 }
 
-export function isKnownCode(value: string): boolean {
-  return isCode(value) || pluginEntries.has(value);
+export function isKnownCode(value: string): value is AnyCode {
+  return isCode(value) || pluginEntries.has(value as PluginCode);
 }
 
-export function entryFor(code: Code): Entry {
-  return ENTRIES[code] ?? pluginEntries.get(code)!;
+export function entryFor(code: AnyCode): Entry {
+  // A plugin code that no loaded plugin defines is a bug in k8sdoc (loading checks every code a check may raise).
+  const entry = isCode(code) ? ENTRIES[code] : pluginEntries.get(code);
+  if (entry === undefined) throw new Error(`no catalogue entry for ${code}`);
+  return entry;
 }
 
 export interface SearchHit {
-  code: Code;
+  code: AnyCode;
   entry: Entry;
   score: number;
 }
@@ -114,9 +116,8 @@ export function searchCatalogue(query: string, limit = 5): SearchHit[] {
   return hits.slice(0, limit);
 }
 
-export function lookup(codeOrWords: string): { exact: Code } | { hits: SearchHit[] } {
+export function lookup(codeOrWords: string): { exact: AnyCode } | { hits: SearchHit[] } {
   const trimmed = codeOrWords.trim().toLowerCase();
-  if (isCode(trimmed)) return { exact: trimmed };
-  if (pluginEntries.has(trimmed)) return { exact: trimmed as unknown as Code };
+  if (isKnownCode(trimmed)) return { exact: trimmed };
   return { hits: searchCatalogue(trimmed) };
 }

@@ -8,7 +8,7 @@
 // The priority is one total order over codes, easier to judge as a list than as numbers
 // scattered over sixty entries.
 import type { CertificateRole, ControlPlaneProgram } from '../engine/types.js';
-import type { Code } from './codes.js';
+import type { AnyCode, Code } from './codes.js';
 
 /**
  * How a cause and an effect must be related for a rule to join them:
@@ -23,12 +23,13 @@ import type { Code } from './codes.js';
 export type Scope = 'any' | 'host' | 'endpoint' | 'backends' | 'certificate';
 
 export interface Rule {
-  cause: readonly Code[];
+  /** Built-in codes, or a plugin's when a plugin adds the rule. */
+  cause: readonly AnyCode[];
   /** The cause must be a certificate with one of these roles (`about.certificate.role`). */
   causeRole?: readonly CertificateRole[];
   /** The cause must be about one of these control-plane programs (`about.program`). */
   causeProgram?: readonly ControlPlaneProgram[];
-  explains: readonly Code[];
+  explains: readonly AnyCode[];
   /** The effect must be about one of these control-plane programs (`about.program`). */
   effectProgram?: readonly ControlPlaneProgram[];
   scope: Scope;

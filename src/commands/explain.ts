@@ -1,15 +1,15 @@
 // `k8sdoc explain`: catalogue entries by code, or the best matches for words from an error.
 import { Chalk, type ChalkInstance } from 'chalk';
 import { CHECK_INFO } from '../registry/info.generated.js';
-import { ALL_CODES, entryFor, lookup, pluginCodes, type Code } from '../catalogue/index.js';
+import { ALL_CODES, entryFor, lookup, pluginCodes, type AnyCode } from '../catalogue/index.js';
 import type { CheckInfo } from '../engine/types.js';
 import { isCommand } from '../catalogue/fix-step.js';
 
-function detectedBy(code: Code, infos: readonly CheckInfo[]): string[] {
+function detectedBy(code: AnyCode, infos: readonly CheckInfo[]): string[] {
   return infos.filter((c) => c.codes.includes(code)).map((c) => c.id);
 }
 
-function formatEntry(code: Code, c: ChalkInstance, infos: readonly CheckInfo[]): string {
+function formatEntry(code: AnyCode, c: ChalkInstance, infos: readonly CheckInfo[]): string {
   const e = entryFor(code);
   const checks = detectedBy(code, infos);
   const lines = [
@@ -25,7 +25,7 @@ function formatEntry(code: Code, c: ChalkInstance, infos: readonly CheckInfo[]):
   return lines.join('\n');
 }
 
-function asJson(code: Code, infos: readonly CheckInfo[]) {
+function asJson(code: AnyCode, infos: readonly CheckInfo[]) {
   const e = entryFor(code);
   return { code, ...e, detectedBy: detectedBy(code, infos) };
 }
@@ -39,7 +39,7 @@ export interface ExplainResult {
 export function explain(query: string, options: { json: boolean; color: boolean; extra?: readonly CheckInfo[] }): ExplainResult {
   const c = new Chalk({ level: options.color ? 1 : 0 });
   const infos = [...CHECK_INFO, ...(options.extra ?? [])];
-  let codes: Code[];
+  let codes: AnyCode[];
   if (query.trim() === '') codes = [...ALL_CODES, ...pluginCodes()];
   else {
     const found = lookup(query);

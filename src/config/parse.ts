@@ -3,7 +3,7 @@
 // is edited far from where k8sdoc runs and "invalid config" alone sends people hunting.
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
-import { isCode, type Code } from '../catalogue/codes.js';
+import { isCode, isPluginCode, type AnyCode } from '../catalogue/codes.js';
 import type { Severity } from '../engine/types.js';
 import { UsageError } from '../errors.js';
 import { parseDuration } from '../util/parse.js';
@@ -121,31 +121,29 @@ function flagValue(flag: FlagKey, node: unknown, where: Where, configDir: string
   }
 }
 
-/** A plugin's code (`acme/ingress-down`): whether a loaded plugin defines it is checked once the plugins are loaded. */
-const PLUGIN_CODE = /^[a-z0-9][a-z0-9-]*\/[a-z0-9][a-z0-9-]*$/;
-
-function code(node: unknown, where: Where, key: string, pluginLines: Record<string, number>): Code {
+/** A code; a plugin's (`acme/ingress-down`) is checked against the loaded plugins once they are loaded. */
+function code(node: unknown, where: Where, key: string, pluginLines: Record<string, number>): AnyCode {
   const text = nonEmptyString(node, where, key, 'a catalogue code');
-  if (PLUGIN_CODE.test(text)) {
+  if (isPluginCode(text)) {
     pluginLines[`code:${text}`] ??= where.line(node as Node);
-    return text as unknown as Code;
+    return text;
   }
   if (!isCode(text)) throw where.error(node as Node, `'${text}' is not a catalogue code; run 'k8sdoc explain' to list them`);
   return text;
 }
 
-function severitySection(node: unknown, where: Where, pluginLines: Record<string, number>): Map<Code, Severity> {
+function severitySection(node: unknown, where: Where, pluginLines: Record<string, number>): Map<AnyCode, Severity> {
   if (!isMap(node)) throw where.error(node as Node, `'severity' must map catalogue codes to warn or crit, not ${describe(node)}`);
-  const out = new Map<Code, Severity>();
+  const out = new Map<AnyCode, Severity>();
   for (const [name, pair] of keysOf(node as YAMLMap, where)) {
-    if (PLUGIN_CODE.test(name)) pluginLines[`code:${name}`] ??= where.line(pair.key as Node);
+    if (isPluginCode(name)) pluginLines[`code:${name}`] ??= where.line(pair.key as Node);
     else if (!isCode(name)) throw where.error(pair.key as Node, `severity: '${name}' is not a catalogue code; run 'k8sdoc explain' to list them`);
     const value = isScalar(pair.value) ? pair.value.value : undefined;
     if (typeof value !== 'string' || !(SEVERITIES as readonly string[]).includes(value)) {
       throw where.error(pair.value as Node, `severity of '${name}' must be warn or crit, not ${describe(pair.value)}`);
     }
     // A plugin code is checked against the loaded plugins later (pluginLines names its line).
-    out.set(name as Code, value as Severity);
+    out.set(name, value as Severity);
   }
   return out;
 }

@@ -1,10 +1,10 @@
 // What a config file holds once read and checked.
-import type { Code } from '../catalogue/codes.js';
+import type { AnyCode } from '../catalogue/codes.js';
 import type { Severity } from '../engine/types.js';
 
 /** Accept a known finding for chosen subjects without silencing the code everywhere. */
 export interface IgnoreRule {
-  code: Code;
+  code: AnyCode;
   /** Exact subjects or `*`/`?` patterns (see glob.ts). */
   subjects: string[];
   /** Mandatory: shown in the report next to every finding it hides. */
@@ -14,7 +14,7 @@ export interface IgnoreRule {
 
 export interface ResultPolicy {
   /** Keyed by built-in codes and by plugins' namespaced codes (checked once the plugins are loaded). */
-  severity: ReadonlyMap<Code, Severity>;
+  severity: ReadonlyMap<AnyCode, Severity>;
   ignores: readonly IgnoreRule[];
 }
 

@@ -3,7 +3,7 @@
 // causes, most likely first; each lists what it explains, directly or down a chain (quorum
 // lost → member unreachable → its port refused). Findings are related through their typed
 // `about` alone: never through `data` key names or message text.
-import type { Code } from '../catalogue/codes.js';
+import type { AnyCode } from '../catalogue/codes.js';
 import { API_FAILING, PRIORITY, RULES, type Rule, type Scope } from '../catalogue/rules.js';
 import type { About, CertificateRole, ControlPlaneProgram, Result, RootCause } from './types.js';
 
@@ -27,12 +27,15 @@ export function certificateRole(r: Pick<Result, 'about'>): CertificateRole | nul
 const pluginRules: Rule[] = [];
 
 export function registerPluginRules(
-  rules: readonly { cause: readonly string[]; explains: readonly string[]; scope: 'any' | 'node' | 'endpoint'; why: string }[],
+  rules: readonly { cause: readonly AnyCode[]; explains: readonly AnyCode[]; scope: 'any' | 'node' | 'endpoint'; why: string }[],
 ): void {
   for (const r of rules) {
-    pluginRules.push({ cause: r.cause as readonly Code[], explains: r.explains as readonly Code[], scope: r.scope === 'node' ? 'host' : r.scope, why: r.why });
+    pluginRules.push({ cause: r.cause, explains: r.explains, scope: r.scope === 'node' ? 'host' : r.scope, why: r.why });
   }
 }
+
+/** The API-failing codes, as the wider code type findings carry. */
+const API_FAILING_CODES: readonly AnyCode[] = API_FAILING;
 
 export function rank(r: Result): number {
   const role = certificateRole(r);
@@ -112,14 +115,14 @@ function noHealthyBackend(results: readonly Result[]): boolean {
     const endpoint = individualApiServer(r);
     if (endpoint === null) continue;
     all.add(endpoint);
-    if ((r.status === 'warn' || r.status === 'crit') && r.code && API_FAILING.includes(r.code)) failing.add(endpoint);
+    if ((r.status === 'warn' || r.status === 'crit') && r.code && API_FAILING_CODES.includes(r.code)) failing.add(endpoint);
   }
   return all.size > 0 && [...all].every((e) => failing.has(e));
 }
 
 /** Findings of some codes, indexed so that a rule finds its candidates without trying every pair. */
 class FindingIndex {
-  private readonly byCode = new Map<Code, Result[]>();
+  private readonly byCode = new Map<AnyCode, Result[]>();
   private readonly byPlace = new Map<string, Result[]>();
   private readonly placeless: Result[] = [];
   private readonly byEndpoint = new Map<string, Result[]>();
@@ -137,7 +140,7 @@ class FindingIndex {
     }
   }
 
-  withCodes(codes: readonly Code[]): Result[] {
+  withCodes(codes: readonly AnyCode[]): Result[] {
     return codes.flatMap((c) => this.byCode.get(c) ?? []);
   }
 

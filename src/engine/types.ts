@@ -1,5 +1,5 @@
 // The shapes every check, probe and renderer agrees on. Pure types: nothing here runs.
-import type { Code } from '../catalogue/codes.js';
+import type { AnyCode } from '../catalogue/codes.js';
 import type { Facts } from '../observe/facts.js';
 import type { DiscoveryCacheUse, Targets } from '../discovery/targets.js';
 import type { CheckOptions } from '../options.js';
@@ -19,7 +19,7 @@ export interface Finding {
   /** One line a person reads: figures, names, what failed. */
   message: string;
   /** Catalogue code; required on warn and crit, optional on ok/skip. */
-  code?: Code;
+  code?: AnyCode;
   /** Figures for machines (JSON, Prometheus). Large integers as hex strings. Triage never reads it. */
   data?: Record<string, unknown>;
   /** What the finding is about, typed: triage relates findings through this alone. */
@@ -100,7 +100,7 @@ export interface Check {
   title: string;
   needs: readonly NeedId[];
   /** Catalogue codes this check may report (for `k8sdoc explain`: which checks detect a code). */
-  codes: readonly Code[];
+  codes: readonly AnyCode[];
   run(ctx: CheckContext): Promise<Finding[]>;
   /**
    * Starts, without waiting, the probes `run` will make on the targets already known before
@@ -132,12 +132,12 @@ export interface CheckContext {
 }
 
 export interface RootCause {
-  code: Code;
+  code: AnyCode;
   subject: string;
   /** Codes of the findings this cause explains (docs/contract.md), each once. */
-  explains: Code[];
+  explains: AnyCode[];
   /** The same findings with their subjects, for people: `apiserver-not-ready` on which API server. */
-  explainsFindings: { code: Code; subject: string }[];
+  explainsFindings: { code: AnyCode; subject: string }[];
 }
 
 export interface Report {
@@ -210,7 +210,7 @@ export interface ReportResult extends Result {
   ignored?: boolean;
   ignoreReason?: string;
   /** The root cause that explains this finding: the problem it is an echo of. */
-  explainedBy?: { code: Code; subject: string };
+  explainedBy?: { code: AnyCode; subject: string };
   /** Fix steps filled with this run's values, commands told from advice. */
   steps?: FixStepData[];
   /** The catalogue variant whose causes and steps were chosen for what was observed (absent: the entry's own). */

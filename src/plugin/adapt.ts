@@ -2,7 +2,6 @@
 // wrong (throws, hangs past its budget, returns something that is not a list of findings,
 // picks a severity, uses a code it did not declare) becomes an `error` result naming the
 // plugin: the run and its report go on.
-import type { Code } from '../catalogue/codes.js';
 import type { Entry } from '../catalogue/entry.js';
 import type { Check, CheckContext, Component, Finding, NeedId } from '../engine/types.js';
 import type { Plugin, PluginCheck, PluginCode } from './api.js';
@@ -38,11 +37,6 @@ export function entryOf(plugin: Plugin, code: PluginCode, component: string): En
   };
 }
 
-/** Plugin codes travel through the engine's Code-typed fields; catalogue lookups know both kinds. */
-export function asEngineCode(code: PluginCode): Code {
-  return code as unknown as Code;
-}
-
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -59,19 +53,18 @@ function judge(plugin: Plugin, check: PluginCheck, raw: unknown): Finding | stri
   if (raw.about !== undefined && about === undefined) return `the finding on ${raw.subject} has an 'about' that is not an object`;
   const data = raw.data === undefined || isObject(raw.data) ? (raw.data as Finding['data']) : undefined;
   const base = { subject: raw.subject, message: raw.message, ...(about ? { about } : {}), ...(data ? { data } : {}) };
-  const code = raw.code;
-  if (code === undefined) {
+  if (raw.code === undefined) {
     if (raw.status === 'warn' || raw.status === 'crit')
       return `reported '${raw.status}' on ${raw.subject} without a code; raise one of its catalogue codes (ctx.raise) instead`;
     if (raw.status !== 'ok' && raw.status !== 'skip')
       return `the finding on ${raw.subject} has status '${String(raw.status)}'; use ctx.ok, ctx.skip or ctx.raise`;
     return { ...base, status: raw.status };
   }
-  if (typeof code !== 'string' || !(check.codes as readonly string[]).includes(code) || !(code in plugin.catalogue)) {
-    return `raised '${String(code)}', which check '${check.id}' does not declare in its codes`;
-  }
+  const code = check.codes.find((c) => c === raw.code);
+  const entry = code === undefined ? undefined : plugin.catalogue[code];
+  if (code === undefined || entry === undefined) return `raised '${String(raw.code)}', which check '${check.id}' does not declare in its codes`;
   // The catalogue decides how grave it is; a status the plugin wrote is not consulted.
-  return { ...base, code: asEngineCode(code as PluginCode), status: plugin.catalogue[code as PluginCode]!.severity };
+  return { ...base, code, status: entry.severity };
 }
 
 function withBudget<T>(work: Promise<T>, ms: number, onExpiry: () => void): Promise<T> {
@@ -94,7 +87,7 @@ export function adaptCheck(plugin: Plugin, check: PluginCheck): Check {
     component: check.component as Component,
     title: check.title,
     needs: (check.needs ?? []) as readonly NeedId[],
-    codes: check.codes.map(asEngineCode),
+    codes: check.codes,
     async run(ctx: CheckContext): Promise<Finding[]> {
       const own = new AbortController();
       const onAbort = () => own.abort();

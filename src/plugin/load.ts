@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { registerPluginEntries } from '../catalogue/index.js';
+import { isKnownCode, registerPluginEntries } from '../catalogue/index.js';
 import { registerPluginRules } from '../engine/triage.js';
 import type { Check } from '../engine/types.js';
 import { adaptCheck, entryOf, type LoadedPlugin } from './adapt.js';
@@ -110,10 +110,10 @@ export function resolvePluginFile(ref: PluginRef, env: NodeJS.ProcessEnv): strin
   return file;
 }
 
-async function importModule(file: string, label: string): Promise<unknown> {
+async function importModule(file: string, label: string, budgetMs: number): Promise<unknown> {
   let timer: NodeJS.Timeout | undefined;
   const hung = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new PluginError(label, `loading ${file} did not finish within ${IMPORT_BUDGET_MS / 1000} s`)), IMPORT_BUDGET_MS);
+    timer = setTimeout(() => reject(new PluginError(label, `loading ${file} did not finish within ${budgetMs / 1000} s`)), budgetMs);
     timer.unref();
   });
   try {
@@ -132,6 +132,8 @@ export interface LoadContext {
   env: NodeJS.ProcessEnv;
   /** Check ids already taken: the built-in ones. */
   builtinIds: readonly string[];
+  /** How long a module's import may take (default 10 s); shell completion cannot wait that long. */
+  importBudgetMs?: number;
 }
 
 export interface LoadOutcome {
@@ -157,7 +159,7 @@ export async function loadPlugins(refs: readonly PluginRef[], context: LoadConte
         const { declarativePlugin } = await import('./declarative.js');
         value = declarativePlugin(file, ref.spec);
       } else {
-        value = await importModule(file, ref.spec);
+        value = await importModule(file, ref.spec, context.importBudgetMs ?? IMPORT_BUDGET_MS);
       }
       const plugin = validatePlugin(value, ref.spec, taken);
       loaded.push(register(plugin, ref.spec));
@@ -174,10 +176,14 @@ export async function loadPlugins(refs: readonly PluginRef[], context: LoadConte
 
 /** Makes a validated plugin's codes known to the catalogue and triage, and adapts its checks. */
 export function register(plugin: Plugin, source: string): LoadedPlugin {
-  const componentOf = new Map<string, string>();
+  // Validation saw that every catalogue code is listed by a check: the first check listing it gives its component.
+  const componentOf = new Map<PluginCode, string>();
   for (const c of plugin.checks) for (const code of c.codes) if (!componentOf.has(code)) componentOf.set(code, c.component);
-  registerPluginEntries(Object.keys(plugin.catalogue).map((code) => [code, entryOf(plugin, code as PluginCode, componentOf.get(code)!)] as const));
-  registerPluginRules(plugin.rules ?? []);
+  registerPluginEntries([...componentOf].map(([code, component]) => [code, entryOf(plugin, code, component)] as const));
+  // Validation saw that every code a rule names is known; the filter types them as such.
+  registerPluginRules(
+    (plugin.rules ?? []).map((r) => ({ cause: r.cause.filter(isKnownCode), explains: r.explains.filter(isKnownCode), scope: r.scope, why: r.why })),
+  );
   const checks: Check[] = plugin.checks.map((c) => adaptCheck(plugin, c));
   return { plugin, source, checks };
 }

@@ -120,4 +120,6 @@ export const BLOCKS = {
   // docs/plugins.md's tutorial test (node --test) uses these two, as written in the document
   pluginTutorialFailing: 292,
   pluginTutorialHealthy: 293,
+  // plugin checks everywhere a built-in one is: 320-329
+  pluginsEverywhere: 320,
 } as const;

@@ -9,14 +9,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BLOCKS } from '../helpers/blocks.js';
 import { runCli } from '../helpers/cli.js';
-
-/** The files the tutorial tells the reader to write, by name. */
-export function tutorialFiles(markdown: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const pattern = /<!-- tutorial-file: ([\w.-]+) -->\s*\n```\w*\n([\s\S]*?)\n```/g;
-  for (const m of markdown.matchAll(pattern)) files.set(m[1]!, `${m[2]!}\n`);
-  return files;
-}
+import { tutorialFiles } from '../helpers/plugin-tutorial.js';
 
 describe('docs/plugins.md tutorial', () => {
   const markdown = readFileSync(resolve('docs/plugins.md'), 'utf8');
