@@ -115,4 +115,7 @@ export const BLOCKS = {
   // docs/plugins.md's tutorial test (node --test) uses these two, as written in the document
   pluginTutorialFailing: 292,
   pluginTutorialHealthy: 293,
+  // the default demo (kubeadm as written) and the shape line in the header: 340-349;
+  // bench/shapes-matrix.mjs: 341-349 (not a test file, but it must not collide with one)
+  demoDefault: 340,
 } as const;
