@@ -237,7 +237,7 @@ function buildProgram(): Command {
     program
       .command('demo')
       .description('start the built-in simulated cluster on loopback and run check against it')
-      .argument('[scenario]', 'scenario to start (default: healthy); --list names them')
+      .argument('[scenario]', 'scenario to start (default: kubeadm, as kubeadm writes it); --list names them')
       .option('--list', 'name the scenarios')
       .option('--keep', 'leave the cluster running and print its kubeconfig path, until Ctrl-C'),
   ).action((scenario: string | undefined, opts: DemoFlags, command: Command) => runDemoCommand(scenario, opts, command));

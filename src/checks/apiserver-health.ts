@@ -86,7 +86,7 @@ async function judgeEndpoint(ctx: CheckContext, e: Endpoint): Promise<Finding> {
       subject: apiSubject(e),
       about: endpointAbout(ctx, e),
       code: 'apiserver-not-ready',
-      message: `not ready: ${describeFailingChecks(readyz.failing)}${livezToo}`,
+      message: `not ready, as the API server sees it: ${describeFailingChecks(readyz.failing)}${livezToo}`,
       data,
     });
   }
@@ -95,7 +95,7 @@ async function judgeEndpoint(ctx: CheckContext, e: Endpoint): Promise<Finding> {
       subject: apiSubject(e),
       about: endpointAbout(ctx, e),
       code: 'apiserver-not-live',
-      message: `not live: ${describeFailingChecks(livez.failing)}; the kubelet will restart it`,
+      message: `not live, as the API server sees it: ${describeFailingChecks(livez.failing)}; the kubelet will restart it`,
       data,
     });
   }

@@ -62,7 +62,7 @@ function judgeMember(m: MemberView): Finding {
     return finding(
       'etcd-member-unreachable',
       subject,
-      `member ${m.label}${idText} unreachable${listed}: ${status.message.replace(`${m.endpoint}: `, '')}${m.member ? `; peer URL ${m.member.peerURLs.join(', ')}` : ''}${zombie}`,
+      `member ${m.label}${idText} unreachable from this host${listed}: ${status.message.replace(`${m.endpoint}: `, '')}${m.member ? `; peer URL ${m.member.peerURLs.join(', ')}` : ''}${zombie}`,
       { ...memberData(m), failure: status.kind, detail: status.detail ?? null },
       status.kind === 'timeout' ? [`etcd ${m.endpoint}`] : undefined,
       memberAbout(m),
@@ -73,7 +73,7 @@ function judgeMember(m: MemberView): Finding {
     status: 'ok',
     subject,
     about: memberAbout(m),
-    message: `${s.isLearner ? 'learner' : 'voting member'} ${m.label} (id ${s.memberId}) answers: etcd ${s.version}, raft term ${s.raftTerm}, index ${s.raftIndex}`,
+    message: `${s.isLearner ? 'learner' : 'voting member'} ${m.label} (id ${s.memberId}) answers this host: etcd ${s.version}, raft term ${s.raftTerm}, index ${s.raftIndex}`,
     data: { ...memberData(m), version: s.version, raftTerm: s.raftTerm, raftIndex: s.raftIndex, raftAppliedIndex: s.raftAppliedIndex, ms: status.ms },
   };
 }
@@ -188,14 +188,20 @@ function judgeIndirectly(view: IndirectView): Finding[] {
       return finding(
         'etcd-member-unreachable',
         subject,
-        `indirect: ${why}; ${peer}`,
+        `from this host (indirect): ${why}; ${peer}`,
         data,
         m.tls.kind === 'timeout' || m.client.kind === 'timeout' ? [`etcd ${m.endpoint}`] : undefined,
         indirectAbout,
       );
     }
     const served = leaf ? `serves ${leaf.subject}, valid until ${leaf.notAfter.toISOString().slice(0, 10)}` : 'serves TLS';
-    return { status: 'ok' as const, subject, about: indirectAbout, message: `indirect: accepts TLS on ${m.clientPort} (${served}); ${peer}`, data };
+    return {
+      status: 'ok' as const,
+      subject,
+      about: indirectAbout,
+      message: `from this host (indirect): accepts TLS on ${m.clientPort} (${served}); ${peer}`,
+      data,
+    };
   });
 }
 

@@ -80,7 +80,7 @@ export function judgeQuorum(view: EtcdView): Finding[] {
   const f = quorumFigures(view);
   const gone = view.members.filter((m) => m.voter && !m.up);
   const data: Record<string, unknown> = { ...f, gone: gone.map((m) => m.label), membershipKnown: view.membershipKnown };
-  const counted = `${f.healthy} of ${plural(f.voters, 'voting member')} healthy${f.learners ? ` (+${plural(f.learners, 'learner')}, not voting)` : ''}`;
+  const counted = `from this host: ${f.healthy} of ${plural(f.voters, 'voting member')} healthy${f.learners ? ` (+${plural(f.learners, 'learner')}, not voting)` : ''}`;
   const goneText = gone.length ? `; gone: ${gone.map(describeGone).join(', ')}` : '';
   const findings: Finding[] = [];
 
@@ -135,7 +135,7 @@ export function judgeQuorumIndirectly(view: IndirectView, reason: string): Findi
     gone: gone.map((m) => m.endpoint),
     apiServer: view.apiServer,
   };
-  const base = `indirect (${reason}): ${healthy} of ${plural(members, 'member')} accept TLS on their client port, quorum ${quorum}`;
+  const base = `from this host (indirect, ${reason}): ${healthy} of ${plural(members, 'member')} accept TLS on their client port, quorum ${quorum}`;
   const goneText = gone.length ? `; not serving: ${gone.map((m) => `${m.endpoint} (${m.tls.kind === 'ok' ? 'no certificate' : m.tls.kind})`).join(', ')}` : '';
   const message = `${base}${goneText}; ${describeApiServerView(view.apiServer)}`;
   if (healthy < quorum && view.apiServer.readyz?.ok) {
@@ -145,7 +145,7 @@ export function judgeQuorumIndirectly(view: IndirectView, reason: string): Findi
       {
         status: 'ok',
         subject: 'etcd',
-        message: `the API server reads etcd (/readyz/etcd ok), so a majority of the members answers it; from this machine ${healthy} of ${plural(members, 'member')} accept TLS on their client port${goneText}`,
+        message: `the API server reads etcd (/readyz/etcd ok), so a majority of the members answers it; from this host ${healthy} of ${plural(members, 'member')} accept TLS on their client port${goneText}`,
         data: { ...data, quorumFromApiServer: true },
       },
     ];

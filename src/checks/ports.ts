@@ -61,15 +61,15 @@ export function portPlan(ctx: CheckContext): PortTarget[] {
 function describeFailure(failure: Failure, service: string, timeoutMs: number): string {
   switch (failure.kind) {
     case 'refused':
-      return `refused: nothing listens, ${service} is down (or bound to another address)`;
+      return `refused from this host: nothing listens, ${service} is down (or bound to another address)`;
     case 'reset':
-      return `reset: the connection is cut at once, ${service} is not serving`;
+      return `reset from this host: the connection is cut at once, ${service} is not serving`;
     case 'timeout':
-      return `no answer within ${timeoutMs} ms: a firewall drops the packets, or the host is down`;
+      return `no answer from this host within ${timeoutMs} ms: a firewall drops the packets, or the host is down`;
     case 'dns':
-      return `the host name does not resolve (${failure.detail ?? failure.message})`;
+      return `the host name does not resolve from this host (${failure.detail ?? failure.message})`;
     case 'unreachable':
-      return `no route to the host (${failure.detail ?? failure.message})`;
+      return `no route from this host (${failure.detail ?? failure.message})`;
     default:
       return failure.message;
   }
@@ -83,7 +83,13 @@ async function probePort(ctx: CheckContext, t: PortTarget): Promise<Finding> {
   const about = { ...(t.name ? { node: t.name } : {}), host: t.address, port: t.port };
   const outcome = await ctx.facts.tcp(t.address, t.port);
   if (outcome.kind === 'ok')
-    return { status: 'ok', subject, about, message: `open: ${service} listens (${outcome.ms} ms)`, data: { ...data, outcome: 'open', ms: outcome.ms } };
+    return {
+      status: 'ok',
+      subject,
+      about,
+      message: `open from this host: ${service} listens (${outcome.ms} ms)`,
+      data: { ...data, outcome: 'open', ms: outcome.ms },
+    };
   const vantage = classifyVantageError({
     ...(outcome.detail ? { code: outcome.detail } : {}),
     kind: outcome.kind,

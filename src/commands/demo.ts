@@ -39,7 +39,8 @@ export function scenarioList(): string {
   const rows = listScenarios();
   const width = Math.max(...rows.map((r) => r.name.length));
   const distWidth = Math.max(...rows.map((r) => r.distribution.length));
-  return `${rows.map((r) => `${r.name.padEnd(width)}  ${r.distribution.padEnd(distWidth)}  ${r.description}`).join('\n')}\n`;
+  const described = (r: (typeof rows)[number]) => (r.name === DEFAULT_DEMO_SCENARIO ? `(the default) ${r.description}` : r.description);
+  return `${rows.map((r) => `${r.name.padEnd(width)}  ${r.distribution.padEnd(distWidth)}  ${described(r)}`).join('\n')}\n`;
 }
 
 /** The check flags the user typed on `demo`, refused where they make no sense for a demo. */

@@ -24,7 +24,7 @@ export function memberSubject(m: MemberView): string {
 /** One line on what the API server says, for messages. */
 export function describeApiServerView(view: ApiServerEtcdView): string {
   const parts: string[] = [];
-  if (view.readyz) parts.push(`API server /readyz/etcd: ${view.readyz.ok ? 'ok' : `failing (${view.readyz.detail})`}`);
+  if (view.readyz) parts.push(`as the API server sees it: /readyz/etcd: ${view.readyz.ok ? 'ok' : `failing (${view.readyz.detail})`}`);
   else parts.push('API server view unavailable');
   if (view.pods && view.pods.length > 0) parts.push(`etcd pods ready: ${view.pods.filter((p) => p.ready).length} of ${view.pods.length}`);
   return parts.join('; ');

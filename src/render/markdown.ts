@@ -4,6 +4,7 @@
 import { entryFor } from '../catalogue/index.js';
 import type { Report } from '../engine/types.js';
 import { safeText } from '../util/terminal-text.js';
+import { clusterLine } from './cluster-line.js';
 import { fixSteps, LABEL, viewOf, type ComponentTable, type Problem } from './view.js';
 
 /** Markdown's punctuation escaped, so that a node named `[x](http://…)` stays text. */
@@ -83,6 +84,8 @@ export function renderMarkdown(report: Report): string {
     `k8sdoc ${report.tool.version}`,
   ].filter(Boolean);
   const lines = [`## k8sdoc ${title}`, '', target.join(' · '), ''];
+  const shape = clusterLine(report);
+  if (shape) lines.push(mdText(shape), '');
   for (const note of view.notes) lines.push(`> ${mdText(note)}`, '');
   if (v.firstStep) lines.push('**First step:**', '', ...(v.firstStep.command ? fenced([v.firstStep.text]) : [mdText(v.firstStep.text)]), '');
   const s = report.summary;

@@ -5,6 +5,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import { entryFor } from '../catalogue/index.js';
 import type { Report, Status } from '../engine/types.js';
 import { safeText } from '../util/terminal-text.js';
+import { clusterLine } from './cluster-line.js';
 import { MAX_WIDTH, MIN_WIDTH, renderColumns, wrapIndented, wrapText } from './layout.js';
 import type { RenderOptions } from './options.js';
 import { fixSteps, LABEL, ROWS_PER_PROBLEM, viewOf, type ComponentTable, type Problem, type Verdict } from './view.js';
@@ -170,6 +171,9 @@ export function renderTable(report: Report, options: TableOptions): string {
     for (const note of view.notes) lines.push(...wrapText(note, width).map((l) => c.dim(l)));
   }
   lines.push(...verdictLines(view.verdict, c, width, true));
+  // The shape goes under the verdict, which keeps its place as the first line after the header.
+  const shape = options.problemsOnly ? null : clusterLine(report);
+  if (shape) lines.push(...wrapIndented(shape, width, '', '  ').map((l) => l.replace(/^Cluster:/, c.bold('Cluster:'))));
   if (!options.problemsOnly) for (const table of view.tables) lines.push('', ...tableLines(table, c, width, wide));
   const problems = problemLines(view.problems, c, width);
   if (problems.length > 0) lines.push('', ...problems);

@@ -11,10 +11,16 @@ import { join } from 'node:path';
 import { startCluster, type SimCluster } from './cluster.js';
 import { etcdAvailable, type EtcdImplementation } from './etcd-cluster.js';
 import { safeText } from '../util/terminal-text.js';
-import { ALL_SCENARIO_NAMES, buildScenario, isScenarioName, type AnyScenarioName, type ScenarioName } from './scenarios/index.js';
+import { ALL_SCENARIO_NAMES, buildScenario, isScenarioName, type AnyScenarioName, type ShapeScenarioName } from './scenarios/index.js';
 import type { Distribution } from './scenarios/spec.js';
 
-export const DEFAULT_DEMO_SCENARIO: ScenarioName = 'healthy';
+/**
+ * What `k8sdoc demo` shows without a scenario: a cluster as kubeadm really writes it (every API
+ * server reads etcd at https://127.0.0.1:2379), seen from a jump host, so that the first run
+ * shows k8sdoc finding the real members behind the loopback URL rather than the simulator's
+ * convenient member list.
+ */
+export const DEFAULT_DEMO_SCENARIO: ShapeScenarioName = 'kubeadm';
 /** `standin` or `etcd` forces the demo's etcd members; unset, real ones when the binary is found. */
 export const DEMO_ETCD_ENV = 'K8SDOC_DEMO_ETCD';
 /** An address block other than 0 for the demo: tests run it in their own block. */
@@ -79,8 +85,8 @@ function demoBlock(env: NodeJS.ProcessEnv = process.env): number {
   const text = env[DEMO_BLOCK_ENV];
   if (text === undefined || text === '') return 0;
   const block = Number(text);
-  if (!Number.isInteger(block) || block < 0 || block > 255)
-    throw new DemoRefusedError(`${DEMO_BLOCK_ENV}='${safeText(text)}' is not an address block: use 0 to 255, or unset it`);
+  if (!Number.isInteger(block) || block < 0 || block > 511)
+    throw new DemoRefusedError(`${DEMO_BLOCK_ENV}='${safeText(text)}' is not an address block: use 0 to 511, or unset it`);
   return block;
 }
 
@@ -89,6 +95,12 @@ interface Registration {
   scenario: string;
   keep: boolean;
   kubeconfig: string | null;
+}
+
+/** The addresses a block's hosts take, as a user would grep for them (see hostPlan). */
+function blockRange(block: number): { cidr: string; prefix: string } {
+  const base = `127.${block & 255}`;
+  return block > 255 ? { cidr: `${base}.201.0-${base}.255.255`, prefix: `${base}.2` } : { cidr: `${base}.0.0/16`, prefix: `${base}.` };
 }
 
 function registryFile(dir: string, block: number): string {
@@ -161,9 +173,9 @@ export async function startDemo(name: string, o: DemoOptions = {}): Promise<Demo
     process.removeListener('exit', release);
     const message = (e as Error).message;
     if (/EADDRINUSE/.test(message)) {
-      const where = /cannot listen on (\S+:\d+)/.exec(message)?.[1] ?? `an address in 127.${block}.0.0/16`;
+      const where = /cannot listen on (\S+:\d+)/.exec(message)?.[1] ?? `an address in ${blockRange(block).cidr}`;
       throw new DemoRefusedError(
-        `${where} is already in use by another program: the demo needs 127.${block}.0.0/16 on ports 6443, 2379, 2380 and 10250; stop what listens there (ss -ltnp | grep 127.${block}.) and try again`,
+        `${where} is already in use by another program: the demo needs ${blockRange(block).cidr} on ports 6443, 2379, 2380 and 10250; stop what listens there (ss -ltnp | grep ${blockRange(block).prefix}) and try again`,
       );
     }
     throw e;
@@ -176,10 +188,10 @@ export async function startDemo(name: string, o: DemoOptions = {}): Promise<Demo
       ? `etcd: ${members} stand-in ${members === 1 ? 'member' : 'members'} (${why})`
       : `etcd: ${members} real ${members === 1 ? 'member' : 'members'}`;
   // Short enough for an 80-column terminal; the notes below say the rest.
-  const header = `k8sdoc demo · ${name} · ${cluster.hosts.length} hosts on 127.${block}.0.0/16 · ${etcdWords}`;
+  const header = `k8sdoc demo · ${name} · ${cluster.hosts.length} hosts on ${blockRange(block).cidr} · ${etcdWords}`;
   const notes = [
     `scenario ${name}: ${cluster.scenario.description}`,
-    `started in ${(cluster.startupMs / 1000).toFixed(1)} s on ${cluster.hosts.length} simulated hosts (127.${block}.0.0/16)`,
+    `started in ${(cluster.startupMs / 1000).toFixed(1)} s on ${cluster.hosts.length} simulated hosts (${blockRange(block).cidr})`,
   ];
   if (cluster.etcd?.implementation === 'standin') {
     notes.push(

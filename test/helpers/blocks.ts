@@ -122,4 +122,7 @@ export const BLOCKS = {
   pluginTutorialHealthy: 293,
   // plugin checks everywhere a built-in one is: 320-329
   pluginsEverywhere: 320,
+  // the default demo (kubeadm as written) and the shape line in the header: 340-349;
+  // bench/shapes-matrix.mjs: 341-349 (not a test file, but it must not collide with one)
+  demoDefault: 340,
 } as const;

@@ -72,7 +72,7 @@ describe('apiserver component on the simulator', () => {
     expect(health).toHaveLength(4);
     for (const r of health) {
       expect(r).toMatchObject({ status: 'crit', code: 'apiserver-not-ready', data: expect.objectContaining({ readyzFailing: ['etcd', 'etcd-readiness'] }) });
-      expect(r.message).toMatch(/^not ready: \[-\]etcd(, \[-\]etcd-readiness)? failed: the API server cannot reach etcd/);
+      expect(r.message).toMatch(/^not ready, as the API server sees it: \[-\]etcd(, \[-\]etcd-readiness)? failed: the API server cannot reach etcd/);
       expect(r.fix!.join('\n')).toContain("kubectl get --raw '/readyz?verbose'");
     }
   });

@@ -73,9 +73,9 @@ describe.skipIf(!etcdAvailable())('k8sdoc check --only etcd against real etcd', 
     expect(report.results.filter((r) => r.code === 'etcd-no-credentials')).toHaveLength(1);
     const quorum = find(report.results, 'etcd-quorum').find((r) => r.code !== 'etcd-no-credentials')!;
     expect(quorum).toMatchObject({ status: 'ok', data: { indirect: true, members: 3, healthy: 3, quorum: 2 } });
-    expect(quorum.message).toMatch(/^indirect \(no client certificate\): 3 of 3 members accept TLS/);
+    expect(quorum.message).toMatch(/^from this host \(indirect, no client certificate\): 3 of 3 members accept TLS/);
     const members = find(report.results, 'etcd-members');
-    expect(members.map((m) => m.message.slice(0, 30))).toEqual(Array(3).fill('indirect: accepts TLS on 2379 '));
+    expect(members.map((m) => m.message.slice(0, 47))).toEqual(Array(3).fill('from this host (indirect): accepts TLS on 2379 '));
     expect(members[0]!.message).toContain('serves CN=etcd-server');
     expect(find(report.results, 'etcd-alarms')[0]).toMatchObject({ status: 'skip' });
   });
@@ -110,7 +110,7 @@ describe.skipIf(!etcdAvailable())('k8sdoc check --only etcd against real etcd', 
     });
     expect(quorum!.message).toContain('one more failure and the cluster becomes read-only');
     const [gone] = find(report.results, 'etcd-members', 'etcd-member-unreachable');
-    expect(gone!.message).toContain(`member m3 (id ${m3.id}) unreachable: connection refused`);
+    expect(gone!.message).toContain(`member m3 (id ${m3.id}) unreachable from this host: connection refused`);
     expect(gone!.message).toContain(`etcdctl member remove ${m3.id}`);
     expect(gone!.data).toMatchObject({ name: 'm3', id: m3.id, clientURLs: [m3.clientUrl], peerURLs: [m3.peerUrl], failure: 'refused' });
 
@@ -134,7 +134,7 @@ describe.skipIf(!etcdAvailable())('k8sdoc check --only etcd against real etcd', 
     expect(report.status).toBe('crit');
     const [quorum] = find(report.results, 'etcd-quorum');
     expect(quorum).toMatchObject({ status: 'crit', code: 'etcd-quorum-lost', data: { healthy: 1, quorum: 2, gone: ['m2', 'm3'] } });
-    expect(quorum!.message).toMatch(/^1 of 3 voting members healthy: quorum needs 2, the cluster is read-only; gone: m2 .*, m3 /);
+    expect(quorum!.message).toMatch(/^from this host: 1 of 3 voting members healthy: quorum needs 2, the cluster is read-only; gone: m2 .*, m3 /);
     expect(report.rootCauses[0]).toMatchObject({ code: 'etcd-quorum-lost' });
   });
 

@@ -60,7 +60,7 @@ describe('ports', () => {
     expect(dropped).toMatchObject({
       status: 'crit',
       code: 'port-timeout',
-      message: `no answer within ${TIMEOUT_MS} ms: a firewall drops the packets, or the host is down`,
+      message: `no answer from this host within ${TIMEOUT_MS} ms: a firewall drops the packets, or the host is down`,
       timedOut: [`tcp ${dropping}:6443`],
     });
     expect(dropped.data!['ms']).toBeGreaterThanOrEqual(TIMEOUT_MS - 5);
@@ -71,15 +71,15 @@ describe('ports', () => {
     expect(refused).toMatchObject({
       status: 'crit',
       code: 'port-refused',
-      message: 'refused: nothing listens, kube-apiserver is down (or bound to another address)',
+      message: 'refused from this host: nothing listens, kube-apiserver is down (or bound to another address)',
     });
     expect(refused.data!['ms']).toBeLessThan(200);
     expect(byTarget.get(`${refusing}:2380`)).toMatchObject({
       code: 'port-refused',
-      message: 'refused: nothing listens, etcd (peers) is down (or bound to another address)',
+      message: 'refused from this host: nothing listens, etcd (peers) is down (or bound to another address)',
     });
 
-    expect(byTarget.get(`${open}:10250`)).toMatchObject({ status: 'ok', message: expect.stringMatching(/^open: kubelet listens \(\d+ ms\)$/) });
+    expect(byTarget.get(`${open}:10250`)).toMatchObject({ status: 'ok', message: expect.stringMatching(/^open from this host: kubelet listens \(\d+ ms\)$/) });
     // All probes run at once: the whole run takes about one --timeout, not one per closed port.
     expect(run.ms).toBeLessThan(TIMEOUT_MS + 3000);
   });

@@ -60,7 +60,7 @@ describe.skipIf(!etcdAvailable())('triage of a control plane that does not answe
     const c = await start('quorum-lost');
     const { table, report, cause } = await diagnose('quorum-lost', c.checkArgs, TIMEOUT_MS);
     expect(table.code).toBe(1);
-    expect(cause[0]).toMatch(/^ {2}etcd-quorum-lost {2}etcd: 1 of 3 voting members healthy: quorum needs 2/);
+    expect(cause[0]).toMatch(/^ {2}etcd-quorum-lost {2}etcd: from this host: 1 of 3 voting members healthy: quorum needs 2/);
     expect(cause).toContain(
       '  First step: bring the stopped members back first: systemctl start etcd, or check the etcd static pods with crictl ps -a | grep etcd',
     );

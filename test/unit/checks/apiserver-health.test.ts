@@ -24,7 +24,7 @@ describe('apiserver-health', () => {
       ['apiserver https://10.0.0.11:6443', 'ok', undefined],
       ['apiserver https://10.0.0.12:6443', 'crit', 'apiserver-not-ready'],
     ]);
-    expect(findings[2]!.message).toMatch(/^not ready: \[-\]etcd, \[-\]etcd-readiness failed: the API server cannot reach etcd \(/);
+    expect(findings[2]!.message).toMatch(/^not ready, as the API server sees it: \[-\]etcd, \[-\]etcd-readiness failed: the API server cannot reach etcd \(/);
     expect(findings[2]!.data).toMatchObject({ node: 'cp-2', host: '10.0.0.12', readyzFailing: ['etcd', 'etcd-readiness'], livezFailing: [] });
     expect(findings[0]!.message).toBe('live and ready (6 readyz checks pass)');
   });

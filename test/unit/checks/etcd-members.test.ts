@@ -10,14 +10,14 @@ describe('etcd-members', () => {
   it('all members answering: one ok line per member and nothing else', async () => {
     const findings = await etcdMembers.run(fakeContext({ members: membersWithHealthy(3, 3) }));
     expect(findings.map((f) => f.status)).toEqual(['ok', 'ok', 'ok']);
-    expect(findings[0]!.message).toBe(`voting member m1 (id ${fakeId('m1')}) answers: etcd 3.5.9, raft term 2, index 100`);
+    expect(findings[0]!.message).toBe(`voting member m1 (id ${fakeId('m1')}) answers this host: etcd 3.5.9, raft term 2, index 100`);
   });
 
   it('names an unreachable member with id and URLs, and the member remove command for a machine that is gone', async () => {
     const findings = await etcdMembers.run(fakeContext({ members: membersWithHealthy(3, 2) }));
     const gone = findings.find((f) => f.code === 'etcd-member-unreachable')!;
     expect(gone.subject).toBe('etcd member m3 (https://m3.test:2379)');
-    expect(gone.message).toContain(`member m3 (id ${fakeId('m3')}) unreachable: refused`);
+    expect(gone.message).toContain(`member m3 (id ${fakeId('m3')}) unreachable from this host: refused`);
     expect(gone.message).toContain('peer URL https://m3.test:2380');
     expect(gone.message).toContain(`etcdctl member remove ${fakeId('m3')}`);
     expect(gone.data).toMatchObject({
@@ -82,7 +82,9 @@ describe('etcd-members', () => {
     const members: FakeMember[] = membersWithHealthy(3, 3).map((m) => ({ ...m, state: 'unauthorized' as const }));
     const findings = await etcdMembers.run(fakeContext({ members }));
     expect(codes(findings)).toEqual(['etcd-auth-failed', 'etcd-auth-failed', 'etcd-auth-failed']);
-    expect(findings.filter((f) => f.status === 'ok').map((f) => f.message.slice(0, 31))).toEqual(Array(3).fill('indirect: accepts TLS on 2379 ('));
+    expect(findings.filter((f) => f.status === 'ok').map((f) => f.message.slice(0, 48))).toEqual(
+      Array(3).fill('from this host (indirect): accepts TLS on 2379 ('),
+    );
   });
 
   it('without credentials probes each member from outside: refused client port is unreachable, marked indirect', async () => {
@@ -101,7 +103,7 @@ describe('etcd-members', () => {
       ['crit', 'etcd-member-unreachable'],
       ['ok', undefined],
     ]);
-    expect(findings[1]!.message).toBe('indirect: client port 2379: refused; peer port 2380: refused');
-    expect(findings[0]!.message).toBe('indirect: accepts TLS on 2379 (serves CN=etcd-server, valid until 2030-01-01); peer port 2380 open');
+    expect(findings[1]!.message).toBe('from this host (indirect): client port 2379: refused; peer port 2380: refused');
+    expect(findings[0]!.message).toBe('from this host (indirect): accepts TLS on 2379 (serves CN=etcd-server, valid until 2030-01-01); peer port 2380 open');
   });
 });

@@ -29,7 +29,9 @@ describe('etcd-quorum', () => {
 
   it('names the gone members and says the cluster is read-only when quorum is lost', async () => {
     const [f] = await etcdQuorum.run(fakeContext({ members: membersWithHealthy(3, 1) }));
-    expect(f!.message).toMatch(/^1 of 3 voting members healthy: quorum needs 2, the cluster is read-only; gone: m2 \(https:\/\/m2\.test:2379: refused\), m3/);
+    expect(f!.message).toMatch(
+      /^from this host: 1 of 3 voting members healthy: quorum needs 2, the cluster is read-only; gone: m2 \(https:\/\/m2\.test:2379: refused\), m3/,
+    );
     expect(f!.data).toMatchObject({ gone: ['m2', 'm3'], leader: 'm1' });
   });
 
@@ -99,7 +101,7 @@ describe('etcd-quorum', () => {
     });
     const findings = await etcdQuorum.run(ctx);
     expect(findings.map((f) => f.code)).toEqual(['etcd-no-credentials', 'etcd-quorum-lost']);
-    expect(findings[1]!.message).toMatch(/^indirect \(no client certificate\): 1 of 3 members accept TLS/);
+    expect(findings[1]!.message).toMatch(/^from this host \(indirect, no client certificate\): 1 of 3 members accept TLS/);
     expect(findings[1]!.message).toContain('/readyz/etcd: failing');
     expect(findings[1]!.data).toMatchObject({ indirect: true, healthy: 1, quorum: 2 });
   });

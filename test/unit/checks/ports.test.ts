@@ -61,14 +61,14 @@ describe('ports', () => {
       ['port nohost.invalid:10250', 'crit', 'port-dns'],
     ]);
     expect(findings[0]).toMatchObject({
-      message: 'refused: nothing listens, kube-apiserver is down (or bound to another address)',
+      message: 'refused from this host: nothing listens, kube-apiserver is down (or bound to another address)',
       data: { node: 'cp-1', host: '10.0.0.11', port: 6443 },
     });
     expect(findings[1]).toMatchObject({
-      message: 'no answer within 500 ms: a firewall drops the packets, or the host is down',
+      message: 'no answer from this host within 500 ms: a firewall drops the packets, or the host is down',
       timedOut: ['tcp 10.0.0.11:2379'],
     });
-    expect(findings[3]!.message).toBe('open: kubelet listens (1 ms)');
+    expect(findings[3]!.message).toBe('open from this host: kubelet listens (1 ms)');
   });
 
   it('5,000 hosts never have more than --concurrency probes in flight', async () => {
