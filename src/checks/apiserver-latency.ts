@@ -47,10 +47,17 @@ async function measure(ctx: CheckContext, e: Endpoint): Promise<Finding> {
       data: endpointData(ctx, e),
     };
   }
-  // One after the other: a round trip, not how well the server copes with a burst.
+  // One after the other: a round trip, not how well the server copes with a burst. One request
+  // that runs into --timeout is a hiccup (a loaded runner, one lost packet), not a slow server:
+  // it is said in the message; a second one is the finding.
   const samples: number[] = [];
+  let timeouts = 0;
   for (let i = 0; i < LATENCY_SAMPLES; i++) {
     const outcome = await ctx.facts.api.get('/version', { server: e.url });
+    if (outcome.kind === 'timeout' && timeouts === 0) {
+      timeouts += 1;
+      continue;
+    }
     if (outcome.kind !== 'ok') {
       const data = { ...endpointData(ctx, e), samplesMs: samples };
       if (outcome.kind !== 'timeout')
@@ -59,7 +66,7 @@ async function measure(ctx: CheckContext, e: Endpoint): Promise<Finding> {
         subject: apiSubject(e),
         about: endpointAbout(ctx, e),
         code: 'apiserver-latency-high',
-        message: `GET /version took longer than --timeout (${ctx.options.timeoutMs} ms) on request ${i + 1} of ${LATENCY_SAMPLES}`,
+        message: `GET /version took longer than --timeout (${ctx.options.timeoutMs} ms) twice, the second time on request ${i + 1} of ${LATENCY_SAMPLES}`,
         data,
         timedOut: [`GET ${e.host}:${e.port}/version`],
       });
@@ -80,7 +87,7 @@ async function measure(ctx: CheckContext, e: Endpoint): Promise<Finding> {
     ...(p99.kind === 'ok' ? { p99Observations: p99.observations } : { p99Unknown: p99.why }),
     thresholdMs: threshold,
   };
-  const roundTrip = `round trip median ${ms(med)}, max ${ms(max)} over ${samples.length} requests`;
+  const roundTrip = `round trip median ${ms(med)}, max ${ms(max)} over ${samples.length} requests${timeouts > 0 ? ` (1 more ran into --timeout)` : ''}`;
   const serverSide = p99.kind === 'ok' ? `p99 of GET/LIST since start ${ms(p99Ms!)}` : p99.why;
   const slow: string[] = [];
   if (p99Ms !== null && p99Ms > threshold) slow.push(`the server's p99 for GET/LIST is ${ms(p99Ms)}`);

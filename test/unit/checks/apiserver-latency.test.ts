@@ -41,4 +41,30 @@ describe('apiserver-latency', () => {
       data: { medianMs: 300, p99Ms: null, p99Unknown: 'p99 not read: needs get on the non-resource URL /metrics' },
     });
   });
+
+  // Requests to /version in order: the first is the reachability probe, then the five samples.
+  const timingOut = (which: readonly number[]) => {
+    let n = 0;
+    return fakeKube((path) => {
+      if (path === '/version') {
+        n += 1;
+        return which.includes(n) ? { kind: 'timeout' as const, message: 'no answer within 3000 ms', ms: 3000 } : ok(VERSION, 4);
+      }
+      if (path === '/metrics') return ok(metricsWithP99(0.08));
+      return undefined;
+    });
+  };
+
+  it('takes one sample that runs into --timeout as a hiccup: ok, said in the message, five samples still taken', async () => {
+    const kube = timingOut([3]);
+    const [f] = await apiserverLatency.run(fakeContext({ probes: { kube, ...reachableProbes() }, targets: { kubeServer: LB } }));
+    expect(f).toMatchObject({ status: 'ok', data: { samples: 4, medianMs: 4 } });
+    expect(f!.message).toContain('over 4 requests (1 more ran into --timeout)');
+  });
+
+  it('raises apiserver-latency-high on the second sample past --timeout', async () => {
+    const [f] = await apiserverLatency.run(fakeContext({ probes: { kube: timingOut([2, 5]), ...reachableProbes() }, targets: { kubeServer: LB } }));
+    expect(f).toMatchObject({ status: 'warn', code: 'apiserver-latency-high' });
+    expect(f!.message).toMatch(/took longer than --timeout \(\d+ ms\) twice, the second time on request 4 of 5/);
+  });
 });
