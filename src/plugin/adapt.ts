@@ -15,9 +15,14 @@ export interface LoadedPlugin {
   checks: Check[];
 }
 
-/** A plugin check's budget: ten probes' worth of --timeout, at least 2 s, then it is an error result. */
-export function pluginBudgetMs(timeoutMs: number): number {
-  return Math.max(timeoutMs * 10, 2_000);
+/**
+ * A plugin check's budget: five probes' worth of --timeout, at least 2 s, then it is an error
+ * result naming the plugin. Always inside the run's --deadline (ten rounds of --timeout by
+ * default), so the plugin's own budget, not the run's guard, is what stops a hung plugin.
+ */
+export function pluginBudgetMs(timeoutMs: number, deadlineMs?: number): number {
+  const own = Math.max(timeoutMs * 5, 2_000);
+  return deadlineMs === undefined ? own : Math.min(own, Math.floor(deadlineMs * 0.8));
 }
 
 /** The catalogue entry of a plugin code in the built-in entry shape (a plugin's component is its own). */
@@ -98,7 +103,7 @@ export function adaptCheck(plugin: Plugin, check: PluginCheck): Check {
       try {
         returned = await withBudget(
           Promise.resolve().then(() => check.run(pctx)),
-          pluginBudgetMs(ctx.options.timeoutMs),
+          pluginBudgetMs(ctx.options.timeoutMs, ctx.options.deadlineMs),
           () => own.abort(),
         );
       } catch (err) {
