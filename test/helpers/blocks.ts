@@ -115,4 +115,11 @@ export const BLOCKS = {
   // docs/plugins.md's tutorial test (node --test) uses these two, as written in the document
   pluginTutorialFailing: 292,
   pluginTutorialHealthy: 293,
+  // one problem counted once, the verdict where the eye is: 330-339
+  // test/integration/severity-invariant.test.ts runs scenarios at once, one block each: 330-335
+  severityInvariant: 330,
+  verdictZombieEtcd: 336,
+  verdictLbPartial: 337,
+  verdictQuorumLost: 338,
+  verdictManyRows: 339,
 } as const;
