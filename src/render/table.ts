@@ -96,7 +96,11 @@ function problemLines(problems: Problem[], c: ChalkInstance, width: number): str
           .slice(0, 20)
           .map((x) => safeText(x.result.subject))
           .join(', ');
-        lines.push('', ...wrapText(`… and ${rest.length} more with ${code}: ${names}${rest.length > 20 ? ', …' : ''}`, width).map((l) => c.dim(l)));
+        // Its wrapped lines are indented, so that every problem line but a title stays under one.
+        lines.push(
+          '',
+          ...wrapIndented(`… and ${rest.length} more with ${code}: ${names}${rest.length > 20 ? ', …' : ''}`, width, '', '  ').map((l) => c.dim(l)),
+        );
       }
       continue;
     }
@@ -109,7 +113,7 @@ function problemLines(problems: Problem[], c: ChalkInstance, width: number): str
     lines.push(...wrapIndented(safeText(r.message), width, '  ', '  ', false));
     if (p.same.length > 0) lines.push(...wrapIndented([...new Set(p.same.map((s) => safeText(s.subject)))].join(', '), width, '  Same on: ', '    '));
     // Another check that saw this very fault: said once, in its words, not as another problem.
-    for (const a of p.also) lines.push(...wrapIndented(safeText(a.message), width, `  Also seen by ${a.check}: `, '    '));
+    for (const a of p.also) lines.push(...wrapIndented(`Also seen by ${a.check}: ${safeText(a.message)}`, width, '  ', '    '));
     if (p.explained.length > 0) {
       lines.push(`  ${c.bold('Explains:')}`);
       for (const e of p.explained.slice(0, EXPLAINED_SHOWN)) {
