@@ -4,7 +4,7 @@ import { fillSteps, type FillContext } from '../catalogue/fill.js';
 import { resolveEntry } from '../catalogue/resolve.js';
 import { DISTRIBUTIONS, type Distribution } from '../shape/types.js';
 import type { FailOn } from '../options.js';
-import { rootCausesOf, triageGroups } from './triage.js';
+import { rootCausesOf, triageGroups, type TriageGroup } from './triage.js';
 import type { DiscoveryCacheUse } from '../discovery/targets.js';
 import type { ClusterShape, Level, Report, ReportResult, Result, Status } from './types.js';
 
@@ -82,10 +82,37 @@ interface Triaged {
   severity?: 'warn' | 'crit';
 }
 
+/**
+ * Two checks may see one fault on one subject (a 401 answers both /version and /readyz): the
+ * same code on the same subject is one problem, so the later root joins the first one's group
+ * as its echo instead of being counted and printed as a problem of its own.
+ */
+function sameFault(a: Pick<Result, 'code' | 'subject'>, b: Pick<Result, 'code' | 'subject'>): boolean {
+  return a.code === b.code && a.subject === b.subject;
+}
+
+function sameFaultOnce(groups: TriageGroup[]): TriageGroup[] {
+  const first = new Map<string, TriageGroup>();
+  const out: TriageGroup[] = [];
+  for (const g of groups) {
+    const key = `${g.root.code}\u0000${g.root.subject}`;
+    const kept = first.get(key);
+    if (!kept) {
+      const copy = { ...g, explained: [...g.explained] };
+      first.set(key, copy);
+      out.push(copy);
+      continue;
+    }
+    for (const e of [g.root, ...g.explained]) if (!kept.explained.includes(e)) kept.explained.push(e);
+    if (g.severity === 'crit') kept.severity = 'crit';
+  }
+  return out;
+}
+
 export function buildReport(input: ReportInput): Report {
   const summary: Report['summary'] = { ok: 0, warn: 0, crit: 0, skip: 0, error: 0 };
   const active = input.results.filter((r) => !(r as ReportResult).ignored);
-  const groups = triageGroups(active);
+  const groups = sameFaultOnce(triageGroups(active));
   // One problem, one line of severity: a cause is at least as grave as what it explains (a
   // member gone explains its refused ports), and its echoes point back at it so that the
   // exit code and the counts follow the problems, not every finding they cause.
@@ -97,12 +124,12 @@ export function buildReport(input: ReportInput): Report {
   for (const r of active) summary[triaged.get(r)?.severity ?? r.status] += 1;
   // Present only when a config file ignored something, so reports without one keep their shape.
   if (active.length < input.results.length) summary.ignored = input.results.length - active.length;
-  const explained = [...triaged.values()].filter((t) => t.explainedBy !== undefined).length;
+  const echoes = [...triaged].filter(([, t]) => t.explainedBy !== undefined);
+  // The same fault seen by a second check is the problem again, not a finding it explains.
+  const explained = echoes.filter(([r, t]) => !sameFault(r, t.explainedBy!)).length;
   // Present only when a cause explains something: "1 problem explains 9 findings".
-  if (explained > 0) {
-    summary.problems = active.filter((r) => (r.status === 'warn' || r.status === 'crit') && !triaged.get(r)?.explainedBy).length;
-    summary.explained = explained;
-  }
+  if (echoes.length > 0) summary.problems = active.filter((r) => (r.status === 'warn' || r.status === 'crit') && !triaged.get(r)?.explainedBy).length;
+  if (explained > 0) summary.explained = explained;
   return {
     schemaVersion: 1,
     tool: { name: 'k8sdoc', version: input.version },

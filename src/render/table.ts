@@ -1,6 +1,7 @@
-// The terminal report: the verdict where the eye lands (first line after the header and last
-// line), kubectl-style tables per component that fit the terminal, then each problem in
-// triage order with what it explains, its symptom, cause and fix.
+// The terminal report: the verdict where the eye lands (right after the header, and again as
+// the report's last lines: status, most likely cause, first step), kubectl-style tables per
+// component that fit the terminal, then each problem in triage order with what it explains,
+// its symptom, cause and fix.
 import { Chalk, type ChalkInstance } from 'chalk';
 import { entryFor } from '../catalogue/index.js';
 import type { Report, Status } from '../engine/types.js';
@@ -96,7 +97,11 @@ function problemLines(problems: Problem[], c: ChalkInstance, width: number): str
           .slice(0, 20)
           .map((x) => safeText(x.result.subject))
           .join(', ');
-        lines.push('', ...wrapText(`… and ${rest.length} more with ${code}: ${names}${rest.length > 20 ? ', …' : ''}`, width).map((l) => c.dim(l)));
+        // Its wrapped lines are indented, so that every problem line but a title stays under one.
+        lines.push(
+          '',
+          ...wrapIndented(`… and ${rest.length} more with ${code}: ${names}${rest.length > 20 ? ', …' : ''}`, width, '', '  ').map((l) => c.dim(l)),
+        );
       }
       continue;
     }
@@ -107,7 +112,9 @@ function problemLines(problems: Problem[], c: ChalkInstance, width: number): str
       ),
     );
     lines.push(...wrapIndented(safeText(r.message), width, '  ', '  ', false));
-    if (p.same.length > 0) lines.push(...wrapIndented(p.same.map((s) => safeText(s.subject)).join(', '), width, '  Same on: ', '    '));
+    if (p.same.length > 0) lines.push(...wrapIndented([...new Set(p.same.map((s) => safeText(s.subject)))].join(', '), width, '  Same on: ', '    '));
+    // Another check that saw this very fault: said once, in its words, not as another problem.
+    for (const a of p.also) lines.push(...wrapIndented(`Also seen by ${a.check}: ${safeText(a.message)}`, width, '  ', '    '));
     if (p.explained.length > 0) {
       lines.push(`  ${c.bold('Explains:')}`);
       for (const e of p.explained.slice(0, EXPLAINED_SHOWN)) {
@@ -146,7 +153,9 @@ function summaryLine(report: Report, c: ChalkInstance, width: number): string[] 
   const problems =
     s.problems !== undefined && s.explained !== undefined
       ? `; ${s.problems} problem${s.problems === 1 ? '' : 's'} explain${s.problems === 1 ? 's' : ''} ${s.explained} finding${s.explained === 1 ? '' : 's'}`
-      : '';
+      : s.problems !== undefined
+        ? `; ${s.problems} problem${s.problems === 1 ? '' : 's'}`
+        : '';
   const counts = `${s.ok} ok, ${s.warn} warn, ${s.crit} crit, ${s.skip} skipped, ${s.error} errors${ignored}${problems}`;
   // A stopped run proved nothing healthy: its verdict is never OK.
   const verdict = report.interrupted ? 'INTERRUPTED (partial report: checks still running were stopped)' : LABEL[report.status];
@@ -181,7 +190,7 @@ export function renderTable(report: Report, options: TableOptions): string {
     lines.push('', ...wrapText(`Timed out: ${report.timedOut.map(safeText).join(', ')}`, width).map((l) => c.dim(l)));
   lines.push('');
   if (!options.problemsOnly) lines.push(...summaryLine(report, c, width));
-  // The verdict again where a scrolled terminal ends: the cause by name.
-  if (view.verdict.cause !== null || options.problemsOnly) lines.push(...verdictLines(view.verdict, c, width, false));
+  // The verdict again where a scrolled terminal ends: the cause by name and its first step.
+  if (view.verdict.cause !== null || options.problemsOnly) lines.push(...verdictLines(view.verdict, c, width, true));
   return `${lines.join('\n')}\n`;
 }

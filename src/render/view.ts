@@ -40,51 +40,53 @@ export function fixSteps(r: ReportResult): FixStep[] {
 
 export interface Problem {
   result: ReportResult;
-  /** Root causes with the same code explaining the same kinds of findings: one fault on several subjects. */
+  /** Root causes with the same code explaining the same kinds of findings: one fault on several subjects (never the problem's own subject). */
   same: ReportResult[];
   /** Findings this cause explains (its echoes), in report order. */
   explained: ReportResult[];
+  /** The same code on the same subject from other checks: the problem itself, seen again (a 401 on /version and on /readyz). */
+  also: ReportResult[];
   /** Whether triage ranked it as a root cause (false for a leftover problem triage did not place). */
   root: boolean;
 }
 
 const isProblem = (r: ReportResult) => (r.status === 'crit' || r.status === 'warn') && !r.ignored && r.code !== undefined;
+const isSame = (a: { code?: string; subject: string }, b: { code?: string; subject: string }) => a.code === b.code && a.subject === b.subject;
 
-/** Problems in triage order: each root cause, the same fault elsewhere, and what it explains. */
+/**
+ * Problems in triage order: each root cause, the same fault elsewhere, and what it explains.
+ * Each echo goes under the cause its `explainedBy` names, so no finding is shown twice and
+ * none of them stands as a problem of its own.
+ */
 export function problemsOf(report: Report): Problem[] {
   const problems = report.results.filter(isProblem);
-  const find = (code: string, subject: string) => problems.find((r) => r.code === code && r.subject === subject);
+  const roots = problems.filter((r) => r.explainedBy === undefined);
+  const rootOf = (key: { code?: string; subject: string }) => roots.find((r) => isSame(r, key));
+  const echoes = new Map<ReportResult, ReportResult[]>();
+  for (const r of problems) {
+    const root = r.explainedBy ? rootOf(r.explainedBy) : undefined;
+    if (root) echoes.set(root, [...(echoes.get(root) ?? []), r]);
+  }
   const placed = new Set<ReportResult>();
   const out: Problem[] = [];
-  const kinds = (i: number) => report.rootCauses[i]!.explains.join(',');
-  const grouped = new Set<number>();
-  report.rootCauses.forEach((rc, i) => {
-    if (grouped.has(i)) return;
-    const result = find(rc.code, rc.subject);
-    if (!result || placed.has(result)) return;
-    placed.add(result);
-    const same: ReportResult[] = [];
-    const explained: ReportResult[] = [];
-    const take = (code: string, subject: string, into: ReportResult[]) => {
-      const r = find(code, subject);
-      if (r && !placed.has(r)) {
-        placed.add(r);
-        into.push(r);
-      }
-    };
-    for (let j = i + 1; j < report.rootCauses.length; j += 1) {
-      const other = report.rootCauses[j]!;
-      if (other.code === rc.code && kinds(j) === kinds(i) && kinds(i) !== '') {
-        grouped.add(j);
-        take(other.code, other.subject, same);
-        for (const e of other.explainsFindings) take(e.code, e.subject, explained);
-      }
-    }
-    for (const e of rc.explainsFindings) take(e.code, e.subject, explained);
+  // What triage says a cause explains, whether or not another cause took those findings first.
+  const kinds = (r: ReportResult) => [...new Set(report.rootCauses.find((rc) => isSame(rc, r))?.explains ?? [])].sort().join(',');
+  const ranked = report.rootCauses.map((rc) => rootOf(rc)).filter((r): r is ReportResult => r !== undefined);
+  for (const r of [...new Set([...ranked, ...roots])]) {
+    if (placed.has(r)) continue;
+    placed.add(r);
+    // One fault on several subjects: later causes of the same code explaining the same kinds.
+    const same = ranked.filter((o) => !placed.has(o) && o.code === r.code && o.subject !== r.subject && kinds(r) !== '' && kinds(o) === kinds(r));
+    same.forEach((o) => placed.add(o));
+    const all = [r, ...same].flatMap((x) => (echoes.get(x) ?? []).map((e) => ({ e, cause: x })));
+    all.forEach(({ e }) => placed.add(e));
+    const explained = all.filter(({ e, cause }) => !isSame(e, cause)).map(({ e }) => e);
     explained.sort((a, b) => SEVERITY_ORDER[a.status] - SEVERITY_ORDER[b.status]);
-    out.push({ result, same, explained, root: true });
-  });
-  for (const r of problems) if (!placed.has(r)) out.push({ result: r, same: [], explained: [], root: false });
+    const also = all.filter(({ e, cause }) => isSame(e, cause) && cause === r).map(({ e }) => e);
+    out.push({ result: r, same, explained, also, root: ranked.includes(r) });
+  }
+  // An echo whose cause is not in the report (a hand-made or older report) is still a problem.
+  for (const r of problems) if (!placed.has(r)) out.push({ result: r, same: [], explained: [], also: [], root: false });
   return out;
 }
 

@@ -24,7 +24,10 @@ export function parseEndpoint(value: string, flag: string, source: string, defau
     throw new UsageError(`${flag}: '${value}' must use https:// (or http://)`);
   }
   if (url.hostname === '') throw new UsageError(`${flag}: '${value}' has no host`);
-  const port = url.port !== '' ? Number(url.port) : (defaultPort ?? DEFAULT_PORTS[url.protocol] ?? 443);
+  // URL drops a port that is its scheme's default (`https://h:443` has port ''): a port written
+  // out is the one meant, even where the flag's own default differs (an EKS endpoint on :443).
+  const written = url.port === '' && /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(?:\[[^\]]*\]|[^/?#:]*):\d+(?:[/?#]|$)/i.test(text);
+  const port = url.port !== '' ? Number(url.port) : written ? DEFAULT_PORTS[url.protocol]! : (defaultPort ?? DEFAULT_PORTS[url.protocol] ?? 443);
   return { url: `${url.protocol}//${url.host}${url.port === '' ? `:${port}` : ''}`, host: bareHost(url.hostname), port, source };
 }
 

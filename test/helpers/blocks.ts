@@ -125,4 +125,11 @@ export const BLOCKS = {
   // the default demo (kubeadm as written) and the shape line in the header: 340-349;
   // bench/shapes-matrix.mjs: 341-349 (not a test file, but it must not collide with one)
   demoDefault: 340,
+  // one problem counted once, the verdict where the eye is: 330-339
+  // test/integration/severity-invariant.test.ts runs scenarios at once, one block each: 330-335
+  severityInvariant: 330,
+  verdictZombieEtcd: 336,
+  verdictLbPartial: 337,
+  verdictQuorumLost: 338,
+  verdictManyRows: 339,
 } as const;
