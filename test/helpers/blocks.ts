@@ -115,4 +115,6 @@ export const BLOCKS = {
   // docs/plugins.md's tutorial test (node --test) uses these two, as written in the document
   pluginTutorialFailing: 292,
   pluginTutorialHealthy: 293,
+  // what a run selecting only the node checks asks the API: 360-369
+  onlyNodesRequests: 360,
 } as const;
