@@ -1,15 +1,28 @@
 // `k8sdoc explain`: catalogue entries by code, or the best matches for words from an error.
-import { Chalk, type ChalkInstance } from 'chalk';
 import { CHECK_INFO } from '../registry/info.generated.js';
 import { ALL_CODES, entryFor, lookup, pluginCodes, type Code } from '../catalogue/index.js';
 import type { CheckInfo } from '../engine/types.js';
 import { isCommand } from '../catalogue/fix-step.js';
 
+/**
+ * The two styles an entry uses, as plain SGR codes (what chalk writes at its basic level):
+ * the colour library and its terminal detection would cost this command a tenth of its start-up.
+ */
+interface Styles {
+  bold(text: string): string;
+  cyan(text: string): string;
+}
+
+function styles(color: boolean): Styles {
+  if (!color) return { bold: (t) => t, cyan: (t) => t };
+  return { bold: (t) => `\u001b[1m${t}\u001b[22m`, cyan: (t) => `\u001b[36m${t}\u001b[39m` };
+}
+
 function detectedBy(code: Code, infos: readonly CheckInfo[]): string[] {
   return infos.filter((c) => c.codes.includes(code)).map((c) => c.id);
 }
 
-function formatEntry(code: Code, c: ChalkInstance, infos: readonly CheckInfo[]): string {
+function formatEntry(code: Code, c: Styles, infos: readonly CheckInfo[]): string {
   const e = entryFor(code);
   const checks = detectedBy(code, infos);
   const lines = [
@@ -37,7 +50,7 @@ export interface ExplainResult {
 
 /** `extra`: the checks of plugins loaded with --plugin (their codes are registered with the catalogue). */
 export function explain(query: string, options: { json: boolean; color: boolean; extra?: readonly CheckInfo[] }): ExplainResult {
-  const c = new Chalk({ level: options.color ? 1 : 0 });
+  const c = styles(options.color);
   const infos = [...CHECK_INFO, ...(options.extra ?? [])];
   let codes: Code[];
   if (query.trim() === '') codes = [...ALL_CODES, ...pluginCodes()];
