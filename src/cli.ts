@@ -9,6 +9,7 @@ import type { DemoFlags } from './commands/demo.js';
 import { safeLines, safeText } from './util/terminal-text.js';
 import { closest } from './config/suggest.js';
 import { versionText } from './commands/version.js';
+import { pluginSpecs } from './plugin/specs.js';
 
 const debugRequested = process.argv.includes('--debug');
 
@@ -119,10 +120,11 @@ function pluginOption(): Option {
 }
 
 async function pluginInfos(specs: unknown): Promise<import('./engine/types.js').CheckInfo[]> {
-  const { pluginSpecs, checksWithPlugins } = await import('./plugin/for-run.js');
   const list = pluginSpecs(specs);
+  // Without --plugin the built-in checks' generated data is all there is to read: the loader
+  // would load every check's code, the catalogue and triage for nothing.
   if (list.length === 0) return [];
-  const { CHECKS } = await import('./registry/index.js');
+  const [{ checksWithPlugins }, { CHECKS }] = await Promise.all([import('./plugin/for-run.js'), import('./registry/index.js')]);
   const { checks } = await checksWithPlugins(list, null, 'crit', { cwd: process.cwd(), env: process.env });
   return checks.slice(CHECKS.length).map(({ id, component, title, needs, codes }) => ({ id, component, title, needs, codes }));
 }

@@ -1,8 +1,8 @@
 // The programmatic API: what the CLI calls, and what other tools can import. No side
 // effects on import, no process.exit, no writes to stdout.
 import { setMaxListeners } from 'node:events';
-import { CHECKS } from './registry/index.js';
-import { DISCOVERERS, discoverersFor, discoverTargets } from './discovery/discover.js';
+import { CHECKS, NEEDS_NO_DISCOVERY } from './registry/index.js';
+import { discoverersFor, discoverTargets, type DiscoveryScope } from './discovery/discover.js';
 import { targetsFromFlags } from './discovery/index.js';
 import { kubeconfigWarnings, loadKubeconfig, nodeEnvironmentOf, type NodeEnvironment } from './discovery/kubeconfig.js';
 import { createLimiter, fanoutShare, type Limiter } from './engine/limit.js';
@@ -90,6 +90,11 @@ function probeTimeline(runStarted: number, log: (line: string) => void): ProbeTr
   };
 }
 
+/** `node-list` when every selected check judges only what the facts give it (`--only nodes`): discovery then asks for nothing else. */
+function discoveryScopeOf(checks: readonly Check[]): DiscoveryScope {
+  return checks.every((c) => NEEDS_NO_DISCOVERY.has(c.id)) ? 'node-list' : 'all';
+}
+
 /** Loads the kubeconfig, discovers targets, runs the selected checks, returns the report. */
 export async function runDiagnosis(options: CheckOptions, environment: RunEnvironment): Promise<Report> {
   const now = environment.now ?? (() => new Date());
@@ -138,7 +143,7 @@ export async function runDiagnosis(options: CheckOptions, environment: RunEnviro
     factsFor: (earlyTargets, probes) => createFacts({ ...scope, targets: earlyTargets, probes }),
   });
   try {
-    await discoverTargets(targets, ctx, cacheStore === null ? DISCOVERERS : discoverersFor(environment.env, cacheStore));
+    await discoverTargets(targets, ctx, discoverersFor(environment.env, cacheStore, discoveryScopeOf(checks)));
     early.discoveryDone();
     for (const note of targets.notes) log(note);
     environment.progress?.begin(checks.length);

@@ -26,10 +26,11 @@ function isCilium(d: WorkloadSummary): boolean {
 }
 
 async function coredns(ctx: CheckContext): Promise<Finding[]> {
-  const list = await ctx.facts.objects.workloads(NAMESPACE, 'Deployment');
+  // Both at once: each verdict on a listed Deployment reads the Service's backends, and asking
+  // for them only after the list costs the run a round trip.
+  const [list, service] = await Promise.all([ctx.facts.objects.workloads(NAMESPACE, 'Deployment'), ctx.facts.objects.serviceBackends(NAMESPACE, 'kube-dns')]);
   if (list.kind !== 'ok') return [{ status: 'skip', subject: 'coredns', message: `CoreDNS not checked: ${safeText(list.message)}` }];
   const dns = list.items.filter(isDns);
-  const service = await ctx.facts.objects.serviceBackends(NAMESPACE, 'kube-dns');
   if (dns.length === 0) {
     if (service.kind === 'ok' && service.ready > 0)
       return [

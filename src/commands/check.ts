@@ -13,7 +13,7 @@ import { resolveCheckOptions, type CheckOptions } from '../options.js';
 import { parseList } from '../util/parse.js';
 import { createProgress, progressWanted } from '../progress.js';
 import type { Check, Report } from '../engine/types.js';
-import { checksWithPlugins, pluginSpecs } from '../plugin/for-run.js';
+import { pluginSpecs, pluginsWanted } from '../plugin/specs.js';
 import { renderMany, type ClusterFailure } from '../render/many.js';
 import type { CommandIo, CommandResult } from './io.js';
 
@@ -78,7 +78,12 @@ export async function runCheck(raw: Raw, typed: (name: string) => boolean, io: C
     contexts = severalContexts(merged, io);
     options = resolveCheckOptions(contexts ? { ...merged, context: contexts[0] } : merged, { isTTY: io.stdoutIsTTY, env: io.env });
     // Plugins load before anything is probed: a broken one is named at once (exit 2).
-    checks = (await checksWithPlugins(pluginSpecs((raw as Record<string, unknown>).plugin), config, options.failOn, io)).checks;
+    // The loader (validation, adapters, the plugin context) loads only when a plugin is asked for.
+    const specs = pluginSpecs((raw as Record<string, unknown>).plugin);
+    if (pluginsWanted(specs, config)) {
+      const { checksWithPlugins } = await import('../plugin/for-run.js');
+      checks = (await checksWithPlugins(specs, config, options.failOn, io)).checks;
+    }
     // Here rather than only in the run, so that a selection from the config file is named as such.
     selectChecks(checks, options.only, options.skip);
     if (contexts) {

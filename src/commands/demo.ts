@@ -1,7 +1,7 @@
 // `k8sdoc demo`: start a simulated cluster, diagnose it with the scenario's flags and the
 // user's check flags, clean up.
-import { runDiagnosis } from '../index.js';
-import { checksWithPlugins, pluginSpecs } from '../plugin/for-run.js';
+import { CHECKS, runDiagnosis } from '../index.js';
+import { pluginSpecs } from '../plugin/specs.js';
 import { UsageError } from '../errors.js';
 import { CHECK_OPTIONS, resolveCheckOptions } from '../options.js';
 import { DEFAULT_DEMO_SCENARIO, DemoRefusedError, listScenarios, startDemo, UnknownScenarioError, type Demo } from '../sim/demo.js';
@@ -75,7 +75,9 @@ export async function runDemo(
   // Bad values are usage errors before any server starts.
   const userOptions = resolveCheckOptions(userRaw, { isTTY: io.stdoutIsTTY, env: io.env });
   // Plugins load (and a broken one is named) before any server starts.
-  const { checks } = await checksWithPlugins(pluginSpecs((userRaw as Record<string, unknown>).plugin), null, userOptions.failOn, io);
+  const specs = pluginSpecs((userRaw as Record<string, unknown>).plugin);
+  const { checks } =
+    specs.length > 0 ? await (await import('../plugin/for-run.js')).checksWithPlugins(specs, null, userOptions.failOn, io) : { checks: CHECKS };
 
   let demo: Demo;
   try {

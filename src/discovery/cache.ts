@@ -342,21 +342,15 @@ export function discoveryCacheDiscoverer(env: NodeJS.ProcessEnv, store: CacheSto
   return {
     name: 'cache',
     async discover(targets, ctx) {
-      try {
-        const path = cachePath(env, targets);
-        if (path === null) return;
-        const why = await nodesUnknown(ctx);
-        if (why === null) {
-          const list = await ctx.facts.nodes();
-          if (list.kind === 'ok') await write(targets, path, store, list.nodes, ctx.now);
-          return;
-        }
-        await restore(targets, path, store, why, { hosts: ctx.options.hosts.length > 0, apiservers: ctx.options.apiservers.length > 0 }, ctx.now);
-      } finally {
-        // The last discoverer: what the API confirmed is known now; endpoints taken from the
-        // cache stay unconfirmed and keep being asked without credentials.
-        targets.credentialScope?.settle();
+      const path = cachePath(env, targets);
+      if (path === null) return;
+      const why = await nodesUnknown(ctx);
+      if (why === null) {
+        const list = await ctx.facts.nodes();
+        if (list.kind === 'ok') await write(targets, path, store, list.nodes, ctx.now);
+        return;
       }
+      await restore(targets, path, store, why, { hosts: ctx.options.hosts.length > 0, apiservers: ctx.options.apiservers.length > 0 }, ctx.now);
     },
   };
 }

@@ -15,7 +15,8 @@ import type { NodeFacts, PodFacts } from '../shape/types.js';
 import { parseYamlLazily } from '../util/yaml.js';
 import type { Discoverer } from './discover.js';
 import { manifestsDirOf } from './manifests.js';
-import type { Targets } from './targets.js';
+import type { Endpoint, Targets } from './targets.js';
+import type { KubeOutcome } from '../probes/types.js';
 
 /** What the shape was read from, kept for the etcd discoverer. */
 export interface ShapeEvidenceUsed {
@@ -92,13 +93,36 @@ async function controlPlanePods(ctx: CheckContext): Promise<PodFacts[]> {
   return lists.flat();
 }
 
-async function gitVersion(ctx: CheckContext): Promise<string | null> {
-  const server = ctx.targets.kubeServer;
-  if (!server) return null;
-  const outcome = await ctx.facts.api.version(server);
+function gitVersionOf(outcome: KubeOutcome): string | null {
   if (outcome.kind !== 'ok') return null;
   const parsed = parseJsonBody<{ gitVersion?: unknown }>(outcome, 'GET /version');
   return parsed.ok && typeof parsed.value.gitVersion === 'string' ? parsed.value.gitVersion : null;
+}
+
+/**
+ * The first gitVersion any known API server gave: the kubeconfig's server, or one of the
+ * masters the API need asked alongside it (the same memoised /version answers, nothing new is
+ * asked). Waiting for the kubeconfig's server alone would hold discovery a whole --timeout
+ * when it is a balancer that handed the request to a hung master.
+ */
+function gitVersion(ctx: CheckContext): Promise<string | null> {
+  const servers = [ctx.targets.kubeServer, ...ctx.targets.apiServers].filter((e): e is Endpoint => e !== null);
+  if (servers.length === 0) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    let pending = servers.length;
+    for (const e of servers) {
+      void ctx.facts.api.version(e).then(
+        (outcome) => {
+          const version = gitVersionOf(outcome);
+          if (version !== null) resolve(version);
+          else if (--pending === 0) resolve(null);
+        },
+        () => {
+          if (--pending === 0) resolve(null);
+        },
+      );
+    }
+  });
 }
 
 /** Which well-known paths exist here: the distributions' markers, admin kubeconfigs and PKI folders. */
@@ -146,15 +170,42 @@ function ownAddresses(): string[] {
   return Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address));
 }
 
+interface Gathered {
+  nodeList: Awaited<ReturnType<CheckContext['facts']['nodes']>> | null;
+  pods: PodFacts[];
+  version: string | null;
+  existing: string[];
+  manifests: LocalManifest[];
+}
+
+const gatheredByTargets = new WeakMap<Targets, Promise<Gathered>>();
+
+/**
+ * The evidence, asked once per run. Nothing the discoverers before this one add (hosts, API
+ * servers) changes what it asks, so it starts with discovery: the control-plane pod lists go
+ * out with the node list instead of after it.
+ */
+function gather(targets: Targets, ctx: CheckContext): Promise<Gathered> {
+  let gathered = gatheredByTargets.get(targets);
+  if (!gathered) {
+    gathered = (async () => {
+      const apiUp = ctx.facts.api.configured && (await ctx.facts.api.unavailable()) === null;
+      const [nodeList, pods, version, existing, manifests] = await Promise.all([
+        apiUp ? ctx.facts.nodes() : null,
+        apiUp ? controlPlanePods(ctx) : [],
+        apiUp ? gitVersion(ctx) : null,
+        existingPaths(ctx),
+        localManifests(ctx),
+      ]);
+      return { nodeList, pods, version, existing, manifests };
+    })();
+    gatheredByTargets.set(targets, gathered);
+  }
+  return gathered;
+}
+
 export async function discoverShape(targets: Targets, ctx: CheckContext): Promise<void> {
-  const apiUp = ctx.facts.api.configured && (await ctx.facts.api.unavailable()) === null;
-  const [nodeList, pods, version, existing, manifests] = await Promise.all([
-    apiUp ? ctx.facts.nodes() : null,
-    apiUp ? controlPlanePods(ctx) : [],
-    apiUp ? gitVersion(ctx) : null,
-    existingPaths(ctx),
-    localManifests(ctx),
-  ]);
+  const { nodeList, pods, version, existing, manifests } = await gather(targets, ctx);
   const nodes = nodeList?.kind === 'ok' ? nodeList.nodes.map(nodeFactsOf) : [];
   evidenceByTargets.set(targets, { nodes, pods, manifests });
   const shape = inferShape({
@@ -185,4 +236,11 @@ export function etcdClientFilesIn(targets: Targets): { caFile: string; certFile:
   return { caFile: join(dir, c.caFile), certFile: join(dir, c.certFile), keyFile: join(dir, c.keyFile) };
 }
 
-export const shapeDiscoverer: Discoverer = { name: 'shape', discover: discoverShape };
+export const shapeDiscoverer: Discoverer = {
+  name: 'shape',
+  start: (targets, ctx) => {
+    // A failure here is the discoverer's to report when it awaits the same promise.
+    gather(targets, ctx).catch(() => undefined);
+  },
+  discover: discoverShape,
+};

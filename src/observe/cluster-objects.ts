@@ -206,6 +206,10 @@ export function serviceBackends(scope: ObserveScope, namespace: string, name: st
   return scope.memo.once(`objects:backends:${namespace}/${name}`, async () => {
     const ns = encodeURIComponent(namespace);
     const svc = encodeURIComponent(name);
+    const selector = encodeURIComponent(`kubernetes.io/service-name=${name}`);
+    // The slices are asked alongside the Service rather than after it: one round trip, not two,
+    // and an answer about a Service that does not exist is simply not read.
+    const slicesAsked = apiGet(scope, `/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices?labelSelector=${selector}`);
     const service = await apiGet(scope, `/api/v1/namespaces/${ns}/services/${svc}`);
     if (service.kind === 'http' && service.status === 404) {
       const namespaceAnswer = await apiGet(scope, `/api/v1/namespaces/${ns}`);
@@ -214,8 +218,7 @@ export function serviceBackends(scope: ObserveScope, namespace: string, name: st
     }
     if (service.kind === 'forbidden') return { kind: 'forbidden', message: `needs get services (service ${namespace}/${name})` };
     if (service.kind !== 'ok') return { kind: 'failed', message: service.message };
-    const selector = encodeURIComponent(`kubernetes.io/service-name=${name}`);
-    const slices = await apiGet(scope, `/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices?labelSelector=${selector}`);
+    const slices = await slicesAsked;
     if (slices.kind === 'ok') {
       const parsed = parseJsonBody<{ items?: Raw[] }>(slices, 'GET endpointslices');
       if (parsed.ok) return { kind: 'ok', source: 'EndpointSlices', ...countSlices(parsed.value.items ?? []) };

@@ -10,11 +10,7 @@ import { UsageError } from '../errors.js';
 import type { FailOn } from '../options.js';
 import { loadFailureCheck, loadPlugins, type PluginRef } from './load.js';
 
-/** What commander hands over for a repeatable option: nothing, one value, or every value. */
-export function pluginSpecs(raw: unknown): string[] {
-  if (raw === undefined || raw === false || raw === true) return [];
-  return Array.isArray(raw) ? raw.map(String) : [String(raw)];
-}
+export { pluginSpecs } from './specs.js';
 
 export interface RunPlugins {
   /** The built-in checks and every plugin's, in that order. */

@@ -51,3 +51,12 @@ export const CHECKS: readonly Check[] = [
   kubeletCertificates,
   ports,
 ];
+
+/**
+ * Checks that learn everything they judge from the facts (the node list, leases, the API's
+ * objects) and read nothing of what discovery adds to the targets (the kubeconfig's server is
+ * known before it). A run of these alone (`--only nodes`) skips the discovery of the cluster's
+ * shape, etcd endpoints, manifests and the discovery cache: on a large cluster those lists cost
+ * the API server more than the nodes themselves. A plugin's check is never in it.
+ */
+export const NEEDS_NO_DISCOVERY: ReadonlySet<string> = new Set([nodesReady.id, nodesPressure.id, nodesHealth.id, clusterAddons.id]);

@@ -132,4 +132,6 @@ export const BLOCKS = {
   verdictLbPartial: 337,
   verdictQuorumLost: 338,
   verdictManyRows: 339,
+  // what a run selecting only the node checks asks the API: 360-369
+  onlyNodesRequests: 360,
 } as const;
