@@ -44,7 +44,8 @@ export const BLOCKS = {
   badInputCli: 133,
   // catalogue advice that follows the evidence (API server, credentials, shapes): 370-379
   catalogueApiEvidence: 370,
-  catalogueApiShapes: 371,
+  catalogueApiShapesK3s: 371,
+  catalogueApiShapesTalos: 372,
   // distribution shapes (src/sim shape-*): 220-239, one block per shape so that files never share one
   simShapesKubeadm: 220,
   simShapesKubeadmExternal: 221,
