@@ -6,6 +6,7 @@ export const CODES = {
     'apiserver-timeout',
     'apiserver-tls-error',
     'apiserver-unauthorized',
+    'apiserver-credentials-unavailable',
     'apiserver-forbidden',
     'apiserver-dns',
     'apiserver-unreachable',

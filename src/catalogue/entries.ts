@@ -1,10 +1,40 @@
 // The error catalogue: every finding k8sdoc reports points here for its symptom, cause and
 // fix. docs/catalogue.md is generated from this data (npm run docs); never edit it by hand.
 import type { Code } from './codes.js';
-import type { Entry } from './entry.js';
+import type { Entry, Variant } from './entry.js';
 
 const K8S = 'https://kubernetes.io/docs';
 const ETCD = 'https://etcd.io/docs/v3.5/op-guide';
+
+/** The managed control planes: the provider runs the API server, etcd, scheduler and controller-manager. */
+const MANAGED = ['eks', 'gke', 'aks'] as const;
+const PROVIDER_SUPPORT = "the control plane is run by the provider: check the provider's status page, and open a support case if it stays unavailable";
+
+/** What kubectl tells an exec plugin about the call (client-go's ExecCredential request). */
+const EXEC_INFO = `KUBERNETES_EXEC_INFO='{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","spec":{"interactive":false}}'`;
+
+/**
+ * On a managed cluster the API server is the provider's: nothing of it is restarted, renewed
+ * or read on a node of yours; the provider's CLI shows its state.
+ */
+function onManaged(what: string): Variant[] {
+  return [
+    {
+      when: { distribution: MANAGED },
+      label: 'managed control plane (EKS, GKE, AKS)',
+      causes: [
+        `the provider's API server ${what}: the control plane is the provider's, not yours (an outage, an upgrade or maintenance in progress)`,
+        'the cluster endpoint is private or limited to authorized networks that exclude this machine',
+        'the kubeconfig names an old endpoint (the cluster was recreated)',
+      ],
+      fix: [
+        '@status kube-apiserver',
+        PROVIDER_SUPPORT,
+        'kubectl config view --minify -o jsonpath="{.clusters[0].cluster.server}"   # the endpoint the kubeconfig names',
+      ],
+    },
+  ];
+}
 
 export const ENTRIES = {
   // ── API server ────────────────────────────────────────────────────────────────
@@ -25,6 +55,45 @@ export const ENTRIES = {
       'kubeadm certs check-expiration   # expired certificates stop the API server',
       'k8sdoc check --only etcd --etcd https://<control-plane-ip>:2379   # is etcd healthy?',
       'ss -tlnp | grep 6443   # on the control-plane node: is anything listening?',
+    ],
+    variants: [
+      ...onManaged('refuses connections'),
+      {
+        when: { peers: 'answering' },
+        label: 'one API server of several',
+        symptom: 'kubectl still works through the other API servers; some requests fail or retry when the load balancer picks this one',
+        causes: [
+          'the kube-apiserver on this host has crashed, is restarting or was stopped (maintenance, a failed upgrade)',
+          'its certificates or its etcd client certificate expired on this host only',
+          'the host itself is down',
+        ],
+      },
+      {
+        when: { distribution: ['k3s', 'rke2'] },
+        label: 'k3s or RKE2 server',
+        causes: [
+          'the server service (k3s, rke2-server) has stopped or is restarting: the API server runs inside it (k3s) or as its static pod (RKE2)',
+          'its datastore is unavailable: embedded etcd without quorum, or the SQL database behind kine',
+          'the load balancer in front of the servers has no healthy backend, or the address/port is wrong',
+        ],
+        fix: ['@status kube-apiserver', '@logs kube-apiserver', 'ss -tlnp | grep 6443   # on the server: is anything listening?'],
+      },
+      {
+        when: { distribution: 'talos' },
+        label: 'Talos control-plane node',
+        causes: [
+          'the kube-apiserver static pod is not running (crash loop, or the kubelet has not started it)',
+          'etcd is not running or has no quorum, so the API server cannot start',
+          'the node is down or rebooting (an upgrade)',
+        ],
+        fix: ['@status kube-apiserver', '@logs kube-apiserver', '@status etcd', 'talosctl -n <node-ip> health'],
+      },
+      {
+        when: { distribution: 'microk8s' },
+        label: 'MicroK8s node',
+        causes: ['kubelite (which runs the API server) has stopped or is restarting', 'dqlite, its datastore, is down or has lost its majority'],
+        fix: ['@status kube-apiserver', '@logs kube-apiserver'],
+      },
     ],
     keywords: [
       'connection refused',
@@ -49,10 +118,29 @@ export const ENTRIES = {
       'the API server accepts connections but is stuck waiting on etcd',
     ],
     fix: [
-      'nc -vz -w 3 <host> 6443   # from this machine: does TCP connect?',
-      'iptables -L -n | grep 6443; nft list ruleset | grep 6443   # on the host: dropped by a firewall?',
+      'nc -vz -w 3 <host> <port>   # from this machine: does TCP connect?',
+      'iptables -L -n | grep <port>; nft list ruleset | grep <port>   # on the host: dropped by a firewall?',
       'uptime; top -b -n1 | head -20   # on the host: load, memory',
-      'journalctl -u kube-apiserver --since -30m | grep -i etcd',
+      '@logs kube-apiserver',
+    ],
+    variants: [
+      ...onManaged('does not answer in time'),
+      {
+        when: { tcp: 'connected' },
+        label: 'TCP connected, then no answer',
+        symptom: "kubectl hangs, then fails with 'net/http: TLS handshake timeout' or 'context deadline exceeded'",
+        causes: [
+          'the server accepts connections but stalls: the API server is overloaded (CPU, memory, too many clients) or stuck waiting on etcd (slow disk, lost quorum)',
+          'it cannot complete TLS handshakes in time (CPU starved, swapping)',
+          'a proxy or load balancer accepts the connection but its backend never answers',
+        ],
+        fix: [
+          'timeout 10 openssl s_client -connect <host>:<port> -brief </dev/null   # does the TLS handshake complete?',
+          '@logs kube-apiserver',
+          'uptime; top -b -n1 | head -20   # on the host: load, memory',
+          "kubectl get --raw '/readyz?verbose'   # through another API server, if one answers: [-]etcd means it waits on etcd",
+        ],
+      },
     ],
     keywords: [
       'timeout',
@@ -79,10 +167,124 @@ export const ENTRIES = {
       'the clock of this machine or of the server is wrong',
     ],
     fix: [
-      'kubeadm certs check-expiration',
-      'kubeadm certs renew apiserver && crictl pods --name kube-apiserver -q | xargs crictl stopp   # then the kubelet restarts it',
-      'openssl s_client -connect <host>:6443 </dev/null 2>/dev/null | openssl x509 -noout -dates -ext subjectAltName',
+      'openssl s_client -connect <host>:<port> </dev/null 2>/dev/null | openssl x509 -noout -dates -issuer -ext subjectAltName',
+      '@renew-certificates',
       'timedatectl status   # clock in sync on both sides?',
+    ],
+    variants: [
+      {
+        when: { tls: 'not-tls' },
+        label: 'plain HTTP where TLS was expected',
+        symptom: "kubectl fails with 'http: server gave HTTP response to HTTPS client' or 'first record does not look like a TLS handshake'",
+        causes: [
+          'something other than the API server listens on this port and answers in plain HTTP: a proxy or load balancer in HTTP mode, another web server',
+          'the kubeconfig names the wrong port (an HTTP port such as 80 or 8080)',
+          'a load balancer terminates TLS and forwards plain HTTP instead of passing TCP through',
+        ],
+        fix: [
+          'curl -sv --max-time 5 http://<host>:<port>/version 2>&1 | head -20   # who answers in plain HTTP?',
+          'ss -tlnp | grep <port>   # on the host: which process listens',
+          'kubectl config view --minify -o jsonpath="{.clusters[0].cluster.server}"   # the address and port the kubeconfig names',
+          'set the load balancer to TCP passthrough on the API port (HAProxy: mode tcp)',
+        ],
+      },
+      {
+        when: { tls: 'alert' },
+        label: 'the server sent a TLS alert',
+        symptom: "kubectl fails with 'remote error: tls: …' (handshake failure, certificate required, unknown certificate authority, bad certificate)",
+        causes: [
+          'the server rejected the handshake: it requires a client certificate this request did not carry, or does not trust the CA of the one sent (mutual TLS on a proxy or load balancer)',
+          'the two sides share no cipher suite or signature algorithm',
+          'a proxy in front of the API server is misconfigured (wrong certificate or key, TLS inspection)',
+        ],
+        fix: [
+          'openssl s_client -connect <host>:<port> </dev/null 2>&1 | grep -iE "alert|Acceptable client certificate CA|verify"   # which alert, and which client CAs the server accepts',
+          'kubectl config view --minify   # which client certificate the kubeconfig sends',
+          'ss -tlnp | grep <port>   # on the host: the API server, or a proxy?',
+        ],
+      },
+      {
+        when: { tls: 'protocol' },
+        label: 'no TLS version or application protocol in common',
+        symptom: "kubectl fails with 'remote error: tls: no application protocol' or 'protocol version not supported'",
+        causes: [
+          'the server speaks only HTTP/2 (ALPN h2) or another application protocol, while Kubernetes clients also need http/1.1: a gRPC or HTTP/2-only proxy sits on this port',
+          'the server offers only TLS 1.0 or 1.1 (an old load balancer or proxy); Kubernetes clients need TLS 1.2 or newer',
+          'the port belongs to another TLS service',
+        ],
+        fix: [
+          'openssl s_client -connect <host>:<port> -alpn http/1.1 -brief </dev/null   # fails with no application protocol on an HTTP/2-only server',
+          'openssl s_client -connect <host>:<port> -tls1_2 -brief </dev/null   # is TLS 1.2 offered?',
+          'ss -tlnp | grep <port>   # on the host: which process listens',
+          'point the kubeconfig at the API server itself, or set the proxy to TCP passthrough',
+        ],
+      },
+      {
+        when: { tls: 'oversized' },
+        label: 'certificate chain or TLS record too large',
+        symptom: "kubectl fails with 'tls: oversized record received' or 'excessive message size'",
+        causes: [
+          'the server sends a certificate chain larger than clients accept (a whole CA bundle, or huge certificates, in the serving certificate file)',
+          'something that is not TLS answers with a huge first record',
+          'a middlebox corrupts the stream',
+        ],
+        fix: [
+          'openssl s_client -connect <host>:<port> -showcerts </dev/null 2>/dev/null | grep -c "BEGIN CERTIFICATE"   # how many certificates it serves',
+          'serve only the leaf and its intermediates: the --tls-cert-file holds the chain, not every CA',
+          'ss -tlnp | grep <port>   # on the host: which process listens',
+        ],
+      },
+      {
+        when: { tls: 'not-yet-valid' },
+        label: 'certificate not valid yet',
+        causes: ['the clock of this machine or of the server is wrong (clock skew)', 'the certificate was issued with a start date in the future'],
+        fix: [
+          'timedatectl status; chronyc tracking   # on both sides',
+          'openssl s_client -connect <host>:<port> </dev/null 2>/dev/null | openssl x509 -noout -dates',
+        ],
+      },
+      {
+        when: { tls: 'unknown-authority' },
+        label: 'signed by a CA the kubeconfig does not trust',
+        symptom: "kubectl fails with 'x509: certificate signed by unknown authority'",
+        causes: [
+          'the kubeconfig carries a different cluster CA than the one that signed the serving certificate (cluster rebuilt, CA rotated, wrong kubeconfig)',
+          'a proxy or load balancer terminates TLS with its own certificate',
+        ],
+        fix: [
+          'openssl s_client -connect <host>:<port> </dev/null 2>/dev/null | openssl x509 -noout -issuer -subject   # who signed what is served',
+          'kubectl config view --raw --minify -o jsonpath="{.clusters[0].cluster.certificate-authority-data}" | base64 -d | openssl x509 -noout -subject   # the CA the kubeconfig trusts',
+        ],
+      },
+      {
+        when: { tls: 'name-mismatch' },
+        label: 'address not in the certificate',
+        symptom: "kubectl fails with 'x509: certificate is valid for …, not …'",
+        causes: [
+          "the address used is not among the certificate's SANs (a new load balancer, IP or DNS name)",
+          'the kubeconfig names another host than the one meant',
+        ],
+        fix: [
+          'openssl s_client -connect <host>:<port> </dev/null 2>/dev/null | openssl x509 -noout -ext subjectAltName   # the names it is valid for',
+          'add the address to the serving certificate: kubeadm --apiserver-cert-extra-sans, k3s and RKE2 tls-san in config.yaml, Talos machine.certSANs',
+        ],
+      },
+      ...onManaged('fails the TLS handshake'),
+      {
+        when: { tls: 'expired', distribution: ['k3s', 'rke2'] },
+        label: 'expired, on k3s or RKE2',
+        causes: [
+          'the serving certificate is past its one-year lifetime: k3s and RKE2 renew leaves only when they start within 120 days of expiry (90 before the May 2025 releases), and this server has not restarted in that window',
+          'the clock of this machine or of the server is wrong',
+        ],
+        fix: ['@renew-certificates', 'openssl s_client -connect <host>:<port> </dev/null 2>/dev/null | openssl x509 -noout -dates'],
+      },
+      {
+        when: { tls: 'expired' },
+        label: 'expired certificate',
+        causes: ['the API server serves an expired certificate (kubeadm certificates last one year)', 'the clock of this machine or of the server is wrong'],
+        fix: ['@renew-certificates', 'openssl s_client -connect <host>:<port> </dev/null 2>/dev/null | openssl x509 -noout -dates', 'timedatectl status'],
+      },
     ],
     keywords: ['x509', 'certificate', 'tls', 'ssl', 'unknown authority', 'certificate has expired', 'handshake', 'not valid for'],
     docs: `${K8S}/tasks/administer-cluster/kubeadm/kubeadm-certs/`,
@@ -99,11 +301,79 @@ export const ENTRIES = {
     ],
     fix: [
       'kubectl config view --minify   # which user and auth method is in use',
-      'kubeadm kubeconfig user --client-name=<name>   # or: kubeadm certs renew admin.conf',
-      'openssl x509 -noout -enddate -in <(kubectl config view --raw --minify -o jsonpath="{.users[0].user.client-certificate-data}" | base64 -d)',
+      'openssl x509 -noout -enddate -issuer -in <(kubectl config view --raw --minify -o jsonpath="{.users[0].user.client-certificate-data}" | base64 -d)',
+    ],
+    variants: [
+      {
+        when: { credential: 'token' },
+        label: 'with a bearer token',
+        causes: [
+          'the token has expired (tokens from kubectl create token or a pod last hours, not forever)',
+          'it was revoked: its service account or Secret was deleted',
+          'it was signed by another cluster or another service-account key (cluster rebuilt, --service-account-key-file changed)',
+        ],
+        fix: [
+          'kubectl config view --minify   # which user, and that it carries a token',
+          'kubectl get serviceaccount <service-account> -n <namespace>   # with another working credential: does the account still exist?',
+          'kubectl create token <service-account> -n <namespace>   # a fresh token for the kubeconfig user',
+        ],
+      },
+      {
+        when: { credential: 'client-certificate' },
+        label: 'with a client certificate',
+        causes: [
+          "the kubeconfig's client certificate has expired (kubeadm's admin.conf lasts one year)",
+          "it was issued by another CA than the cluster's (cluster rebuilt, CA rotated)",
+        ],
+        fix: [
+          'openssl x509 -noout -enddate -issuer -in <(kubectl config view --raw --minify -o jsonpath="{.users[0].user.client-certificate-data}" | base64 -d)   # expiry and issuer',
+          'kubectl config view --minify   # which user and file',
+          '@renew-certificates',
+        ],
+      },
+      {
+        when: { credential: ['exec', 'auth-provider'] },
+        label: 'with a credential plugin',
+        causes: [
+          'the plugin returned a stale or wrong credential (a cached token of another account or cluster)',
+          'the identity it returns is not known to the cluster (EKS: no access entry or aws-auth mapping; AKS: not in the cluster admin group)',
+        ],
+        fix: [
+          `${EXEC_INFO} $(kubectl config view --minify -o jsonpath='{.users[0].user.exec.command} {.users[0].user.exec.args[*]}') >/dev/null   # runs the plugin as kubectl does; its stderr says who it logs in as`,
+          'kubectl config view --minify   # the plugin, its arguments and environment',
+          'log in again with the tool behind the plugin (aws sso login, gcloud auth login, az login, kubectl oidc-login)',
+        ],
+      },
     ],
     keywords: ['unauthorized', '401', 'logged in', 'you must be logged in', 'token expired', 'credentials'],
     docs: `${K8S}/reference/access-authn-authz/authentication/`,
+  },
+  'apiserver-credentials-unavailable': {
+    component: 'apiserver',
+    title: "The kubeconfig's credential plugin gives no credentials",
+    severity: 'crit',
+    symptom: "kubectl fails with 'getting credentials: exec: executable … failed with exit code 1' or '… not found' before it reaches the server",
+    causes: [
+      "the plugin's own login has expired or was never made (aws sso login, gcloud auth login, az login, an OIDC refresh token)",
+      'the plugin (aws, gke-gcloud-auth-plugin, kubelogin …) is not installed or not on PATH',
+      'it needs an interactive terminal, a browser or environment variables this run does not have',
+    ],
+    fix: [
+      `${EXEC_INFO} $(kubectl config view --minify -o jsonpath='{.users[0].user.exec.command} {.users[0].user.exec.args[*]}') >/dev/null   # runs the plugin as kubectl does; its stderr says why it fails`,
+      'kubectl config view --minify   # the plugin, its arguments, its environment and installHint',
+      'log in again with the tool behind the plugin (aws sso login, gcloud auth login, az login, kubectl oidc-login)',
+    ],
+    keywords: [
+      'getting credentials',
+      'exec plugin',
+      'executable not found',
+      'exit code',
+      'gke-gcloud-auth-plugin',
+      'aws eks get-token',
+      'kubelogin',
+      'credential plugin',
+    ],
+    docs: `${K8S}/reference/access-authn-authz/authentication/#client-go-credential-plugins`,
   },
   'apiserver-forbidden': {
     component: 'apiserver',
@@ -166,10 +436,26 @@ export const ENTRIES = {
       'a post-start hook has not finished (recently restarted API server)',
       'the API server is shutting down',
     ],
-    fix: [
-      "kubectl get --raw '/readyz?verbose'   # which named checks fail",
-      'k8sdoc check --only etcd   # when [-]etcd failed',
-      'journalctl -u kube-apiserver | grep -i etcd; crictl logs $(crictl ps -q --name kube-apiserver)',
+    fix: ["kubectl get --raw '/readyz?verbose'   # which named checks fail", 'k8sdoc check --only etcd   # when [-]etcd failed', '@logs kube-apiserver'],
+    variants: [
+      {
+        when: { distribution: MANAGED },
+        label: 'managed control plane (EKS, GKE, AKS)',
+        causes: [
+          "the provider's API server or its datastore is degraded: the control plane is the provider's, not yours",
+          'an upgrade or maintenance of the control plane is in progress',
+        ],
+        fix: ["kubectl get --raw '/readyz?verbose'   # which named checks fail", '@status kube-apiserver', PROVIDER_SUPPORT],
+      },
+      {
+        when: { distribution: ['k3s', 'microk8s'] },
+        label: 'API server behind kine or dqlite',
+        causes: [
+          'the datastore does not answer: embedded etcd without quorum, the SQL database behind kine, or dqlite without its majority',
+          'the server process (k3s, kubelite) has just restarted and has not finished starting',
+        ],
+        fix: ["kubectl get --raw '/readyz?verbose'   # which named checks fail", '@logs kube-apiserver', '@status kube-apiserver'],
+      },
     ],
     keywords: ['readyz', 'not ready', 'etcd failed', 'healthz'],
     docs: `${K8S}/reference/using-api/health-checks/`,
@@ -180,7 +466,15 @@ export const ENTRIES = {
     severity: 'crit',
     symptom: '/livez fails: the kubelet will restart the API server soon',
     causes: ['the API server process is deadlocked or out of memory', 'a livez check (e.g. etcd) has failed for a long time'],
-    fix: ["kubectl get --raw '/livez?verbose'", 'crictl ps -a | grep kube-apiserver   # restarts?', 'journalctl -u kubelet | grep kube-apiserver'],
+    fix: ["kubectl get --raw '/livez?verbose'", '@status kube-apiserver', '@logs kube-apiserver'],
+    variants: [
+      {
+        when: { distribution: MANAGED },
+        label: 'managed control plane (EKS, GKE, AKS)',
+        causes: ["the provider's API server is failing: the control plane is the provider's, not yours"],
+        fix: ["kubectl get --raw '/livez?verbose'", '@status kube-apiserver', PROVIDER_SUPPORT],
+      },
+    ],
     keywords: ['livez', 'not live', 'liveness', 'restarting'],
     docs: `${K8S}/reference/using-api/health-checks/`,
   },
@@ -459,14 +753,37 @@ export const ENTRIES = {
     causes: [
       'every kube-controller-manager has crashed or is crash-looping (bad flag, unreadable controller-manager.conf, expired client certificate)',
       'the controller-managers run but cannot renew the Lease: the API server or etcd is failing (etcd without quorum, request timeouts)',
-      'in k3s or MicroK8s: the server process (k3s server, kubelite) is stopped or its controller loop died',
     ],
     fix: [
       'kubectl -n kube-system get lease kube-controller-manager -o yaml   # holderIdentity and renewTime',
-      'kubectl -n kube-system get pods -l component=kube-controller-manager -o wide',
-      'crictl ps -a --name kube-controller-manager && crictl logs <container-id>   # on each control-plane node: why it exits',
-      'journalctl -u k3s --since -1h | grep -i leaderelection   # k3s (MicroK8s: journalctl -u snap.microk8s.daemon-kubelite)',
+      '@status kube-controller-manager',
+      '@logs kube-controller-manager',
       'kubeadm certs check-expiration   # controller-manager.conf expired?',
+    ],
+    variants: [
+      {
+        when: { distribution: ['k3s', 'microk8s'] },
+        label: 'in the server process (k3s, MicroK8s)',
+        causes: [
+          'the server process (k3s server, kubelite) is stopped or its controller loop died: the controller-manager runs inside it, not as a pod',
+          'the controller-manager cannot renew the Lease: the API server or the datastore is failing',
+        ],
+        fix: [
+          'kubectl -n kube-system get lease kube-controller-manager -o yaml   # holderIdentity and renewTime',
+          '@status kube-controller-manager',
+          '@logs kube-controller-manager',
+        ],
+      },
+      {
+        when: { distribution: MANAGED },
+        label: 'managed control plane (EKS, GKE, AKS)',
+        causes: ["the provider's controller-manager is failing: the control plane is the provider's, not yours"],
+        fix: [
+          'kubectl -n kube-system get lease kube-controller-manager -o yaml   # holderIdentity and renewTime',
+          '@status kube-controller-manager',
+          PROVIDER_SUPPORT,
+        ],
+      },
     ],
     keywords: [
       'changes not applied',
@@ -490,13 +807,23 @@ export const ENTRIES = {
     causes: [
       'every kube-scheduler has crashed or is crash-looping (bad flag, unreadable scheduler.conf, expired client certificate)',
       'the schedulers run but cannot renew the Lease: the API server or etcd is failing',
-      'in k3s or MicroK8s: the server process (k3s server, kubelite) is stopped',
     ],
-    fix: [
-      'kubectl -n kube-system get lease kube-scheduler -o yaml   # holderIdentity and renewTime',
-      'kubectl -n kube-system get pods -l component=kube-scheduler -o wide',
-      'crictl ps -a --name kube-scheduler && crictl logs <container-id>   # on each control-plane node: why it exits',
-      'journalctl -u k3s --since -1h | grep -i scheduler   # k3s (MicroK8s: journalctl -u snap.microk8s.daemon-kubelite)',
+    fix: ['kubectl -n kube-system get lease kube-scheduler -o yaml   # holderIdentity and renewTime', '@status kube-scheduler', '@logs kube-scheduler'],
+    variants: [
+      {
+        when: { distribution: ['k3s', 'microk8s'] },
+        label: 'in the server process (k3s, MicroK8s)',
+        causes: [
+          'the server process (k3s server, kubelite) is stopped: the scheduler runs inside it, not as a pod',
+          'the scheduler cannot renew the Lease: the API server or the datastore is failing',
+        ],
+      },
+      {
+        when: { distribution: MANAGED },
+        label: 'managed control plane (EKS, GKE, AKS)',
+        causes: ["the provider's scheduler is failing: the control plane is the provider's, not yours"],
+        fix: ['kubectl -n kube-system get lease kube-scheduler -o yaml   # holderIdentity and renewTime', '@status kube-scheduler', PROVIDER_SUPPORT],
+      },
     ],
     keywords: ['pending', 'pods pending', 'stuck pending', 'not scheduled', 'scheduler', 'kube-scheduler', 'no node assigned', 'leaderelection lost'],
     docs: `${K8S}/concepts/scheduling-eviction/kube-scheduler/`,
@@ -529,9 +856,34 @@ export const ENTRIES = {
     ],
     fix: [
       'kubectl -n kube-system logs <pod> --previous   # the last run, as it ended',
-      'crictl ps -a --name <component> && crictl logs <container-id>   # on the node, when the API is down',
+      '@logs <component>',
       'kubeadm certs check-expiration',
-      'ls -l /etc/kubernetes/manifests && journalctl -u kubelet --since -30m | grep <component>',
+      'ls -l /etc/kubernetes/manifests   # on the node: a manifest edited or moved?',
+    ],
+    variants: [
+      {
+        when: { distribution: 'rke2' },
+        label: 'RKE2 static pod',
+        causes: [
+          'a certificate it needs has expired (RKE2 renews them only at start within 120 days of expiry)',
+          'what it depends on is down: etcd for the API server, the API server for the scheduler and controller-manager',
+          'a bad argument in /etc/rancher/rke2/config.yaml (kube-apiserver-arg and friends)',
+        ],
+        fix: [
+          'kubectl -n kube-system logs <pod> --previous   # the last run, as it ended',
+          '@logs <component>',
+          'ls -l /var/lib/rancher/rke2/agent/pod-manifests',
+        ],
+      },
+      {
+        when: { distribution: 'talos' },
+        label: 'Talos static pod',
+        causes: [
+          'what it depends on is down: etcd for the API server, the API server for the scheduler and controller-manager',
+          'a bad extraArgs entry in the machine configuration (cluster.apiServer, controllerManager, scheduler)',
+        ],
+        fix: ['kubectl -n kube-system logs <pod> --previous   # the last run, as it ended', '@logs <component>', 'talosctl -n <node-ip> health'],
+      },
     ],
     keywords: ['crashloopbackoff', 'crash loop', 'back-off restarting failed container', 'static pod', 'restarting', 'etcd pod', 'apiserver pod'],
     docs: `${K8S}/tasks/debug/debug-application/debug-pods/`,
@@ -568,7 +920,15 @@ export const ENTRIES = {
       'the static pod manifest was moved out of /etc/kubernetes/manifests (often during maintenance) and not put back',
       "the kubelet cannot create the mirror pod (it cannot reach the API server, or the node's credentials were rejected)",
     ],
-    fix: ['ls -l /etc/kubernetes/manifests   # on that node', 'journalctl -u kubelet --since -30m | grep -i mirror', 'crictl ps --name <component>'],
+    fix: ['ls -l /etc/kubernetes/manifests   # on that node', '@logs kubelet', '@status <component>'],
+    variants: [
+      {
+        when: { distribution: 'rke2' },
+        label: 'RKE2 static pods',
+        causes: ['rke2-server has not written the manifest (it is still starting, or failed)', 'the kubelet cannot create the mirror pod'],
+        fix: ['ls -l /var/lib/rancher/rke2/agent/pod-manifests   # on that node', '@logs kubelet', '@status <component>'],
+      },
+    ],
     keywords: ['static pod missing', 'mirror pod', 'manifests'],
     docs: `${K8S}/tasks/configure-pod-container/static-pod/`,
   },
@@ -583,12 +943,45 @@ export const ENTRIES = {
       'the file was renewed but the component still serves the old certificate',
     ],
     fix: [
-      'kubeadm certs check-expiration',
-      'kubeadm certs renew all',
+      '@renew-certificates',
       'restart the control-plane static pods: move each manifest out of /etc/kubernetes/manifests and back (wait 20 s between)',
       'for kubeconfigs: copy the renewed /etc/kubernetes/admin.conf to ~/.kube/config',
       "kubelet client certificate (kubelet.conf → /var/lib/kubelet/pki/kubelet-client-current.pem) expired: on a control-plane node `kubeadm kubeconfig user --org system:nodes --client-name system:node:<node> > kubelet.conf`, copy it to the node's /etc/kubernetes/kubelet.conf, systemctl restart kubelet",
-      'on k3s: stop k3s, run k3s certificate rotate, start k3s again (servers first, then agents)',
+    ],
+    variants: [
+      {
+        when: { distribution: ['k3s', 'rke2'] },
+        label: 'k3s or RKE2',
+        causes: [
+          'k3s and RKE2 renew leaf certificates only when they start within 120 days of expiry (90 before the May 2025 releases): a server that ran for a year without a restart lets them lapse',
+          'the clock of the node is wrong',
+        ],
+        fix: ['@renew-certificates', 'restart the servers first, then the agents, so that every node takes the renewed certificates'],
+      },
+      {
+        when: { distribution: 'microk8s' },
+        label: 'MicroK8s',
+        causes: ['MicroK8s certificates live one year (its CA ten) and are renewed only by refresh-certs', 'the clock of the node is wrong'],
+        fix: ['@renew-certificates'],
+      },
+      {
+        when: { distribution: 'talos' },
+        label: 'Talos',
+        causes: [
+          'Talos renews its certificates itself: an expired one means the node was off for long or its clock is wrong',
+          'an admin kubeconfig from talosctl kubeconfig is past its lifetime (one year)',
+        ],
+        fix: ['talosctl -n <node-ip> time   # clock in sync?', 'talosctl -n <node-ip> kubeconfig   # a fresh admin kubeconfig', 'talosctl -n <node-ip> health'],
+      },
+      {
+        when: { distribution: MANAGED },
+        label: 'managed control plane (EKS, GKE, AKS)',
+        causes: ['the provider renews the control-plane certificates: an expired certificate here is a kubeconfig or node credential of yours'],
+        fix: [
+          'aws eks update-kubeconfig --name <cluster>   # EKS: a fresh kubeconfig (GKE: gcloud container clusters get-credentials; AKS: az aks get-credentials)',
+          '@renew-certificates',
+        ],
+      },
     ],
     keywords: ['certificate has expired', 'expired', 'x509', 'cert expired', 'renew'],
     docs: `${K8S}/tasks/administer-cluster/kubeadm/kubeadm-certs/`,
@@ -609,9 +1002,22 @@ export const ENTRIES = {
     },
     symptom: 'nothing yet: the component will fail when the certificate expires',
     causes: ['kubeadm certificates live one year; they are renewed only by a control-plane upgrade or by hand'],
-    fix: [
-      '@renew-certificates',
-      'kubelet client certificates rotate by themselves when rotateCertificates is true (check /var/lib/kubelet/pki)',
+    fix: ['@renew-certificates', 'kubelet client certificates rotate by themselves when rotateCertificates is true (check /var/lib/kubelet/pki)'],
+    variants: [
+      {
+        when: { distribution: ['k3s', 'rke2'] },
+        label: 'k3s or RKE2',
+        causes: [
+          'k3s and RKE2 renew leaf certificates when they start within 120 days of expiry (90 before the May 2025 releases): this server has not restarted inside that window',
+        ],
+        fix: ['@restart', '@renew-certificates'],
+      },
+      {
+        when: { distribution: 'microk8s' },
+        label: 'MicroK8s',
+        causes: ['MicroK8s certificates live one year and are renewed only by refresh-certs'],
+        fix: ['@renew-certificates'],
+      },
     ],
     keywords: ['expiring', 'expires soon', 'renew', 'certificate'],
     docs: `${K8S}/tasks/administer-cluster/kubeadm/kubeadm-certs/`,
@@ -650,6 +1056,14 @@ export const ENTRIES = {
       'or move the static pod manifest out of /etc/kubernetes/manifests and back',
       "systemctl restart kubelet   # for the kubelet's own certificate",
     ],
+    variants: [
+      {
+        when: { distribution: ['k3s', 'rke2', 'microk8s'] },
+        label: 'k3s, RKE2 or MicroK8s',
+        causes: ['the certificate files were renewed (certificate rotate, refresh-certs) but the service was not restarted'],
+        fix: ['@restart'],
+      },
+    ],
     keywords: ['renewed', 'still old certificate', 'restart after renew'],
     docs: `${K8S}/tasks/administer-cluster/kubeadm/kubeadm-certs/`,
   },
@@ -661,7 +1075,17 @@ export const ENTRIES = {
     causes: ['the certificate was signed by another CA than the cluster CA', 'the host name or IP is missing from its SANs'],
     fix: [
       'openssl s_client -connect <host>:<port> </dev/null | openssl x509 -noout -issuer -ext subjectAltName',
-      'kubeadm init phase certs apiserver --apiserver-cert-extra-sans=<name>',
+      'kubeadm init phase certs apiserver --apiserver-cert-extra-sans=<name>   # after moving the old apiserver.crt and apiserver.key away',
+    ],
+    variants: [
+      {
+        when: { distribution: ['k3s', 'rke2'] },
+        label: 'k3s or RKE2',
+        fix: [
+          'openssl s_client -connect <host>:<port> </dev/null | openssl x509 -noout -issuer -ext subjectAltName',
+          "add the missing name to tls-san in the server's config.yaml (/etc/rancher/k3s or /etc/rancher/rke2) and restart it: it reissues the serving certificate",
+        ],
+      },
     ],
     keywords: ['unknown authority', 'san', 'wrong name', 'not valid for', 'x509'],
     docs: `${K8S}/setup/best-practices/certificates/`,
@@ -672,12 +1096,31 @@ export const ENTRIES = {
     severity: 'warn',
     symptom: 'a component that needs this file will not start',
     causes: ['the file was deleted or never created (non-kubeadm layout, external etcd)'],
-    fix: [
-      'kubeadm init phase certs all   # recreates missing certificate files with the existing CA',
-      'kubeadm init phase kubeconfig admin   # recreates a missing /etc/kubernetes/admin.conf (kubeconfig files: init phase kubeconfig <name>)',
-      'ls -l /etc/kubernetes/pki /etc/kubernetes/pki/etcd',
+    fix: ['kubeadm init phase certs all   # recreates missing certificate files with the existing CA', 'ls -l /etc/kubernetes/pki /etc/kubernetes/pki/etcd'],
+    variants: [
+      {
+        when: { file: 'kubeconfig', distribution: ['k3s', 'rke2'] },
+        label: 'a k3s or RKE2 kubeconfig',
+        causes: ['the kubeconfig was deleted; the server writes it again at start'],
+        fix: ['@restart'],
+      },
+      {
+        when: { file: 'kubeconfig' },
+        label: 'a kubeconfig file',
+        causes: ['the kubeconfig was deleted or moved (often admin.conf, during maintenance)'],
+        fix: [
+          'kubeadm init phase kubeconfig admin   # recreates /etc/kubernetes/admin.conf with the existing CA (others: init phase kubeconfig controller-manager, scheduler, kubelet)',
+          'ls -l /etc/kubernetes',
+        ],
+      },
+      {
+        when: { distribution: ['k3s', 'rke2'] },
+        label: 'k3s or RKE2',
+        causes: ['the file was deleted; the server recreates missing leaf certificates from its CA at start'],
+        fix: ['@restart', 'ls -l /var/lib/rancher/*/server/tls'],
+      },
     ],
-    keywords: ['missing certificate', 'file not found', 'pki'],
+    keywords: ['missing certificate', 'file not found', 'pki', 'admin.conf'],
     docs: `${K8S}/setup/best-practices/certificates/`,
   },
   'cert-file-unreadable': {
@@ -696,7 +1139,7 @@ export const ENTRIES = {
     severity: 'crit',
     symptom: 'the component using this file fails to start or reports a parse error',
     causes: ['the file is truncated or corrupted', 'the file holds a key or something else instead of a certificate'],
-    fix: ['openssl x509 -noout -text -in <file>', 'restore the file from backup or reissue it (kubeadm certs renew <name>)'],
+    fix: ['openssl x509 -noout -text -in <file>', 'restore the file from backup or reissue it', '@renew-certificates'],
     keywords: ['pem', 'invalid certificate', 'parse', 'corrupt'],
     docs: `${K8S}/setup/best-practices/certificates/`,
   },
@@ -713,11 +1156,23 @@ export const ENTRIES = {
       'the container runtime (containerd, CRI-O) is down or the CNI network plugin is not ready',
     ],
     fix: [
-      'systemctl status kubelet; journalctl -u kubelet --since -30m',
-      'systemctl restart kubelet',
-      'free -m; dmesg -T | grep -i oom   # memory full?',
-      'systemctl status containerd; crictl info',
+      '@status kubelet',
+      '@logs kubelet',
+      '@restart kubelet',
+      'free -m; dmesg -T | grep -i oom   # on the node: memory full?',
       'kubectl describe node <name>   # conditions and events',
+    ],
+    variants: [
+      {
+        when: { distribution: 'talos' },
+        label: 'Talos node',
+        fix: [
+          '@status kubelet',
+          '@logs kubelet',
+          'talosctl -n <node-ip> dmesg | tail -n 50   # kernel messages: OOM, disk',
+          'kubectl describe node <name>   # conditions and events',
+        ],
+      },
     ],
     keywords: ['notready', 'not ready', 'node down', 'kubelet stopped posting node status', 'node status unknown'],
     docs: `${K8S}/concepts/architecture/nodes/#condition`,
@@ -758,7 +1213,7 @@ export const ENTRIES = {
     severity: 'crit',
     symptom: 'pods on the node cannot reach other pods or services',
     causes: ['the CNI plugin (Calico, Cilium, Flannel) is not running on the node', 'routes were not created by the cloud provider'],
-    fix: ['kubectl -n kube-system get pods -o wide --field-selector spec.nodeName=<name>', 'ls /etc/cni/net.d; journalctl -u kubelet | grep -i cni'],
+    fix: ['kubectl -n kube-system get pods -o wide --field-selector spec.nodeName=<name>', 'ls /etc/cni/net.d   # on the node', '@logs kubelet'],
     keywords: ['network unavailable', 'cni', 'pod network'],
     docs: `${K8S}/concepts/cluster-administration/networking/`,
   },
@@ -769,6 +1224,13 @@ export const ENTRIES = {
     symptom: 'a node-problem-detector or cloud-provider condition you asked about is true',
     causes: ["see the condition's reason and message (kernel deadlock, read-only filesystem, frequent restarts …)"],
     fix: ['kubectl describe node <name>', 'journalctl -k --since -1h   # on the node: kernel messages'],
+    variants: [
+      {
+        when: { distribution: 'talos' },
+        label: 'Talos node',
+        fix: ['kubectl describe node <name>', 'talosctl -n <node-ip> dmesg | tail -n 100   # kernel messages'],
+      },
+    ],
     keywords: ['condition', 'node problem detector', 'kerneldeadlock', 'readonlyfilesystem'],
     docs: `${K8S}/tasks/debug/debug-cluster/monitor-node-health/`,
   },
@@ -788,7 +1250,7 @@ export const ENTRIES = {
     severity: 'crit',
     symptom: 'the node turns NotReady within about 40 seconds',
     causes: ['the kubelet stopped or cannot reach the API server'],
-    fix: ['kubectl -n kube-node-lease get lease <name> -o yaml   # renewTime', 'systemctl status kubelet'],
+    fix: ['kubectl -n kube-node-lease get lease <name> -o yaml   # renewTime', '@status kubelet', '@logs kubelet'],
     keywords: ['lease', 'heartbeat', 'renewTime'],
     docs: `${K8S}/concepts/architecture/leases/`,
   },
@@ -800,7 +1262,14 @@ export const ENTRIES = {
     severity: 'crit',
     symptom: "kubectl logs/exec fail with 'dial tcp <ip>:10250: connect: connection refused'; the node turns NotReady",
     causes: ['the kubelet is stopped or crash-looping (bad config, swap on, expired client certificate)', 'a firewall blocks port 10250', 'the host is down'],
-    fix: ['systemctl status kubelet; journalctl -u kubelet --since -30m', 'systemctl restart kubelet', 'ss -tlnp | grep 10250'],
+    fix: ['@status kubelet', '@logs kubelet', '@restart kubelet', 'ss -tlnp | grep 10250   # on the node'],
+    variants: [
+      {
+        when: { distribution: 'talos' },
+        label: 'Talos node',
+        fix: ['@status kubelet', '@logs kubelet', '@restart kubelet'],
+      },
+    ],
     keywords: ['kubelet', '10250', 'kubectl logs fails', 'exec fails'],
     docs: `${K8S}/reference/command-line-tools-reference/kubelet/`,
   },
@@ -816,7 +1285,25 @@ export const ENTRIES = {
     },
     symptom: 'the kubelet answers but its /healthz fails',
     causes: ['the container runtime is down', "the kubelet's PLEG is not healthy (runtime too slow)"],
-    fix: ['journalctl -u kubelet | grep -iE "pleg|runtime"', 'systemctl restart containerd'],
+    fix: ['@logs kubelet', 'systemctl status containerd   # on the node: the runtime', 'systemctl restart containerd'],
+    variants: [
+      {
+        when: { distribution: ['k3s', 'rke2'] },
+        label: 'k3s or RKE2 node',
+        causes: ['the embedded containerd of k3s or RKE2 is down or slow', "the kubelet's PLEG is not healthy (runtime too slow)"],
+        fix: ['@logs kubelet', '@restart kubelet'],
+      },
+      {
+        when: { distribution: 'talos' },
+        label: 'Talos node',
+        fix: ['@logs kubelet', 'talosctl -n <node-ip> service cri', 'talosctl -n <node-ip> logs cri'],
+      },
+      {
+        when: { distribution: 'microk8s' },
+        label: 'MicroK8s node',
+        fix: ['@logs kubelet', 'journalctl -u snap.microk8s.daemon-containerd --since -30m'],
+      },
+    ],
     keywords: ['kubelet healthz', 'pleg', 'runtime'],
     docs: `${K8S}/reference/command-line-tools-reference/kubelet/`,
   },
@@ -984,7 +1471,7 @@ export const ENTRIES = {
     ],
     fix: [
       "kubectl get events -A --field-selector involvedObject.kind=Node,involvedObject.name=<node> | grep -E 'NodeReady|NodeNotReady'   # how often",
-      'journalctl -u kubelet --since -1h | grep -iE "not ready|pleg|timeout"',
+      '@logs kubelet',
       'kubectl describe node <node>   # conditions and their lastTransitionTime',
     ],
     keywords: ['flapping', 'node flapping', 'notready then ready', 'node keeps going notready', 'NodeNotReady'],
@@ -996,11 +1483,7 @@ export const ENTRIES = {
     severity: 'warn',
     symptom: 'new pods avoid the node and its pods are evicted once their toleration (300 s by default) runs out',
     causes: ['the node controller lost contact with the kubelet (its lease stopped renewing)', 'the node is down or partitioned from the control plane'],
-    fix: [
-      'kubectl describe node <node>   # Taints, Conditions',
-      'systemctl status kubelet   # on the node',
-      'kubectl -n kube-node-lease get lease <node> -o yaml',
-    ],
+    fix: ['kubectl describe node <node>   # Taints, Conditions', '@status kubelet', 'kubectl -n kube-node-lease get lease <node> -o yaml'],
     keywords: ['node.kubernetes.io/unreachable', 'unreachable taint', 'taint', 'pods evicted'],
     docs: `${K8S}/concepts/scheduling-eviction/taint-and-toleration/#taint-based-evictions`,
   },
@@ -1017,6 +1500,32 @@ export const ENTRIES = {
     fix: [
       'kubectl get nodes -o wide   # VERSION column',
       'kubeadm upgrade node && apt-get install -y kubelet=<version> && systemctl restart kubelet   # on the node, after draining it',
+    ],
+    variants: [
+      {
+        when: { distribution: ['k3s', 'rke2'] },
+        label: 'k3s or RKE2',
+        fix: [
+          'kubectl get nodes -o wide   # VERSION column',
+          "upgrade the node to the servers' release: rerun the install script with INSTALL_K3S_VERSION (RKE2: INSTALL_RKE2_VERSION), or use the system-upgrade-controller",
+        ],
+      },
+      {
+        when: { distribution: 'talos' },
+        label: 'Talos',
+        fix: [
+          'kubectl get nodes -o wide   # VERSION column',
+          'talosctl -n <node-ip> upgrade-k8s --to <version>   # upgrades the control plane and kubelets together',
+        ],
+      },
+      {
+        when: { distribution: MANAGED },
+        label: 'managed node groups',
+        fix: [
+          'kubectl get nodes -o wide   # VERSION column',
+          "upgrade the node group or node pool to the control plane's version in the provider's console or CLI",
+        ],
+      },
     ],
     keywords: ['version skew', 'kubelet version', 'upgrade', 'skew policy'],
     docs: 'https://kubernetes.io/releases/version-skew-policy/',

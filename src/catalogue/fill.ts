@@ -2,7 +2,7 @@
 // becomes `kubectl describe node worker-2`. A placeholder the run cannot fill stays visible
 // (`<container-id>`) and marks the step unfilled, so nobody pastes it believing it complete.
 import type { About, Component, FixStepData } from '../engine/types.js';
-import { profileOf, PROFILES, type FixVocabulary } from '../shape/distributions.js';
+import { profileOf, PROFILES, type FixVocabulary, type ProgramFixes } from '../shape/distributions.js';
 import type { Distribution } from '../shape/types.js';
 import { isCommand } from './fix-step.js';
 
@@ -11,7 +11,7 @@ export interface FillContext {
   distribution?: Distribution;
 }
 
-const VERBS: Readonly<Record<string, keyof Omit<FixVocabulary, 'owner'>>> = {
+const VERBS: Readonly<Record<string, keyof Omit<FixVocabulary, 'owner' | 'programs'>>> = {
   status: 'status',
   logs: 'logs',
   restart: 'restart',
@@ -61,7 +61,11 @@ export function expandVocabulary(fix: readonly string[], distribution: Distribut
     const verb = VERBS[m[1]!];
     if (verb === undefined) throw new Error(`unknown fix template ${step}`);
     const component = m[2];
-    return profile.fixes[verb].map((line) => (component !== undefined ? line.split('<component>').join(component) : line));
+    // A program that runs apart from the rest (the kubelet under systemd, etcd as a Talos service).
+    const programs: Readonly<Record<string, ProgramFixes>> | undefined = profile.fixes.programs;
+    const own = component !== undefined && (verb === 'status' || verb === 'logs' || verb === 'restart') ? programs?.[component]?.[verb] : undefined;
+    const lines: readonly string[] = own ?? profile.fixes[verb];
+    return lines.map((line) => (component !== undefined ? line.split('<component>').join(component) : line));
   });
 }
 
@@ -102,7 +106,10 @@ function shellWord(value: string): string {
 
 export function fillSteps(fix: readonly string[], component: Component, about: About | undefined, context: FillContext = {}): FixStepData[] {
   const values = valuesFor(component, about ?? {});
-  return expandVocabulary(fix, context.distribution).map((step) => {
+  // `@logs <component>` names the program the finding is about, so that its own commands apply.
+  const program = about?.program;
+  const named = program !== undefined ? fix.map((step) => (isVocabularyStep(step) ? step.split('<component>').join(program) : step)) : fix;
+  return expandVocabulary(named, context.distribution).map((step) => {
     let text = step;
     for (const [placeholder, value] of Object.entries(values)) {
       if (value !== undefined && value !== '') text = text.split(placeholder).join(shellWord(value));

@@ -304,6 +304,7 @@ export const PRIORITY: readonly PriorityStep[] = [
   { code: 'apiserver-not-live' },
   { code: 'apiserver-not-ready' },
   { code: 'apiserver-unauthorized' },
+  { code: 'apiserver-credentials-unavailable' },
   // Changes not applied: after etcd and the API server, the controller-manager; pods Pending: the scheduler.
   { code: 'controller-manager-no-leader' },
   { code: 'scheduler-no-leader' },

@@ -7,7 +7,16 @@ import { raise } from '../catalogue/raise.js';
 import type { Endpoint } from '../discovery/targets.js';
 import type { Check, CheckContext, Finding } from '../engine/types.js';
 import type { KubeOutcome } from '../probes/types.js';
-import { apiEndpoints, apiSubject, endpointAbout, endpointData, judgeApiEndpoint, NETWORK_CODES } from '../judge/api-endpoint.js';
+import {
+  apiEndpoints,
+  apiSubject,
+  endpointAbout,
+  endpointData,
+  failureEvidence,
+  judgeApiEndpoint,
+  NETWORK_CODES,
+  unauthorizedAbout,
+} from '../judge/api-endpoint.js';
 import { describeFailingChecks, parseVerboseHealth } from '../judge/readyz.js';
 import type { HealthPath } from '../observe/api.js';
 
@@ -29,12 +38,22 @@ async function askHealth(ctx: CheckContext, e: Endpoint, path: HealthPath): Prom
   return { kind: 'problem', outcome };
 }
 
-function problemFinding(ctx: CheckContext, e: Endpoint, path: HealthPath, outcome: Exclude<KubeOutcome, { kind: 'ok' }>): Finding {
+function problemFinding(ctx: CheckContext, e: Endpoint, path: HealthPath, outcome: Exclude<KubeOutcome, { kind: 'ok' }>, reachRejected: boolean): Finding {
   const data = { ...endpointData(ctx, e), stage: path, httpStatus: outcome.status };
+  if (outcome.kind === 'unauthorized' && reachRejected) {
+    // The same credentials were already refused on /version: one 401, reported once.
+    return {
+      status: 'skip',
+      subject: apiSubject(e),
+      about: endpointAbout(ctx, e),
+      message: `health unknown: the credentials are rejected (HTTP 401, see apiserver-reachable)`,
+      data,
+    };
+  }
   if (outcome.kind === 'unauthorized') {
     return raise({
       subject: apiSubject(e),
-      about: endpointAbout(ctx, e),
+      about: unauthorizedAbout(ctx, e),
       code: 'apiserver-unauthorized',
       message: `GET /${path} is rejected with HTTP 401: the API server does not accept these credentials, so its health is unknown`,
       data,
@@ -55,7 +74,8 @@ function problemFinding(ctx: CheckContext, e: Endpoint, path: HealthPath, outcom
   const code = NETWORK_CODES[outcome.kind] ?? 'apiserver-unreachable';
   return raise({
     subject: apiSubject(e),
-    about: endpointAbout(ctx, e),
+    // /version answered, so TCP (and TLS) worked: a stall here is the server's, not a firewall's.
+    about: { ...endpointAbout(ctx, e), evidence: failureEvidence(outcome, path) },
     code,
     message: `GET /${path}: ${outcome.message} (although /version answered: the API server is overloaded or stuck)`,
     data,
@@ -99,8 +119,9 @@ async function judgeEndpoint(ctx: CheckContext, e: Endpoint): Promise<Finding> {
       data,
     });
   }
-  if (readyz.kind === 'problem') return problemFinding(ctx, e, 'readyz', readyz.outcome);
-  if (livez.kind === 'problem') return problemFinding(ctx, e, 'livez', livez.outcome);
+  const rejected = reach.code === 'apiserver-unauthorized';
+  if (readyz.kind === 'problem') return problemFinding(ctx, e, 'readyz', readyz.outcome, rejected);
+  if (livez.kind === 'problem') return problemFinding(ctx, e, 'livez', livez.outcome, rejected);
   if (readyz.kind === 'absent' && livez.kind === 'absent') {
     return {
       status: 'skip',

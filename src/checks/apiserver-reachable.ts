@@ -1,8 +1,21 @@
 // Can we reach each API server at all? TCP, then TLS, then an authenticated GET /version,
 // each failure told apart: refused, timeout, TLS, 401. The kubeconfig server (often a load
 // balancer) and every individual API server are probed on their own.
-import type { Check } from '../engine/types.js';
+import type { Check, Finding } from '../engine/types.js';
 import { apiEndpoints, judgeApiEndpoint } from '../judge/api-endpoint.js';
+
+/**
+ * One API server down while another endpoint (the load balancer, another master) answers is a
+ * different problem from "kubectl fails": requests through the balancer fail only now and then.
+ */
+function withPeers(findings: Finding[]): Finding[] {
+  const answering = findings.some((f) => f.status === 'ok');
+  return findings.map((f) =>
+    f.status === 'crit' || f.status === 'warn'
+      ? { ...f, about: { ...f.about, evidence: { ...f.about?.evidence, peers: answering ? 'answering' : 'none' } } }
+      : f,
+  );
+}
 
 export const apiserverReachable: Check = {
   // The TCP connect, handshake and /version of each API endpoint known so far, started early.
@@ -28,6 +41,6 @@ export const apiserverReachable: Check = {
     if (endpoints.length === 0) {
       return [{ status: 'skip', subject: 'apiserver', message: 'no API server known: no kubeconfig and no --apiserver given' }];
     }
-    return Promise.all(endpoints.map(async (e) => judgeApiEndpoint(ctx, e, await ctx.facts.api.endpoint(e))));
+    return withPeers(await Promise.all(endpoints.map(async (e) => judgeApiEndpoint(ctx, e, await ctx.facts.api.endpoint(e)))));
   },
 };

@@ -67,6 +67,11 @@ async function filesOfFolder(ctx: CheckContext, pkiDir: string): Promise<{ files
   return { files, kind, notes };
 }
 
+/** A missing kubeconfig is recreated otherwise than a missing certificate: say which it is. */
+function asKubeconfig(f: Finding): Finding {
+  return { ...f, about: { ...f.about, evidence: { ...f.about?.evidence, file: 'kubeconfig' } } };
+}
+
 async function kubeconfigFindings(
   ctx: CheckContext,
   pkiDir: string,
@@ -80,7 +85,7 @@ async function kubeconfigFindings(
     const source = `kubeconfig ${path}`;
     const read = await ctx.facts.files.read(path);
     if (read.kind === 'missing') {
-      if (conf.required) findings.push(fileProblem({ kind: 'missing', message: read.message }, path, conf.name, source));
+      if (conf.required) findings.push(asKubeconfig(fileProblem({ kind: 'missing', message: read.message }, path, conf.name, source)));
       continue;
     }
     if (read.kind !== 'ok') {

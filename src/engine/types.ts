@@ -74,6 +74,10 @@ export interface Evidence {
   quorum?: 'present' | 'lost';
   /** How the program concerned runs on its host. */
   runsAs?: 'static-pod' | 'systemd' | 'host-service' | 'in-process' | 'managed';
+  /** Whether other API servers (or the kubeconfig's server) still answer while this one fails: kubectl works. */
+  peers?: 'answering' | 'none';
+  /** What a missing or broken file holds: a certificate, or a kubeconfig with one inside. */
+  file?: 'certificate' | 'kubeconfig';
 }
 
 /** The programs of a control plane, named as their static pods and Leases name them. */

@@ -3,10 +3,12 @@
 import { raise } from '../catalogue/raise.js';
 import type { Code } from '../catalogue/codes.js';
 import type { Endpoint } from '../discovery/targets.js';
-import type { About, CheckContext, Finding } from '../engine/types.js';
+import type { About, CheckContext, Evidence, Finding } from '../engine/types.js';
 import type { ApiEndpointAnswer } from '../observe/api.js';
+import { CREDENTIALS_FAILED } from '../probes/errors.js';
 import { parseJsonBody } from '../probes/json-body.js';
 import type { Failure } from '../probes/types.js';
+import { credentialEvidenceOf, tlsEvidenceOf, verifyEvidenceOf } from './api-evidence.js';
 import { nodeNameAt } from './targets.js';
 import { hostPort } from '../util/url.js';
 
@@ -44,7 +46,39 @@ export function endpointData(ctx: JudgeContext, e: Endpoint): Record<string, unk
   return { endpoint: e.url, host: e.host, port: e.port, source: e.source, ...(node ? { node } : {}) };
 }
 
+/** An endpoint's `about` with what was seen of the failure, for the catalogue's variants. */
+function aboutWith(ctx: Pick<JudgeContext, 'targets'>, e: Endpoint, evidence: Evidence): About {
+  return { ...endpointAbout(ctx, e), evidence };
+}
+
+/**
+ * How far a failed request got: TCP refused or silent at the `tcp` stage; after it, TCP
+ * connected and the TLS layer failed in one of its ways (or the handshake never finished).
+ */
+export function failureEvidence(failure: Failure, stage: string): Evidence {
+  if (stage === 'tcp') {
+    if (failure.kind === 'refused') return { tcp: 'refused' };
+    if (failure.kind === 'timeout') return { tcp: 'timeout' };
+    return {};
+  }
+  const tls = stage === 'tls' || failure.kind === 'tls' ? tlsEvidenceOf(failure) : undefined;
+  return { tcp: 'connected', ...(tls !== undefined ? { tls } : {}) };
+}
+
+/** A request that never reached the API server: the kubeconfig's credential plugin gave nothing. */
+function credentialsFinding(ctx: JudgeContext, e: Endpoint, failure: Failure, stage: string): Finding {
+  const credential = credentialEvidenceOf(ctx.targets.kubeconfigCertificates);
+  return raise({
+    subject: apiSubject(e),
+    about: aboutWith(ctx, e, { tcp: 'connected', ...(credential !== undefined ? { credential } : {}) }),
+    code: 'apiserver-credentials-unavailable',
+    message: failure.message,
+    data: { ...endpointData(ctx, e), stage, failure: failure.kind },
+  });
+}
+
 function networkFinding(ctx: JudgeContext, e: Endpoint, failure: Failure, stage: string): Finding {
+  if (failure.detail === CREDENTIALS_FAILED) return credentialsFinding(ctx, e, failure, stage);
   const code = NETWORK_CODES[failure.kind] ?? 'apiserver-unreachable';
   // Accepted, then closed before TLS finished: most often a load balancer with no healthy
   // backend left, so it files with "refused" (the API servers behind it are down).
@@ -56,12 +90,32 @@ function networkFinding(ctx: JudgeContext, e: Endpoint, failure: Failure, stage:
         : '';
   return raise({
     subject: apiSubject(e),
-    about: endpointAbout(ctx, e),
+    about: aboutWith(ctx, e, failureEvidence(failure, stage)),
     code,
     message: `${failure.message}${hint}`,
     data: { ...endpointData(ctx, e), stage, failure: failure.kind },
     timedOut: failure.kind === 'timeout' ? [`${stage} ${hostPort(e.host, e.port)}`] : undefined,
   });
+}
+
+/** A 401's `about`: the credential the request carried decides what most likely went wrong. */
+export function unauthorizedAbout(ctx: Pick<JudgeContext, 'targets'>, e: Endpoint): About {
+  const credential = credentialEvidenceOf(ctx.targets.kubeconfigCertificates);
+  return aboutWith(ctx, e, { tcp: 'connected', ...(credential !== undefined ? { credential } : {}) });
+}
+
+const CREDENTIAL_WORDS: Readonly<Record<NonNullable<Evidence['credential']>, string>> = {
+  token: 'a bearer token',
+  'client-certificate': 'a client certificate',
+  exec: "an exec plugin's credential",
+  'auth-provider': "an auth provider's token",
+  basic: 'a user name and password',
+  none: 'no credentials',
+};
+
+function credentialWords(ctx: JudgeContext): string {
+  const credential = credentialEvidenceOf(ctx.targets.kubeconfigCertificates);
+  return credential !== undefined ? `; it sent ${CREDENTIAL_WORDS[credential]}` : '';
 }
 
 /** The reachability verdict for one endpoint, from its TCP, TLS and /version answers. */
@@ -75,7 +129,7 @@ export function judgeApiEndpoint(ctx: JudgeContext, e: Endpoint, answer: ApiEndp
     const leaf = tls.chain[0];
     return raise({
       subject: apiSubject(e),
-      about: endpointAbout(ctx, e),
+      about: aboutWith(ctx, e, { tcp: 'connected', tls: verifyEvidenceOf(tls.verifyError) }),
       code: 'apiserver-tls-error',
       message: `the served certificate does not verify: ${tls.verifyError}${leaf ? ` (subject ${leaf.subject}, valid until ${leaf.notAfter.toISOString()})` : ''}`,
       data: { ...base, stage: 'tls', verifyError: tls.verifyError, notAfter: leaf?.notAfter.toISOString() },
@@ -94,9 +148,9 @@ export function judgeApiEndpoint(ctx: JudgeContext, e: Endpoint, answer: ApiEndp
   if (version.kind === 'unauthorized') {
     return raise({
       subject: apiSubject(e),
-      about: endpointAbout(ctx, e),
+      about: unauthorizedAbout(ctx, e),
       code: 'apiserver-unauthorized',
-      message: 'the API server rejects the kubeconfig credentials (HTTP 401 Unauthorized)',
+      message: `the API server rejects the kubeconfig credentials (HTTP 401 Unauthorized)${credentialWords(ctx)}`,
       data: { ...base, stage: 'auth', httpStatus: 401 },
     });
   }

@@ -37,6 +37,12 @@ const TLS_DESCRIPTIONS: Record<string, string> = {
   ERR_SSL_LEGACY_SIGALG_DISALLOWED_OR_UNSUPPORTED: LEGACY_TLS,
 };
 
+/**
+ * The `detail` of a request that was never sent because its credential could not be had (an
+ * exec or auth-provider plugin failed): nothing about the server, everything about the client.
+ */
+export const CREDENTIALS_FAILED = 'credentials';
+
 export class ProbeTimeoutError extends Error {
   override readonly name = 'ProbeTimeoutError';
   constructor(

@@ -13,7 +13,7 @@ import { ExecPluginError, parseExecConfig, runExecPlugin } from '../auth/exec-pl
 import type { ResolvedKubeconfig } from '../discovery/kubeconfig.js';
 import { bareHost } from '../util/url.js';
 import { startDeadline } from './deadline.js';
-import { classifyNetworkError, firstLine } from './errors.js';
+import { classifyNetworkError, CREDENTIALS_FAILED, firstLine } from './errors.js';
 import { openTunnel, proxyFor } from './proxy.js';
 import type { KubeOutcome, KubeProbe, KubeRequestOptions, ProbeDeadline } from './types.js';
 import { verifyServerIdentity, type ServerIdentity } from './verify-first.js';
@@ -155,7 +155,12 @@ export function createKubeProbe(config: ResolvedKubeconfig, options: KubeProbeOp
         authOptions = await auth(req.signal);
       } catch (err) {
         const reason = err instanceof ExecPluginError ? err.message : firstLine((err as Error).message);
-        return { kind: 'error', message: `credentials for context '${config.contextName}' could not be obtained: ${reason}`, ms: ms() };
+        return {
+          kind: 'error',
+          message: `credentials for context '${config.contextName}' could not be obtained: ${reason}`,
+          detail: CREDENTIALS_FAILED,
+          ms: ms(),
+        };
       }
     }
     const host = bareHost(url.hostname);

@@ -84,7 +84,23 @@ export interface FixVocabulary {
   etcdSnapshot: readonly string[];
   etcdMembers: readonly string[];
   etcdRemoveMember: readonly string[];
+  /**
+   * Where one program runs differently from the rest (the kubelet is a systemd unit while the
+   * control plane runs as static pods; Talos runs etcd and the kubelet as its own services):
+   * its status, logs and restart commands, which replace the general ones for that program.
+   */
+  programs?: Readonly<Record<string, ProgramFixes>>;
 }
+
+/** The commands of `@status`, `@logs` and `@restart` for one program. */
+export type ProgramFixes = Partial<Pick<FixVocabulary, 'status' | 'logs' | 'restart'>>;
+
+/** A kubelet run by systemd, as kubeadm, kind's nodes and the managed providers' nodes run it. */
+const SYSTEMD_KUBELET: ProgramFixes = {
+  status: ['systemctl status kubelet   # on the node'],
+  logs: ['journalctl -u kubelet --since -30m   # on the node'],
+  restart: ['systemctl restart kubelet   # on the node'],
+};
 
 export const PLACEHOLDERS = ['component', 'container-id', 'node', 'node-ip', 'member-id', 'snapshot-file', 'pod', 'cluster', 'group'] as const;
 
@@ -128,6 +144,24 @@ const ETCD_METRICS: PortSpec = { port: 2381, what: 'etcd metrics (http://127.0.0
 const CONTROLLER_MANAGER: PortSpec = { port: 10257, what: 'kube-controller-manager (--bind-address=127.0.0.1)', loopbackOnly: true };
 const SCHEDULER: PortSpec = { port: 10259, what: 'kube-scheduler (--bind-address=127.0.0.1)', loopbackOnly: true };
 
+/** etcd and the kubelet are Talos services of their own (machined runs them, not containerd's pods). */
+function talosService(name: string): ProgramFixes {
+  return {
+    status: [`talosctl -n <node-ip> service ${name}`],
+    logs: [`talosctl -n <node-ip> logs ${name}`],
+    restart: [`talosctl -n <node-ip> service ${name} restart`],
+  };
+}
+
+/** The rest of the control plane are static pods in containerd's k8s.io namespace (`-k`). */
+function talosStaticPod(name: string): ProgramFixes {
+  return {
+    status: [`talosctl -n <node-ip> containers -k | grep ${name}`],
+    logs: [`talosctl -n <node-ip> logs -k <container-id>   # the ${name} id from: talosctl -n <node-ip> containers -k`],
+    restart: [`talosctl -n <node-ip> restart -k <container-id>   # the ${name} id from: talosctl -n <node-ip> containers -k`],
+  };
+}
+
 /** k3s and RKE2 share their PKI layout (RKE2 is built on the k3s code). */
 function rancherCertificates(program: 'k3s' | 'rke2'): CertificateSpec[] {
   return [
@@ -169,6 +203,17 @@ function rancherProfile(program: 'k3s' | 'rke2'): DistributionProfile {
   const service = program === 'k3s' ? 'k3s' : 'rke2-server';
   const dataDir = `/var/lib/rancher/${program}`;
   const crictl = program === 'k3s' ? 'k3s crictl' : `${dataDir}/bin/crictl --runtime-endpoint unix:///run/k3s/containerd/containerd.sock`;
+  const agent = `${program}-agent`;
+  // The kubelet runs inside the agent process on workers and inside the server process on
+  // servers; journalctl takes both units and shows whichever this node has.
+  const kubelet: ProgramFixes = {
+    status: [`systemctl status ${agent}   # on a server node: systemctl status ${service}`],
+    logs: [
+      `journalctl -u ${agent} -u ${service} --since -30m`,
+      ...(program === 'rke2' ? [`tail -n 100 ${dataDir}/agent/logs/kubelet.log   # RKE2 writes the kubelet's own log here`] : []),
+    ],
+    restart: [`systemctl restart ${agent}   # on a server node: systemctl restart ${service}`],
+  };
   return {
     distribution: program,
     title: program === 'k3s' ? 'K3s' : 'RKE2',
@@ -205,12 +250,15 @@ function rancherProfile(program: 'k3s' | 'rke2'): DistributionProfile {
     fixes: {
       owner: 'you',
       status: [`systemctl status ${service}`, ...(program === 'rke2' ? [`${crictl} ps -a --name <component>`] : [])],
-      logs: [`journalctl -u ${service}`, ...(program === 'rke2' ? [`${crictl} logs <container-id>`] : [])],
+      // RKE2 runs the control plane as static pods under its own containerd: the newest
+      // container of the program, so that the line runs as printed.
+      logs: [`journalctl -u ${service}`, ...(program === 'rke2' ? [`${crictl} logs --tail 100 $(${crictl} ps -a --name <component> -q | head -n1)`] : [])],
       restart: [`systemctl restart ${service}`],
       renewCertificates: [`systemctl stop ${service}`, `${program} certificate rotate`, `systemctl start ${service}`],
       etcdSnapshot: [`${program} etcd-snapshot save`],
       etcdMembers: [`${k3sEtcdctl(program)} member list -w table`],
       etcdRemoveMember: [`kubectl delete node <node>`, `${k3sEtcdctl(program)} member remove <member-id>`],
+      programs: { kubelet },
     },
   };
 }
@@ -264,6 +312,7 @@ export const PROFILES = {
       etcdSnapshot: [`${KUBEADM_ETCDCTL} snapshot save <snapshot-file>`],
       etcdMembers: [`${KUBEADM_ETCDCTL} member list -w table`],
       etcdRemoveMember: [`${KUBEADM_ETCDCTL} member remove <member-id>`],
+      programs: { kubelet: SYSTEMD_KUBELET },
     },
   },
   k3s: rancherProfile('k3s'),
@@ -298,6 +347,13 @@ export const PROFILES = {
       etcdSnapshot: ['talosctl -n <node-ip> etcd snapshot <snapshot-file>'],
       etcdMembers: ['talosctl -n <node-ip> etcd members'],
       etcdRemoveMember: ['talosctl -n <node-ip> etcd remove-member <member-id>'],
+      programs: {
+        etcd: talosService('etcd'),
+        kubelet: talosService('kubelet'),
+        'kube-apiserver': talosStaticPod('kube-apiserver'),
+        'kube-controller-manager': talosStaticPod('kube-controller-manager'),
+        'kube-scheduler': talosStaticPod('kube-scheduler'),
+      },
     },
   },
   microk8s: {
@@ -329,6 +385,14 @@ export const PROFILES = {
       status: ['microk8s status', 'microk8s inspect'],
       logs: ['journalctl -u snap.microk8s.daemon-kubelite', 'journalctl -u snap.microk8s.daemon-k8s-dqlite', 'snap logs microk8s'],
       restart: ['snap restart microk8s'],
+      // kubelite runs the API server, controller-manager, scheduler, kubelet and proxy in one process.
+      programs: {
+        kubelet: {
+          status: ['systemctl status snap.microk8s.daemon-kubelite   # kubelite runs the kubelet'],
+          logs: ['journalctl -u snap.microk8s.daemon-kubelite --since -30m'],
+          restart: ['snap restart microk8s.daemon-kubelite'],
+        },
+      },
       renewCertificates: ['microk8s refresh-certs --check', 'microk8s refresh-certs --cert server.crt'],
       etcdSnapshot: ['microk8s dbctl backup'],
       etcdMembers: [],
@@ -363,6 +427,13 @@ export const PROFILES = {
       etcdSnapshot: ['oc debug node/<node> -- chroot /host /usr/local/bin/cluster-backup.sh /home/core/assets/backup'],
       etcdMembers: ['oc -n openshift-etcd rsh <pod> etcdctl member list -w table'],
       etcdRemoveMember: ['oc -n openshift-etcd rsh <pod> etcdctl member remove <member-id>'],
+      programs: {
+        kubelet: {
+          status: ['oc debug node/<node> -- chroot /host systemctl status kubelet'],
+          logs: ['oc adm node-logs <node> -u kubelet'],
+          restart: ['oc debug node/<node> -- chroot /host systemctl restart kubelet'],
+        },
+      },
     },
   },
 } as const satisfies Partial<Record<Distribution, DistributionProfile>>;
@@ -390,6 +461,8 @@ function managedProfile(distribution: 'eks' | 'gke' | 'aks', title: string, cli:
       etcdSnapshot: ['the provider backs up etcd; back up your workloads with a tool such as Velero'],
       etcdMembers: [],
       etcdRemoveMember: [],
+      // The nodes are yours: their kubelet is a systemd unit as anywhere else.
+      programs: { kubelet: SYSTEMD_KUBELET },
     },
   };
 }
@@ -410,6 +483,13 @@ const KIND_PROFILE: DistributionProfile = {
     ...PROFILES.kubeadm.fixes,
     status: ['docker exec <node> crictl ps -a --name <component>', 'kind get nodes'],
     logs: ['docker exec <node> crictl logs <container-id>', 'kind export logs'],
+    programs: {
+      kubelet: {
+        status: ['docker exec <node> systemctl status kubelet'],
+        logs: ['docker exec <node> journalctl -u kubelet --since -30m'],
+        restart: ['docker exec <node> systemctl restart kubelet'],
+      },
+    },
   },
 };
 

@@ -42,6 +42,10 @@ export const BLOCKS = {
   secretsCanary: 131,
   secretsSafety: 132,
   badInputCli: 133,
+  // catalogue advice that follows the evidence (API server, credentials, shapes): 370-379
+  catalogueApiEvidence: 370,
+  catalogueApiShapesK3s: 371,
+  catalogueApiShapesTalos: 372,
   // distribution shapes (src/sim shape-*): 220-239, one block per shape so that files never share one
   simShapesKubeadm: 220,
   simShapesKubeadmExternal: 221,
