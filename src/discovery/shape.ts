@@ -4,6 +4,7 @@
 // `/version`, the kubeconfig server, this machine's well-known files and the static pod
 // manifests) and judged by the pure `inferShape`. The etcd discoverer reads the same pods to
 // find endpoints that are true from here, so they are kept for it (`shapeEvidenceOf`).
+import { X509Certificate } from 'node:crypto';
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { CheckContext } from '../engine/types.js';
@@ -204,6 +205,16 @@ function gather(targets: Targets, ctx: CheckContext): Promise<Gathered> {
   return gathered;
 }
 
+/** The CN of the first certificate of a PEM bundle, or null when there is none or it does not parse. */
+function caCommonName(pem: string | null): string | null {
+  if (!pem) return null;
+  try {
+    return /(?:^|\n)CN=([^\n]*)/.exec(new X509Certificate(pem).subject)?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
 export async function discoverShape(targets: Targets, ctx: CheckContext): Promise<void> {
   const { nodeList, pods, version, existing, manifests } = await gather(targets, ctx);
   const nodes = nodeList?.kind === 'ok' ? nodeList.nodes.map(nodeFactsOf) : [];
@@ -213,6 +224,7 @@ export async function discoverShape(targets: Targets, ctx: CheckContext): Promis
     pods,
     gitVersion: version,
     server: targets.kubeServer?.url ?? null,
+    clusterCaSubject: caCommonName(targets.clusterCa),
     local: {
       // kubeconfig.ts names the service account's configuration `in-cluster`.
       serviceAccount: targets.context === 'in-cluster',

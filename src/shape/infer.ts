@@ -54,6 +54,8 @@ export interface ShapeEvidence {
   gitVersion?: string | null;
   /** The kubeconfig's server URL. */
   server?: string | null;
+  /** The subject CN of the kubeconfig's cluster CA (`k3s-server-ca@1700000000` on k3s). */
+  clusterCaSubject?: string | null;
   local?: LocalFacts;
   override?: { distribution?: Distribution | null; datastore?: Datastore | null };
 }
@@ -143,6 +145,15 @@ function serverSignals(server: string): Signal[] {
   return [];
 }
 
+/**
+ * k3s and RKE2 name their cluster CA `<program>-server-ca@<epoch>` (pkg/daemons/control/deps):
+ * the kubeconfig alone tells them apart, even when no API server answers.
+ */
+function caSignals(subject: string): Signal[] {
+  const m = /^(k3s|rke2)-server-ca@\d+$/.exec(subject);
+  return m ? [{ distribution: m[1] as 'k3s' | 'rke2', weight: STRONG, text: `kubeconfig CA ${shown(subject)}` }] : [];
+}
+
 const LOCAL_DISTRIBUTIONS = ['kubeadm', 'k3s', 'rke2', 'microk8s'] as const;
 
 function localSignals(local: LocalFacts | undefined): Signal[] {
@@ -194,6 +205,7 @@ function chooseDistribution(evidence: ShapeEvidence): { distribution: Distributi
   for (const m of evidence.local?.manifests ?? [])
     signals.push(...podSignals(m.pod).map((s) => ({ ...s, text: `${s.text} in ${shown(m.path)}`, on: undefined })));
   if (evidence.server) signals.push(...serverSignals(evidence.server));
+  if (evidence.clusterCaSubject) signals.push(...caSignals(evidence.clusterCaSubject));
   signals.push(...localSignals(evidence.local));
   const scores = tally(signals);
   let best: Distribution = 'unknown';

@@ -23,9 +23,11 @@ describe('first steps in the distribution’s own commands', () => {
   it('k3s, its single server stopped: systemctl status k3s, never crictl', async () => {
     const c = await startCluster('k3s-server-down', { block: BLOCKS.catalogueApiShapesK3s, etcd: false });
     running.push(c);
-    // With its only API server down nothing in the cluster says k3s; the user says it.
-    const { report, table, code } = await diagnose(c, ['--distribution', 'k3s']);
+    // With its only API server down nothing in the cluster answers; the kubeconfig's CA
+    // (k3s-server-ca@<epoch>) still says k3s.
+    const { report, table, code } = await diagnose(c);
     expect(report.cluster?.distribution).toBe('k3s');
+    expect(report.cluster?.evidence.join(' ')).toMatch(/kubeconfig CA k3s-server-ca@\d+/);
     expect(code).toBe(1);
     const lead = report.rootCauses[0]!;
     expect(lead.code).toBe('apiserver-refused');

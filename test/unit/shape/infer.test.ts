@@ -242,6 +242,23 @@ const rows: Row[] = [
     says: [/^eks: gitVersion v1\.31\.4-eks-2d5f260/, /the control plane is the provider’s/],
   },
   {
+    // Its only server down: nothing answers, but the kubeconfig's CA names the distribution.
+    name: 'k3s with no API server answering',
+    evidence: { server: 'https://10.0.0.11:6443', clusterCaSubject: 'k3s-server-ca@1700000000' },
+    expect: { distribution: 'k3s', datastore: 'unknown', vantage: 'jump-host' },
+    says: [/kubeconfig CA k3s-server-ca@1700000000/],
+  },
+  {
+    name: 'RKE2 with no API server answering',
+    evidence: { server: 'https://10.0.0.11:6443', clusterCaSubject: 'rke2-server-ca@1700000000' },
+    expect: { distribution: 'rke2', datastore: 'unknown', vantage: 'jump-host' },
+  },
+  {
+    name: "kubeadm's CA names no distribution",
+    evidence: { server: 'https://10.0.0.11:6443', clusterCaSubject: 'kubernetes' },
+    expect: { distribution: 'unknown', datastore: 'unknown', vantage: 'jump-host' },
+  },
+  {
     name: 'GKE',
     evidence: {
       nodes: [{ name: 'gke-pool-1', labels: { 'cloud.google.com/gke-nodepool': 'default-pool' } }],
