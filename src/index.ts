@@ -11,7 +11,7 @@ import { createFairLimiter } from './engine/fair-limit.js';
 import { startEarlyProbes } from './engine/early-probes.js';
 import { fileCacheStore, readOnce, targetsWithCache } from './discovery/cache.js';
 import { limitProbes, type Lanes, type ProbeTrace } from './engine/limited-probes.js';
-import { buildReport } from './engine/report.js';
+import { buildReport, type ReportInput } from './engine/report.js';
 import { runChecks } from './engine/runner.js';
 import { selectChecks } from './engine/select.js';
 import { createFacts } from './observe/facts.js';
@@ -87,6 +87,24 @@ function probeTimeline(runStarted: number, log: (line: string) => void): ProbeTr
   return ({ what, askedAt, waitedMs, ms, outcome }) => {
     const waited = waitedMs >= 1 ? `, waited ${Math.round(waitedMs)} ms for a slot` : '';
     log(`probe +${Math.round(askedAt - runStarted)} ms ${what}: ${outcome} after ${Math.round(ms)} ms${waited}`);
+  };
+}
+
+/**
+ * The endpoints and file paths this run used for etcd, so that the report's etcdctl steps carry
+ * them; none when the run had no client certificate to ask etcd with.
+ */
+function etcdAccessOf(ctx: CheckContext): Pick<ReportInput, 'etcd'> {
+  const { targets } = ctx;
+  if (targets.etcd.length === 0 || !ctx.facts.etcd.credentials()) return {};
+  const { caFile, certFile, keyFile } = targets.etcdTls;
+  return {
+    etcd: {
+      endpoints: targets.etcd.map((e) => e.url),
+      ...(caFile !== undefined ? { cacert: caFile } : {}),
+      ...(certFile !== undefined ? { cert: certFile } : {}),
+      ...(keyFile !== undefined ? { key: keyFile } : {}),
+    },
   };
 }
 
@@ -172,6 +190,7 @@ export async function runDiagnosis(options: CheckOptions, environment: RunEnviro
           }
         : {}),
       deadlineReached: { deadlineMs, checks: cut },
+      ...etcdAccessOf(ctx),
     });
   } finally {
     environment.progress?.end();

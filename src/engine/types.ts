@@ -74,6 +74,10 @@ export interface Evidence {
   quorum?: 'present' | 'lost';
   /** How the program concerned runs on its host. */
   runsAs?: 'static-pod' | 'systemd' | 'host-service' | 'in-process' | 'managed';
+  /** An alarm etcd has raised for the member. */
+  alarm?: 'nospace' | 'corrupt';
+  /** What is expected to listen on the port probed: tells etcd's refused 2379 from a NodePort's. */
+  listener?: 'kube-apiserver' | 'etcd-client' | 'etcd-peer' | 'kubelet' | 'nodeport' | 'other';
 }
 
 /** The programs of a control plane, named as their static pods and Leases name them. */

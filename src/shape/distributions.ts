@@ -84,6 +84,13 @@ export interface FixVocabulary {
   etcdSnapshot: readonly string[];
   etcdMembers: readonly string[];
   etcdRemoveMember: readonly string[];
+  /** Restoring etcd from a snapshot when a majority of the members is gone for good. */
+  etcdRestore: readonly string[];
+  /**
+   * etcdctl as it runs on one of this distribution's control-plane nodes, with the node's own
+   * client certificate (`<etcdctl>` steps when the run had none); null where no etcdctl runs there.
+   */
+  etcdctl: string | null;
 }
 
 export const PLACEHOLDERS = ['component', 'container-id', 'node', 'node-ip', 'member-id', 'snapshot-file', 'pod', 'cluster', 'group'] as const;
@@ -211,6 +218,9 @@ function rancherProfile(program: 'k3s' | 'rke2'): DistributionProfile {
       etcdSnapshot: [`${program} etcd-snapshot save`],
       etcdMembers: [`${k3sEtcdctl(program)} member list -w table`],
       etcdRemoveMember: [`kubectl delete node <node>`, `${k3sEtcdctl(program)} member remove <member-id>`],
+      // On one server, with the others stopped; the others then rejoin with their data dirs removed.
+      etcdRestore: [`${program} server --cluster-reset --cluster-reset-restore-path=<snapshot-file>`],
+      etcdctl: k3sEtcdctl(program),
     },
   };
 }
@@ -264,6 +274,10 @@ export const PROFILES = {
       etcdSnapshot: [`${KUBEADM_ETCDCTL} snapshot save <snapshot-file>`],
       etcdMembers: [`${KUBEADM_ETCDCTL} member list -w table`],
       etcdRemoveMember: [`${KUBEADM_ETCDCTL} member remove <member-id>`],
+      etcdRestore: [
+        "etcdutl snapshot restore <snapshot-file> --data-dir /var/lib/etcd-restored   # then point the etcd manifest's data hostPath at it, on each member with its own --name and --initial-cluster",
+      ],
+      etcdctl: KUBEADM_ETCDCTL,
     },
   },
   k3s: rancherProfile('k3s'),
@@ -298,6 +312,8 @@ export const PROFILES = {
       etcdSnapshot: ['talosctl -n <node-ip> etcd snapshot <snapshot-file>'],
       etcdMembers: ['talosctl -n <node-ip> etcd members'],
       etcdRemoveMember: ['talosctl -n <node-ip> etcd remove-member <member-id>'],
+      etcdRestore: ['talosctl -n <node-ip> bootstrap --recover-from=<snapshot-file>'],
+      etcdctl: null,
     },
   },
   microk8s: {
@@ -333,6 +349,8 @@ export const PROFILES = {
       etcdSnapshot: ['microk8s dbctl backup'],
       etcdMembers: [],
       etcdRemoveMember: [],
+      etcdRestore: ['microk8s dbctl restore <snapshot-file>'],
+      etcdctl: null,
     },
   },
   openshift: {
@@ -363,6 +381,8 @@ export const PROFILES = {
       etcdSnapshot: ['oc debug node/<node> -- chroot /host /usr/local/bin/cluster-backup.sh /home/core/assets/backup'],
       etcdMembers: ['oc -n openshift-etcd rsh <pod> etcdctl member list -w table'],
       etcdRemoveMember: ['oc -n openshift-etcd rsh <pod> etcdctl member remove <member-id>'],
+      etcdRestore: ['oc debug node/<node> -- chroot /host /usr/local/bin/cluster-restore.sh /home/core/assets/backup'],
+      etcdctl: 'oc -n openshift-etcd rsh <pod> etcdctl',
     },
   },
 } as const satisfies Partial<Record<Distribution, DistributionProfile>>;
@@ -390,6 +410,8 @@ function managedProfile(distribution: 'eks' | 'gke' | 'aks', title: string, cli:
       etcdSnapshot: ['the provider backs up etcd; back up your workloads with a tool such as Velero'],
       etcdMembers: [],
       etcdRemoveMember: [],
+      etcdRestore: [],
+      etcdctl: null,
     },
   };
 }

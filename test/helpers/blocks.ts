@@ -115,4 +115,6 @@ export const BLOCKS = {
   // docs/plugins.md's tutorial test (node --test) uses these two, as written in the document
   pluginTutorialFailing: 292,
   pluginTutorialHealthy: 293,
+  // etcdctl steps the report fills with the run's endpoints and files, run against real etcd: 380-389
+  etcdSteps: 380,
 } as const;
