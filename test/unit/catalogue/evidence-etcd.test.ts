@@ -181,7 +181,9 @@ describe('etcdctl lines', () => {
     expect(talos.some((t) => t.includes('etcdctl'))).toBe(false);
     expect(talos).toContain('talosctl -n 10.0.0.11 service etcd');
     const eks = reported('etcd-member-unreachable', { ...MEMBER, evidence: { quorum: 'present' } }, { distribution: 'eks' });
-    expect(eks.steps!.filter((s) => s.kind === 'command').map((s) => s.text)).toEqual([]);
+    // The provider's status of the cluster, and no etcd membership command.
+    const commands = eks.steps!.filter((s) => s.kind === 'command').map((s) => s.text);
+    expect(commands).toEqual(['aws eks describe-cluster --name <cluster> --query cluster.status']);
   });
 });
 
