@@ -125,6 +125,17 @@ function withEtcdctl(step: string, about: About, context: FillContext): string |
   return access !== undefined ? text : onControlPlaneNode(text);
 }
 
+/**
+ * A distribution line that runs etcdctl with the node's own certificate (`@etcd-members`) runs
+ * from where k8sdoc ran, with the run's endpoints and files, when the run had them.
+ */
+function runEtcdctl(line: string, context: FillContext): string {
+  if (context.etcd === undefined || context.etcd.endpoints.length === 0) return line;
+  const local = ((context.distribution !== undefined ? profileOf(context.distribution) : null) ?? PROFILES.kubeadm).fixes.etcdctl;
+  if (local === null || !local.startsWith('etcdctl ') || !line.startsWith(`${local} `)) return line;
+  return `${etcdctlFlags(context.etcd, context.etcd.endpoints)}${line.slice(local.length)}`;
+}
+
 function hostOf(about: About): string | undefined {
   if (about.host !== undefined) return about.host;
   const url = about.endpoint ?? about.member?.clientURLs?.[0];
@@ -167,7 +178,7 @@ export function fillSteps(fix: readonly string[], component: Component, about: A
     return line === null ? [] : [line];
   });
   return expandVocabulary(etcdSteps, context.distribution).map((step) => {
-    let text = step;
+    let text = runEtcdctl(step, context);
     for (const [placeholder, value] of Object.entries(values)) {
       if (value !== undefined && value !== '') text = text.split(placeholder).join(shellWord(value));
     }
