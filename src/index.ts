@@ -11,7 +11,7 @@ import { createFairLimiter } from './engine/fair-limit.js';
 import { startEarlyProbes } from './engine/early-probes.js';
 import { fileCacheStore, readOnce, targetsWithCache } from './discovery/cache.js';
 import { limitProbes, type Lanes, type ProbeTrace } from './engine/limited-probes.js';
-import { buildReport } from './engine/report.js';
+import { buildReport, type ReportInput } from './engine/report.js';
 import { runChecks } from './engine/runner.js';
 import { selectChecks } from './engine/select.js';
 import { createFacts } from './observe/facts.js';
@@ -93,6 +93,24 @@ function probeTimeline(runStarted: number, log: (line: string) => void): ProbeTr
 /** `node-list` when every selected check judges only what the facts give it (`--only nodes`): discovery then asks for nothing else. */
 function discoveryScopeOf(checks: readonly Check[]): DiscoveryScope {
   return checks.every((c) => NEEDS_NO_DISCOVERY.has(c.id)) ? 'node-list' : 'all';
+}
+
+/**
+ * The endpoints and file paths this run used for etcd, so that the report's etcdctl steps carry
+ * them; none when the run had no client certificate to ask etcd with.
+ */
+function etcdAccessOf(ctx: CheckContext): Pick<ReportInput, 'etcd'> {
+  const { targets } = ctx;
+  if (targets.etcd.length === 0 || !ctx.facts.etcd.credentials()) return {};
+  const { caFile, certFile, keyFile } = targets.etcdTls;
+  return {
+    etcd: {
+      endpoints: targets.etcd.map((e) => e.url),
+      ...(caFile !== undefined ? { cacert: caFile } : {}),
+      ...(certFile !== undefined ? { cert: certFile } : {}),
+      ...(keyFile !== undefined ? { key: keyFile } : {}),
+    },
+  };
 }
 
 /** Loads the kubeconfig, discovers targets, runs the selected checks, returns the report. */
@@ -177,6 +195,7 @@ export async function runDiagnosis(options: CheckOptions, environment: RunEnviro
           }
         : {}),
       deadlineReached: { deadlineMs, checks: cut },
+      ...etcdAccessOf(ctx),
     });
   } finally {
     environment.progress?.end();

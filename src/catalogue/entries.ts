@@ -525,11 +525,15 @@ export const ENTRIES = {
       'a member was removed or deleted earlier (the "zombie" cluster) and now one more member restarted',
       'members cannot reach each other on port 2380 (firewall, network partition)',
     ],
+    // Without quorum no membership change goes through (member remove/add need a majority): the
+    // way back is the stopped members, and only when a majority is gone for good a restore.
     fix: [
-      'bring the stopped members back first: systemctl start etcd, or check the etcd static pods with crictl ps -a | grep etcd',
-      'etcdctl endpoint status --cluster -w table   # which members answer, who is leader',
-      'etcdctl member list -w table',
-      'only if a majority is permanently lost: restore from a snapshot (etcdctl snapshot restore) on a new cluster',
+      '@status etcd',
+      '@logs etcd',
+      '<etcdctl> endpoint status -w table   # which members answer; those that do not are listed below the table',
+      'bring the stopped members back first (start the node, or etcd on it): with a majority back, etcd heals itself; no member can be removed or added without quorum',
+      '@etcd-restore',
+      'restore only when a majority is gone for good: from the newest snapshot, on every member, as a new cluster (the steps above are for this distribution)',
     ],
     keywords: [
       'quorum',
@@ -554,7 +558,8 @@ export const ENTRIES = {
     causes: ['a member is down or unreachable, so the cluster has no fault tolerance left', 'the cluster has only 1 or 2 voting members'],
     fix: [
       'restore the missing member before any maintenance (no rolling reboot now!)',
-      'etcdctl endpoint health --cluster',
+      '<etcdctl> member list -w table   # the member that is missing, its id and URLs',
+      '@status etcd',
       'run an odd number of members, 3 or 5 (3 tolerate 1 failure, 5 tolerate 2)',
     ],
     keywords: ['quorum', 'fault tolerance', 'one more failure', 'at risk', 'degraded'],
@@ -567,8 +572,8 @@ export const ENTRIES = {
     symptom: 'no visible symptom yet: the extra member adds load but no fault tolerance',
     causes: ['a member was added without a fifth, or one of five was removed: 4 members tolerate only 1 failure, like 3'],
     fix: [
+      '<etcdctl> member list -w table',
       'add or remove a member so the count is odd (3, 5, 7)',
-      'etcdctl member list -w table',
       'never remove a member "just to save RAM": check quorum first',
     ],
     keywords: ['even', 'odd number', '4 members', 'member count', 'zombie'],
@@ -580,7 +585,9 @@ export const ENTRIES = {
     // One of N lost is crit alike for an API server (apiserver-refused/-timeout), an etcd member
     // and a kubelet (kubelet-unreachable): a machine-level component is down and a person must
     // act on that machine. What the loss does to the cluster is graded on its own:
-    // etcd-quorum-at-risk and control-plane-not-ha warn, etcd-quorum-lost crit.
+    // etcd-quorum-at-risk and control-plane-not-ha warn (redundancy spent, the cluster works),
+    // etcd-quorum-lost crit (redundancy gone). A root cause is lifted to the gravest finding it
+    // explains (engine/report.ts), so a member down reads as one crit problem whatever explains it.
     severity: 'crit',
     symptom: "etcdctl reports 'unhealthy cluster' or 'context deadline exceeded' for one endpoint",
     causes: [
@@ -590,9 +597,39 @@ export const ENTRIES = {
       'a firewall blocks port 2379/2380, or its certificate is invalid',
     ],
     fix: [
-      'on the member host: systemctl status etcd, or crictl ps -a | grep etcd',
-      'etcdctl endpoint status --cluster -w table',
-      'if the machine is really gone for good: etcdctl member remove <id>, then add a replacement (etcdctl member add); otherwise restore the machine',
+      '@status etcd',
+      '@logs etcd',
+      '<etcdctl> member list -w table   # its id, name and URLs',
+      'bring the member back if its machine is there; only if the machine is gone for good, remove the member and add a replacement (needs quorum)',
+    ],
+    variants: [
+      {
+        when: { quorum: 'lost' },
+        label: 'quorum lost',
+        causes: [
+          'this member is one of a majority that is down: its process or host stopped',
+          'members cannot reach each other on port 2380 (firewall, network partition)',
+        ],
+        // No member remove here: it needs the quorum that is missing.
+        fix: [
+          '@status etcd',
+          '@logs etcd',
+          'bring this member back (start the node, or etcd on it): no member can be removed or added without quorum',
+          '@etcd-restore',
+          'restore from a snapshot only when a majority is gone for good',
+        ],
+      },
+      {
+        when: { quorum: 'present' },
+        label: 'quorum kept',
+        fix: [
+          '@status etcd',
+          '@logs etcd',
+          '<etcdctl> member list -w table   # its id, name and URLs',
+          'bring the member back if its machine is there; if it is gone for good, remove it and add a replacement:',
+          '@etcd-remove-member',
+        ],
+      },
     ],
     keywords: ['member', 'unhealthy', 'unreachable', 'etcd down', 'zombie', 'deleted master'],
     docs: `${ETCD}/runtime-configuration/`,
@@ -607,9 +644,9 @@ export const ENTRIES = {
       'elections repeat because of slow disks or overloaded hosts',
     ],
     fix: [
-      'etcdctl endpoint status --cluster -w table   # LEADER column',
-      'check peer connectivity on port 2380 between members',
-      "journalctl -u etcd | grep -iE 'election|leader'",
+      '<etcdctl> endpoint status -w table   # IS LEADER column; members that do not answer are listed below the table',
+      'nc -vz -w 3 <host> 2380   # from each member host to the others: peer connectivity',
+      '@logs etcd',
     ],
     keywords: ['no leader', 'leader changed', 'election'],
     docs: `${ETCD}/failures/`,
@@ -623,7 +660,10 @@ export const ENTRIES = {
       'a member was added or removed while another member was down and has not caught up',
       'a member belongs to a different cluster (wrong --initial-cluster)',
     ],
-    fix: ['etcdctl --endpoints=<each> member list -w table', 'compare cluster ids: etcdctl endpoint status --cluster -w table'],
+    fix: [
+      '<etcdctl> endpoint status -w json   # cluster_id and member_id per endpoint',
+      'ask each member on its own with --endpoints=<that member client URL> member list -w table, and compare',
+    ],
     keywords: ['member list', 'disagree', 'split brain', 'cluster id'],
     docs: `${ETCD}/runtime-configuration/`,
   },
@@ -633,7 +673,7 @@ export const ENTRIES = {
     severity: 'warn',
     symptom: 'reads from one member return old data; the member uses much CPU catching up',
     causes: ['a slow disk or an overloaded host on that member', 'the member was restarted and is replaying a snapshot'],
-    fix: ['etcdctl endpoint status --cluster -w table   # RAFT INDEX per member', 'check disk latency: etcd_disk_wal_fsync_duration_seconds on /metrics'],
+    fix: ['<etcdctl> endpoint status -w table   # RAFT INDEX per member', 'check disk latency: etcd_disk_wal_fsync_duration_seconds on /metrics'],
     keywords: ['lag', 'raft index', 'behind', 'slow member'],
     docs: 'https://etcd.io/docs/v3.5/tuning/',
   },
@@ -644,9 +684,10 @@ export const ENTRIES = {
     symptom: "writes fail with 'etcdserver: mvcc: database space exceeded': the cluster is read-only",
     causes: ['the database reached its quota (--quota-backend-bytes, 2 GiB by default)', 'no compaction ran, or history grew faster than it was compacted'],
     fix: [
-      "rev=$(etcdctl endpoint status -w json | grep -o '\"revision\":[0-9]*' | grep -o '[0-9].*'); etcdctl compact $rev",
-      'etcdctl defrag --endpoints=<one member client URL>   # each member in turn, the leader last: defrag blocks the member while it runs',
-      'etcdctl alarm disarm',
+      '<etcdctl> alarm list',
+      'rev=$(<etcdctl> endpoint status -w json | grep -o \'"revision":[0-9]*\' | grep -o \'[0-9].*\' | sort -n | tail -n1); <etcdctl> compact "$rev"',
+      '<etcdctl-member> defrag   # this member; then each other member in turn, the leader last: defrag blocks the member while it runs',
+      '<etcdctl> alarm disarm   # only after compaction and defrag, or the alarm comes back',
       'consider a larger --quota-backend-bytes (up to 8 GiB)',
     ],
     keywords: ['database space exceeded', 'nospace', 'no space', 'quota', 'mvcc', 'disk full', 'changes not applied'],
@@ -659,9 +700,10 @@ export const ENTRIES = {
     symptom: 'etcd refuses writes; members hold different data',
     causes: ["a member's data diverged (disk fault, bug, restored from the wrong snapshot)"],
     fix: [
-      'etcdctl alarm list',
-      'identify the corrupt member (hash check: etcdctl endpoint hashkv --cluster)',
-      'remove and re-add that member with an empty data dir, or restore the whole cluster from a snapshot',
+      '<etcdctl> alarm list',
+      '<etcdctl> endpoint hashkv -w table   # the member whose hash differs is the corrupt one',
+      'remove and re-add that member with an empty data dir (needs quorum), or restore the whole cluster from a snapshot',
+      '@etcd-members',
     ],
     keywords: ['corrupt', 'corruption', 'hash mismatch'],
     docs: `${ETCD}/maintenance/`,
@@ -674,9 +716,23 @@ export const ENTRIES = {
     symptom: 'below the quota nothing shows yet; at 100 % etcd raises NOSPACE and the cluster becomes read-only (writes fail with database space exceeded)',
     causes: ['many objects or much history (events, large ConfigMaps/Secrets)', 'no compaction or defragmentation for a long time'],
     fix: [
-      'etcdctl endpoint status --cluster -w table   # DB SIZE',
-      'etcdctl defrag --endpoints=<one member client URL>   # one member at a time, the leader last',
+      '<etcdctl> endpoint status -w table   # DB SIZE',
+      '<etcdctl-member> defrag   # this member; then each other member in turn, the leader last',
       'raise --quota-backend-bytes if the data really needs it',
+    ],
+    variants: [
+      {
+        when: { alarm: 'nospace' },
+        label: 'NOSPACE raised',
+        symptom: "writes fail with 'etcdserver: mvcc: database space exceeded': the cluster is read-only until the alarm is disarmed",
+        causes: ['the database reached its quota and etcd raised NOSPACE', 'no compaction ran, or history grew faster than it was compacted'],
+        fix: [
+          '<etcdctl> alarm list',
+          'rev=$(<etcdctl> endpoint status -w json | grep -o \'"revision":[0-9]*\' | grep -o \'[0-9].*\' | sort -n | tail -n1); <etcdctl> compact "$rev"',
+          '<etcdctl-member> defrag   # this member; then each other member in turn, the leader last',
+          '<etcdctl> alarm disarm   # only after compaction and defrag, or the alarm comes back',
+        ],
+      },
     ],
     keywords: ['db size', 'quota', 'database size', 'full'],
     docs: `${ETCD}/maintenance/#space-quota`,
@@ -687,7 +743,10 @@ export const ENTRIES = {
     severity: 'warn',
     symptom: 'the database file is much larger than the data it holds',
     causes: ['compaction freed space inside the file but no defragmentation returned it'],
-    fix: ['etcdctl defrag --endpoints=<one member at a time>'],
+    fix: [
+      '<etcdctl> endpoint status -w table   # DB SIZE per member',
+      '<etcdctl-member> defrag   # this member; then each other member in turn, the leader last',
+    ],
     keywords: ['defrag', 'fragmented', 'db size in use'],
     docs: `${ETCD}/maintenance/#defragmentation`,
   },
@@ -697,11 +756,7 @@ export const ENTRIES = {
     severity: 'warn',
     symptom: 'a restore would lose everything since the last snapshot',
     causes: ['the backup job (cron, systemd timer, Proxmox backup) stopped or fails', 'snapshots are written somewhere else now'],
-    fix: [
-      'etcdctl snapshot save /var/backups/etcd/snapshot-$(date +%F-%H%M).db',
-      'systemctl list-timers | grep etcd; check the backup job logs',
-      'back up hourly and keep copies outside the cluster',
-    ],
+    fix: ['@etcd-snapshot', 'systemctl list-timers | grep etcd   # then the backup job logs', 'back up hourly and keep copies outside the cluster'],
     keywords: ['backup', 'snapshot', 'restore', 'old backup'],
     docs: `${ETCD}/recovery/#snapshotting-the-keyspace`,
   },
@@ -711,10 +766,7 @@ export const ENTRIES = {
     severity: 'crit',
     symptom: 'there is nothing to restore from if etcd is lost',
     causes: ['the backup folder does not exist or is empty', 'backups were never set up'],
-    fix: [
-      'etcdctl snapshot save /var/backups/etcd/snapshot-$(date +%F-%H%M).db',
-      'schedule it hourly (systemd timer or cron) and copy snapshots off the cluster',
-    ],
+    fix: ['@etcd-snapshot', 'schedule it hourly (systemd timer or cron) and copy snapshots off the cluster'],
     keywords: ['backup', 'no backup', 'snapshot missing'],
     docs: `${ETCD}/recovery/#snapshotting-the-keyspace`,
   },
@@ -738,7 +790,11 @@ export const ENTRIES = {
     severity: 'crit',
     symptom: "etcdctl fails with 'tls: bad certificate' or 'certificate signed by unknown authority'",
     causes: ['the client certificate is from another CA, expired, or not a client certificate', 'the CA file given does not match the etcd server certificate'],
-    fix: ['openssl x509 -noout -issuer -enddate -in <cert>', 'use /etc/kubernetes/pki/etcd/healthcheck-client.crt with /etc/kubernetes/pki/etcd/ca.crt'],
+    fix: [
+      'openssl x509 -noout -issuer -enddate -in <cert>',
+      "use the distribution's etcd client certificate: kubeadm /etc/kubernetes/pki/etcd/healthcheck-client.crt with /etc/kubernetes/pki/etcd/ca.crt; k3s and RKE2 server/tls/etcd/client.crt with server-ca.crt",
+      '@etcd-members',
+    ],
     keywords: ['bad certificate', 'etcd tls', 'unknown authority'],
     docs: `${ETCD}/security/`,
   },
@@ -1319,10 +1375,60 @@ export const ENTRIES = {
       'it listens on another address (e.g. 127.0.0.1 only)',
       "for a service's NodePort (30000–32767 by default): kube-proxy is not running on that node, or the port is outside the range the API server allots (--service-node-port-range)",
     ],
-    fix: [
-      'ss -tlnp | grep -E "6443|2379|2380|10250"   # on the host',
-      'systemctl status kubelet etcd; crictl ps -a',
-      'only for a NodePort (30000–32767), not for 6443, 2379, 2380 or 10250: kubectl -n kube-system get pods -l k8s-app=kube-proxy -o wide',
+    fix: ['ss -tlnp | grep -w <port>   # on <host>: what listens, on which address', 'systemctl status kubelet   # on <host>'],
+    // What should listen decides what is down: etcd's 2379 refused is etcd, never kube-proxy.
+    variants: [
+      {
+        when: { listener: ['etcd-client', 'etcd-peer'] },
+        label: 'etcd port',
+        symptom: "etcdctl and the API server get 'connection refused' from this member; its peers lose it on 2380",
+        causes: [
+          'etcd on that host is down or crash-looping (a corrupt or full data dir, an expired peer or server certificate, a bad flag)',
+          'etcd listens on another address (--listen-client-urls / --listen-peer-urls without the node address)',
+          'the host was rebuilt or deleted and the member is still listed',
+        ],
+        fix: ['@status etcd', '@logs etcd', 'ss -tlnp | grep -E ":(2379|2380)\\b"   # on <host>: does etcd listen, on which address'],
+      },
+      {
+        when: { listener: 'kube-apiserver' },
+        label: 'API server port',
+        symptom: "kubectl through this host fails with 'The connection to the server <host>:6443 was refused'",
+        causes: [
+          'kube-apiserver on that host is down or crash-looping (an expired certificate, etcd unreachable, a bad flag)',
+          'it listens on another address or port (--bind-address, --secure-port)',
+        ],
+        fix: ['@status kube-apiserver', '@logs kube-apiserver', 'ss -tlnp | grep -w 6443   # on <host>'],
+      },
+      {
+        when: { listener: 'kubelet', distribution: 'talos' },
+        label: 'kubelet port on Talos',
+        symptom: "kubectl logs/exec on that node fail with 'dial tcp <host>:10250: connect: connection refused'; the node turns NotReady",
+        causes: ['the kubelet service on that node is stopped or crash-looping', 'the node rebooted and the kubelet did not start'],
+        fix: ['talosctl -n <host> service kubelet', 'talosctl -n <host> logs kubelet'],
+      },
+      {
+        when: { listener: 'kubelet' },
+        label: 'kubelet port',
+        symptom: "kubectl logs/exec on that node fail with 'dial tcp <host>:10250: connect: connection refused'; the node turns NotReady",
+        causes: [
+          'the kubelet on that node is stopped or crash-looping (bad config, swap on, an expired client certificate)',
+          'the host rebooted and the kubelet did not start',
+        ],
+        fix: [
+          'systemctl status kubelet   # on <host>; k3s: k3s or k3s-agent, RKE2: rke2-server or rke2-agent',
+          'journalctl -u kubelet --since -30m   # on <host>',
+          'ss -tlnp | grep -w 10250   # on <host>',
+        ],
+      },
+      {
+        when: { listener: 'nodeport' },
+        label: 'NodePort',
+        causes: [
+          'kube-proxy is not running on that node (or runs in a mode that does not open the port)',
+          'no Service uses that NodePort, or it is outside --service-node-port-range',
+        ],
+        fix: ['kubectl -n kube-system get pods -l k8s-app=kube-proxy -o wide', 'kubectl get svc -A | grep -w <port>'],
+      },
     ],
     keywords: ['refused', 'port', 'closed', 'not listening', '6443', '2379', '2380', '10250', 'nodeport', '30000-32767'],
     docs: `${K8S}/reference/networking/ports-and-protocols/`,
@@ -1334,6 +1440,23 @@ export const ENTRIES = {
     symptom: 'connections hang until they time out',
     causes: ['a firewall drops the packets (iptables/nftables, security group, OPNsense rule)', 'the host is down or hung'],
     fix: ['nc -vz -w 3 <host> <port>', 'open the Kubernetes ports: 6443 (API), 2379-2380 (etcd), 10250 (kubelet), 30000–32767 (NodePort services)'],
+    variants: [
+      {
+        when: { listener: ['etcd-client', 'etcd-peer'] },
+        label: 'etcd port',
+        causes: [
+          'a firewall drops packets to 2379/2380 (only the members and the API servers need them)',
+          'the host is down or hung (etcd stopped by SIGSTOP, a full disk, the machine frozen)',
+        ],
+        fix: ['nc -vz -w 3 <host> <port>', 'ping -c 3 <host>', '@status etcd'],
+      },
+      {
+        when: { listener: 'kubelet' },
+        label: 'kubelet port',
+        causes: ['a firewall drops packets to 10250 (the API server needs it for logs, exec and metrics)', 'the host is down or hung'],
+        fix: ['nc -vz -w 3 <host> 10250', 'ping -c 3 <host>', 'systemctl status kubelet   # on <host>, when it answers over SSH'],
+      },
+    ],
     keywords: ['timeout', 'firewall', 'dropped', 'port', 'filtered', 'nodeport', '30000-32767'],
     docs: `${K8S}/reference/networking/ports-and-protocols/`,
   },

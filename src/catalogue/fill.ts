@@ -6,12 +6,27 @@ import { profileOf, PROFILES, type FixVocabulary, type ProgramFixes } from '../s
 import type { Distribution } from '../shape/types.js';
 import { isCommand } from './fix-step.js';
 
-/** What the run knows beyond the finding: the cluster's distribution picks the commands of `@` steps. */
-export interface FillContext {
-  distribution?: Distribution;
+/**
+ * How this run reached etcd: the client URLs it asked and the files it used, as given (paths,
+ * never contents). Absent when the run had no etcd client certificate to use.
+ */
+export interface EtcdAccess {
+  endpoints: readonly string[];
+  cacert?: string;
+  cert?: string;
+  key?: string;
 }
 
-const VERBS: Readonly<Record<string, keyof Omit<FixVocabulary, 'owner' | 'programs'>>> = {
+/**
+ * What the run knows beyond the finding: the cluster's distribution picks the commands of `@`
+ * steps, and how the run reached etcd fills `<etcdctl>`.
+ */
+export interface FillContext {
+  distribution?: Distribution;
+  etcd?: EtcdAccess;
+}
+
+const VERBS: Readonly<Record<string, keyof Omit<FixVocabulary, 'owner' | 'programs' | 'etcdctl'>>> = {
   status: 'status',
   logs: 'logs',
   restart: 'restart',
@@ -19,6 +34,7 @@ const VERBS: Readonly<Record<string, keyof Omit<FixVocabulary, 'owner' | 'progra
   'etcd-snapshot': 'etcdSnapshot',
   'etcd-members': 'etcdMembers',
   'etcd-remove-member': 'etcdRemoveMember',
+  'etcd-restore': 'etcdRestore',
 };
 
 /** Whether a step is a distribution template (`@logs kube-apiserver`). */
@@ -34,6 +50,7 @@ const VERB_WORDS: Readonly<Record<string, string>> = {
   'etcd-snapshot': 'etcd snapshot',
   'etcd-members': 'etcd member list',
   'etcd-remove-member': 'remove the etcd member',
+  'etcd-restore': 'restore etcd from a snapshot',
 };
 
 /**
@@ -67,6 +84,60 @@ export function expandVocabulary(fix: readonly string[], distribution: Distribut
     const lines: readonly string[] = own ?? profile.fixes[verb];
     return lines.map((line) => (component !== undefined ? line.split('<component>').join(component) : line));
   });
+}
+
+/** `<etcdctl>`: etcdctl against every endpoint the run asked; `<etcdctl-member>`: against the finding's member alone. */
+const ETCDCTL = /<etcdctl(-member)?>/g;
+
+function etcdctlFlags(access: EtcdAccess, endpoints: readonly string[]): string {
+  const flags = [`--endpoints=${shellWord(endpoints.join(','))}`];
+  if (access.cacert !== undefined) flags.push(`--cacert=${shellWord(access.cacert)}`);
+  if (access.cert !== undefined) flags.push(`--cert=${shellWord(access.cert)}`);
+  if (access.key !== undefined) flags.push(`--key=${shellWord(access.key)}`);
+  return `etcdctl ${flags.join(' ')}`;
+}
+
+/** Says where a line that uses a node's own certificate runs, in the step's trailing comment. */
+function onControlPlaneNode(step: string): string {
+  const at = step.indexOf('   # ');
+  return at < 0 ? `${step}   # on a control-plane node` : `${step.slice(0, at)}   # on a control-plane node: ${step.slice(at + 5)}`;
+}
+
+/**
+ * `<etcdctl> endpoint status -w table` → the etcdctl line this run could use: its own endpoints
+ * and files when it had them, so that the step runs from where k8sdoc ran; otherwise the
+ * distribution's etcdctl with the node's own certificate, said to run on a control-plane node.
+ * A distribution with no etcdctl on its nodes (Talos, managed) gets no such step: its `@`
+ * templates say the same in its own tool. null: drop the step.
+ */
+function withEtcdctl(step: string, about: About, context: FillContext): string | null {
+  if (!step.includes('<etcdctl')) return step;
+  const member = about.member?.clientURLs?.[0] ?? about.endpoint;
+  const access = context.etcd !== undefined && context.etcd.endpoints.length > 0 ? context.etcd : undefined;
+  const local = ((context.distribution !== undefined ? profileOf(context.distribution) : null) ?? PROFILES.kubeadm).fixes.etcdctl;
+  if (access === undefined && local === null) return null;
+  const line = (single: boolean): string => {
+    if (access !== undefined) {
+      if (!single) return etcdctlFlags(access, access.endpoints);
+      return member !== undefined ? etcdctlFlags(access, [member]) : 'etcdctl --endpoints=<member client URL>';
+    }
+    if (!single) return local!;
+    const url = member !== undefined ? shellWord(member) : '<member client URL>';
+    return /--endpoints=\S+/.test(local!) ? local!.replace(/--endpoints=\S+/, `--endpoints=${url}`) : `${local!} --endpoints=${url}`;
+  };
+  const text = step.replace(ETCDCTL, (_, single: string | undefined) => line(single !== undefined));
+  return access !== undefined ? text : onControlPlaneNode(text);
+}
+
+/**
+ * A distribution line that runs etcdctl with the node's own certificate (`@etcd-members`) runs
+ * from where k8sdoc ran, with the run's endpoints and files, when the run had them.
+ */
+function runEtcdctl(line: string, context: FillContext): string {
+  if (context.etcd === undefined || context.etcd.endpoints.length === 0) return line;
+  const local = ((context.distribution !== undefined ? profileOf(context.distribution) : null) ?? PROFILES.kubeadm).fixes.etcdctl;
+  if (local === null || !local.startsWith('etcdctl ') || !line.startsWith(`${local} `)) return line;
+  return `${etcdctlFlags(context.etcd, context.etcd.endpoints)}${line.slice(local.length)}`;
 }
 
 function hostOf(about: About): string | undefined {
@@ -109,8 +180,12 @@ export function fillSteps(fix: readonly string[], component: Component, about: A
   // `@logs <component>` names the program the finding is about, so that its own commands apply.
   const program = about?.program;
   const named = program !== undefined ? fix.map((step) => (isVocabularyStep(step) ? step.split('<component>').join(program) : step)) : fix;
-  return expandVocabulary(named, context.distribution).map((step) => {
-    let text = step;
+  const etcdSteps = named.flatMap((step) => {
+    const line = withEtcdctl(step, about ?? {}, context);
+    return line === null ? [] : [line];
+  });
+  return expandVocabulary(etcdSteps, context.distribution).map((step) => {
+    let text = runEtcdctl(step, context);
     for (const [placeholder, value] of Object.entries(values)) {
       if (value !== undefined && value !== '') text = text.split(placeholder).join(shellWord(value));
     }

@@ -9,6 +9,7 @@ const COMMANDS = new Set([
   'docker',
   'du',
   'etcdctl',
+  'etcdutl',
   'free',
   'getent',
   'ip',
@@ -51,5 +52,7 @@ export function isCommand(step: string): boolean {
   if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(first)) return true;
   // `k3s: stop it, then …` is prose that names a tool, not a command line.
   if (first.endsWith(':')) return false;
+  // `<etcdctl>` becomes etcdctl with the run's endpoints and files (fill.ts).
+  if (first === '<etcdctl>' || first === '<etcdctl-member>') return true;
   return COMMANDS.has(first.replace(/;$/, ''));
 }

@@ -74,7 +74,8 @@ export function judgeDbSize(view: EtcdView, quota: QuotaSettings): Finding[] {
           code,
           ...(ratio > CRIT_RATIO || alarmed ? { grade: 'full' } : {}),
           subject: memberSubject(m),
-          about: memberAbout(m),
+          // A raised NOSPACE changes what shows and what to do first: writes already fail.
+          about: alarmed ? { ...memberAbout(m), evidence: { alarm: 'nospace' } } : memberAbout(m),
           message: `database is ${figures}${raised}${reclaim}`,
           data,
         }),

@@ -30,22 +30,28 @@ function memberData(m: MemberView): Record<string, unknown> {
   };
 }
 
-function judgeMember(m: MemberView): Finding {
+/** Whether a majority of the voters answers: a member can be removed only while one does. */
+function majorityOf(view: EtcdView): 'present' | 'lost' {
+  const voters = view.members.filter((m) => m.voter);
+  return voters.filter((m) => m.up).length >= Math.floor(voters.length / 2) + 1 ? 'present' : 'lost';
+}
+
+function judgeMember(m: MemberView, quorum: 'present' | 'lost'): Finding {
   const subject = memberSubject(m);
+  const gone: About = { ...memberAbout(m), evidence: { quorum } };
   const idText = m.id ? ` (id ${m.id})` : '';
   if (m.unstarted) {
     return finding(
       'etcd-member-unreachable',
       subject,
-      `member ${m.id} (peer ${m.member?.peerURLs.join(', ')}) was added with 'member add' but never started: start etcd on that host with --initial-cluster-state=existing, or if it is not coming: etcdctl member remove ${m.id}`,
+      `member ${m.id} (peer ${m.member?.peerURLs.join(', ')}) was added with 'member add' but never started: start etcd on that host with --initial-cluster-state=existing${quorum === 'present' ? `, or if it is not coming: etcdctl member remove ${m.id}` : ''}`,
       { ...memberData(m), unstarted: true },
       undefined,
-      memberAbout(m),
+      gone,
     );
   }
   const status = m.answer?.status;
-  if (!status)
-    return finding('etcd-member-unreachable', subject, `member ${m.label}${idText} lists no client URL to ask`, memberData(m), undefined, memberAbout(m));
+  if (!status) return finding('etcd-member-unreachable', subject, `member ${m.label}${idText} lists no client URL to ask`, memberData(m), undefined, gone);
   if (status.kind !== 'ok') {
     if (isCredentialFailure(status)) {
       return finding(
@@ -57,7 +63,12 @@ function judgeMember(m: MemberView): Finding {
         memberAbout(m),
       );
     }
-    const zombie = m.id ? `; if that machine is gone for good: etcdctl member remove ${m.id}, otherwise bring it back` : '';
+    // A member can be removed only while a majority answers: without it the way back is the members themselves.
+    const zombie = !m.id
+      ? ''
+      : quorum === 'present'
+        ? `; if that machine is gone for good: etcdctl member remove ${m.id}, otherwise bring it back`
+        : '; bring it back: without quorum no member can be removed';
     const listed = m.member ? '' : ' (not in any member list: check --etcd)';
     return finding(
       'etcd-member-unreachable',
@@ -65,7 +76,7 @@ function judgeMember(m: MemberView): Finding {
       `member ${m.label}${idText} unreachable from this host${listed}: ${status.message.replace(`${m.endpoint}: `, '')}${m.member ? `; peer URL ${m.member.peerURLs.join(', ')}` : ''}${zombie}`,
       { ...memberData(m), failure: status.kind, detail: status.detail ?? null },
       status.kind === 'timeout' ? [`etcd ${m.endpoint}`] : undefined,
-      memberAbout(m),
+      gone,
     );
   }
   const s = status.value;
@@ -164,7 +175,19 @@ function judgeRaft(view: EtcdView): Finding[] {
   return findings;
 }
 
+/**
+ * A majority seen from outside: an API server that reads etcd proves one, and so do enough
+ * members serving TLS; lost only when the API server's etcd check fails too (this machine may
+ * just not reach them).
+ */
+function indirectMajority(view: IndirectView): 'present' | 'lost' | undefined {
+  const serving = view.members.filter((m) => m.serving).length;
+  if (view.apiServer.readyz?.ok || serving >= Math.floor(view.members.length / 2) + 1) return 'present';
+  return view.apiServer.readyz && !view.apiServer.readyz.ok ? 'lost' : undefined;
+}
+
 function judgeIndirectly(view: IndirectView): Finding[] {
+  const quorum = indirectMajority(view);
   return view.members.map((m) => {
     const subject = `etcd member ${m.host} (${m.endpoint})`;
     const peer = m.peer.kind === 'ok' ? `peer port ${PORTS.etcdPeer} open` : `peer port ${PORTS.etcdPeer}: ${m.peer.kind}`;
@@ -191,7 +214,7 @@ function judgeIndirectly(view: IndirectView): Finding[] {
         `from this host (indirect): ${why}; ${peer}`,
         data,
         m.tls.kind === 'timeout' || m.client.kind === 'timeout' ? [`etcd ${m.endpoint}`] : undefined,
-        indirectAbout,
+        quorum ? { ...indirectAbout, evidence: { quorum } } : indirectAbout,
       );
     }
     const served = leaf ? `serves ${leaf.subject}, valid until ${leaf.notAfter.toISOString().slice(0, 10)}` : 'serves TLS';
@@ -215,7 +238,8 @@ export const etcdMembers: Check = {
   async run(ctx) {
     const view = await ctx.facts.etcd.view();
     if (view === null) return judgeIndirectly(await ctx.facts.etcd.indirect());
-    const perMember = view.members.map(judgeMember);
+    const quorum = majorityOf(view);
+    const perMember = view.members.map((m) => judgeMember(m, quorum));
     if (credentialsRejected(view)) return [...perMember, ...judgeIndirectly(await ctx.facts.etcd.indirect())];
     return [...perMember, ...judgeEven(view), ...judgeAgreement(view), ...judgeRaft(view)];
   },

@@ -32,8 +32,9 @@ export interface QuorumFigures {
   leader: string | null;
 }
 
-function finding(code: Code, subject: string, message: string, data?: Record<string, unknown>): Finding {
-  return raise({ code, subject, message, data });
+function finding(code: Code, subject: string, message: string, data?: Record<string, unknown>, quorum?: 'present' | 'lost'): Finding {
+  // Whether a majority is left decides which steps can work: no membership change without it.
+  return raise({ code, subject, message, data, ...(quorum ? { about: { evidence: { quorum } } } : {}) });
 }
 
 function describeGone(m: MemberView): string {
@@ -85,10 +86,10 @@ export function judgeQuorum(view: EtcdView): Finding[] {
   const findings: Finding[] = [];
 
   if (f.healthy < f.quorum) {
-    findings.push(finding('etcd-quorum-lost', 'etcd', `${counted}: quorum needs ${f.quorum}, the cluster is read-only${goneText}`, data));
+    findings.push(finding('etcd-quorum-lost', 'etcd', `${counted}: quorum needs ${f.quorum}, the cluster is read-only${goneText}`, data, 'lost'));
   } else if (f.tolerance === 0) {
     const why = f.voters === 1 ? 'a single member tolerates no failure' : 'one more failure and the cluster becomes read-only';
-    findings.push(finding('etcd-quorum-at-risk', 'etcd', `${counted}, quorum ${f.quorum}: ${why}${goneText}`, data));
+    findings.push(finding('etcd-quorum-at-risk', 'etcd', `${counted}, quorum ${f.quorum}: ${why}${goneText}`, data, 'present'));
   } else {
     findings.push({
       status: 'ok',
@@ -101,19 +102,28 @@ export function judgeQuorum(view: EtcdView): Finding[] {
   // Only members that answer can tell us about the leader.
   const reports = leaderReports(view);
   const leaderless = reports.filter((r) => r.leader === '0');
+  const majority = f.healthy >= f.quorum ? 'present' : 'lost';
   const named = new Set(reports.filter((r) => r.leader !== '0').map((r) => r.leader));
   if (leaderless.length > 0) {
     findings.push(
-      finding('etcd-no-leader', 'etcd', `${leaderless.map((r) => r.label).join(', ')} ${leaderless.length === 1 ? 'reports' : 'report'} no leader`, {
-        noLeader: leaderless.map((r) => r.label),
-      }),
+      finding(
+        'etcd-no-leader',
+        'etcd',
+        `${leaderless.map((r) => r.label).join(', ')} ${leaderless.length === 1 ? 'reports' : 'report'} no leader`,
+        { noLeader: leaderless.map((r) => r.label) },
+        majority,
+      ),
     );
   } else if (named.size > 1) {
     const seen = reports.map((r) => `${r.label} → ${labelOfId(view, r.leader)}`).join(', ');
     findings.push(
-      finding('etcd-no-leader', 'etcd', `members disagree on the leader: ${seen}`, {
-        leaders: Object.fromEntries(reports.map((r) => [r.label, labelOfId(view, r.leader)])),
-      }),
+      finding(
+        'etcd-no-leader',
+        'etcd',
+        `members disagree on the leader: ${seen}`,
+        { leaders: Object.fromEntries(reports.map((r) => [r.label, labelOfId(view, r.leader)])) },
+        majority,
+      ),
     );
   }
   return findings;
@@ -150,8 +160,8 @@ export function judgeQuorumIndirectly(view: IndirectView, reason: string): Findi
       },
     ];
   }
-  if (healthy < quorum) return [finding('etcd-quorum-lost', 'etcd', message, data)];
-  if (healthy - quorum === 0) return [finding('etcd-quorum-at-risk', 'etcd', message, data)];
+  if (healthy < quorum) return [finding('etcd-quorum-lost', 'etcd', message, data, 'lost')];
+  if (healthy - quorum === 0) return [finding('etcd-quorum-at-risk', 'etcd', message, data, 'present')];
   return [{ status: 'ok', subject: 'etcd', message, data }];
 }
 

@@ -8,7 +8,7 @@
 import { raise } from '../catalogue/raise.js';
 import type { Code } from '../catalogue/codes.js';
 import type { HostTarget } from '../discovery/targets.js';
-import type { Check, CheckContext, Finding } from '../engine/types.js';
+import type { Check, CheckContext, Evidence, Finding } from '../engine/types.js';
 import type { Failure } from '../probes/types.js';
 import { hostPort } from '../util/url.js';
 import { PORT_SERVICES, PORTS } from '../judge/ports.js';
@@ -58,6 +58,17 @@ export function portPlan(ctx: CheckContext): PortTarget[] {
   return plan;
 }
 
+/** What is expected to listen on a port: picks the catalogue's words (etcd down, not kube-proxy, for a refused 2379). */
+function listenerOf(port: number): NonNullable<Evidence['listener']> {
+  if (port === PORTS.apiServer) return 'kube-apiserver';
+  if (port === PORTS.etcdClient) return 'etcd-client';
+  if (port === PORTS.etcdPeer) return 'etcd-peer';
+  if (port === PORTS.kubelet) return 'kubelet';
+  // The Service NodePort range kube-apiserver allots by default (--service-node-port-range).
+  if (port >= 30000 && port <= 32767) return 'nodeport';
+  return 'other';
+}
+
 function describeFailure(failure: Failure, service: string, timeoutMs: number): string {
   switch (failure.kind) {
     case 'refused':
@@ -99,9 +110,10 @@ async function probePort(ctx: CheckContext, t: PortTarget): Promise<Finding> {
   if (vantage && vantage.kind !== 'loopback-only-port') {
     return { status: 'skip', subject, message: `${vantage.message}; ${vantage.howToSee}`, data: { ...data, outcome: outcome.kind, vantage: vantage.kind } };
   }
+  const tcp = outcome.kind === 'refused' || outcome.kind === 'reset' ? 'refused' : outcome.kind === 'timeout' ? 'timeout' : undefined;
   return raise({
     subject,
-    about,
+    about: { ...about, evidence: { ...(tcp ? { tcp } : {}), listener: listenerOf(t.port) } },
     code: FAILURE_CODES[outcome.kind] ?? 'port-unreachable',
     message: describeFailure(outcome, service, ctx.options.timeoutMs),
     data: { ...data, outcome: outcome.kind, ms: outcome.ms },

@@ -1,6 +1,6 @@
 // The one report model every renderer hangs off, and the exit code it implies.
 import { entryFor } from '../catalogue/index.js';
-import { fillSteps, type FillContext } from '../catalogue/fill.js';
+import { fillSteps, type EtcdAccess, type FillContext } from '../catalogue/fill.js';
 import { resolveEntry } from '../catalogue/resolve.js';
 import { DISTRIBUTIONS, type Distribution } from '../shape/types.js';
 import type { FailOn } from '../options.js';
@@ -23,6 +23,8 @@ export interface ReportInput {
   kubeconfigFrom?: { path: string; distribution: string };
   /** The checks the run's --deadline cut short, and the deadline; absent when none was. */
   deadlineReached?: { deadlineMs: number; checks: string[] };
+  /** How the run reached etcd (endpoints and file paths), to fill `<etcdctl>` steps; absent without an etcd client certificate. */
+  etcd?: EtcdAccess;
 }
 
 /** Puts each result's fields in the contract's order and adds the catalogue text to problems. */
@@ -63,9 +65,12 @@ function withCatalogue(r: ReportResult, triaged: Triaged = {}, context: FillCont
   return out;
 }
 
-function fillContext(cluster: ClusterShape | undefined): FillContext {
+function fillContext(cluster: ClusterShape | undefined, etcd: EtcdAccess | undefined): FillContext {
   const d = cluster?.distribution;
-  return d !== undefined && (DISTRIBUTIONS as readonly string[]).includes(d) ? { distribution: d as Distribution } : {};
+  return {
+    ...(d !== undefined && (DISTRIBUTIONS as readonly string[]).includes(d) ? { distribution: d as Distribution } : {}),
+    ...(etcd !== undefined ? { etcd } : {}),
+  };
 }
 
 export function worstLevel(results: readonly Pick<Result, 'status'>[]): Level {
@@ -142,7 +147,7 @@ export function buildReport(input: ReportInput): Report {
     timedOut: [...new Set(input.results.flatMap((r) => r.timedOut ?? []))],
     ...(input.discoveryCache ? { discoveryCache: input.discoveryCache } : {}),
     ...(input.cluster ? { cluster: input.cluster } : {}),
-    results: input.results.map((r) => withCatalogue(r, triaged.get(r), fillContext(input.cluster))),
+    results: input.results.map((r) => withCatalogue(r, triaged.get(r), fillContext(input.cluster, input.etcd))),
     ...(input.deadlineReached && input.deadlineReached.checks.length > 0 ? { deadlineReached: input.deadlineReached } : {}),
   };
 }

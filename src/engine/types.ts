@@ -78,6 +78,10 @@ export interface Evidence {
   peers?: 'answering' | 'none';
   /** What a missing or broken file holds: a certificate, or a kubeconfig with one inside. */
   file?: 'certificate' | 'kubeconfig';
+  /** An alarm etcd has raised for the member. */
+  alarm?: 'nospace' | 'corrupt';
+  /** What is expected to listen on the port probed: tells etcd's refused 2379 from a NodePort's. */
+  listener?: 'kube-apiserver' | 'etcd-client' | 'etcd-peer' | 'kubelet' | 'nodeport' | 'other';
 }
 
 /** The programs of a control plane, named as their static pods and Leases name them. */

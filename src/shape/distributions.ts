@@ -90,6 +90,13 @@ export interface FixVocabulary {
    * its status, logs and restart commands, which replace the general ones for that program.
    */
   programs?: Readonly<Record<string, ProgramFixes>>;
+  /** Restoring etcd from a snapshot when a majority of the members is gone for good. */
+  etcdRestore: readonly string[];
+  /**
+   * etcdctl as it runs on one of this distribution's control-plane nodes, with the node's own
+   * client certificate (`<etcdctl>` steps when the run had none); null where no etcdctl runs there.
+   */
+  etcdctl: string | null;
 }
 
 /** The commands of `@status`, `@logs` and `@restart` for one program. */
@@ -259,6 +266,9 @@ function rancherProfile(program: 'k3s' | 'rke2'): DistributionProfile {
       etcdMembers: [`${k3sEtcdctl(program)} member list -w table`],
       etcdRemoveMember: [`kubectl delete node <node>`, `${k3sEtcdctl(program)} member remove <member-id>`],
       programs: { kubelet },
+      // On one server, with the others stopped; the others then rejoin with their data dirs removed.
+      etcdRestore: [`${program} server --cluster-reset --cluster-reset-restore-path=<snapshot-file>`],
+      etcdctl: k3sEtcdctl(program),
     },
   };
 }
@@ -313,6 +323,10 @@ export const PROFILES = {
       etcdMembers: [`${KUBEADM_ETCDCTL} member list -w table`],
       etcdRemoveMember: [`${KUBEADM_ETCDCTL} member remove <member-id>`],
       programs: { kubelet: SYSTEMD_KUBELET },
+      etcdRestore: [
+        "etcdutl snapshot restore <snapshot-file> --data-dir /var/lib/etcd-restored   # then point the etcd manifest's data hostPath at it, on each member with its own --name and --initial-cluster",
+      ],
+      etcdctl: KUBEADM_ETCDCTL,
     },
   },
   k3s: rancherProfile('k3s'),
@@ -354,6 +368,8 @@ export const PROFILES = {
         'kube-controller-manager': talosStaticPod('kube-controller-manager'),
         'kube-scheduler': talosStaticPod('kube-scheduler'),
       },
+      etcdRestore: ['talosctl -n <node-ip> bootstrap --recover-from=<snapshot-file>'],
+      etcdctl: null,
     },
   },
   microk8s: {
@@ -397,6 +413,8 @@ export const PROFILES = {
       etcdSnapshot: ['microk8s dbctl backup'],
       etcdMembers: [],
       etcdRemoveMember: [],
+      etcdRestore: ['microk8s dbctl restore <snapshot-file>'],
+      etcdctl: null,
     },
   },
   openshift: {
@@ -434,6 +452,8 @@ export const PROFILES = {
           restart: ['oc debug node/<node> -- chroot /host systemctl restart kubelet'],
         },
       },
+      etcdRestore: ['oc debug node/<node> -- chroot /host /usr/local/bin/cluster-restore.sh /home/core/assets/backup'],
+      etcdctl: 'oc -n openshift-etcd rsh <pod> etcdctl',
     },
   },
 } as const satisfies Partial<Record<Distribution, DistributionProfile>>;
@@ -463,6 +483,8 @@ function managedProfile(distribution: 'eks' | 'gke' | 'aks', title: string, cli:
       etcdRemoveMember: [],
       // The nodes are yours: their kubelet is a systemd unit as anywhere else.
       programs: { kubelet: SYSTEMD_KUBELET },
+      etcdRestore: [],
+      etcdctl: null,
     },
   };
 }

@@ -138,4 +138,6 @@ export const BLOCKS = {
   verdictManyRows: 339,
   // what a run selecting only the node checks asks the API: 360-369
   onlyNodesRequests: 360,
+  // etcdctl steps the report fills with the run's endpoints and files, run against real etcd: 380-389
+  etcdSteps: 380,
 } as const;

@@ -118,7 +118,7 @@ describe('k8sdoc basics', () => {
     expect(byCode.code).toBe(0);
     expect(byCode.stdout).toMatch(/^etcd-quorum-lost — etcd has lost quorum/);
     expect(byCode.stdout).toContain('Symptom:');
-    expect(byCode.stdout).toContain('etcdctl endpoint status --cluster -w table');
+    expect(byCode.stdout).toContain('<etcdctl> endpoint status -w table');
     const words = await runCli(['explain', 'connection', 'refused']);
     expect(words.stdout).toMatch(/best first:\n\napiserver-refused/);
     const none = await runCli(['explain', 'zzzqqq']);

@@ -123,7 +123,11 @@ describe.skipIf(!etcdAvailable())('k8sdoc check --only etcd against real etcd', 
     expect(table.stdout).toContain('Explains: WARN etcd-quorum-at-risk  etcd');
     expect(table.stdout).toContain("Symptom: etcdctl reports 'unhealthy cluster'"); // symptom
     expect(table.stdout).toContain('the machine was deleted but the member is still in the member list (zombie member)'); // cause
-    expect(table.stdout).toContain('$ etcdctl endpoint status --cluster -w table'); // fix
+    // fix: the member list, with the endpoints and files this run used (the table may wrap it).
+    const t = fx.cluster.clientTls;
+    expect(table.stdout.replace(/ /g, '')).toContain(
+      `$etcdctl--endpoints=${fx.cluster.endpoints.join(',')}--cacert=${t.caFile}--cert=${t.certFile}--key=${t.keyFile}memberlist-wtable`,
+    );
   });
 
   it('two members killed: quorum lost, names both, exit 1', async () => {
