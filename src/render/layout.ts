@@ -95,6 +95,67 @@ export function wrapText(text: string, width: number, elide = true): string[] {
   return lines;
 }
 
+/**
+ * The words of a shell line: split at spaces outside quotes and `$( … )`, so that a quoted
+ * node name or a command substitution stays one word.
+ */
+function shellWords(code: string): string[] {
+  const words: string[] = [];
+  let word = '';
+  let quote: string | null = null;
+  let depth = 0;
+  for (let i = 0; i < code.length; i++) {
+    const ch = code[i]!;
+    if (quote !== null) {
+      if (ch === quote) quote = null;
+      else if (ch === '\\' && quote === '"' && i + 1 < code.length) word += code[i++];
+    } else if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === '(' && code[i - 1] === '$') depth += 1;
+    else if (ch === ')' && depth > 0) depth -= 1;
+    else if (ch === ' ' && depth === 0) {
+      if (word !== '') words.push(word);
+      word = '';
+      continue;
+    }
+    word += ch;
+  }
+  if (word !== '') words.push(word);
+  return words;
+}
+
+/**
+ * A command laid out to be pasted as printed: broken only between shell words, each broken line
+ * ending in ` \` so that the shell reads one line; a word is never cut or elided, even when it
+ * is wider than the column (the terminal wraps it, the copy stays whole). A trailing
+ * `   # comment` is kept after the command when it fits, else on lines of its own, each a comment.
+ */
+export function wrapCommand(text: string, width: number, firstPrefix: string, restPrefix = ' '.repeat(firstPrefix.length)): string[] {
+  const at = text.indexOf('   # ');
+  const code = at < 0 ? text : text.slice(0, at);
+  const comment = at < 0 ? null : text.slice(at + 3);
+  const lines: string[] = [];
+  let line = firstPrefix;
+  let empty = true;
+  for (const word of shellWords(code)) {
+    if (!empty && visibleLength(line) + 1 + word.length + 2 > width) {
+      lines.push(`${line} \\`);
+      line = restPrefix + word;
+    } else line = empty ? line + word : `${line} ${word}`;
+    empty = false;
+  }
+  if (comment !== null) {
+    if (visibleLength(line) + 3 + comment.length <= width) line = `${line}   ${comment}`;
+    else {
+      lines.push(line);
+      const body = comment.replace(/^#\s*/, '');
+      for (const l of wrapText(body, width - restPrefix.length - 2, false)) lines.push(`${restPrefix}# ${l}`);
+      return lines;
+    }
+  }
+  lines.push(line);
+  return lines;
+}
+
 /** Words that must stay whole however narrow the column: URLs and host:port, maybe in brackets or with punctuation. */
 export function isAddress(word: string): boolean {
   const bare = word.replace(/^[("'[]+|[)"',.;:\]]+$/g, '');

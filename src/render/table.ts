@@ -7,7 +7,7 @@ import { entryFor } from '../catalogue/index.js';
 import type { Report, Status } from '../engine/types.js';
 import { safeText } from '../util/terminal-text.js';
 import { clusterLine } from './cluster-line.js';
-import { MAX_WIDTH, MIN_WIDTH, renderColumns, wrapIndented, wrapText } from './layout.js';
+import { MAX_WIDTH, MIN_WIDTH, renderColumns, wrapCommand, wrapIndented, wrapText } from './layout.js';
 import type { RenderOptions } from './options.js';
 import { fixSteps, LABEL, ROWS_PER_PROBLEM, viewOf, type ComponentTable, type Problem, type Verdict } from './view.js';
 
@@ -53,7 +53,12 @@ function verdictLines(v: Verdict, c: ChalkInstance, width: number, withStep: boo
     i === 0 ? l.replace(label, paintStatus(c, v.status)) : l,
   );
   if (withStep && v.firstStep)
-    lines.push(...wrapIndented(v.firstStep.text, width, '  First step: ', '    ').map((l) => l.replace(/^( {2}First step:)/, c.bold('$1'))));
+    lines.push(
+      ...(v.firstStep.command
+        ? wrapCommand(v.firstStep.text, width, '  First step: ', '    ')
+        : wrapIndented(v.firstStep.text, width, '  First step: ', '    ')
+      ).map((l) => l.replace(/^( {2}First step:)/, c.bold('$1'))),
+    );
   return lines;
 }
 
@@ -137,7 +142,7 @@ function problemLines(problems: Problem[], c: ChalkInstance, width: number): str
     lines.push(
       `  ${c.bold('Fix:')}`,
       ...fixSteps(r).flatMap((f) =>
-        f.command ? wrapIndented(f.text, width, `    ${c.cyan('$')} `, '      ') : wrapIndented(f.text, width, '    - ', '      '),
+        f.command ? wrapCommand(f.text, width, `    ${c.cyan('$')} `, '      ') : wrapIndented(f.text, width, '    - ', '      '),
       ),
     );
     // A link is never cut: on its own line when it does not fit after the label.
