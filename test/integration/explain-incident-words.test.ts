@@ -2,6 +2,7 @@
 // it: the best entry comes first with its symptom, cause and fix, and says which checks
 // detect it (the registry's own list, so a renamed or unregistered check fails here).
 import { isCommand } from '../../src/catalogue/fix-step.js';
+import { describeVocabularyStep, isVocabularyStep } from '../../src/catalogue/fill.js';
 import { describe, expect, it } from 'vitest';
 import type { Code } from '../../src/catalogue/codes.js';
 import { entryFor } from '../../src/catalogue/index.js';
@@ -56,7 +57,9 @@ describe('k8sdoc explain with incident words', () => {
     for (const [code, block] of shown) {
       const entry = entryFor(code as Code);
       expect(block).toContain(`  Symptom: ${entry.symptom}`);
-      expect(block).toContain(`    ${isCommand(entry.fix[0]!) ? '$' : '-'} ${entry.fix[0]}`);
+      const first = entry.fix[0]!;
+      // A distribution template is said in words, with kubeadm's commands as the example.
+      expect(block).toContain(isVocabularyStep(first) ? `    - ${describeVocabularyStep(first)}` : `    ${isCommand(first) ? '$' : '-'} ${first}`);
       expect(block).toContain(`  Detected by: ${detectedBy(code as Code)}`);
       expect(detectedBy(code as Code), `${code} is detected by some check`).not.toBe('');
     }
