@@ -7,7 +7,7 @@
 // belongs to neither alone, and a reader sees every chain the diagnosis can draw on one page.
 // The priority is one total order over codes, easier to judge as a list than as numbers
 // scattered over sixty entries.
-import type { CertificateRole, ControlPlaneProgram } from '../engine/types.js';
+import type { CertificateRole, ControlPlaneProgram, Evidence } from '../engine/types.js';
 import type { AnyCode, Code } from './codes.js';
 
 /**
@@ -32,6 +32,11 @@ export interface Rule {
   explains: readonly AnyCode[];
   /** The effect must be about one of these control-plane programs (`about.program`). */
   effectProgram?: readonly ControlPlaneProgram[];
+  /**
+   * An effect that says what listens on its port (`about.evidence.listener`) must name one of
+   * these: a kube-apiserver pod down closes 6443, not etcd's 2379 on the same machine.
+   */
+  effectListener?: readonly NonNullable<Evidence['listener']>[];
   scope: Scope;
   why: string;
 }
@@ -184,10 +189,12 @@ export const RULES: readonly Rule[] = [
     scope: 'host',
     why: 'the etcd pod on that node is down, so its member and its ports are',
   },
+  { cause: POD_DOWN, causeProgram: ['kube-apiserver'], explains: API_DOWN, scope: 'host', why: 'the same API server, seen as its pod' },
   {
     cause: POD_DOWN,
     causeProgram: ['kube-apiserver'],
-    explains: [...API_DOWN, ...PORT_CLOSED],
+    explains: PORT_CLOSED,
+    effectListener: ['kube-apiserver'],
     scope: 'host',
     why: 'the same API server, seen as its pod and on its port',
   },

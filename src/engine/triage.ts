@@ -183,6 +183,8 @@ function explanationEdges(problems: readonly Result[], all: readonly Result[]): 
       for (const effect of index.near(cause, rule.scope)) {
         if (effect === cause || !rule.explains.includes(effect.code!)) continue;
         if (rule.effectProgram && !isProgram(effect, rule.effectProgram)) continue;
+        const listener = effect.about?.evidence?.listener;
+        if (rule.effectListener && listener !== undefined && !rule.effectListener.includes(listener)) continue;
         if (rule.scope === 'backends' && !isKubeconfigServer(effect)) continue;
         const set = edges.get(cause) ?? new Set<Result>();
         set.add(effect);
