@@ -112,6 +112,25 @@ export function withinBudget<T>(ctx: Pick<CheckContext, 'budget'>, work: Promise
   });
 }
 
+/**
+ * What a check says of the targets its budget left no time for: one `skip` line with how many
+ * and the first few, so they are never lost with the rest. `what` completes "412 …": `kubelets
+ * not probed`; the report's deadline note repeats it from `data.notFinished`.
+ */
+export function notFinishedFinding(
+  ctx: Pick<CheckContext, 'options'>,
+  o: { subject: string; what: string; names: readonly string[]; data?: Record<string, unknown> },
+): Finding {
+  const shown = o.names.slice(0, 5).join(', ') + (o.names.length > 5 ? `, and ${o.names.length - 5} more` : '');
+  const deadline = ctx.options.deadlineMs === undefined ? '' : ` (--deadline ${ctx.options.deadlineMs / 1000}s)`;
+  return {
+    status: 'skip',
+    subject: o.subject,
+    message: `${o.names.length} ${o.what} within the budget${deadline}: ${shown}`,
+    data: { ...o.data, notFinished: { count: o.names.length, what: o.what } },
+  };
+}
+
 /** What a check that SIGINT or SIGTERM stopped says: not a failure of the cluster, nor of the check. */
 export const INTERRUPTED_MESSAGE = 'not finished: the run was interrupted';
 
