@@ -3,6 +3,7 @@
 // with a result per check, never with a crash. Shortly before the guard, each check's budget
 // fires, so that a check with thousands of targets returns what it found by then instead of
 // losing it all to the guard.
+import { setMaxListeners } from 'node:events';
 import type { Check, CheckContext, Finding, NeedId, Result } from './types.js';
 import { NEEDS, type NeedResolver } from './needs.js';
 
@@ -149,6 +150,8 @@ async function runCheckGuarded(check: Check, ctx: CheckContext, options: RunOpti
     }
     const remaining = options.checkTimeoutMs - elapsed();
     const budget = new AbortController();
+    // withinBudget listens once per target a check awaits: thousands of kubelets at a time.
+    setMaxListeners(0, budget.signal);
     const budgetTimer = setTimeout(() => budget.abort(), Math.max(0, remaining - budgetGraceMs(options.checkTimeoutMs)));
     try {
       const findings = await guard(check.run({ ...ctx, budget: budget.signal }), Math.max(0, remaining), ctx.signal, options.checkTimeoutMs);
