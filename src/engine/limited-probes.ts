@@ -57,22 +57,14 @@ function limitEtcd(factory: EtcdProbeFactory, run: Run): EtcdProbeFactory {
 /**
  * API servers that timed out in this run, by URL, with the answer they gave: shared by every
  * wrapper of the same probe (the early lane's and the checks'), so that a hung API server
- * costs the run one --timeout. A server that did not answer within --timeout once, and has
- * answered nothing else in this run, will not answer the next question either; asking again
- * only adds another --timeout to the run. A server that answers other requests is not hung:
- * one slow list (a loaded server, a large namespace) must not cost the run every later
- * question to it, such as the leases the kubelet plan is made from.
+ * costs the run one --timeout. A server that did not answer within --timeout once will not
+ * answer the next question either; asking again only adds another --timeout to the run.
  */
-const hungServers = new WeakMap<KubeProbe, { inUse: string | null; hung: Map<string, KubeOutcome>; answered: Set<string> }>();
-
-/** The server sent an HTTP answer, whatever its status: it is there and talking. */
-function answeredHttp(outcome: KubeOutcome): boolean {
-  return outcome.kind === 'ok' || outcome.kind === 'unauthorized' || outcome.kind === 'forbidden' || outcome.kind === 'http' || outcome.kind === 'bad-response';
-}
+const hungServers = new WeakMap<KubeProbe, { inUse: string | null; hung: Map<string, KubeOutcome> }>();
 
 function rememberHung(raw: KubeProbe, run: Run): KubeProbe {
   let state = hungServers.get(raw);
-  if (!state) hungServers.set(raw, (state = { inUse: raw.server, hung: new Map(), answered: new Set() }));
+  if (!state) hungServers.set(raw, (state = { inUse: raw.server, hung: new Map() }));
   const s = state;
   return {
     server: raw.server,
@@ -84,12 +76,7 @@ function rememberHung(raw: KubeProbe, run: Run): KubeProbe {
       }
       // The path without its query: a continue token is long and says nothing about timing.
       const outcome = await run(`GET ${o.server ?? 'api'} ${path.split('?')[0]}`, () => raw.get(path, o));
-      if (answeredHttp(outcome)) {
-        s.answered.add(url);
-        s.hung.delete(url);
-      } else if (outcome.kind === 'timeout' && !o.signal?.aborted && !s.hung.has(url) && !s.answered.has(url)) {
-        s.hung.set(url, outcome);
-      }
+      if (outcome.kind === 'timeout' && !o.signal?.aborted && !s.hung.has(url)) s.hung.set(url, outcome);
       return outcome;
     },
     useServer: (url) => {
