@@ -23,7 +23,8 @@ const cronJob = parseAllDocuments(readFileSync('deploy/cronjob.yaml', 'utf8'))
 const container = cronJob.spec.jobTemplate.spec.template.spec.containers[0];
 // BENCH_EXTRA_ARGS (space-separated) adds flags, e.g. `--skip certs-served` to time the rest alone.
 const args = [...container.args, ...(process.env.BENCH_EXTRA_ARGS ?? '').split(' ').filter(Boolean)];
-const containerEnv = Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value]));
+// BENCH_NO_CONTAINER_ENV=1 leaves out the container's env (NODE_OPTIONS' heap ceiling), to see what the run needs unbounded.
+const containerEnv = process.env.BENCH_NO_CONTAINER_ENV ? {} : Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value]));
 
 const work = mkdtempSync(join(tmpdir(), 'k8sdoc-bench-hung-kubelets-'));
 const { startCluster, buildScenario, HangingListener, workerName } = await loadSimulator(
