@@ -2,7 +2,8 @@
 // the whole `k8sdoc check` against --timeout. The jump host ran k8sdoc before, so its
 // discovery cache knows the masters and the run asks each of them besides the kubeconfig's
 // server. Aim: within --timeout + 300 ms. Medians of interleaved runs, with bare `node -e 0`
-// measured alongside as the reference for start-up cost on this machine.
+// measured alongside as the reference for start-up cost on this machine. BENCH_BASE=<path of
+// another checkout's bin/k8sdoc> runs that build interleaved with this one (before/after).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,13 +34,17 @@ const cluster = await startCluster(buildScenario('healthy'), { block: BLOCK, etc
 try {
   const home = join(work, 'home');
   const env = { PATH: process.env.PATH, HOME: home };
-  const args = [process.execPath, resolve('bin/k8sdoc'), 'check', '--kubeconfig', cluster.kubeconfigPath, '--timeout', `${TIMEOUT_MS}ms`, '-o', 'json'];
+  const checkArgs = ['check', '--kubeconfig', cluster.kubeconfigPath, '--timeout', `${TIMEOUT_MS}ms`, '-o', 'json'];
+  const args = [process.execPath, resolve('bin/k8sdoc'), ...checkArgs];
+  const baseArgs = process.env.BENCH_BASE ? [process.execPath, resolve(process.env.BENCH_BASE), ...checkArgs] : null;
   // The jump host's earlier run, while the cluster was healthy: it fills the discovery cache.
   await timed(args, env);
   for (const a of cluster.apiServers) a.faults.slowMs = HUNG_MS;
   const ours = [];
   const reported = [];
   const bare = [];
+  const base = [];
+  const baseReported = [];
 
   for (let i = 0; i < RUNS; i++) {
     cluster.requestLog.clear();
@@ -49,6 +54,12 @@ try {
     ours.push(run.ms);
     reported.push(report.durationMs);
     bare.push((await timed([process.execPath, '-e', '0'], env)).ms);
+    if (baseArgs) {
+      cluster.requestLog.clear();
+      const b = await timed(baseArgs, env);
+      base.push(b.ms);
+      baseReported.push(JSON.parse(b.stdout).durationMs);
+    }
   }
   const m = median(ours);
   console.log(
@@ -58,6 +69,14 @@ try {
   console.log(
     `  k8sdoc report durationMs         median ${median(reported).toFixed(0).padStart(6)} ms   ratio to --timeout ${(median(reported) / TIMEOUT_MS).toFixed(2)}x`,
   );
+  if (base.length > 0) {
+    console.log(
+      `  BENCH_BASE check (wall, spawned) median ${median(base).toFixed(0).padStart(6)} ms   ratio to --timeout ${(median(base) / TIMEOUT_MS).toFixed(2)}x`,
+    );
+    console.log(
+      `  BENCH_BASE report durationMs     median ${median(baseReported).toFixed(0).padStart(6)} ms   ratio to --timeout ${(median(baseReported) / TIMEOUT_MS).toFixed(2)}x`,
+    );
+  }
   console.log(`  node -e 0 (reference)            median ${median(bare).toFixed(0).padStart(6)} ms`);
   console.log(
     `  wall minus node start-up         median ${(m - median(bare)).toFixed(0).padStart(6)} ms   aim: <= --timeout + 300 ms = ${TIMEOUT_MS + 300} ms`,

@@ -12,6 +12,8 @@ import type { TlsInspection } from '../probes/types.js';
 import { hostPort } from '../util/url.js';
 import { apiEndpoints } from '../judge/api-endpoint.js';
 import { PORTS } from '../judge/ports.js';
+import { dialSample } from '../judge/kubelet-plan.js';
+import { notFinishedFinding, OUT_OF_BUDGET, withinBudget } from '../engine/runner.js';
 import {
   caExpiresFirst,
   certificateFinding,
@@ -44,7 +46,11 @@ const SERVED_ROLES: Readonly<Record<Role, CertificateRole>> = {
   kubelet: 'kubelet-serving',
 };
 
-async function servedTargets(ctx: CheckContext): Promise<ServedTarget[]> {
+/**
+ * `kubeletPort`: the port of the kubelet at an address, from the node list when the plan has
+ * it, so the handshake is the very one the kubelet check makes.
+ */
+async function servedTargets(ctx: CheckContext, kubeletPort: (address: string) => number = () => PORTS.kubelet): Promise<ServedTarget[]> {
   const all: ServedTarget[] = [];
   const clusterCa = ctx.targets.clusterCa;
   const clusterCaLabel = 'the cluster CA of the kubeconfig';
@@ -87,11 +93,12 @@ async function servedTargets(ctx: CheckContext): Promise<ServedTarget[]> {
     }
   }
   for (const h of ctx.targets.hosts) {
-    const hp = hostPort(h.address, PORTS.kubelet);
+    const port = kubeletPort(h.address);
+    const hp = hostPort(h.address, port);
     const node = h.name ? ` node ${h.name}` : '';
     all.push({
       host: h.address,
-      port: PORTS.kubelet,
+      port,
       role: 'kubelet',
       subject: `kubelet ${hp}${h.name ? ` (node ${h.name})` : ''}`,
       source: `endpoint ${hp} (kubelet${node})`,
@@ -160,8 +167,7 @@ async function staleness(ctx: CheckContext, t: ServedTarget, leaf: LocatedCertif
   return [staleServedFinding(leaf, { cert: onDisk, name: file, source: `file ${path}` }, t.subject, restartAdviceOf(kind.distribution, t.role), ctx.now)];
 }
 
-async function inspectEndpoint(ctx: CheckContext, t: ServedTarget): Promise<Finding[]> {
-  const tls = await inspect(ctx, t);
+async function judgeEndpoint(ctx: CheckContext, t: ServedTarget, tls: TlsInspection): Promise<Finding[]> {
   const base = { host: t.host, port: t.port, role: t.role, source: t.source };
   if (tls.kind !== 'ok' || tls.chain.length === 0) {
     const why = tls.failure?.message ?? (tls.kind === 'ok' ? 'the server sent no certificate' : tls.kind);
@@ -194,14 +200,31 @@ async function inspectEndpoint(ctx: CheckContext, t: ServedTarget): Promise<Find
   return findings;
 }
 
+/** The kubelets the run's dial plan leaves alone, in one line: their handshake would only time out again. */
+function notDialledFinding(names: readonly string[], sampled: number): Finding {
+  const shown = names.slice(0, 5).join(', ') + (names.length > 5 ? `, and ${names.length - 5} more` : '');
+  return {
+    status: 'skip',
+    subject: 'kubelet serving certificates',
+    message: `${names.length} kubelet serving certificate${names.length === 1 ? '' : 's'} not inspected: the lease and the Ready condition say the kubelet is down (see kubelet; ${sampled} in the same state dialled as a sample): ${shown}`,
+    data: { notInspected: names.length, nodes: names },
+  };
+}
+
 export const certsServed: Check = {
   prewarm(ctx) {
     // etcd's endpoints and trust anchor may still come from discovery (the manifest, kubeadm's
-    // etcd CA) unless --etcd and --etcd-cacert named them: those handshakes wait.
+    // etcd CA) unless --etcd and --etcd-cacert named them: those handshakes wait. Kubelets only
+    // as many as the kubelet check prewarms (the same handshakes): before the node list and the
+    // leases are in, a dial may be one the plan makes needless.
     const etcdFinal = ctx.options.etcd.length > 0 && ctx.targets.etcdTls.caFile !== undefined;
+    const early = new Set(ctx.targets.hosts.slice(0, dialSample(ctx.options.concurrency)).map((h) => h.address));
     void servedTargets(ctx)
       .then((all) => {
-        for (const t of all) if (etcdFinal || !t.role.startsWith('etcd')) void inspect(ctx, t).catch(() => undefined);
+        for (const t of all) {
+          if (t.role.startsWith('etcd') ? !etcdFinal : t.role === 'kubelet' && !early.has(t.host)) continue;
+          void inspect(ctx, t).catch(() => undefined);
+        }
       })
       .catch(() => undefined);
   },
@@ -211,10 +234,42 @@ export const certsServed: Check = {
   needs: [],
   codes: ['cert-expired', 'cert-expiring', 'cert-not-yet-valid', 'cert-untrusted', 'cert-ca-expires-first', 'cert-served-stale'],
   async run(ctx) {
-    const targets = await servedTargets(ctx);
+    // Kubelets follow the run's dial plan: one the control plane knows dead is not dialled
+    // again, the others share the kubelet check's handshake (same port, same memo).
+    const plan = ctx.targets.hosts.length > 0 ? await ctx.facts.kubeletPlan(ctx.now) : null;
+    const targets = await servedTargets(ctx, (address) => plan?.byAddress.get(address)?.kubeletPort ?? PORTS.kubelet);
     if (targets.length === 0) {
       return [{ status: 'skip', subject: 'endpoints', message: 'no endpoint known: no kubeconfig, --apiserver, --etcd or --hosts' }];
     }
-    return (await Promise.all(targets.map((t) => inspectEndpoint(ctx, t)))).flat();
+    const notDialled: string[] = [];
+    const cut: ServedTarget[] = [];
+    const judged = await Promise.all(
+      targets.map(async (t) => {
+        const lost = t.role === 'kubelet' ? plan?.notDialled(t.host) : null;
+        if (lost) {
+          notDialled.push(lost.node.name);
+          return [];
+        }
+        const tls = await withinBudget(ctx, inspect(ctx, t));
+        if (tls === OUT_OF_BUDGET) {
+          cut.push(t);
+          return [];
+        }
+        return judgeEndpoint(ctx, t, tls);
+      }),
+    );
+    const findings = judged.flat();
+    if (notDialled.length > 0) findings.push(notDialledFinding(notDialled, plan?.dials.sampled ?? 0));
+    if (cut.length > 0) {
+      findings.push(
+        notFinishedFinding(ctx, {
+          subject: 'endpoints',
+          what: `served certificate${cut.length === 1 ? '' : 's'} not inspected`,
+          names: cut.map((t) => hostPort(t.host, t.port)),
+          data: { endpoints: cut.map((t) => ({ host: t.host, port: t.port, role: t.role })) },
+        }),
+      );
+    }
+    return findings;
   },
 };

@@ -6,6 +6,7 @@
 // serving certificate, so logs, exec and metrics scrapes of that node fail.
 import { raise } from '../catalogue/raise.js';
 import { NEEDS } from '../engine/needs.js';
+import { notFinishedFinding, OUT_OF_BUDGET, withinBudget } from '../engine/runner.js';
 import type { Check, CheckContext, Finding } from '../engine/types.js';
 import { certificateFinding, commonName, residualTime } from '../judge/certificate.js';
 import { PORTS } from '../judge/ports.js';
@@ -84,21 +85,55 @@ export const kubeletCertificates: Check = {
   needs: [],
   codes: ['cert-expired', 'cert-expiring', 'cert-not-yet-valid', 'kubelet-serving-csr-pending'],
   async run(ctx) {
+    // The run's kubelet dial plan: a kubelet the control plane knows dead is not dialled again
+    // (the kubelet check reports it), the others share the kubelet check's handshake.
+    const plan = await ctx.facts.kubeletPlan(ctx.now);
     const apiUp = (await NEEDS.api(ctx)) === null;
-    const list = apiUp ? await ctx.facts.nodes() : null;
-    const nodes = new Map(list?.kind === 'ok' ? list.nodes.map((n) => [n.name, n]) : []);
-    const byAddress = new Map([...nodes.values()].filter((n) => n.address).map((n) => [n.address!, n]));
+    const nodes = new Map(plan.list.kind === 'ok' ? plan.list.nodes.map((n) => [n.name, n]) : []);
+    const notDialled: string[] = [];
+    const cut: { address: string; name: string | undefined }[] = [];
     const certs = await Promise.all(
-      ctx.targets.hosts.map((h) => {
-        const node = byAddress.get(h.address);
-        return servingCertificate(ctx, h.address, h.name ?? node?.name, node?.kubeletPort ?? PORTS.kubelet);
+      ctx.targets.hosts.map(async (h) => {
+        const node = plan.byAddress.get(h.address);
+        const name = h.name ?? node?.name;
+        const lost = plan.notDialled(h.address);
+        if (lost) {
+          notDialled.push(lost.node.name);
+          return null;
+        }
+        const read = await withinBudget(ctx, servingCertificate(ctx, h.address, name, node?.kubeletPort ?? PORTS.kubelet));
+        if (read !== OUT_OF_BUDGET) return read;
+        cut.push({ address: h.address, name });
+        return null;
       }),
     );
     const findings: Finding[] = certs.filter((f): f is Finding => f !== null);
     if (apiUp) {
-      const csrs = await ctx.facts.objects.certificateSigningRequests();
-      if (csrs.kind === 'ok') findings.push(...pendingCsrFindings(csrs.items, nodes, ctx.now));
+      const csrs = await withinBudget(ctx, ctx.facts.objects.certificateSigningRequests());
+      if (csrs === OUT_OF_BUDGET) findings.push({ status: 'skip', subject: 'kubelet-serving CSRs', message: 'not checked: not listed within the budget' });
+      else if (csrs.kind === 'ok') findings.push(...pendingCsrFindings(csrs.items, nodes, ctx.now));
       else findings.push({ status: 'skip', subject: 'kubelet-serving CSRs', message: `not checked: ${safeText(csrs.message)}` });
+    }
+    if (notDialled.length > 0) {
+      const shown = notDialled.slice(0, 5).join(', ') + (notDialled.length > 5 ? `, and ${notDialled.length - 5} more` : '');
+      findings.push({
+        status: 'skip',
+        subject: 'kubelet serving certificates',
+        message: safeText(
+          `${notDialled.length} kubelet${notDialled.length === 1 ? '' : 's'} not dialled: the lease and the Ready condition say the kubelet is down (see kubelet): ${shown}`,
+        ),
+        data: { notInspected: notDialled.length, nodes: notDialled },
+      });
+    }
+    if (cut.length > 0) {
+      findings.push(
+        notFinishedFinding(ctx, {
+          subject: 'kubelet serving certificates',
+          what: `kubelet serving certificate${cut.length === 1 ? '' : 's'} not read`,
+          names: cut.map((c) => safeText(c.name ?? c.address)),
+          data: { hosts: cut.map((c) => c.address) },
+        }),
+      );
     }
     if (findings.length === 0)
       return [{ status: 'skip', subject: 'kubelet', message: 'no kubelet answered TLS and the API server is not available (see kubelet)' }];

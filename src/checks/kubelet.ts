@@ -12,10 +12,9 @@ import type { HostTarget } from '../discovery/targets.js';
 import type { KubeOutcome } from '../probes/types.js';
 import type { KubeletAnswer } from '../observe/kubelet.js';
 import { describeKubeletDown } from '../judge/kubelet.js';
-import { NEEDS } from '../engine/needs.js';
-import type { NodeListOutcome, NodeSummary } from '../observe/nodes.js';
-import { OUT_OF_BUDGET, withinBudget } from '../engine/runner.js';
-import { dialSample, planKubeletDials, type HeartbeatLoss } from '../judge/kubelet-plan.js';
+import type { NodeSummary } from '../observe/nodes.js';
+import { notFinishedFinding, OUT_OF_BUDGET, withinBudget } from '../engine/runner.js';
+import { dialSample, heartbeatLoss, type HeartbeatLoss } from '../judge/kubelet-plan.js';
 import { formatAge } from '../judge/age.js';
 
 const FORBIDDEN_WHY = 'healthz not checked: needs get nodes/proxy';
@@ -116,15 +115,12 @@ function lostFinding(host: HostTarget, node: NodeSummary, loss: HeartbeatLoss, w
 
 /** Kubelets the budget left no time to probe, in one line: how many, and the first few. */
 function cutFinding(cut: HostTarget[], ctx: CheckContext): Finding {
-  const names = cut.map((h) => h.name ?? h.address);
-  const shown = names.slice(0, 5).join(', ') + (names.length > 5 ? `, and ${names.length - 5} more` : '');
-  const deadline = ctx.options.deadlineMs === undefined ? '' : ` (--deadline ${ctx.options.deadlineMs / 1000}s)`;
-  return {
-    status: 'skip',
+  return notFinishedFinding(ctx, {
     subject: 'kubelet',
-    message: `${cut.length} kubelet${cut.length === 1 ? '' : 's'} not probed within the budget${deadline}: ${shown}`,
+    what: `kubelet${cut.length === 1 ? '' : 's'} not probed`,
+    names: cut.map((h) => h.name ?? h.address),
     data: { notProbed: cut.length, hosts: cut.map((h) => h.address) },
-  };
+  });
 }
 
 function finding(ctx: CheckContext, p: Probed): Finding {
@@ -186,27 +182,23 @@ export const kubelet: Check = {
     const hosts = ctx.targets.hosts;
     if (hosts.length === 0) return [{ status: 'skip', subject: 'kubelet', message: 'no hosts known: the node list is not readable and no --hosts given' }];
     // Without the `nodes` need (it works from --hosts alone): an API server already known to be
-    // down or hung must not cost another --timeout for the list.
-    const list: NodeListOutcome =
-      (await NEEDS.api(ctx)) === null ? await ctx.facts.nodes() : { kind: 'failed', message: 'API server unreachable', timedOut: false };
-    const nodes = list.kind === 'ok' ? list.nodes : [];
-    const byAddress = new Map(nodes.filter((n) => n.address).map((n) => [n.address!, n]));
-    const leases = list.kind === 'ok' && nodes.length > 0 ? await ctx.facts.nodeLeases() : null;
-    const now = (list.kind === 'ok' ? list.serverNow : null) ?? ctx.now;
-    const plan = planKubeletDials(nodes, leases, now, dialSample(ctx.options.concurrency));
-    const notDialled = `the lease and the Ready condition tell; ${plan.sampled} kubelet${plan.sampled === 1 ? '' : 's'} in the same state dialled as a sample`;
+    // down or hung must not cost another --timeout for the list. The plan is the run's one:
+    // certs-served and kubelet-certificates dial the same kubelets, through the same handshakes.
+    const plan = await ctx.facts.kubeletPlan(ctx.now);
+    const list = plan.list;
+    const notDialled = `the lease and the Ready condition tell; ${plan.dials.sampled} kubelet${plan.dials.sampled === 1 ? '' : 's'} in the same state dialled as a sample`;
     const askHealthz = healthzAsker(ctx, list.kind === 'ok');
     const outcomes: Outcome[] = await Promise.all(
       hosts.map(async (host): Promise<Outcome> => {
-        const node = byAddress.get(host.address);
-        const loss = node ? plan.byLease.get(node.name) : undefined;
-        if (node && loss) return { kind: 'lost', finding: lostFinding(host, node, loss, notDialled) };
+        const node = plan.byAddress.get(host.address);
+        const lost = plan.notDialled(host.address);
+        if (lost) return { kind: 'lost', finding: lostFinding(host, lost.node, lost.loss, notDialled) };
         const port = node?.kubeletPort ?? PORTS.kubelet;
         const answer = await withinBudget(ctx, ctx.facts.kubelet(host.address, port));
         if (answer === OUT_OF_BUDGET) {
           // A sampled kubelet whose heartbeat is lost is still known dead: only the story is missing.
-          const lost = node && planKubeletDials([node], leases, now, 0).byLease.get(node.name);
-          return node && lost ? { kind: 'lost', finding: lostFinding(host, node, lost, 'the dial did not finish within the budget') } : { kind: 'cut', host };
+          const loss = node && heartbeatLoss(node, plan.leases, plan.now);
+          return node && loss ? { kind: 'lost', finding: lostFinding(host, node, loss, 'the dial did not finish within the budget') } : { kind: 'cut', host };
         }
         const asked: Healthz | typeof OUT_OF_BUDGET =
           answer.up && node ? await withinBudget(ctx, askHealthz(node)) : { kind: 'not-checked', why: 'healthz not checked: the node is not known to the API' };

@@ -44,11 +44,14 @@ export function startEarlyProbes(
   const lane = createLimiter(earlyShare(concurrency));
   const early = <T>(fn: () => Promise<T>) => lane(() => o.limit(fn));
   const probes = limitProbes(o.raw, early, o.trace, o.lanes);
-  // The ports check plans every socket of a host together (6443, 2379, 2380, 10250): started
-  // first, its quick refusals interleave with the slow drops, and the other checks' probes
-  // mostly find its connections in the memo. Kubelets first put 5,000 dropped dials ahead of
-  // 15,000 refusals: 6 % slower over 5,000 hosts (bench/probe-fanout.mjs).
-  const prewarming = checks.filter((c) => c.prewarm).sort((a, b) => Number(b.component === 'ports') - Number(a.component === 'ports'));
+  // The API servers' checks first: their /version is what a hung API server makes take a whole
+  // --timeout, so it goes out before the few hundred sockets below are opened. Then the ports
+  // check, which plans every socket of a host together (6443, 2379, 2380, 10250): its quick
+  // refusals interleave with the slow drops, and the other checks' probes mostly find its
+  // connections in the memo. Kubelets first put 5,000 dropped dials ahead of 15,000 refusals:
+  // 6 % slower over 5,000 hosts (bench/probe-fanout.mjs).
+  const rank = (c: Check) => (c.component === 'apiserver' ? 0 : c.component === 'ports' ? 1 : 2);
+  const prewarming = checks.filter((c) => c.prewarm).sort((a, b) => rank(a) - rank(b));
   if (prewarming.length > 0) {
     void o.targets().then(
       (targets) => {

@@ -59,12 +59,20 @@ function limitEtcd(factory: EtcdProbeFactory, run: Run): EtcdProbeFactory {
  * wrapper of the same probe (the early lane's and the checks'), so that a hung API server
  * costs the run one --timeout. A server that did not answer within --timeout once will not
  * answer the next question either; asking again only adds another --timeout to the run.
+ * Unless it has already answered a read of the cluster's objects in this run: then it is
+ * serving, and the request that timed out was one slow list (all pods of 5,000 nodes), which
+ * must not cost the run every later question to it, such as the leases the kubelet plan is
+ * made from. /version and the health paths do not count: with etcd's quorum lost an API
+ * server still answers them and hangs every read.
  */
-const hungServers = new WeakMap<KubeProbe, { inUse: string | null; hung: Map<string, KubeOutcome> }>();
+const hungServers = new WeakMap<KubeProbe, { inUse: string | null; hung: Map<string, KubeOutcome>; serving: Set<string> }>();
+
+/** Paths an API server answers without reading etcd. */
+const WITHOUT_ETCD = /^\/(version|livez|readyz|healthz|metrics)(\/|\?|$)/;
 
 function rememberHung(raw: KubeProbe, run: Run): KubeProbe {
   let state = hungServers.get(raw);
-  if (!state) hungServers.set(raw, (state = { inUse: raw.server, hung: new Map() }));
+  if (!state) hungServers.set(raw, (state = { inUse: raw.server, hung: new Map(), serving: new Set() }));
   const s = state;
   return {
     server: raw.server,
@@ -76,7 +84,8 @@ function rememberHung(raw: KubeProbe, run: Run): KubeProbe {
       }
       // The path without its query: a continue token is long and says nothing about timing.
       const outcome = await run(`GET ${o.server ?? 'api'} ${path.split('?')[0]}`, () => raw.get(path, o));
-      if (outcome.kind === 'timeout' && !o.signal?.aborted && !s.hung.has(url)) s.hung.set(url, outcome);
+      if (outcome.kind === 'ok' && !WITHOUT_ETCD.test(path)) s.serving.add(url);
+      else if (outcome.kind === 'timeout' && !o.signal?.aborted && !s.hung.has(url) && !s.serving.has(url)) s.hung.set(url, outcome);
       return outcome;
     },
     useServer: (url) => {

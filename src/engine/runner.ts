@@ -3,6 +3,7 @@
 // with a result per check, never with a crash. Shortly before the guard, each check's budget
 // fires, so that a check with thousands of targets returns what it found by then instead of
 // losing it all to the guard.
+import { setMaxListeners } from 'node:events';
 import type { Check, CheckContext, Finding, NeedId, Result } from './types.js';
 import { NEEDS, type NeedResolver } from './needs.js';
 
@@ -112,6 +113,25 @@ export function withinBudget<T>(ctx: Pick<CheckContext, 'budget'>, work: Promise
   });
 }
 
+/**
+ * What a check says of the targets its budget left no time for: one `skip` line with how many
+ * and the first few, so they are never lost with the rest. `what` completes "412 …": `kubelets
+ * not probed`; the report's deadline note repeats it from `data.notFinished`.
+ */
+export function notFinishedFinding(
+  ctx: Pick<CheckContext, 'options'>,
+  o: { subject: string; what: string; names: readonly string[]; data?: Record<string, unknown> },
+): Finding {
+  const shown = o.names.slice(0, 5).join(', ') + (o.names.length > 5 ? `, and ${o.names.length - 5} more` : '');
+  const deadline = ctx.options.deadlineMs === undefined ? '' : ` (--deadline ${ctx.options.deadlineMs / 1000}s)`;
+  return {
+    status: 'skip',
+    subject: o.subject,
+    message: `${o.names.length} ${o.what} within the budget${deadline}: ${shown}`,
+    data: { ...o.data, notFinished: { count: o.names.length, what: o.what } },
+  };
+}
+
 /** What a check that SIGINT or SIGTERM stopped says: not a failure of the cluster, nor of the check. */
 export const INTERRUPTED_MESSAGE = 'not finished: the run was interrupted';
 
@@ -130,6 +150,8 @@ async function runCheckGuarded(check: Check, ctx: CheckContext, options: RunOpti
     }
     const remaining = options.checkTimeoutMs - elapsed();
     const budget = new AbortController();
+    // withinBudget listens once per target a check awaits: thousands of kubelets at a time.
+    setMaxListeners(0, budget.signal);
     const budgetTimer = setTimeout(() => budget.abort(), Math.max(0, remaining - budgetGraceMs(options.checkTimeoutMs)));
     try {
       const findings = await guard(check.run({ ...ctx, budget: budget.signal }), Math.max(0, remaining), ctx.signal, options.checkTimeoutMs);

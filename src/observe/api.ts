@@ -30,14 +30,17 @@ function unreachable(kind: string, message: string | undefined): string {
 
 /** Null when the kubeconfig's server answers /version (or 403s it), else why not. */
 async function kubeconfigServerProblem(scope: ObserveScope, kube: KubeProbe): Promise<{ reason: string; credentials: boolean } | null> {
-  // The handshake first, shared with the reachability check: a server that accepts TCP and
-  // never speaks TLS then costs the whole run one --timeout, not one here and one there.
+  // /version is asked at the same time as the inspection handshake (shared with the
+  // reachability check), not after it: a hung server then costs one --timeout from the start
+  // of the run, not the handshake's time on top. The request verifies the server itself before
+  // any credential goes out, and a server that never speaks TLS fails both at once.
+  const version = kubeconfigServerVersion(scope, kube);
   const server = scope.targets.kubeServer;
   if (server) {
     const tls = await tlsOnce(scope, server.host, server.port);
     if (tls.kind !== 'ok') return { reason: unreachable(tls.kind, tls.failure?.message), credentials: false };
   }
-  const outcome = await kubeconfigServerVersion(scope, kube);
+  const outcome = await version;
   if (outcome.kind === 'ok' || outcome.kind === 'forbidden') return null; // 403: each check reports what it may not read
   if (outcome.kind === 'unauthorized') return { reason: 'API server rejects the credentials (401)', credentials: true };
   return { reason: unreachable(outcome.kind, outcome.message), credentials: false };
@@ -124,9 +127,15 @@ export function apiEndpointAnswer(scope: ObserveScope, e: Endpoint): Promise<Api
  * endpoint answers HTTP at all, for probes that build on it early.
  */
 export async function speaksHttp(scope: ObserveScope, e: Endpoint): Promise<boolean> {
+  // /version starts with the TCP connect rather than after the handshake: on a hung API
+  // server it is the answer that takes a whole --timeout, and waiting for TCP and TLS first
+  // put their time on top of it. The request verifies the server before sending credentials,
+  // so asking early sends nothing the staged order would have withheld.
+  const kube = scope.probes.kube;
+  const asked = kube ? endpointVersion(scope, kube, e) : null;
   if ((await tcpOnce(scope, e.host, e.port)).kind !== 'ok') return false;
-  if ((await tlsOnce(scope, e.host, e.port)).kind !== 'ok' || !scope.probes.kube) return false;
-  const version = await endpointVersion(scope, scope.probes.kube, e);
+  if ((await tlsOnce(scope, e.host, e.port)).kind !== 'ok' || !asked) return false;
+  const version = await asked;
   return ['ok', 'unauthorized', 'forbidden', 'http', 'bad-response'].includes(version.kind);
 }
 

@@ -8,7 +8,7 @@ import { apiEndpointAnswer, apiGet, apiUnavailable, endpointVersion, healthAnswe
 import { etcdIndirectView, type IndirectView } from './etcd-indirect.js';
 import { etcdView, hasEtcdCredentials, prewarmEtcdView, type EtcdView } from './etcd-view.js';
 import { certificateFile, etcdCa, type CertificateFileRead, type TrustAnchor } from './files.js';
-import { kubeletAnswer, type KubeletAnswer } from './kubelet.js';
+import { kubeletAnswer, kubeletPlan, type KubeletAnswer, type KubeletPlan } from './kubelet.js';
 import { nodeLeases, type LeaseListOutcome } from './leases.js';
 import { namespaceLeases, systemPods, unscheduledPods, type LeasesOutcome, type SystemPodsOutcome, type UnscheduledOutcome } from './control-plane.js';
 import { listPaged, nodeList, type NodeListOutcome, type PagedListOutcome } from './nodes.js';
@@ -99,6 +99,12 @@ export interface Facts {
   tls(host: string, port: number, role?: TlsRole): Promise<TlsInspection>;
   /** Whether the kubelet at address:port runs: TCP, then a TLS handshake. */
   kubelet(address: string, port: number): Promise<KubeletAnswer>;
+  /**
+   * Which kubelets to dial, once per run, from the node list and the leases: those the control
+   * plane already knows dead (past a sample) are dialled by no check. `runStart`: the clock
+   * the leases are judged by when the API server sent none.
+   */
+  kubeletPlan(runStart: Date): Promise<KubeletPlan>;
   etcd: EtcdFacts;
   files: FileFacts;
   objects: ObjectFacts;
@@ -126,6 +132,7 @@ export function createFacts(scope: ObserveScope): Facts {
     tcp: (host, port) => tcpOnce(scope, host, port),
     tls: (host, port, role) => tlsOnce(scope, host, port, role),
     kubelet: (address, port) => kubeletAnswer(scope, address, port),
+    kubeletPlan: (runStart) => kubeletPlan(scope, runStart),
     etcd: {
       credentials: () => hasEtcdCredentials(scope),
       view: () => etcdView(scope),

@@ -498,11 +498,7 @@ function notesOf(report: Report): string[] {
     const stopped = [...new Set(report.results.filter((r) => r.message === INTERRUPTED_MESSAGE).map((r) => r.check))];
     notes.push(`Interrupted (partial report)${stopped.length > 0 ? `; ${INTERRUPTED_MESSAGE} before ${stopped.join(', ')}` : ''}.`);
   }
-  if (report.deadlineReached) {
-    notes.push(
-      `The run reached its --deadline (${formatSeconds(Math.round(report.deadlineReached.deadlineMs / 1000))}): ${report.deadlineReached.checks.join(', ')} kept what they had found.`,
-    );
-  }
+  if (report.deadlineReached) notes.push(deadlineNote(report, report.deadlineReached));
   if (report.wait) {
     const w = report.wait;
     notes.push(
@@ -510,6 +506,31 @@ function notesOf(report: Report): string[] {
     );
   }
   return notes;
+}
+
+/** What a check's budget left undone, as its `notFinished` line counts it (engine/runner.ts notFinishedFinding). */
+function notFinishedOf(data: Record<string, unknown> | undefined): { count: number; what: string } | null {
+  const n = data?.['notFinished'];
+  if (typeof n !== 'object' || n === null) return null;
+  const { count, what } = n as { count?: unknown; what?: unknown };
+  return typeof count === 'number' && typeof what === 'string' ? { count, what } : null;
+}
+
+/**
+ * "Deadline 50s reached: 412 kubelets not probed (kubelet); …": what the run could not finish,
+ * counted, so that a reader of the table or the Markdown knows the report is partial and where.
+ */
+function deadlineNote(report: Report, reached: NonNullable<Report['deadlineReached']>): string {
+  const left: string[] = [];
+  const kept: string[] = [];
+  for (const check of reached.checks) {
+    const counts = report.results.filter((r) => r.check === check).flatMap((r) => notFinishedOf(r.data) ?? []);
+    if (counts.length === 0) kept.push(check);
+    for (const c of counts) left.push(`${c.count} ${safeText(c.what)} (${check})`);
+  }
+  const stopped = kept.length > 0 ? `${kept.join(', ')} stopped with what ${kept.length === 1 ? 'it' : 'they'} had found` : '';
+  const parts = [left.join(', '), stopped].filter((p) => p !== '');
+  return `Deadline ${formatSeconds(Math.round(reached.deadlineMs / 1000))} reached: ${parts.join('; ')}.`;
 }
 
 /** 7500 → `2h5m`, as the cache note has always said it. */

@@ -45,6 +45,8 @@ export async function closeServer(server: Server, sockets: Set<Socket>): Promise
 export class HangingListener {
   private readonly server: Server;
   private readonly sockets: Set<Socket>;
+  /** Connections whose first bytes were a TLS handshake record (a ClientHello): a bare TCP connect is not one. */
+  tlsHandshakes = 0;
 
   private constructor(server: Server, sockets: Set<Socket>) {
     this.server = server;
@@ -52,13 +54,17 @@ export class HangingListener {
   }
 
   static async start(host: string, port: number): Promise<HangingListener> {
+    const counted = { listener: null as HangingListener | null };
     const server = createServer((socket) => {
       // Swallow resets from impatient clients: hanging is the whole point.
       socket.on('error', () => undefined);
+      socket.once('data', (chunk: Buffer) => {
+        if (chunk[0] === 0x16 && counted.listener) counted.listener.tlsHandshakes += 1;
+      });
     });
     const sockets = trackSockets(server);
     await listen(server, host, port);
-    return new HangingListener(server, sockets);
+    return (counted.listener = new HangingListener(server, sockets));
   }
 
   close(): Promise<void> {
