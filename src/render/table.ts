@@ -185,9 +185,10 @@ export function renderTable(report: Report, options: TableOptions): string {
     for (const note of view.notes) lines.push(...wrapText(note, width).map((l) => c.dim(l)));
   }
   lines.push(...verdictLines(view.verdict, c, width, true));
-  // The shape goes under the verdict, which keeps its place as the first line after the header.
+  // The shape goes under the verdict, which keeps its place as the first line after the header;
+  // a blank line between them keeps the verdict a block of its own, as the report repeats it last.
   const shape = options.problemsOnly ? null : clusterLine(report);
-  if (shape) lines.push(...wrapIndented(shape, width, '', '  ').map((l) => l.replace(/^Cluster:/, c.bold('Cluster:'))));
+  if (shape) lines.push('', ...wrapIndented(shape, width, '', '  ').map((l) => l.replace(/^Cluster:/, c.bold('Cluster:'))));
   if (!options.problemsOnly) for (const table of view.tables) lines.push('', ...tableLines(table, c, width, wide));
   const problems = problemLines(view.problems, c, width);
   if (problems.length > 0) lines.push('', ...problems);

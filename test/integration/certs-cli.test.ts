@@ -73,7 +73,7 @@ describe('an API server serving an expired certificate (spawned CLI, JSON)', () 
       code: 'cert-expired',
       data: { host, notAfter: pki.certs.apiserver!.notAfter.toISOString(), daysLeft: -10 },
     });
-    expect(served?.fix).toContain('kubeadm certs renew all');
+    expect(served?.steps?.map((s) => s.text)).toContain('kubeadm certs renew all');
     const tls = report.results.find((r) => r.check === 'apiserver-reachable');
     expect(tls).toMatchObject({ status: 'crit', code: 'apiserver-tls-error' });
   });

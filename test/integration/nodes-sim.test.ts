@@ -56,7 +56,7 @@ describe('nodes and kubelets on the simulator', () => {
     );
     expect(notReady.message).toContain('kubelet: port 10250 refuses connections: the kubelet is not running');
     expect(notReady.data).toMatchObject({ ready: 'Unknown', leaseStale: true, kubelet: 'refused' });
-    expect(notReady.fix!.join('\n')).toMatch(/systemctl restart kubelet[\s\S]*free -m/);
+    expect(notReady.steps!.map((s) => s.text).join('\n')).toMatch(/systemctl restart kubelet[\s\S]*free -m/);
     expect(report.results.find((r) => r.code === 'kubelet-unreachable')!.message).toBe(
       'port 10250 refuses connections: the kubelet is not running; this is why node worker-2 is NotReady',
     );
@@ -66,10 +66,12 @@ describe('nodes and kubelets on the simulator', () => {
       expect.objectContaining({
         code: 'kubelet-unreachable',
         subject: 'kubelet worker-2',
-        explains: ['node-not-ready', 'node-unreachable'],
+        // The CoreDNS replica on worker-2 is down with its node: an echo, not a cause of its own.
+        explains: ['node-not-ready', 'node-unreachable', 'coredns-unavailable'],
         explainsFindings: [
           { code: 'node-not-ready', subject: 'node worker-2' },
           { code: 'node-unreachable', subject: 'node worker-2' },
+          { code: 'coredns-unavailable', subject: 'coredns kube-system/coredns on node worker-2' },
         ],
       }),
     );

@@ -79,7 +79,8 @@ describe.skipIf(!etcdAvailable())('incident reports of a cluster that lost etcd 
     expect(lines[2]).toBe('  First step: crictl ps -a --name etcd');
     const opening = lines.slice(1, lines.indexOf('', 1));
     expect(lines.slice(-opening.length)).toEqual(opening);
-    expect(longest(table.stdout)).toBeLessThanOrEqual(80);
+    // Wider than 80 only where one word of a command must stay whole to be pasted (an etcdctl endpoint list).
+    for (const l of lines) if (l.length > 80) expect(l.trim(), l).toMatch(/^(\$ )?\S+( \\)?$/);
     const problems = table.stdout.slice(table.stdout.indexOf('PROBLEMS'));
     expect(problems.indexOf('CRIT etcd-quorum-lost')).toBeLessThan(problems.indexOf('apiserver-not-ready'));
     expect(problems).not.toMatch(/^CRIT apiserver-not-ready/m);

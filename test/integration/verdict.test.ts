@@ -38,7 +38,13 @@ interface Table {
 function joined(lines: string[], start: number): string {
   const indent = (l: string) => l.length - l.trimStart().length;
   let text = lines[start]!;
-  for (let i = start + 1; i < lines.length && lines[i]!.trim() !== '' && indent(lines[i]!) > indent(lines[start]!); i++) text += ` ${lines[i]!.trim()}`;
+  // A command broken for the width ends its lines in ` \` and may put its comment on a line of its own.
+  for (let i = start + 1; i < lines.length && lines[i]!.trim() !== '' && indent(lines[i]!) > indent(lines[start]!); i++) {
+    const next = lines[i]!.trim();
+    if (text.endsWith(' \\')) text = `${text.slice(0, -2)} ${next}`;
+    else if (next.startsWith('# ')) text += text.includes('   # ') ? ` ${next.slice(2)}` : `   ${next}`;
+    else text += ` ${next}`;
+  }
   return text;
 }
 
