@@ -2,7 +2,7 @@
 // on every problem, and no raw control character a terminal would act on.
 import { describe, expect, it } from 'vitest';
 import { ALL_CODES, entryFor } from '../../src/catalogue/index.js';
-import { renderJson } from '../../src/render/json.js';
+import { COMPACT_ABOVE_RESULTS, renderJson } from '../../src/render/json.js';
 import { fixedReport } from '../helpers/fixed-report.js';
 import { assertValidReport } from '../helpers/report-schema.js';
 
@@ -75,5 +75,25 @@ describe('json renderer', () => {
     const parsed = JSON.parse(text);
     const r = parsed.results.at(-1);
     expect([r.message, r.data.node, r.subject]).toEqual([hostile, hostile, `node ${hostile}`]);
+  });
+
+  it('writes a report of thousands of results without indentation, the same data, controls still escaped', () => {
+    const many = fixedReport(
+      Array.from({ length: COMPACT_ABOVE_RESULTS + 1 }, (_, i) => ({
+        check: 'kubelet',
+        component: 'kubelet' as const,
+        subject: `kubelet worker-${i}`,
+        status: 'crit' as const,
+        code: 'kubelet-unreachable' as const,
+        message: i === 0 ? 'hostile \u009b31m' : 'no answer',
+        durationMs: 1,
+      })),
+    );
+    const text = renderJson(many);
+    expect(text.split('\n')).toHaveLength(2);
+    expect(text).toContain('hostile \\u009b31m');
+    expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(many)));
+    // A small report stays indented for people.
+    expect(renderJson(report).split('\n').length).toBeGreaterThan(20);
   });
 });
