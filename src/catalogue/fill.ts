@@ -164,6 +164,8 @@ function valuesFor(component: Component, about: About): Record<string, string | 
     '<member-host>': hostOf(about),
     '<node-ip>': hostOf(about),
     '<member-id>': about.member?.id,
+    '<pod>': about.pod?.name,
+    '<namespace>': about.pod?.namespace,
     '<one member client URL>': about.member?.clientURLs?.[0] ?? (component === 'etcd' ? about.endpoint : undefined),
     '<file>': about.certificate?.path,
     '<cert>': about.certificate?.path,

@@ -19,7 +19,12 @@ function judgePod(pod: PodView, program: ControlPlaneProgram, now: Date): Findin
   const subject = subjectOf(pod);
   const node = pod.nodeName ? safeText(pod.nodeName) : null;
   const on = node ? ` on ${node}` : '';
-  const about = { program, ...(pod.nodeName ? { node: pod.nodeName } : {}), ...(pod.hostIP ? { host: pod.hostIP } : {}) };
+  const about = {
+    program,
+    ...(pod.nodeName ? { node: pod.nodeName } : {}),
+    ...(pod.hostIP ? { host: pod.hostIP } : {}),
+    pod: { namespace: pod.namespace, name: pod.name },
+  };
   const data = { node: pod.nodeName, host: pod.hostIP, namespace: pod.namespace, pod: pod.name, program, ready: pod.ready, restarts: trouble.restarts };
   const restarts = `${trouble.restarts} restart${trouble.restarts === 1 ? '' : 's'}`;
   switch (trouble.kind) {

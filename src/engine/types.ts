@@ -54,6 +54,8 @@ export interface About {
   certificate?: { serial: string; issuer: string; role: CertificateRole; path?: string };
   /** The control-plane program (its pods, its leader-election Lease) the finding is about. */
   program?: ControlPlaneProgram;
+  /** A pod the finding is about: its namespace and name, for the steps that name it (`kubectl logs <pod>`). */
+  pod?: { namespace: string; name: string };
   /** What was observed of how the problem shows itself: picks the catalogue variant whose causes and steps fit it. */
   evidence?: Evidence;
 }

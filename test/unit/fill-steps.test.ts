@@ -38,4 +38,14 @@ describe('fix steps filled from the run', () => {
     const steps = fillSteps(entryFor('apiserver-unauthorized').fix, 'apiserver', { node: 'cp-1', host: '10.0.0.11', port: 6443 });
     expect(steps.some((s) => s.text.includes('--client-name=cp-1'))).toBe(false);
   });
+
+  it('names the crash-looping pod in its logs step', () => {
+    const steps = fillSteps(entryFor('control-plane-pod-crashloop').fix, 'control-plane', {
+      program: 'etcd',
+      node: 'cp-3',
+      host: '10.0.0.13',
+      pod: { namespace: 'kube-system', name: 'etcd-cp-3' },
+    });
+    expect(steps[0]).toEqual({ kind: 'command', text: 'kubectl -n kube-system logs etcd-cp-3 --previous   # the last run, as it ended', filled: true });
+  });
 });
