@@ -57,8 +57,10 @@ describe.sequential('k8sdoc demo with no scenario: kubeadm as written, etcd stan
     expect(run.stderr).toContain('k8sdoc demo: scenario kubeadm: kubeadm stacked HA as kubeadm writes it');
     const header = lines.findIndex((l) => l.startsWith('context '));
     expect(lines[header + 1]).toMatch(/^OK {2}no problem found: /);
+    // The shape line stands under the verdict, after a blank line.
+    expect(lines[header + 2]).toBe('');
     const shape = lines
-      .slice(header + 2)
+      .slice(header + 3)
       .join(' ')
       .replace(/\s+/g, ' ');
     expect(shape).toMatch(/^Cluster: kubeadm · stacked etcd \(3 members\) · seen from a jump host \(from: pod annotations, /);
