@@ -3,37 +3,15 @@
 // distribution, the first cause and the first step as the report fills them.
 import { describe, expect, it } from 'vitest';
 import type { Code } from '../../../src/catalogue/codes.js';
-import { buildReport } from '../../../src/engine/report.js';
-import type { About, Evidence, Result } from '../../../src/engine/types.js';
-import type { Component } from '../../../src/engine/types.js';
+import type { About, Evidence } from '../../../src/engine/types.js';
 import { credentialEvidenceOf, tlsEvidenceOf, verifyEvidenceOf } from '../../../src/judge/api-evidence.js';
 import type { Distribution } from '../../../src/shape/types.js';
-import { entryFor } from '../../../src/catalogue/index.js';
+import { reportOne } from '../../helpers/report-one.js';
 
 const AT: About = { host: '10.0.0.11', port: 6443, endpoint: 'https://10.0.0.11:6443', node: 'cp-1' };
 
 function shown(code: Code, evidence: Evidence | undefined, distribution: Distribution | undefined, about: About = AT) {
-  const component: Component = entryFor(code).component;
-  const r: Result = {
-    check: 'x',
-    component,
-    subject: 's',
-    status: 'crit',
-    code,
-    message: 'm',
-    durationMs: 1,
-    about: { ...about, ...(evidence ? { evidence } : {}) },
-  };
-  const report = buildReport({
-    version: '0',
-    context: null,
-    server: null,
-    startedAt: new Date(0),
-    durationMs: 1,
-    results: [r],
-    ...(distribution ? { cluster: { distribution, datastore: 'etcd-stacked', vantage: 'jump-host', evidence: [] } } : {}),
-  });
-  const out = report.results[0]!;
+  const out = reportOne(code, { ...about, ...(evidence ? { evidence } : {}) }, distribution ? { distribution } : {});
   return { cause: out.causes?.[0] ?? '', step: out.steps?.[0]?.text ?? '', steps: (out.steps ?? []).map((s) => s.text), variant: out.variant };
 }
 
@@ -158,27 +136,9 @@ describe('the first cause and the first step follow the evidence and the distrib
   it('lb-partial: one API server down while the balancer answers does not say kubectl fails', () => {
     const r = shown('apiserver-refused', { tcp: 'refused', peers: 'answering' }, 'kubeadm');
     expect(r.variant).toBe('one API server of several');
-    const report = buildReport({
-      version: '0',
-      context: null,
-      server: null,
-      startedAt: new Date(0),
-      durationMs: 1,
-      results: [
-        {
-          check: 'x',
-          component: 'apiserver',
-          subject: 's',
-          status: 'crit',
-          code: 'apiserver-refused',
-          message: 'm',
-          durationMs: 1,
-          about: { ...AT, evidence: { tcp: 'refused', peers: 'answering' } },
-        },
-      ],
-    });
-    expect(report.results[0]!.symptom).toMatch(/kubectl still works/);
-    expect(report.results[0]!.symptom).not.toMatch(/kubectl commands fail/);
+    const symptom = reportOne('apiserver-refused', { ...AT, evidence: { tcp: 'refused', peers: 'answering' } }).symptom;
+    expect(symptom).toMatch(/kubectl still works/);
+    expect(symptom).not.toMatch(/kubectl commands fail/);
   });
 });
 

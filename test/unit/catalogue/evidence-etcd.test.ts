@@ -8,8 +8,8 @@ import type { EtcdAccess } from '../../../src/catalogue/fill.js';
 import { ALL_CODES, entryFor } from '../../../src/catalogue/index.js';
 import type { Code } from '../../../src/catalogue/codes.js';
 import { severityOf } from '../../../src/catalogue/raise.js';
-import { buildReport } from '../../../src/engine/report.js';
-import type { About, ReportResult, Result } from '../../../src/engine/types.js';
+import { reportOne } from '../../helpers/report-one.js';
+import type { About, ReportResult } from '../../../src/engine/types.js';
 import type { Distribution } from '../../../src/shape/types.js';
 
 const MEMBER: About = {
@@ -25,19 +25,7 @@ const ACCESS: EtcdAccess = {
 };
 
 function reported(code: Code, about: About, o: { distribution?: Distribution; etcd?: EtcdAccess } = {}): ReportResult {
-  const component = entryFor(code).component;
-  const r: Result = { check: 'x', component, subject: 's', status: 'crit', code, message: 'm', durationMs: 1, about };
-  const report = buildReport({
-    version: '0',
-    context: null,
-    server: null,
-    startedAt: new Date(0),
-    durationMs: 1,
-    results: [r],
-    ...(o.distribution ? { cluster: { distribution: o.distribution, datastore: 'etcd-stacked', vantage: 'jump-host', evidence: [] } } : {}),
-    ...(o.etcd ? { etcd: o.etcd } : {}),
-  });
-  return report.results[0]!;
+  return reportOne(code, about, o);
 }
 
 const texts = (r: ReportResult) => r.steps!.map((s) => s.text);

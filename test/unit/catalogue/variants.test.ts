@@ -8,8 +8,8 @@ import { ALL_CODES, entryFor } from '../../../src/catalogue/index.js';
 import type { Entry } from '../../../src/catalogue/entry.js';
 import { expandVocabulary, fillSteps, isVocabularyStep } from '../../../src/catalogue/fill.js';
 import { resolveEntry } from '../../../src/catalogue/resolve.js';
-import { buildReport } from '../../../src/engine/report.js';
-import type { About, Result } from '../../../src/engine/types.js';
+import { reportOne } from '../../helpers/report-one.js';
+import type { About } from '../../../src/engine/types.js';
 import { DISTRIBUTIONS } from '../../../src/shape/types.js';
 
 const ENTRY: Entry = {
@@ -72,26 +72,8 @@ describe('distribution templates', () => {
   });
 
   it('reach the report: JSON steps carry the distribution commands and the variant chosen', () => {
-    const r: Result = {
-      check: 'apiserver-reachable',
-      component: 'apiserver',
-      subject: 'https://10.0.0.11:6443',
-      status: 'crit',
-      code: 'apiserver-refused',
-      message: 'connection refused',
-      durationMs: 1,
-      about: { host: '10.0.0.11', port: 6443 },
-    };
-    const report = buildReport({
-      version: '0',
-      context: null,
-      server: null,
-      startedAt: new Date(0),
-      durationMs: 1,
-      results: [r],
-      cluster: { distribution: 'k3s', datastore: 'kine-sqlite', vantage: 'jump-host', evidence: [] },
-    });
-    const texts = report.results[0]!.steps!.map((s) => s.text);
+    const result = reportOne('apiserver-refused', { host: '10.0.0.11', port: 6443 }, { distribution: 'k3s', datastore: 'kine-sqlite' });
+    const texts = result.steps!.map((s) => s.text);
     expect(texts).toContain('journalctl -u k3s');
     expect(texts.some((t) => t.startsWith('crictl logs'))).toBe(false);
   });
