@@ -21,7 +21,10 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const ONLY = process.argv.slice(2);
 
 const work = mkdtempSync(join(tmpdir(), 'k8sdoc-bench-shapes-'));
-const { startCluster, etcdAvailable } = await loadSimulator({ 'cluster.js': ['startCluster'], 'etcd-cluster.js': ['etcdAvailable'] }, work);
+const { startCluster, etcdAvailable, vantageArgs } = await loadSimulator(
+  { 'cluster.js': ['startCluster'], 'etcd-cluster.js': ['etcdAvailable'], 'vantage-args.js': ['vantageArgs'] },
+  work,
+);
 if (!etcdAvailable()) {
   console.error('shapes-matrix: needs the etcd binary (apt-get install etcd-server): the shapes with etcd run real members');
   process.exit(2);
@@ -92,26 +95,6 @@ async function killMemberOn(c, node) {
   const placement = c.etcdPlacement.find((p) => p.host === node);
   if (!placement) throw new Error(`no etcd member on ${node}`);
   await c.etcd.kill(placement.member);
-}
-
-/** The flags a user at `vantage` passes (as test/integration/shapes-run.ts builds them); null where the shape offers no such place. */
-function vantageArgs(c, vantage) {
-  const v = c.vantages;
-  switch (vantage) {
-    case 'jump-host':
-      return ['--kubeconfig', v.jumpHost.kubeconfig];
-    case 'jump-host-etcd-certs': {
-      const tls = v.jumpHost.etcdClient;
-      return ['--kubeconfig', v.jumpHost.kubeconfig, ...(tls ? ['--etcd-cacert', tls.caFile, '--etcd-cert', tls.certFile, '--etcd-key', tls.keyFile] : [])];
-    }
-    case 'control-plane-node': {
-      const node = v.nodes[0];
-      return node ? ['--kubeconfig', node.adminKubeconfig ?? v.jumpHost.kubeconfig, '--pki-dir', node.pkiDir] : null;
-    }
-    case 'in-cluster':
-      return ['--kubeconfig', v.inCluster.kubeconfig];
-  }
-  return null;
 }
 
 function run(argv, env) {

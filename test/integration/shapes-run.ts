@@ -8,26 +8,7 @@ import { etcdAvailable } from '../../src/sim/etcd-cluster.js';
 import type { AnyScenarioName } from '../../src/sim/scenarios/index.js';
 import { expectationFor, type ShapeExpectation, type Vantage } from '../helpers/shape-expectations.js';
 import { emptyHome, parseJsonReport, runCli, type CliRun } from '../helpers/cli.js';
-
-/** The flags a user at `vantage` passes; null when the shape offers no such place (no node files on Talos). */
-export function vantageArgs(c: SimCluster, vantage: Vantage): string[] | null {
-  const v = c.vantages;
-  switch (vantage) {
-    case 'jump-host':
-      return ['--kubeconfig', v.jumpHost.kubeconfig];
-    case 'jump-host-etcd-certs': {
-      const tls = v.jumpHost.etcdClient;
-      return ['--kubeconfig', v.jumpHost.kubeconfig, ...(tls ? ['--etcd-cacert', tls.caFile, '--etcd-cert', tls.certFile, '--etcd-key', tls.keyFile] : [])];
-    }
-    case 'control-plane-node': {
-      const node = v.nodes[0];
-      if (!node) return null;
-      return ['--kubeconfig', node.adminKubeconfig ?? v.jumpHost.kubeconfig, '--pki-dir', node.pkiDir];
-    }
-    case 'in-cluster':
-      return ['--kubeconfig', v.inCluster.kubeconfig];
-  }
-}
+import { vantageArgs } from '../../src/sim/vantage-args.js';
 
 export interface Diagnosis {
   run: CliRun;
