@@ -2,7 +2,7 @@
 // becomes `kubectl describe node worker-2`. A placeholder the run cannot fill stays visible
 // (`<container-id>`) and marks the step unfilled, so nobody pastes it believing it complete.
 import type { About, Component, FixStepData } from '../engine/types.js';
-import { profileOf, PROFILES, type FixVocabulary, type ProgramFixes } from '../shape/distributions.js';
+import { profileOf, PROFILES, type DistributionProfile, type FixVocabulary, type ProgramFixes } from '../shape/distributions.js';
 import type { Distribution } from '../shape/types.js';
 import { isCommand } from './fix-step.js';
 
@@ -42,6 +42,17 @@ export function isVocabularyStep(step: string): boolean {
   return /^@[a-z-]+(\s|$)/.test(step.trim());
 }
 
+/** A whole-step template's verb and program: `@logs kube-apiserver` → ['logs', 'kube-apiserver']. */
+function parseTemplate(step: string): { verb: string; program: string | undefined } | null {
+  const m = /^@([a-z-]+)(?:\s+(\S+))?\s*$/.exec(step.trim());
+  return m === null ? null : { verb: m[1]!, program: m[2] };
+}
+
+/** The distribution's profile, kubeadm's when it is not known (static pods: the commonest shape). */
+function profileFor(distribution: Distribution | undefined): DistributionProfile {
+  return (distribution !== undefined ? profileOf(distribution) : null) ?? PROFILES.kubeadm;
+}
+
 const VERB_WORDS: Readonly<Record<string, string>> = {
   status: 'status of',
   logs: 'logs of',
@@ -58,10 +69,10 @@ const VERB_WORDS: Readonly<Record<string, string>> = {
  * "logs of kube-apiserver, with your distribution's commands (kubeadm: crictl logs …)".
  */
 export function describeVocabularyStep(step: string): string {
-  const m = /^@([a-z-]+)(?:\s+(\S+))?\s*$/.exec(step.trim());
-  if (m === null || VERBS[m[1]!] === undefined) return step;
+  const t = parseTemplate(step);
+  if (t === null || VERBS[t.verb] === undefined) return step;
   const example = expandVocabulary([step], 'kubeadm').join('; ');
-  return `${VERB_WORDS[m[1]!]}${m[2] !== undefined ? ` ${m[2]}` : ''}, with your distribution's commands (kubeadm: \`${example}\`)`;
+  return `${VERB_WORDS[t.verb]}${t.program !== undefined ? ` ${t.program}` : ''}, with your distribution's commands (kubeadm: \`${example}\`)`;
 }
 
 /**
@@ -71,13 +82,13 @@ export function describeVocabularyStep(step: string): string {
  * distribution has no command for (etcd membership on a managed cluster) adds no step.
  */
 export function expandVocabulary(fix: readonly string[], distribution: Distribution | undefined): string[] {
-  const profile = (distribution !== undefined ? profileOf(distribution) : null) ?? PROFILES.kubeadm;
+  const profile = profileFor(distribution);
   return fix.flatMap((step) => {
-    const m = /^@([a-z-]+)(?:\s+(\S+))?\s*$/.exec(step.trim());
-    if (m === null) return [step];
-    const verb = VERBS[m[1]!];
+    const t = parseTemplate(step);
+    if (t === null) return [step];
+    const verb = VERBS[t.verb];
     if (verb === undefined) throw new Error(`unknown fix template ${step}`);
-    const component = m[2];
+    const component = t.program;
     // A program that runs apart from the rest (the kubelet under systemd, etcd as a Talos service).
     const programs: Readonly<Record<string, ProgramFixes>> | undefined = profile.fixes.programs;
     const own = component !== undefined && (verb === 'status' || verb === 'logs' || verb === 'restart') ? programs?.[component]?.[verb] : undefined;
@@ -114,7 +125,7 @@ function withEtcdctl(step: string, about: About, context: FillContext): string |
   if (!step.includes('<etcdctl')) return step;
   const member = about.member?.clientURLs?.[0] ?? about.endpoint;
   const access = context.etcd !== undefined && context.etcd.endpoints.length > 0 ? context.etcd : undefined;
-  const local = ((context.distribution !== undefined ? profileOf(context.distribution) : null) ?? PROFILES.kubeadm).fixes.etcdctl;
+  const local = profileFor(context.distribution).fixes.etcdctl;
   if (access === undefined && local === null) return null;
   const line = (single: boolean): string => {
     if (access !== undefined) {
@@ -135,7 +146,7 @@ function withEtcdctl(step: string, about: About, context: FillContext): string |
  */
 function runEtcdctl(line: string, context: FillContext): string {
   if (context.etcd === undefined || context.etcd.endpoints.length === 0) return line;
-  const local = ((context.distribution !== undefined ? profileOf(context.distribution) : null) ?? PROFILES.kubeadm).fixes.etcdctl;
+  const local = profileFor(context.distribution).fixes.etcdctl;
   if (local === null || !local.startsWith('etcdctl ') || !line.startsWith(`${local} `)) return line;
   return `${etcdctlFlags(context.etcd, context.etcd.endpoints)}${line.slice(local.length)}`;
 }
