@@ -251,7 +251,25 @@ async function leaderAwayFrom(side: Side, name: string): Promise<void> {
 }
 
 /** Asserts both sides answer alike, and returns the stand-in's answers for the state's own assertions. */
-async function expectSameAnswers(real: Side, standin: Side, o: { raw?: boolean } = {}): Promise<{ raw: Answers; probe: Answers }> {
+/**
+ * The same alarm raised by several members reads as one: real etcd raises NOSPACE on whichever
+ * members hit the quota (one, or a follower too, as timing goes), the stand-in on one.
+ */
+function oneAlarmEach(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    const items = value.map(oneAlarmEach);
+    return items.every((i) => typeof i === 'string') ? [...new Set(items)] : items;
+  }
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, oneAlarmEach(v)]));
+  if (typeof value === 'string' && value.startsWith('{"alarms":')) {
+    const body = JSON.parse(value) as { alarms?: unknown[] };
+    const seen = [...new Set((body.alarms ?? []).map((a) => JSON.stringify(a)))].map((a) => JSON.parse(a) as unknown);
+    return JSON.stringify({ ...body, alarms: seen });
+  }
+  return value;
+}
+
+async function expectSameAnswers(real: Side, standin: Side, o: { raw?: boolean; oneAlarmEach?: boolean } = {}): Promise<{ raw: Answers; probe: Answers }> {
   const raw = o.raw ?? true;
   const [realRaw, standinRaw, realProbe, standinProbe, realServed, standinServed] = await Promise.all([
     raw ? observe(real) : {},
@@ -261,8 +279,9 @@ async function expectSameAnswers(real: Side, standin: Side, o: { raw?: boolean }
     served(real),
     served(standin),
   ]);
-  expect(standinRaw).toEqual(realRaw);
-  expect(standinProbe).toEqual(realProbe);
+  const same = o.oneAlarmEach ? oneAlarmEach : (v: unknown) => v;
+  expect(same(standinRaw)).toEqual(same(realRaw));
+  expect(same(standinProbe)).toEqual(same(realProbe));
   expect(standinServed).toEqual(realServed);
   return { raw: standinRaw as Answers, probe: standinProbe as Answers };
 }
@@ -333,7 +352,7 @@ describe.skipIf(!etcdAvailable())('the etcd stand-in answers as real etcd does',
     });
 
     it('every member lists the alarm of the member that raised it, in its status errors and its alarm list', async () => {
-      const { raw, probe } = await expectSameAnswers(real!, standin!);
+      const { raw, probe } = await expectSameAnswers(real!, standin!, { oneAlarmEach: true });
       expect(probe.m3!.alarms).toEqual(['mN NOSPACE']);
       expect(raw.m2!.status).toMatchObject({ errors: ['memberID:mN alarm:NOSPACE '] });
       expect(raw.m2!.metrics).toMatchObject({ quota: '4.194304e+06' });
